@@ -1,0 +1,1 @@
+//! Juju (gnuflag) style flag parsing for hook tools (being written).

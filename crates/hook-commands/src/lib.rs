@@ -1,0 +1,176 @@
+//! Server side of the hook tools: one file per tool, each parsing Juju's flags
+//! ([`flags`]), calling the [`ToolContext`] and formatting Juju's output.
+//!
+//! The agent receives `{tool, args, cwd, stdin?}` from the tool client and calls
+//! [`run_tool`]. Tools never touch the database or the network themselves:
+//! everything goes through [`ToolContext`], which the agent implements over the
+//! hook's buffered context (and tests implement with a fake).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use juju_types::status::StatusValue;
+
+pub mod flags;
+
+/// One tool invocation as received from the client.
+#[derive(Debug, Clone)]
+pub struct ToolRequest {
+    /// Tool name (basename of the client's argv[0]).
+    pub tool: String,
+    /// argv[1..].
+    pub args: Vec<String>,
+    /// The caller's absolute working directory; relative paths (`--file`,
+    /// `-o`) are resolved against it.
+    pub cwd: PathBuf,
+    /// `None` until the tool asks for stdin (lazy stdin, hook-tools.md §6.2).
+    pub stdin: Option<Vec<u8>>,
+}
+
+/// What a tool invocation produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToolResponse {
+    /// Finished: exit code and output bytes for the client to copy.
+    Done {
+        code: i32,
+        stdout: Vec<u8>,
+        stderr: Vec<u8>,
+    },
+    /// The tool needs stdin; it made no change. The client resends with stdin.
+    NeedStdin,
+}
+
+impl ToolResponse {
+    pub fn ok(stdout: impl Into<Vec<u8>>) -> Self {
+        ToolResponse::Done {
+            code: 0,
+            stdout: stdout.into(),
+            stderr: Vec::new(),
+        }
+    }
+}
+
+/// A tool failure: `ERROR <message>` on stderr with exit `code`
+/// (2 for usage errors, 1 for runtime errors; hook-tools.md §1.4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolError {
+    pub code: i32,
+    pub message: String,
+}
+
+impl ToolError {
+    /// A usage error (flag parsing, argument validation): exit 2.
+    pub fn usage(message: impl Into<String>) -> Self {
+        ToolError {
+            code: 2,
+            message: message.into(),
+        }
+    }
+    /// A runtime error: exit 1.
+    pub fn runtime(message: impl Into<String>) -> Self {
+        ToolError {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<ToolError> for ToolResponse {
+    fn from(e: ToolError) -> Self {
+        ToolResponse::Done {
+            code: e.code,
+            stdout: Vec::new(),
+            stderr: format!("ERROR {}\n", e.message).into_bytes(),
+        }
+    }
+}
+
+/// Config values as a charm sees them: every option the charm defines, with
+/// its effective value (user value, else default), `None` when unset with no default.
+pub type ConfigValues = BTreeMap<String, Option<serde_json::Value>>;
+
+/// What tools may read and change. Implemented by the agent's hook context
+/// (buffering what Juju buffers, hook-tools.md §1.5) and by test fakes.
+///
+/// Errors returned here are runtime errors (exit 1) whose message is already
+/// in Juju's wording (e.g. `this unit is not the leader`).
+pub trait ToolContext {
+    /// `app/N` of the unit running the hook.
+    fn unit_name(&self) -> &str;
+    /// The hook's relation as `(id, endpoint)`, for relation hooks.
+    fn hook_relation(&self) -> Option<(i64, String)>;
+
+    /// Write a line to the unit's log (what `debug-log` shows), under module
+    /// `unit.<unit>.juju-log`. `level` is one of TRACE DEBUG INFO WARNING ERROR CRITICAL.
+    fn log(&mut self, level: &str, message: &str);
+
+    /// Charm config (snapshot taken once per hook).
+    fn config(&mut self) -> Result<ConfigValues, ToolError>;
+
+    /// Whether this unit is the leader (sticky `false` within one hook).
+    fn is_leader(&mut self) -> Result<bool, ToolError>;
+
+    /// The unit's workload status.
+    fn unit_status(&mut self) -> Result<StatusValue, ToolError>;
+    /// Set the unit's workload status (immediate).
+    fn set_unit_status(&mut self, status: &str, message: &str) -> Result<(), ToolError>;
+    /// The application status (as set, or derived) and each unit's status,
+    /// sorted by unit. Caller has checked leadership.
+    fn app_status(&mut self) -> Result<(StatusValue, Vec<(String, StatusValue)>), ToolError>;
+    /// Set the application status (immediate). Caller has checked leadership.
+    fn set_app_status(&mut self, status: &str, message: &str) -> Result<(), ToolError>;
+
+    /// Set the workload version shown in status (immediate).
+    fn set_workload_version(&mut self, version: &str) -> Result<(), ToolError>;
+
+    /// The unit's charm state including this hook's pending writes.
+    fn state(&mut self) -> Result<BTreeMap<String, String>, ToolError>;
+    /// Buffer a state write.
+    fn state_set(&mut self, key: &str, value: &str) -> Result<(), ToolError>;
+    /// Buffer a state delete.
+    fn state_delete(&mut self, key: &str) -> Result<(), ToolError>;
+
+    /// The application's leader settings.
+    fn leader_settings(&mut self) -> Result<BTreeMap<String, String>, ToolError>;
+    /// Merge into the leader settings (immediate; empty value deletes).
+    /// Fails with `cannot write leadership settings: ...` when not leader.
+    fn leader_set(&mut self, settings: &BTreeMap<String, String>) -> Result<(), ToolError>;
+
+    /// The unit's private and public address (its machine's loopback address).
+    fn unit_address(&mut self, public: bool) -> Result<String, ToolError>;
+
+    /// Action params (defaults applied); `None` when not running an action.
+    fn action_params(&self) -> Option<&serde_json::Map<String, serde_json::Value>>;
+    /// Set a (nested) action result; `path` is the key split at dots.
+    fn action_set(&mut self, path: &[String], value: &str) -> Result<(), ToolError>;
+    /// Mark the action failed with `message`.
+    fn action_fail(&mut self, message: &str) -> Result<(), ToolError>;
+    /// Record an action progress message (immediate).
+    fn action_log(&mut self, message: &str) -> Result<(), ToolError>;
+}
+
+/// The tool names this agent serves (and links into each unit's tools dir).
+pub const TOOL_NAMES: &[&str] = &[
+    "action-fail",
+    "action-get",
+    "action-log",
+    "action-set",
+    "application-version-set",
+    "config-get",
+    "is-leader",
+    "juju-log",
+    "leader-get",
+    "leader-set",
+    "state-delete",
+    "state-get",
+    "state-set",
+    "status-get",
+    "status-set",
+    "unit-get",
+];
+
+/// Run one tool invocation against `ctx`.
+pub fn run_tool(ctx: &mut dyn ToolContext, req: &ToolRequest) -> ToolResponse {
+    let _ = (ctx, req);
+    todo!("dispatch table: filled in by the tools work")
+}

@@ -1,0 +1,1 @@
+//! Charm reading and validation (placeholder; being written).

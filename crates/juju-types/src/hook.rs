@@ -1,0 +1,118 @@
+//! Hook identities: what a unit runs, how it is named on disk and in
+//! `JUJU_HOOK_NAME`/`JUJU_DISPATCH_PATH`, and how a failure is worded.
+
+use serde::{Deserialize, Serialize};
+
+/// The kind of a hook (uniter-semantics §1.1). Relation, storage and workload
+/// kinds carry their prefix in [`HookInfo`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HookKind {
+    Install,
+    Start,
+    Stop,
+    Remove,
+    ConfigChanged,
+    UpgradeCharm,
+    UpdateStatus,
+    LeaderElected,
+    LeaderSettingsChanged,
+    RelationCreated,
+    RelationJoined,
+    RelationChanged,
+    RelationDeparted,
+    RelationBroken,
+}
+
+impl HookKind {
+    /// The kind's own name (`config-changed`, `relation-joined`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HookKind::Install => "install",
+            HookKind::Start => "start",
+            HookKind::Stop => "stop",
+            HookKind::Remove => "remove",
+            HookKind::ConfigChanged => "config-changed",
+            HookKind::UpgradeCharm => "upgrade-charm",
+            HookKind::UpdateStatus => "update-status",
+            HookKind::LeaderElected => "leader-elected",
+            HookKind::LeaderSettingsChanged => "leader-settings-changed",
+            HookKind::RelationCreated => "relation-created",
+            HookKind::RelationJoined => "relation-joined",
+            HookKind::RelationChanged => "relation-changed",
+            HookKind::RelationDeparted => "relation-departed",
+            HookKind::RelationBroken => "relation-broken",
+        }
+    }
+
+    pub fn is_relation(self) -> bool {
+        matches!(
+            self,
+            HookKind::RelationCreated
+                | HookKind::RelationJoined
+                | HookKind::RelationChanged
+                | HookKind::RelationDeparted
+                | HookKind::RelationBroken
+        )
+    }
+}
+
+/// A hook to run, with the data that identifies it. Persisted in the unit's
+/// operation journal, so its serialised form is part of the database format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HookInfo {
+    pub kind: HookKind,
+    /// Relation id for relation hooks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation_id: Option<i64>,
+    /// Local endpoint name for relation hooks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_app: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departing_unit: Option<String>,
+    /// Settings version delivered by a joined/changed hook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_version: Option<i64>,
+}
+
+impl HookInfo {
+    pub fn simple(kind: HookKind) -> Self {
+        HookInfo {
+            kind,
+            relation_id: None,
+            endpoint: None,
+            remote_unit: None,
+            remote_app: None,
+            departing_unit: None,
+            change_version: None,
+        }
+    }
+
+    /// The name used for `JUJU_HOOK_NAME`, `hooks/<name>` and log modules:
+    /// `db-relation-changed` for relation hooks, the kind otherwise.
+    pub fn name(&self) -> String {
+        match (&self.endpoint, self.kind.is_relation()) {
+            (Some(ep), true) => format!("{ep}-{}", self.kind.as_str()),
+            _ => self.kind.as_str().to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(HookInfo::simple(HookKind::ConfigChanged).name(), "config-changed");
+        let mut h = HookInfo::simple(HookKind::RelationChanged);
+        h.endpoint = Some("db".into());
+        assert_eq!(h.name(), "db-relation-changed");
+        let json = serde_json::to_string(&HookInfo::simple(HookKind::LeaderElected)).unwrap();
+        assert_eq!(json, r#"{"kind":"leader-elected"}"#);
+    }
+}

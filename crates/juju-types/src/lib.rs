@@ -1,0 +1,15 @@
+//! The nouns shared by every minijuju crate: entity names, statuses, hook kinds,
+//! charm metadata/config/actions parsing, and the Juju output formats
+//! (`smart`, `yaml`, `json`) used by hook tools and the CLI.
+//!
+//! Nothing here talks to the controller or spawns processes; the only IO is
+//! reading a charm directory or `.charm` archive in [`charm`].
+
+pub mod charm;
+pub mod hook;
+pub mod names;
+pub mod output;
+pub mod status;
+
+/// The Juju version minijuju reports everywhere (`JUJU_VERSION`, status, `version`).
+pub const JUJU_VERSION: &str = "3.6.14";
