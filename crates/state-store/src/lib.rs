@@ -1,1 +1,159 @@
-//! placeholder
+//! The controller's state in SQLite: the single source of truth.
+//!
+//! [`Store`] owns one connection (WAL mode) behind a mutex; every method is a
+//! short synchronous transaction. Writes that belong together (a hook's
+//! buffered effects and its "committed" journal entry) happen in one
+//! transaction, so a crash leaves either all of them or none.
+//!
+//! Files: [`schema`] (numbered migrations), one file per table group
+//! ([`models`], [`applications`], [`units`], [`tasks`], [`logs`]).
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+pub mod applications;
+pub mod logs;
+pub mod models;
+pub mod schema;
+pub mod tasks;
+pub mod units;
+
+pub use applications::Application;
+pub use logs::LogLine;
+pub use models::{Machine, Model};
+pub use tasks::Task;
+pub use units::Unit;
+
+/// Errors from the store. `NotFound`/`Conflict` carry user-facing wording.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database {path}: {message}")]
+    Open { path: String, message: String },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("corrupt record: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Handle on the database. Cheap to share behind an `Arc`.
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+/// Seconds since the epoch, as stored in every timestamp column.
+pub fn now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+impl Store {
+    /// Open (creating if needed) the database at `path`, check its integrity
+    /// header and schema version, and migrate it. Refuses (never resets) a
+    /// database that is corrupt or from a newer schema.
+    pub fn open(path: &Path) -> Result<Store> {
+        let err = |message: String| StoreError::Open {
+            path: path.display().to_string(),
+            message,
+        };
+        let conn = Connection::open(path).map_err(|e| err(e.to_string()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(|e| err(e.to_string()))?;
+        // WAL + NORMAL: durable against process crashes (SIGKILL); fsync only at checkpoints.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| err(format!("cannot enable WAL (is it a database?): {e}")))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| err(e.to_string()))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| err(e.to_string()))?;
+        let quick: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(|e| err(format!("integrity check failed: {e}")))?;
+        if quick != "ok" {
+            return Err(err(format!("integrity check failed: {quick}")));
+        }
+        schema::migrate(&conn).map_err(err)?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// Open an in-memory database (tests).
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        schema::migrate(&conn).map_err(|message| StoreError::Open {
+            path: ":memory:".into(),
+            message,
+        })?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a half-done transaction
+        // (rusqlite rolls back on drop), so a poisoned lock is still usable.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Run `f` inside one transaction; commits if it returns Ok.
+    pub fn transaction<T>(&self, f: impl FnOnce(&rusqlite::Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Full integrity check (`PRAGMA integrity_check`), for tests and `controller status`.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .lock()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Controller-wide metadata value.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .lock()
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Set a controller-wide metadata value.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.lock().execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+}
+
+/// Take the next value of a named counter inside a transaction.
+pub fn next_sequence(tx: &rusqlite::Transaction, name: &str) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO sequences(name, value) VALUES (?1, 0) ON CONFLICT(name) DO NOTHING",
+        [name],
+    )?;
+    let v: i64 = tx.query_row(
+        "UPDATE sequences SET value = value + 1 WHERE name = ?1 RETURNING value - 1",
+        [name],
+        |r| r.get(0),
+    )?;
+    Ok(v)
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("serialising plain data cannot fail")
+}

@@ -1,0 +1,246 @@
+//! Applications: charm, user config, trust, leadership and leader settings,
+//! the application status a leader set, and life.
+
+use std::collections::BTreeMap;
+
+use juju_types::status::StatusValue;
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use serde_json::{Map, Value};
+
+use crate::{to_json, Result, Store, StoreError};
+
+/// An application row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Application {
+    pub model: String,
+    pub name: String,
+    /// The application's pristine unpacked charm (units copy from it).
+    pub charm_dir: String,
+    pub charm_name: String,
+    pub charm_rev: i64,
+    /// Config values the user set (typed), not including defaults.
+    pub config: Map<String, Value>,
+    pub trust: bool,
+    pub leader: Option<String>,
+    pub leader_settings: BTreeMap<String, String>,
+    pub leader_settings_version: i64,
+    /// Status set with `status-set --application`; `None` = derive from units.
+    pub status: Option<StatusValue>,
+    pub life: String,
+    pub created: f64,
+}
+
+const COLUMNS: &str = "model, name, charm_dir, charm_name, charm_rev, config, trust, leader, \
+    leader_settings, leader_settings_version, status, life, created";
+
+fn from_row(r: &Row) -> rusqlite::Result<(Application, [String; 2], Option<String>)> {
+    Ok((
+        Application {
+            model: r.get(0)?,
+            name: r.get(1)?,
+            charm_dir: r.get(2)?,
+            charm_name: r.get(3)?,
+            charm_rev: r.get(4)?,
+            config: Map::new(),
+            trust: r.get(6)?,
+            leader: r.get(7)?,
+            leader_settings: BTreeMap::new(),
+            leader_settings_version: r.get(9)?,
+            status: None,
+            life: r.get(11)?,
+            created: r.get(12)?,
+        },
+        [r.get(5)?, r.get(8)?],
+        r.get(10)?,
+    ))
+}
+
+fn finish(t: (Application, [String; 2], Option<String>)) -> Result<Application> {
+    let (mut a, [config, ls], status) = t;
+    a.config = serde_json::from_str(&config)?;
+    a.leader_settings = serde_json::from_str(&ls)?;
+    a.status = status.map(|s| serde_json::from_str(&s)).transpose()?;
+    Ok(a)
+}
+
+/// Fields needed to create an application.
+#[derive(Debug, Clone)]
+pub struct NewApplication<'a> {
+    pub model: &'a str,
+    pub name: &'a str,
+    pub charm_dir: &'a str,
+    pub charm_name: &'a str,
+    pub config: &'a Map<String, Value>,
+    pub trust: bool,
+}
+
+/// Insert an application inside a transaction; refuses a duplicate name.
+pub fn insert_application(tx: &Transaction, a: &NewApplication) -> Result<()> {
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM applications WHERE model = ?1 AND name = ?2)",
+        [a.model, a.name],
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Err(StoreError::Conflict(format!(
+            "cannot add application \"{}\": application already exists",
+            a.name
+        )));
+    }
+    tx.execute(
+        "INSERT INTO applications(model, name, charm_dir, charm_name, config, trust, created) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            a.model,
+            a.name,
+            a.charm_dir,
+            a.charm_name,
+            to_json(a.config),
+            a.trust,
+            crate::now()
+        ],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// One application, or `application "x" not found`.
+    pub fn application(&self, model: &str, name: &str) -> Result<Application> {
+        let row = self
+            .lock()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM applications WHERE model = ?1 AND name = ?2"),
+                [model, name],
+                from_row,
+            )
+            .optional()?;
+        row.map(finish)
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("application \"{name}\" not found")))
+    }
+
+    /// All applications of a model, by name.
+    pub fn applications(&self, model: &str) -> Result<Vec<Application>> {
+        let conn = self.lock();
+        let mut st = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM applications WHERE model = ?1 ORDER BY name"
+        ))?;
+        let rows = st.query_map([model], from_row)?;
+        rows.map(|r| finish(r?)).collect()
+    }
+
+    /// Replace the user-set config of an application.
+    pub fn set_application_config(
+        &self,
+        model: &str,
+        name: &str,
+        config: &Map<String, Value>,
+    ) -> Result<()> {
+        self.lock().execute(
+            "UPDATE applications SET config = ?3 WHERE model = ?1 AND name = ?2",
+            params![model, name, to_json(config)],
+        )?;
+        Ok(())
+    }
+
+    /// Set the application status (from `status-set --application`).
+    pub fn set_application_status(&self, model: &str, name: &str, s: &StatusValue) -> Result<()> {
+        self.lock().execute(
+            "UPDATE applications SET status = ?3 WHERE model = ?1 AND name = ?2",
+            params![model, name, to_json(s)],
+        )?;
+        Ok(())
+    }
+
+    /// Mark an application dying.
+    pub fn set_application_life(&self, model: &str, name: &str, life: &str) -> Result<()> {
+        self.lock().execute(
+            "UPDATE applications SET life = ?3 WHERE model = ?1 AND name = ?2",
+            params![model, name, life],
+        )?;
+        Ok(())
+    }
+
+    /// Delete an application row (its units must be gone).
+    pub fn delete_application(&self, model: &str, name: &str) -> Result<()> {
+        self.lock().execute(
+            "DELETE FROM applications WHERE model = ?1 AND name = ?2",
+            [model, name],
+        )?;
+        Ok(())
+    }
+
+    /// Merge `changes` into the leader settings (empty value deletes), only if
+    /// `unit` is the current leader. Bumps the settings version when anything changed.
+    pub fn leader_set(
+        &self,
+        model: &str,
+        app: &str,
+        unit: &str,
+        changes: &BTreeMap<String, String>,
+    ) -> Result<bool> {
+        self.transaction(|tx| {
+            let (leader, ls): (Option<String>, String) = tx.query_row(
+                "SELECT leader, leader_settings FROM applications WHERE model = ?1 AND name = ?2",
+                [model, app],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if leader.as_deref() != Some(unit) {
+                return Err(StoreError::Conflict("this unit is not the leader".into()));
+            }
+            let mut settings: BTreeMap<String, String> = serde_json::from_str(&ls)?;
+            let before = settings.clone();
+            for (k, v) in changes {
+                if v.is_empty() {
+                    settings.remove(k);
+                } else {
+                    settings.insert(k.clone(), v.clone());
+                }
+            }
+            let changed = settings != before;
+            if changed {
+                tx.execute(
+                    "UPDATE applications SET leader_settings = ?3, leader_settings_version = leader_settings_version + 1 \
+                     WHERE model = ?1 AND name = ?2",
+                    params![model, app, to_json(&settings)],
+                )?;
+            }
+            Ok(changed)
+        })
+    }
+
+    /// Elect a leader if the application has none (or its leader is not an
+    /// alive unit): the alive unit with the lowest number. Returns the leader.
+    pub fn ensure_leader(&self, model: &str, app: &str) -> Result<Option<String>> {
+        self.transaction(|tx| ensure_leader(tx, model, app))
+    }
+}
+
+/// See [`Store::ensure_leader`].
+pub fn ensure_leader(tx: &Transaction, model: &str, app: &str) -> Result<Option<String>> {
+    let current: Option<String> = tx
+        .query_row(
+            "SELECT a.leader FROM applications a JOIN units u \
+             ON u.model = a.model AND u.name = a.leader AND u.life = 'alive' \
+             WHERE a.model = ?1 AND a.name = ?2",
+            [model, app],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    if current.is_some() {
+        return Ok(current);
+    }
+    let next: Option<String> = tx
+        .query_row(
+            "SELECT name FROM units WHERE model = ?1 AND app = ?2 AND life = 'alive' ORDER BY number LIMIT 1",
+            [model, app],
+            |r| r.get(0),
+        )
+        .optional()?;
+    tx.execute(
+        "UPDATE applications SET leader = ?3 WHERE model = ?1 AND name = ?2",
+        params![model, app, next],
+    )?;
+    Ok(next)
+}

@@ -1,0 +1,208 @@
+//! Models and machines. Each machine gets a loopback address (127.x.y.z) from a
+//! controller-wide counter, so addresses never collide across models.
+
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use serde_json::{Map, Value};
+
+use crate::{next_sequence, to_json, Result, Store, StoreError};
+
+/// A model row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub name: String,
+    pub uuid: String,
+    pub created: f64,
+    /// Model config values the user set (defaults live with their readers).
+    pub config: Map<String, Value>,
+    pub life: String,
+}
+
+/// A machine row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Machine {
+    pub id: i64,
+    pub address: String,
+    pub created: f64,
+}
+
+fn model_from_row(r: &Row) -> rusqlite::Result<(Model, String)> {
+    Ok((
+        Model {
+            name: r.get(0)?,
+            uuid: r.get(1)?,
+            created: r.get(2)?,
+            config: Map::new(),
+            life: r.get(4)?,
+        },
+        r.get(3)?,
+    ))
+}
+
+fn finish(pair: (Model, String)) -> Result<Model> {
+    let (mut m, config) = pair;
+    m.config = serde_json::from_str(&config)?;
+    Ok(m)
+}
+
+/// Address for the n-th machine ever created: 127.1.0.1, 127.1.0.2, ...
+pub fn loopback_address(n: i64) -> String {
+    let v = n + 1;
+    format!("127.{}.{}.{}", 1 + (v >> 16) % 254, (v >> 8) & 0xff, v & 0xff)
+}
+
+impl Store {
+    /// Create a model; refuses a duplicate name.
+    pub fn add_model(&self, name: &str, uuid: &str, config: &Map<String, Value>) -> Result<Model> {
+        self.transaction(|tx| {
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM models WHERE name = ?1)",
+                [name],
+                |r| r.get(0),
+            )?;
+            if exists {
+                return Err(StoreError::Conflict(format!(
+                    "model \"{name}\" already exists"
+                )));
+            }
+            tx.execute(
+                "INSERT INTO models(name, uuid, created, config) VALUES (?1, ?2, ?3, ?4)",
+                params![name, uuid, crate::now(), to_json(config)],
+            )?;
+            Ok(())
+        })?;
+        self.model(name)
+    }
+
+    /// All models, by name.
+    pub fn models(&self) -> Result<Vec<Model>> {
+        let conn = self.lock();
+        let mut st =
+            conn.prepare("SELECT name, uuid, created, config, life FROM models ORDER BY name")?;
+        let rows = st.query_map([], model_from_row)?;
+        rows.map(|r| finish(r?)).collect()
+    }
+
+    /// One model, or `model "x" not found`.
+    pub fn model(&self, name: &str) -> Result<Model> {
+        let row = self
+            .lock()
+            .query_row(
+                "SELECT name, uuid, created, config, life FROM models WHERE name = ?1",
+                [name],
+                model_from_row,
+            )
+            .optional()?;
+        row.map(finish)
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("model \"{name}\" not found")))
+    }
+
+    /// Replace the model's user-set config.
+    pub fn set_model_config(&self, name: &str, config: &Map<String, Value>) -> Result<()> {
+        let n = self.lock().execute(
+            "UPDATE models SET config = ?2 WHERE name = ?1",
+            params![name, to_json(config)],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("model \"{name}\" not found")));
+        }
+        Ok(())
+    }
+
+    /// Set a model's life (`dying` while it is being destroyed).
+    pub fn set_model_life(&self, name: &str, life: &str) -> Result<()> {
+        self.lock()
+            .execute("UPDATE models SET life = ?2 WHERE name = ?1", [name, life])?;
+        Ok(())
+    }
+
+    /// Delete a model and everything in it.
+    pub fn delete_model(&self, name: &str) -> Result<()> {
+        self.transaction(|tx| {
+            tx.execute("DELETE FROM units WHERE model = ?1", [name])?;
+            tx.execute("DELETE FROM logs WHERE model = ?1", [name])?;
+            tx.execute("DELETE FROM models WHERE name = ?1", [name])?;
+            Ok(())
+        })
+    }
+
+    /// Machines of a model.
+    pub fn machines(&self, model: &str) -> Result<Vec<Machine>> {
+        let conn = self.lock();
+        let mut st = conn
+            .prepare("SELECT id, address, created FROM machines WHERE model = ?1 ORDER BY id")?;
+        let rows = st.query_map([model], |r| {
+            Ok(Machine {
+                id: r.get(0)?,
+                address: r.get(1)?,
+                created: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Delete machines that no unit uses any more.
+    pub fn prune_machines(&self, model: &str) -> Result<()> {
+        self.lock().execute(
+            "DELETE FROM machines WHERE model = ?1 AND id NOT IN (SELECT machine FROM units WHERE model = ?1)",
+            [model],
+        )?;
+        Ok(())
+    }
+}
+
+/// Add a machine to `model` inside a transaction.
+pub fn add_machine(tx: &Transaction, model: &str) -> Result<Machine> {
+    let id = next_sequence(tx, &format!("machine:{model}"))?;
+    let address = loopback_address(next_sequence(tx, "address")?);
+    let created = crate::now();
+    tx.execute(
+        "INSERT INTO machines(model, id, address, created) VALUES (?1, ?2, ?3, ?4)",
+        params![model, id, address, created],
+    )?;
+    Ok(Machine {
+        id,
+        address,
+        created,
+    })
+}
+
+/// Whether machine `id` exists in `model`.
+pub fn machine_exists(tx: &Transaction, model: &str, id: i64) -> Result<bool> {
+    Ok(tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM machines WHERE model = ?1 AND id = ?2)",
+        params![model, id],
+        |r| r.get(0),
+    )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_loopback_and_distinct() {
+        let a: Vec<_> = (0..70000).map(loopback_address).collect();
+        assert_eq!(a[0], "127.1.0.1");
+        assert!(a.iter().all(|x| x.starts_with("127.")));
+        let set: std::collections::HashSet<_> = a.iter().collect();
+        assert_eq!(set.len(), a.len());
+    }
+
+    #[test]
+    fn models_crud() {
+        let s = Store::open_in_memory().unwrap();
+        s.add_model("dev", "u-1", &Map::new()).unwrap();
+        assert!(matches!(
+            s.add_model("dev", "u-2", &Map::new()),
+            Err(StoreError::Conflict(_))
+        ));
+        assert_eq!(s.models().unwrap().len(), 1);
+        assert_eq!(
+            s.model("nope").unwrap_err().to_string(),
+            "model \"nope\" not found"
+        );
+        s.delete_model("dev").unwrap();
+        assert!(s.models().unwrap().is_empty());
+    }
+}

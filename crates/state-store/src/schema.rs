@@ -1,0 +1,109 @@
+//! Schema and numbered migrations. `user_version` holds the schema number; a
+//! database with a higher number than this binary knows is refused.
+
+use rusqlite::Connection;
+
+/// Migrations in order; index + 1 is the schema version they produce.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE models (
+    name TEXT PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    created REAL NOT NULL,
+    config TEXT NOT NULL DEFAULT '{}',
+    life TEXT NOT NULL DEFAULT 'alive'
+);
+CREATE TABLE machines (
+    model TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+    id INTEGER NOT NULL,
+    address TEXT NOT NULL,
+    created REAL NOT NULL,
+    PRIMARY KEY (model, id)
+);
+CREATE TABLE applications (
+    model TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    charm_dir TEXT NOT NULL,
+    charm_name TEXT NOT NULL,
+    charm_rev INTEGER NOT NULL DEFAULT 0,
+    config TEXT NOT NULL DEFAULT '{}',
+    trust INTEGER NOT NULL DEFAULT 0,
+    leader TEXT,
+    leader_settings TEXT NOT NULL DEFAULT '{}',
+    leader_settings_version INTEGER NOT NULL DEFAULT 0,
+    status TEXT,
+    life TEXT NOT NULL DEFAULT 'alive',
+    created REAL NOT NULL,
+    PRIMARY KEY (model, name)
+);
+CREATE TABLE units (
+    model TEXT NOT NULL,
+    name TEXT NOT NULL,
+    app TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    machine INTEGER NOT NULL,
+    life TEXT NOT NULL DEFAULT 'alive',
+    workload_status TEXT NOT NULL,
+    agent_status TEXT NOT NULL,
+    workload_version TEXT NOT NULL DEFAULT '',
+    charm_state TEXT NOT NULL DEFAULT '{}',
+    progress TEXT NOT NULL DEFAULT '{}',
+    resolved TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (model, name),
+    FOREIGN KEY (model, app) REFERENCES applications(model, name) ON DELETE CASCADE
+);
+CREATE TABLE tasks (
+    model TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+    id INTEGER NOT NULL,
+    operation INTEGER NOT NULL,
+    unit TEXT NOT NULL,
+    action TEXT NOT NULL,
+    params TEXT NOT NULL,
+    status TEXT NOT NULL,
+    message TEXT NOT NULL DEFAULT '',
+    results TEXT NOT NULL DEFAULT '{}',
+    log TEXT NOT NULL DEFAULT '[]',
+    return_code INTEGER,
+    stdout TEXT NOT NULL DEFAULT '',
+    stderr TEXT NOT NULL DEFAULT '',
+    enqueued REAL NOT NULL,
+    started REAL,
+    completed REAL,
+    PRIMARY KEY (model, id)
+);
+CREATE INDEX tasks_pending ON tasks(model, unit, status);
+CREATE TABLE logs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    model TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    ts REAL NOT NULL,
+    level TEXT NOT NULL,
+    module TEXT NOT NULL,
+    message TEXT NOT NULL
+);
+CREATE INDEX logs_model ON logs(model, id);
+"#];
+
+/// The schema version this binary writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Bring `conn` to [`SCHEMA_VERSION`]; error text is user-facing.
+pub fn migrate(conn: &Connection) -> Result<(), String> {
+    let current: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| format!("cannot read schema version: {e}"))?;
+    if current > SCHEMA_VERSION {
+        return Err(format!(
+            "schema version {current} is newer than this minijuju supports ({SCHEMA_VERSION}); refusing to touch it"
+        ));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = i as i64 + 1;
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE; {sql}; PRAGMA user_version = {version}; COMMIT;"
+        ))
+        .map_err(|e| format!("migration to schema version {version} failed: {e}"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,304 @@
+//! Units: placement, life, workload and agent status, charm state, the unit
+//! agent's persisted progress (its operation journal) and resolve requests.
+
+use std::collections::BTreeMap;
+
+use juju_types::status::StatusValue;
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+
+use crate::{next_sequence, to_json, Result, Store, StoreError};
+
+/// A unit row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    pub model: String,
+    pub name: String,
+    pub app: String,
+    pub number: i64,
+    pub machine: i64,
+    pub life: String,
+    pub workload_status: StatusValue,
+    pub agent_status: StatusValue,
+    pub workload_version: String,
+    pub charm_state: BTreeMap<String, String>,
+    /// The agent's journal (JSON owned by the unit agent); `{}` for a new unit.
+    pub progress: String,
+    /// Pending `resolve` request: `""`, `retry` or `no-retry`.
+    pub resolved: String,
+}
+
+const COLUMNS: &str = "model, name, app, number, machine, life, workload_status, agent_status, \
+    workload_version, charm_state, progress, resolved";
+
+type RawUnit = (Unit, [String; 3]);
+
+fn from_row(r: &Row) -> rusqlite::Result<RawUnit> {
+    Ok((
+        Unit {
+            model: r.get(0)?,
+            name: r.get(1)?,
+            app: r.get(2)?,
+            number: r.get(3)?,
+            machine: r.get(4)?,
+            life: r.get(5)?,
+            workload_status: StatusValue::default(),
+            agent_status: StatusValue::default(),
+            workload_version: r.get(8)?,
+            charm_state: BTreeMap::new(),
+            progress: r.get(10)?,
+            resolved: r.get(11)?,
+        },
+        [r.get(6)?, r.get(7)?, r.get(9)?],
+    ))
+}
+
+fn finish((mut u, [ws, ags, cs]): RawUnit) -> Result<Unit> {
+    u.workload_status = serde_json::from_str(&ws)?;
+    u.agent_status = serde_json::from_str(&ags)?;
+    u.charm_state = serde_json::from_str(&cs)?;
+    Ok(u)
+}
+
+/// Add a unit of `app` inside a transaction, on `machine` or a new machine.
+pub fn insert_unit(tx: &Transaction, model: &str, app: &str, machine: Option<i64>) -> Result<Unit> {
+    let machine = match machine {
+        Some(m) => {
+            if !crate::models::machine_exists(tx, model, m)? {
+                return Err(StoreError::NotFound(format!("machine {m} not found")));
+            }
+            m
+        }
+        None => crate::models::add_machine(tx, model)?.id,
+    };
+    let number = next_sequence(tx, &format!("unit:{model}:{app}"))?;
+    let name = format!("{app}/{number}");
+    let now = crate::now();
+    let ws = StatusValue::new("waiting", "waiting for machine", now);
+    let ags = StatusValue::new("allocating", "", now);
+    tx.execute(
+        "INSERT INTO units(model, name, app, number, machine, workload_status, agent_status) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![model, name, app, number, machine, to_json(&ws), to_json(&ags)],
+    )?;
+    Ok(Unit {
+        model: model.into(),
+        name,
+        app: app.into(),
+        number,
+        machine,
+        life: "alive".into(),
+        workload_status: ws,
+        agent_status: ags,
+        workload_version: String::new(),
+        charm_state: BTreeMap::new(),
+        progress: "{}".into(),
+        resolved: String::new(),
+    })
+}
+
+/// Everything a successful hook writes, in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct HookCommit<'a> {
+    /// The agent's new journal.
+    pub progress: &'a str,
+    /// New full charm state, when the hook changed it.
+    pub charm_state: Option<&'a BTreeMap<String, String>>,
+    /// New workload status set by the agent after the hook (e.g. `unknown` after start).
+    pub workload_status: Option<&'a StatusValue>,
+    /// New agent status.
+    pub agent_status: Option<&'a StatusValue>,
+}
+
+impl Store {
+    /// One unit, or `unit "x" not found`.
+    pub fn unit(&self, model: &str, name: &str) -> Result<Unit> {
+        let row = self
+            .lock()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM units WHERE model = ?1 AND name = ?2"),
+                [model, name],
+                from_row,
+            )
+            .optional()?;
+        row.map(finish)
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("unit \"{name}\" not found")))
+    }
+
+    /// Units of a model (optionally one application), by application then number.
+    pub fn units(&self, model: &str, app: Option<&str>) -> Result<Vec<Unit>> {
+        let conn = self.lock();
+        let mut st = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM units WHERE model = ?1 AND (?2 IS NULL OR app = ?2) ORDER BY app, number"
+        ))?;
+        let rows = st.query_map(params![model, app], from_row)?;
+        rows.map(|r| finish(r?)).collect()
+    }
+
+    /// Every unit in every model (controller start-up).
+    pub fn all_units(&self) -> Result<Vec<Unit>> {
+        let conn = self.lock();
+        let mut st = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM units ORDER BY model, app, number"
+        ))?;
+        let rows = st.query_map([], from_row)?;
+        rows.map(|r| finish(r?)).collect()
+    }
+
+    pub fn set_workload_status(&self, model: &str, unit: &str, s: &StatusValue) -> Result<()> {
+        self.update_unit(model, unit, "workload_status", &to_json(s))
+    }
+
+    pub fn set_agent_status(&self, model: &str, unit: &str, s: &StatusValue) -> Result<()> {
+        self.update_unit(model, unit, "agent_status", &to_json(s))
+    }
+
+    pub fn set_workload_version(&self, model: &str, unit: &str, v: &str) -> Result<()> {
+        self.update_unit(model, unit, "workload_version", v)
+    }
+
+    pub fn set_progress(&self, model: &str, unit: &str, progress: &str) -> Result<()> {
+        self.update_unit(model, unit, "progress", progress)
+    }
+
+    pub fn set_unit_life(&self, model: &str, unit: &str, life: &str) -> Result<()> {
+        self.update_unit(model, unit, "life", life)
+    }
+
+    /// Record a resolve request (`retry` / `no-retry`; `""` clears it).
+    pub fn set_resolved(&self, model: &str, unit: &str, mode: &str) -> Result<()> {
+        self.update_unit(model, unit, "resolved", mode)
+    }
+
+    fn update_unit(&self, model: &str, unit: &str, column: &str, value: &str) -> Result<()> {
+        let n = self.lock().execute(
+            &format!("UPDATE units SET {column} = ?3 WHERE model = ?1 AND name = ?2"),
+            [model, unit, value],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("unit \"{unit}\" not found")));
+        }
+        Ok(())
+    }
+
+    /// Write a hook's effects and its journal entry atomically.
+    pub fn commit_hook(&self, model: &str, unit: &str, c: &HookCommit) -> Result<()> {
+        self.transaction(|tx| {
+            let n = tx.execute(
+                "UPDATE units SET progress = ?3 WHERE model = ?1 AND name = ?2",
+                [model, unit, c.progress],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("unit \"{unit}\" not found")));
+            }
+            if let Some(cs) = c.charm_state {
+                tx.execute(
+                    "UPDATE units SET charm_state = ?3 WHERE model = ?1 AND name = ?2",
+                    [model, unit, &to_json(cs)],
+                )?;
+            }
+            if let Some(s) = c.workload_status {
+                tx.execute(
+                    "UPDATE units SET workload_status = ?3 WHERE model = ?1 AND name = ?2",
+                    [model, unit, &to_json(s)],
+                )?;
+            }
+            if let Some(s) = c.agent_status {
+                tx.execute(
+                    "UPDATE units SET agent_status = ?3 WHERE model = ?1 AND name = ?2",
+                    [model, unit, &to_json(s)],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Remove a dead unit, elect a new leader if it led, and drop its machine
+    /// if nothing else is on it. Returns the application's leader afterwards.
+    pub fn delete_unit(&self, model: &str, unit: &str) -> Result<Option<String>> {
+        self.transaction(|tx| {
+            let (app, machine): (String, i64) = tx.query_row(
+                "SELECT app, machine FROM units WHERE model = ?1 AND name = ?2",
+                [model, unit],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            tx.execute(
+                "DELETE FROM units WHERE model = ?1 AND name = ?2",
+                [model, unit],
+            )?;
+            tx.execute(
+                "DELETE FROM machines WHERE model = ?1 AND id = ?2 AND NOT EXISTS \
+                 (SELECT 1 FROM units WHERE model = ?1 AND machine = ?2)",
+                params![model, machine],
+            )?;
+            crate::applications::ensure_leader(tx, model, &app)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::applications::{insert_application, NewApplication};
+
+    fn store_with_app() -> Store {
+        let s = Store::open_in_memory().unwrap();
+        s.add_model("m", "uuid", &Default::default()).unwrap();
+        s.transaction(|tx| {
+            insert_application(
+                tx,
+                &NewApplication {
+                    model: "m",
+                    name: "app",
+                    charm_dir: "/x",
+                    charm_name: "app",
+                    config: &Default::default(),
+                    trust: false,
+                },
+            )
+        })
+        .unwrap();
+        s
+    }
+
+    #[test]
+    fn units_get_numbers_machines_and_a_leader() {
+        let s = store_with_app();
+        let (a, b) = s
+            .transaction(|tx| {
+                Ok((
+                    insert_unit(tx, "m", "app", None)?,
+                    insert_unit(tx, "m", "app", None)?,
+                ))
+            })
+            .unwrap();
+        assert_eq!((a.name.as_str(), b.name.as_str()), ("app/0", "app/1"));
+        assert_ne!(a.machine, b.machine);
+        let c = s
+            .transaction(|tx| insert_unit(tx, "m", "app", Some(a.machine)))
+            .unwrap();
+        assert_eq!(c.machine, a.machine);
+        assert_eq!(s.ensure_leader("m", "app").unwrap().as_deref(), Some("app/0"));
+        // Removing the leader elects the next alive unit.
+        s.set_unit_life("m", "app/0", "dying").unwrap();
+        assert_eq!(s.ensure_leader("m", "app").unwrap().as_deref(), Some("app/1"));
+        assert_eq!(s.delete_unit("m", "app/0").unwrap().as_deref(), Some("app/1"));
+        // Machine 0 still hosts app/2.
+        assert_eq!(s.machines("m").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn leader_set_only_by_leader_and_versioned() {
+        let s = store_with_app();
+        s.transaction(|tx| insert_unit(tx, "m", "app", None)).unwrap();
+        s.transaction(|tx| insert_unit(tx, "m", "app", None)).unwrap();
+        s.ensure_leader("m", "app").unwrap();
+        let kv = BTreeMap::from([("a".to_string(), "1".to_string())]);
+        assert!(s.leader_set("m", "app", "app/1", &kv).is_err());
+        assert!(s.leader_set("m", "app", "app/0", &kv).unwrap());
+        assert!(!s.leader_set("m", "app", "app/0", &kv).unwrap());
+        let app = s.application("m", "app").unwrap();
+        assert_eq!(app.leader_settings_version, 1);
+        assert_eq!(app.leader_settings, kv);
+    }
+}
