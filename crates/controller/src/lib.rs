@@ -1,1 +1,174 @@
-//! placeholder
+//! The minijuju controller daemon.
+//!
+//! [`run`] owns one data directory: it takes the directory's lock (one
+//! controller per directory), opens the store, starts a unit agent for every
+//! unit, serves the API on an owner-only unix socket ([`api`]) and shuts down
+//! gracefully on SIGTERM/SIGINT or a `Shutdown` request.
+
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::io::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use state_store::Store;
+use unit_agent::Runtime;
+
+pub mod api;
+pub mod deploy;
+pub mod paths;
+
+pub use paths::Paths;
+
+/// Errors that stop the daemon from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum ControllerError {
+    #[error("another controller is already running for {0}")]
+    AlreadyRunning(String),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] state_store::StoreError),
+}
+
+fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> ControllerError {
+    let context = context.into();
+    move |source| ControllerError::Io { context, source }
+}
+
+/// Shared state of the running controller, given to every API handler.
+pub struct Controller {
+    pub rt: Arc<Runtime>,
+    pub paths: Paths,
+    pub uuid: String,
+}
+
+/// A random UUID (version 4 layout).
+pub fn new_uuid() -> String {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).expect("the OS random source works");
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// Take the data directory's lock without blocking; the returned file must be
+/// kept open for the daemon's lifetime.
+fn take_lock(paths: &Paths) -> Result<std::fs::File, ControllerError> {
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(paths.lock())
+        .map_err(io(format!("opening {}", paths.lock().display())))?;
+    // SAFETY: flock on a valid, open file descriptor.
+    let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc != 0 {
+        return Err(ControllerError::AlreadyRunning(
+            paths.home.display().to_string(),
+        ));
+    }
+    Ok(f)
+}
+
+/// Prepare the data directory and open the store, refusing a bad database.
+pub fn open(home: &Path) -> Result<(Paths, Store, std::fs::File), ControllerError> {
+    std::fs::create_dir_all(home).map_err(io(format!("creating {}", home.display())))?;
+    std::fs::set_permissions(home, std::fs::Permissions::from_mode(0o700))
+        .map_err(io(format!("securing {}", home.display())))?;
+    let paths = Paths::new(home);
+    let lock = take_lock(&paths)?;
+    let store = Store::open(&paths.db())?;
+    Ok((paths, store, lock))
+}
+
+/// Run the daemon until shutdown. `tool_binary` is the hook-tool client.
+pub fn run(home: &Path, tool_binary: PathBuf, shutdown_grace: Duration) -> Result<(), ControllerError> {
+    let (paths, store, _lock) = open(home)?;
+    init_logging(&paths);
+    let uuid = match store.meta("controller-uuid")? {
+        Some(u) => u,
+        None => {
+            let u = new_uuid();
+            store.set_meta("controller-uuid", &u)?;
+            u
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(io("starting runtime"))?;
+    runtime.block_on(async move {
+        let rt = Runtime::new(Arc::new(store), paths.home.clone(), tool_binary);
+        let ctl = Arc::new(Controller {
+            rt: rt.clone(),
+            paths: paths.clone(),
+            uuid,
+        });
+        let listener = api::bind(&paths.socket())?;
+        std::fs::write(paths.pid(), format!("{}\n", std::process::id()))
+            .map_err(io("writing pid file"))?;
+        for u in rt.store.all_units()? {
+            unit_agent::agent::spawn(rt.clone(), u.model, u.name);
+        }
+        tracing::info!(pid = std::process::id(), socket = %paths.socket().display(), "controller started");
+        let server = tokio::spawn(api::serve(listener, ctl.clone()));
+        wait_for_shutdown(&rt).await;
+        tracing::info!("controller stopping");
+        let _ = rt.shutdown.send(true);
+        server.abort();
+        let _ = std::fs::remove_file(paths.socket());
+        // Let running hooks finish (bounded): agents exit between operations.
+        let deadline = tokio::time::Instant::now() + shutdown_grace;
+        while rt.agent_count() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let _ = std::fs::remove_file(paths.pid());
+        tracing::info!("controller stopped");
+        Ok::<_, ControllerError>(())
+    })
+}
+
+async fn wait_for_shutdown(rt: &Runtime) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).expect("signal handler");
+    let mut int = signal(SignalKind::interrupt()).expect("signal handler");
+    let mut requested = rt.shutdown.subscribe();
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+        _ = requested.changed() => {}
+    }
+}
+
+fn init_logging(paths: &Paths) {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(paths.log());
+    if let Ok(file) = file {
+        let _ = tracing_subscriber::fmt()
+            .with_writer(std::sync::Mutex::new(file))
+            .with_ansi(false)
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_env("MINIJUJU_LOG")
+                    .unwrap_or_else(|_| "info".into()),
+            )
+            .try_init();
+    } else {
+        let _ = writeln!(std::io::stderr(), "cannot open controller log");
+    }
+}

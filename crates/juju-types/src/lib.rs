@@ -6,7 +6,9 @@
 //! reading a charm directory or `.charm` archive in [`charm`].
 
 pub mod charm;
+pub mod duration;
 pub mod hook;
+pub mod model_config;
 pub mod names;
 pub mod output;
 pub mod status;

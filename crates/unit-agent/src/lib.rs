@@ -1,1 +1,24 @@
-//! placeholder
+//! The unit agent: everything one unit does, as a task inside the controller.
+//!
+//! - [`decide`]: pure decisions (what runs next, how a hook advances progress);
+//!   Juju's ordering and failure rules live there, tested with tables.
+//! - [`recover`]: the single start-up interpretation of a journal.
+//! - [`progress`]: the persisted journal.
+//! - [`agent`]: the loop of effects around `decide` (spawn, persist, wait).
+//! - [`runner`], [`env`]: handler discovery, process execution, the hook environment.
+//! - [`context`], [`toolserver`]: hook contexts and the per-unit tool socket.
+//! - [`charmdir`]: per-unit charm and tools directories.
+//! - [`shared`]: the runtime shared by all agents of a controller.
+
+pub mod agent;
+pub mod charmdir;
+pub mod context;
+pub mod decide;
+pub mod env;
+pub mod progress;
+pub mod recover;
+pub mod runner;
+pub mod shared;
+pub mod toolserver;
+
+pub use shared::Runtime;

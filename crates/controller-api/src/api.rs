@@ -1,0 +1,311 @@
+//! The CLI <-> controller API: one JSON object per line in each direction.
+//!
+//! A client writes a [`Request`] line and reads one [`Response`] line. Errors
+//! carry a user-facing message (already in Juju's wording where the CLI
+//! prints it) and a [`ErrorCode`] the CLI maps to an exit code.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Requests, tagged by `method`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "method", content = "params", rename_all = "kebab-case")]
+pub enum Request {
+    /// Controller identity and health.
+    ControllerInfo,
+    /// Stop the controller after letting running hooks finish.
+    Shutdown,
+    AddModel {
+        name: String,
+        config: Map<String, Value>,
+    },
+    ListModels,
+    ShowModel {
+        name: String,
+    },
+    DestroyModel {
+        name: String,
+        force: bool,
+        destroy_storage: bool,
+    },
+    ModelConfig {
+        model: String,
+        /// Raw `key=value` strings to set.
+        set: BTreeMap<String, String>,
+        reset: Vec<String>,
+    },
+    Deploy(DeployArgs),
+    AddUnit {
+        model: String,
+        application: String,
+        num_units: u32,
+        to: Vec<String>,
+    },
+    RemoveUnit {
+        model: String,
+        units: Vec<String>,
+        force: bool,
+    },
+    RemoveApplication {
+        model: String,
+        applications: Vec<String>,
+        force: bool,
+    },
+    /// Read (and optionally change) an application's config.
+    Config {
+        model: String,
+        application: String,
+        set: BTreeMap<String, String>,
+        /// Typed values from a YAML file.
+        set_typed: Map<String, Value>,
+        reset: Vec<String>,
+    },
+    Status {
+        model: String,
+    },
+    /// Enqueue an action on units (names may be `app/leader`).
+    Run {
+        model: String,
+        units: Vec<String>,
+        action: String,
+        params: Map<String, Value>,
+    },
+    /// Wait until the tasks are finished or the timeout passes; returns them.
+    WaitTasks {
+        model: String,
+        ids: Vec<i64>,
+        timeout_ms: u64,
+    },
+    ShowTask {
+        model: String,
+        id: i64,
+    },
+    Operations {
+        model: String,
+    },
+    DebugLog {
+        model: String,
+        after: i64,
+        limit: Option<usize>,
+        newest: bool,
+    },
+    Resolve {
+        model: String,
+        units: Vec<String>,
+        no_retry: bool,
+    },
+}
+
+/// Arguments of `deploy`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeployArgs {
+    pub model: String,
+    /// Absolute path to a charm directory or `.charm` file.
+    pub charm_path: String,
+    pub application: Option<String>,
+    pub num_units: u32,
+    /// Raw `key=value` config strings.
+    pub config: BTreeMap<String, String>,
+    /// Typed config from YAML files.
+    pub config_typed: Map<String, Value>,
+    pub to: Vec<String>,
+    pub trust: bool,
+}
+
+/// Error classes; the CLI maps them to exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    NotFound,
+    AlreadyExists,
+    BadRequest,
+    Internal,
+}
+
+/// An API error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// One response line: `{"ok": ...}` or `{"error": {...}}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Response {
+    Ok(Value),
+    Error(ApiError),
+}
+
+/// `ControllerInfo` result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ControllerInfo {
+    pub pid: u32,
+    pub socket: String,
+    pub home: String,
+    pub uuid: String,
+    pub version: String,
+}
+
+/// A model as `models`/`show-model` need it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub name: String,
+    pub uuid: String,
+    pub controller_uuid: String,
+    pub life: String,
+    pub created: f64,
+    pub machines: usize,
+    pub units: usize,
+    pub agent_version: String,
+}
+
+/// `DeployArgs` / `AddUnit` result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Deployed {
+    pub application: String,
+    pub units: Vec<String>,
+}
+
+/// One config option as `juju config --format json` shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConfigSetting {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    pub description: String,
+    pub source: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+}
+
+/// `Config` result, in the shape `juju config --format json` prints.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AppConfig {
+    pub application: String,
+    pub charm: String,
+    pub settings: BTreeMap<String, ConfigSetting>,
+    #[serde(rename = "application-config")]
+    pub application_config: BTreeMap<String, ConfigSetting>,
+}
+
+/// A status value as the CLI shows it (`since` as epoch seconds).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct StatusEntry {
+    pub current: String,
+    pub message: String,
+    pub since: f64,
+}
+
+/// `Status` result: the model as the controller sees it. The CLI renders it
+/// in Juju's tabular/JSON/YAML layouts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModelStatus {
+    pub model: String,
+    pub model_uuid: String,
+    pub now: f64,
+    pub machines: Vec<MachineStatus>,
+    pub applications: Vec<ApplicationStatus>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MachineStatus {
+    pub id: i64,
+    pub address: String,
+    pub since: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApplicationStatus {
+    pub name: String,
+    pub charm_name: String,
+    pub charm_rev: i64,
+    pub life: String,
+    /// Set by the leader, or derived from units.
+    pub status: StatusEntry,
+    pub version: String,
+    pub units: Vec<UnitStatus>,
+    /// Endpoint -> related applications (peers included).
+    pub relations: BTreeMap<String, Vec<RelatedApp>>,
+    pub endpoints: Vec<String>,
+    pub trust: bool,
+}
+
+/// One side of a relation as status lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RelatedApp {
+    pub related_application: String,
+    pub interface: String,
+    /// `global` or `container`.
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitStatus {
+    pub name: String,
+    pub machine: i64,
+    pub address: String,
+    pub leader: bool,
+    pub life: String,
+    pub workload: StatusEntry,
+    pub agent: StatusEntry,
+    pub workload_version: String,
+}
+
+/// A task as `run`/`show-task` render it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TaskInfo {
+    pub id: i64,
+    pub operation: i64,
+    pub unit: String,
+    pub action: String,
+    pub params: Map<String, Value>,
+    pub status: String,
+    pub message: String,
+    pub results: Map<String, Value>,
+    pub log: Vec<(f64, String)>,
+    pub return_code: Option<i64>,
+    pub stdout: String,
+    pub stderr: String,
+    pub enqueued: f64,
+    pub started: Option<f64>,
+    pub completed: Option<f64>,
+}
+
+/// `Run` result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Enqueued {
+    pub operation: i64,
+    pub tasks: Vec<TaskInfo>,
+}
+
+/// One `debug-log` line.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub id: i64,
+    pub entity: String,
+    pub ts: f64,
+    pub level: String,
+    pub module: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_shape_is_method_and_params() {
+        let r = Request::Status { model: "dev".into() };
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"{"method":"status","params":{"model":"dev"}}"#
+        );
+        let back: Request =
+            serde_json::from_str(r#"{"method":"controller-info"}"#).unwrap();
+        assert!(matches!(back, Request::ControllerInfo));
+    }
+}

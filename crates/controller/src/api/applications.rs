@@ -1,0 +1,214 @@
+//! Application and unit endpoints: deploy, add-unit, remove-unit,
+//! remove-application, resolve.
+
+use std::path::Path;
+
+use controller_api::api::{DeployArgs, Deployed, ErrorCode};
+use juju_types::charm::Charm;
+use serde_json::{Map, Value};
+use state_store::applications::{insert_application, NewApplication};
+use state_store::units::insert_unit;
+
+use super::{error, ok, store_err, ApiError, ApiResult};
+use crate::Controller;
+
+fn bad(msg: impl Into<String>) -> ApiError {
+    error(ErrorCode::BadRequest, msg)
+}
+
+/// Parse `--to` directives: machine ids or `new`.
+fn placements(to: &[String], n: u32) -> Result<Vec<Option<i64>>, ApiError> {
+    let mut out = Vec::new();
+    for i in 0..n as usize {
+        match to.get(i).map(String::as_str) {
+            None | Some("new") => out.push(None),
+            Some(d) => out.push(Some(d.parse::<i64>().map_err(|_| {
+                bad(format!("invalid --to parameter \"{d}\": only machine ids and \"new\" are supported"))
+            })?)),
+        }
+    }
+    Ok(out)
+}
+
+/// Typed config from raw CLI strings and typed YAML values, validated against the charm.
+pub fn typed_config(
+    charm: &Charm,
+    raw: &std::collections::BTreeMap<String, String>,
+    typed: &Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let mut out = Map::new();
+    for (k, v) in typed {
+        let v = charm
+            .config
+            .validate_value(k, v)
+            .map_err(|e| bad(e.to_string()))?;
+        out.insert(k.clone(), v);
+    }
+    for (k, v) in raw {
+        let v = charm
+            .config
+            .parse_cli_value(k, v)
+            .map_err(|e| bad(e.to_string()))?;
+        out.insert(k.clone(), v);
+    }
+    Ok(out)
+}
+
+pub fn deploy(ctl: &Controller, a: &DeployArgs) -> ApiResult {
+    let s = &ctl.rt.store;
+    let model = s.model(&a.model).map_err(store_err)?;
+    let (dir, charm) = crate::deploy::stage(Path::new(&a.charm_path), &ctl.paths.charms().join(&model.uuid[..8]))
+        .map_err(bad)?;
+    let cleanup = |e: ApiError| {
+        let _ = std::fs::remove_dir_all(&dir);
+        e
+    };
+    let name = a.application.clone().unwrap_or_else(|| charm.meta.name.clone());
+    if !juju_types::names::is_valid_application(&name) {
+        return Err(cleanup(bad(format!("invalid application name \"{name}\""))));
+    }
+    let config = typed_config(&charm, &a.config, &a.config_typed).map_err(cleanup)?;
+    let n = if charm.meta.subordinate { 0 } else { a.num_units };
+    let places = placements(&a.to, n).map_err(cleanup)?;
+    let units = s
+        .transaction(|tx| {
+            insert_application(
+                tx,
+                &NewApplication {
+                    model: &a.model,
+                    name: &name,
+                    charm_dir: &dir.display().to_string(),
+                    charm_name: &charm.meta.name,
+                    config: &config,
+                    trust: a.trust,
+                },
+            )?;
+            let mut names = Vec::new();
+            for p in &places {
+                names.push(insert_unit(tx, &a.model, &name, *p)?.name);
+            }
+            state_store::applications::ensure_leader(tx, &a.model, &name)?;
+            Ok(names)
+        })
+        .map_err(|e| cleanup(store_err(e)))?;
+    for u in &units {
+        unit_agent::agent::spawn(ctl.rt.clone(), a.model.clone(), u.clone());
+    }
+    ok(Deployed {
+        application: name,
+        units,
+    })
+}
+
+pub fn add_unit(ctl: &Controller, model: &str, app: &str, n: u32, to: &[String]) -> ApiResult {
+    let s = &ctl.rt.store;
+    let application = s.application(model, app).map_err(store_err)?;
+    if application.life != "alive" {
+        return Err(bad(format!("application \"{app}\" is not alive")));
+    }
+    let charm = ctl
+        .rt
+        .charm(Path::new(&application.charm_dir))
+        .map_err(|e| error(ErrorCode::Internal, e.to_string()))?;
+    if charm.meta.subordinate {
+        return Err(bad(format!(
+            "cannot add unit to application \"{app}\": application is a subordinate"
+        )));
+    }
+    let places = placements(to, n)?;
+    let units = s
+        .transaction(|tx| {
+            let mut names = Vec::new();
+            for p in &places {
+                names.push(insert_unit(tx, model, app, *p)?.name);
+            }
+            state_store::applications::ensure_leader(tx, model, app)?;
+            Ok(names)
+        })
+        .map_err(store_err)?;
+    for u in &units {
+        unit_agent::agent::spawn(ctl.rt.clone(), model.to_string(), u.clone());
+    }
+    ok(Deployed {
+        application: app.to_string(),
+        units,
+    })
+}
+
+fn mark_dying(ctl: &Controller, model: &str, unit: &str, force: bool) -> Result<(), ApiError> {
+    let s = &ctl.rt.store;
+    s.set_unit_life(model, unit, "dying").map_err(store_err)?;
+    if force {
+        s.set_resolved(model, unit, "no-retry").map_err(store_err)?;
+    }
+    Ok(())
+}
+
+pub fn remove_unit(ctl: &Controller, model: &str, units: &[String], force: bool) -> ApiResult {
+    let s = &ctl.rt.store;
+    s.model(model).map_err(store_err)?;
+    if units.is_empty() {
+        return Err(bad("no units specified"));
+    }
+    // Validate everything before changing anything.
+    let mut found = Vec::new();
+    for name in units {
+        juju_types::names::UnitName::parse(name).map_err(|e| bad(e.to_string()))?;
+        let u = s.unit(model, name).map_err(|_| {
+            error(
+                ErrorCode::NotFound,
+                format!("removing unit {name} failed: unit \"{name}\" does not exist"),
+            )
+        })?;
+        found.push(u);
+    }
+    for u in &found {
+        mark_dying(ctl, model, &u.name, force)?;
+        s.ensure_leader(model, &u.app).map_err(store_err)?;
+        ctl.rt.wake_app(model, &u.app);
+    }
+    ok(())
+}
+
+pub fn remove_application(ctl: &Controller, model: &str, apps: &[String], force: bool) -> ApiResult {
+    let s = &ctl.rt.store;
+    s.model(model).map_err(store_err)?;
+    for a in apps {
+        s.application(model, a).map_err(|_| {
+            error(
+                ErrorCode::NotFound,
+                format!("removing application {a} failed: application \"{a}\" not found"),
+            )
+        })?;
+    }
+    for a in apps {
+        s.set_application_life(model, a, "dying").map_err(store_err)?;
+        let units = s.units(model, Some(a)).map_err(store_err)?;
+        if units.is_empty() {
+            s.delete_application(model, a).map_err(store_err)?;
+        }
+        for u in units {
+            mark_dying(ctl, model, &u.name, force)?;
+        }
+        ctl.rt.wake_app(model, a);
+    }
+    ok(())
+}
+
+pub fn resolve(ctl: &Controller, model: &str, units: &[String], no_retry: bool) -> ApiResult {
+    let s = &ctl.rt.store;
+    let mut found = Vec::new();
+    for name in units {
+        let u = s.unit(model, name).map_err(store_err)?;
+        if u.agent_status.status != "error" {
+            return Err(bad(format!("unit \"{name}\" is not in an error state")));
+        }
+        found.push(u);
+    }
+    for u in found {
+        let mode = if no_retry { "no-retry" } else { "retry" };
+        s.set_resolved(model, &u.name, mode).map_err(store_err)?;
+        ctl.rt.wake_unit(model, &u.name);
+    }
+    ok(())
+}

@@ -1,0 +1,166 @@
+//! The API server: one JSON request line per connection, one response line.
+//! Handlers live in one file per endpoint group.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::sync::Arc;
+
+use controller_api::api::{ApiError, ErrorCode, Request, Response};
+use serde::Serialize;
+use state_store::StoreError;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{UnixListener, UnixStream};
+
+use crate::{Controller, ControllerError};
+
+mod actions;
+mod applications;
+mod config;
+mod logs;
+mod models;
+mod status;
+
+/// Result type of handlers.
+pub type ApiResult = Result<serde_json::Value, ApiError>;
+
+/// Build an error.
+pub fn error(code: ErrorCode, message: impl Into<String>) -> ApiError {
+    ApiError {
+        code,
+        message: message.into(),
+    }
+}
+
+/// Serialise a handler's success value.
+pub fn ok<T: Serialize>(v: T) -> ApiResult {
+    serde_json::to_value(v).map_err(|e| error(ErrorCode::Internal, e.to_string()))
+}
+
+/// Store errors keep their wording and get a matching code.
+pub fn store_err(e: StoreError) -> ApiError {
+    let code = match e {
+        StoreError::NotFound(_) => ErrorCode::NotFound,
+        StoreError::Conflict(_) => ErrorCode::AlreadyExists,
+        _ => ErrorCode::Internal,
+    };
+    error(code, e.to_string())
+}
+
+/// Bind the owner-only API socket (removing a stale one left by a crash).
+pub fn bind(socket: &Path) -> Result<UnixListener, ControllerError> {
+    if let Some(dir) = socket.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = std::fs::remove_file(socket);
+    let l = UnixListener::bind(socket).map_err(|source| ControllerError::Io {
+        context: format!("binding {}", socket.display()),
+        source,
+    })?;
+    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o600)).map_err(
+        |source| ControllerError::Io {
+            context: format!("securing {}", socket.display()),
+            source,
+        },
+    )?;
+    Ok(l)
+}
+
+/// Accept connections forever.
+pub async fn serve(listener: UnixListener, ctl: Arc<Controller>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let ctl = ctl.clone();
+        tokio::spawn(async move {
+            if let Err(e) = connection(stream, ctl).await {
+                tracing::debug!(error = %e, "api connection failed");
+            }
+        });
+    }
+}
+
+async fn connection(stream: UnixStream, ctl: Arc<Controller>) -> std::io::Result<()> {
+    let (r, mut w) = stream.into_split();
+    let mut line = String::new();
+    BufReader::new(r).read_line(&mut line).await?;
+    let response = match serde_json::from_str::<Request>(&line) {
+        Ok(req) => {
+            let name = format!("{req:?}");
+            let name = name.split([' ', '(', '{']).next().unwrap_or("").to_string();
+            let res = dispatch(&ctl, req).await;
+            if let Err(e) = &res {
+                tracing::info!(request = %name, error = %e.message, "request failed");
+            }
+            match res {
+                Ok(v) => Response::Ok(v),
+                Err(e) => Response::Error(e),
+            }
+        }
+        Err(e) => Response::Error(error(ErrorCode::BadRequest, format!("bad request: {e}"))),
+    };
+    let mut out = serde_json::to_vec(&response).expect("response serialises");
+    out.push(b'\n');
+    w.write_all(&out).await
+}
+
+async fn dispatch(ctl: &Arc<Controller>, req: Request) -> ApiResult {
+    use Request::*;
+    match req {
+        ControllerInfo => models::controller_info(ctl),
+        Shutdown => {
+            let _ = ctl.rt.shutdown.send(true);
+            ok(())
+        }
+        AddModel { name, config } => models::add_model(ctl, &name, &config),
+        ListModels => models::list_models(ctl),
+        ShowModel { name } => models::show_model(ctl, &name),
+        DestroyModel { name, force, .. } => models::destroy_model(ctl, &name, force).await,
+        ModelConfig { model, set, reset } => models::model_config(ctl, &model, &set, &reset),
+        Deploy(args) => applications::deploy(ctl, &args),
+        AddUnit {
+            model,
+            application,
+            num_units,
+            to,
+        } => applications::add_unit(ctl, &model, &application, num_units, &to),
+        RemoveUnit { model, units, force } => applications::remove_unit(ctl, &model, &units, force),
+        RemoveApplication {
+            model,
+            applications,
+            force,
+        } => applications::remove_application(ctl, &model, &applications, force),
+        Config {
+            model,
+            application,
+            set,
+            set_typed,
+            reset,
+        } => config::config(ctl, &model, &application, &set, &set_typed, &reset),
+        Status { model } => status::status(ctl, &model),
+        Run {
+            model,
+            units,
+            action,
+            params,
+        } => actions::run(ctl, &model, &units, &action, &params),
+        WaitTasks {
+            model,
+            ids,
+            timeout_ms,
+        } => actions::wait_tasks(ctl, &model, &ids, timeout_ms).await,
+        ShowTask { model, id } => actions::show_task(ctl, &model, id),
+        Operations { model } => actions::operations(ctl, &model),
+        DebugLog {
+            model,
+            after,
+            limit,
+            newest,
+        } => logs::debug_log(ctl, &model, after, limit, newest),
+        Resolve {
+            model,
+            units,
+            no_retry,
+        } => applications::resolve(ctl, &model, &units, no_retry),
+    }
+}

@@ -1,0 +1,125 @@
+//! `status`: a snapshot of the model for the CLI to render.
+
+use std::collections::BTreeMap;
+
+use controller_api::api::{
+    ApplicationStatus, MachineStatus, ModelStatus, RelatedApp, StatusEntry, UnitStatus,
+};
+use juju_types::status::StatusValue;
+
+use super::{ok, store_err, ApiResult};
+use crate::Controller;
+
+fn entry(s: &StatusValue) -> StatusEntry {
+    StatusEntry {
+        current: s.status.clone(),
+        message: s.message.clone(),
+        since: s.since,
+    }
+}
+
+pub fn status(ctl: &Controller, model: &str) -> ApiResult {
+    let s = &ctl.rt.store;
+    let m = s.model(model).map_err(store_err)?;
+    let machines = s.machines(model).map_err(store_err)?;
+    let addr: BTreeMap<i64, String> = machines.iter().map(|x| (x.id, x.address.clone())).collect();
+    let units = s.units(model, None).map_err(store_err)?;
+    let mut apps = Vec::new();
+    for app in s.applications(model).map_err(store_err)? {
+        let mine: Vec<_> = units.iter().filter(|u| u.app == app.name).collect();
+        // An agent error is shown as the workload status (§6.1).
+        let shown = |u: &state_store::Unit| -> (StatusEntry, StatusEntry) {
+            if u.agent_status.status == "error" {
+                let mut agent = entry(&u.agent_status);
+                agent.current = "idle".into();
+                agent.message.clear();
+                (entry(&u.agent_status), agent)
+            } else {
+                (entry(&u.workload_status), entry(&u.agent_status))
+            }
+        };
+        let unit_statuses: Vec<UnitStatus> = mine
+            .iter()
+            .map(|u| {
+                let (workload, agent) = shown(u);
+                UnitStatus {
+                    name: u.name.clone(),
+                    machine: u.machine,
+                    address: addr.get(&u.machine).cloned().unwrap_or_default(),
+                    leader: app.leader.as_deref() == Some(u.name.as_str()),
+                    life: u.life.clone(),
+                    workload,
+                    agent,
+                    workload_version: u.workload_version.clone(),
+                }
+            })
+            .collect();
+        let status = match &app.status {
+            Some(st) => entry(st),
+            None => {
+                let shown_ws: Vec<StatusValue> = unit_statuses
+                    .iter()
+                    .map(|u| StatusValue::new(&u.workload.current, &u.workload.message, u.workload.since))
+                    .collect();
+                juju_types::status::derive(shown_ws.iter())
+                    .map(|s| entry(&s))
+                    .unwrap_or_else(|| StatusEntry {
+                        current: "unknown".into(),
+                        message: String::new(),
+                        since: app.created,
+                    })
+            }
+        };
+        let version = unit_statuses
+            .iter()
+            .filter(|u| u.leader)
+            .chain(unit_statuses.iter())
+            .map(|u| u.workload_version.clone())
+            .find(|v| !v.is_empty())
+            .unwrap_or_default();
+        let charm = ctl.rt.charm(std::path::Path::new(&app.charm_dir)).ok();
+        let mut relations = BTreeMap::new();
+        let mut endpoints = Vec::new();
+        if let Some(c) = &charm {
+            for ep in c.meta.all_endpoints() {
+                endpoints.push(ep.name.clone());
+                if ep.role == juju_types::charm::Role::Peer {
+                    relations.insert(
+                        ep.name.clone(),
+                        vec![RelatedApp {
+                            related_application: app.name.clone(),
+                            interface: ep.interface.clone(),
+                            scope: ep.scope.as_str().to_string(),
+                        }],
+                    );
+                }
+            }
+        }
+        apps.push(ApplicationStatus {
+            name: app.name.clone(),
+            charm_name: app.charm_name.clone(),
+            charm_rev: app.charm_rev,
+            life: app.life.clone(),
+            status,
+            version,
+            units: unit_statuses,
+            relations,
+            endpoints,
+            trust: app.trust,
+        });
+    }
+    ok(ModelStatus {
+        model: m.name,
+        model_uuid: m.uuid,
+        now: state_store::now(),
+        machines: machines
+            .iter()
+            .map(|x| MachineStatus {
+                id: x.id,
+                address: x.address.clone(),
+                since: x.created,
+            })
+            .collect(),
+        applications: apps,
+    })
+}

@@ -1,0 +1,618 @@
+//! The unit agent loop: the effects around [`decide`]. Each iteration reads
+//! the model, asks `decide` what to do, and does it: run a hook or action as
+//! a real process, persist the journal before and the effects after, wait for
+//! a wake-up or a timer. Start-up goes through [`recover`] once.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use juju_types::hook::{HookInfo, HookKind};
+use juju_types::model_config;
+use juju_types::status::StatusValue;
+use serde_json::{Map, Value};
+use state_store::tasks::TaskOutcome;
+use state_store::units::HookCommit;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+use crate::charmdir;
+use crate::context::{ActionState, HookContext, UnitIdentity};
+use crate::decide::{self, commit, decide, Decision, Facts, Life, Memory, Resolved};
+use crate::env::{self, ActionEnv, EnvInput};
+use crate::progress::Progress;
+use crate::recover::recover;
+use crate::runner::{self, Exit, Handler, Stream};
+use crate::shared::{config_hash, io_err, AgentError, Runtime};
+use crate::toolserver::{self, Slot};
+
+/// Start the agent of `unit` as a task. A panic inside the agent is caught:
+/// the unit's agent status becomes `failed` and the controller keeps running.
+pub fn spawn(rt: Arc<Runtime>, model: String, unit: String) {
+    let key = (model.clone(), unit.clone());
+    if rt.has_agent(&key) {
+        rt.wake_unit(&model, &unit);
+        return;
+    }
+    let notify = rt.register(key.clone());
+    tokio::spawn(async move {
+        let inner = tokio::spawn(run(rt.clone(), model.clone(), unit.clone(), notify));
+        let result = inner.await;
+        rt.unregister(&key);
+        let failure = match result {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(e) if e.is_panic() => Some("agent panicked".to_string()),
+            Err(_) => None,
+        };
+        if let Some(why) = failure {
+            tracing::error!(%model, %unit, error = %why, "unit agent stopped");
+            let s = StatusValue::new("failed", "resolver loop error", state_store::now());
+            let _ = rt.store.set_agent_status(&model, &unit, &s);
+            rt.log(&model, &entity(&unit), "ERROR", "juju.worker.uniter", &why);
+        }
+    });
+}
+
+fn entity(unit: &str) -> String {
+    format!("unit-{}", unit.replace('/', "-"))
+}
+
+/// Backoff for automatic hook retries: 5 s doubling to 5 min, ±3 % (§6.2).
+pub fn retry_delay(attempt: u32) -> Duration {
+    let base = 5.0 * 2f64.powi(attempt.min(10) as i32);
+    let capped = base.min(300.0);
+    Duration::from_secs_f64(capped * (0.97 + 0.06 * random_unit()))
+}
+
+/// A random number in [0, 1).
+fn random_unit() -> f64 {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).expect("the OS random source works");
+    (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64
+}
+
+struct Agent {
+    rt: Arc<Runtime>,
+    who: UnitIdentity,
+    model_uuid: String,
+    machine: i64,
+    tools_dir: PathBuf,
+    socket: PathBuf,
+    progress: Progress,
+    mem: Memory,
+    slot: Slot,
+    notify: Arc<Notify>,
+    shown_agent_status: Option<(String, String)>,
+    retry_attempt: u32,
+    retry_at: Option<Instant>,
+    update_at: Instant,
+}
+
+async fn run(
+    rt: Arc<Runtime>,
+    model: String,
+    unit: String,
+    notify: Arc<Notify>,
+) -> Result<(), AgentError> {
+    let Some(mut agent) = Agent::prepare(rt, model, unit, notify)? else {
+        return Ok(());
+    };
+    let slot = agent.slot.clone();
+    let rt2 = agent.rt.clone();
+    let (m, e) = (agent.who.model.clone(), agent.who.entity.clone());
+    let server = toolserver::serve(&agent.socket, slot, move |msg| {
+        tracing::warn!(model = %m, entity = %e, "{msg}");
+        rt2.log(&m, &e, "WARNING", "juju.worker.uniter.runner", &msg);
+    })
+    .map_err(io_err(format!("binding {}", agent.socket.display())))?;
+    let result = agent.main_loop().await;
+    server.abort();
+    let _ = std::fs::remove_file(&agent.socket);
+    result
+}
+
+impl Agent {
+    fn prepare(
+        rt: Arc<Runtime>,
+        model: String,
+        unit: String,
+        notify: Arc<Notify>,
+    ) -> Result<Option<Agent>, AgentError> {
+        let store = &rt.store;
+        let m = store.model(&model)?;
+        let u = match store.unit(&model, &unit) {
+            Ok(u) => u,
+            Err(state_store::StoreError::NotFound(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let app = store.application(&model, &u.app)?;
+        let address = store
+            .machines(&model)?
+            .into_iter()
+            .find(|x| x.id == u.machine)
+            .map(|x| x.address)
+            .unwrap_or_default();
+        let dir = rt.unit_dir(&m.uuid, &unit);
+        let charm_dir = dir.join("charm");
+        let tools_dir = dir.join("tools");
+        charmdir::ensure_unit_charm(Path::new(&app.charm_dir), &charm_dir)
+            .map_err(io_err(format!("preparing charm dir {}", charm_dir.display())))?;
+        charmdir::ensure_tools(&tools_dir, &rt.tool_binary, hook_commands::TOOL_NAMES)
+            .map_err(io_err(format!("preparing tools dir {}", tools_dir.display())))?;
+        let socket = rt.socket_path(&dir);
+        let stored = Progress::from_json(&u.progress).map_err(state_store::StoreError::from)?;
+        let (progress, found) = recover(&stored);
+        let who = UnitIdentity {
+            model: model.clone(),
+            app: u.app.clone(),
+            unit: unit.clone(),
+            entity: entity(&unit),
+            address,
+            charm_dir,
+        };
+        if let Some(id) = found.terminated_action {
+            store.finish_task(
+                &model,
+                id,
+                &TaskOutcome {
+                    status: "failed",
+                    message: "action terminated",
+                    results: &Map::new(),
+                    return_code: None,
+                    stdout: "",
+                    stderr: "",
+                },
+            )?;
+            rt.tasks_changed();
+        }
+        if progress != stored {
+            store.set_progress(&model, &unit, &progress.to_json())?;
+        }
+        let interval = model_config::update_status_interval(&m.config);
+        let mut agent = Agent {
+            rt: rt.clone(),
+            who,
+            model_uuid: m.uuid,
+            machine: u.machine,
+            tools_dir,
+            socket,
+            progress,
+            mem: Memory::default(),
+            slot: Arc::new(Mutex::new(None)),
+            notify,
+            shown_agent_status: None,
+            retry_attempt: 0,
+            retry_at: None,
+            update_at: Instant::now() + jitter(interval),
+        };
+        if let Some(name) = found.failed_hook {
+            agent.log("ERROR", "juju.worker.uniter", &format!(
+                "hook \"{name}\" was running when the controller stopped; reporting it failed"
+            ));
+            agent.enter_error(&name, &m.config)?;
+        }
+        Ok(Some(agent))
+    }
+
+    fn log(&self, level: &str, module: &str, message: &str) {
+        self.rt
+            .log(&self.who.model, &self.who.entity, level, module, message);
+    }
+
+    fn store(&self) -> &state_store::Store {
+        &self.rt.store
+    }
+
+    /// Read the model: `None` when the unit no longer exists.
+    fn observe(&self) -> Result<Option<(Facts, Map<String, Value>)>, AgentError> {
+        let s = self.store();
+        let u = match s.unit(&self.who.model, &self.who.unit) {
+            Ok(u) => u,
+            Err(state_store::StoreError::NotFound(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let app = s.application(&self.who.model, &self.who.app)?;
+        let charm = self.rt.charm(Path::new(&app.charm_dir))?;
+        let model = s.model(&self.who.model)?;
+        let facts = Facts {
+            life: if u.life == "alive" {
+                Life::Alive
+            } else {
+                Life::Dying
+            },
+            is_leader: app.leader.as_deref() == Some(self.who.unit.as_str()),
+            config_hash: config_hash(&charm, &app.config, app.trust),
+            leader_settings_version: app.leader_settings_version,
+            pending_action: s.next_pending_task(&self.who.model, &self.who.unit)?,
+            resolved: match u.resolved.as_str() {
+                "retry" => Resolved::Retry,
+                "no-retry" => Resolved::NoRetry,
+                _ => Resolved::None,
+            },
+        };
+        Ok(Some((facts, model.config)))
+    }
+
+    async fn main_loop(&mut self) -> Result<(), AgentError> {
+        let mut shutdown = self.rt.shutdown.subscribe();
+        loop {
+            if *shutdown.borrow() {
+                return Ok(());
+            }
+            let Some((facts, model_config)) = self.observe()? else {
+                return Ok(());
+            };
+            match decide(&self.progress, &facts, &self.mem) {
+                Decision::RunHook(h) => self.run_hook(h, &facts, &model_config).await?,
+                Decision::SkipHook(h) => self.skip_hook(h, &facts)?,
+                Decision::RunAction(id) => self.run_action(id).await?,
+                Decision::Resign => {
+                    self.progress.leader = false;
+                    self.persist_progress()?;
+                }
+                Decision::Terminate => return self.terminate(),
+                Decision::WaitInError | Decision::Idle => {
+                    self.wait(&model_config, &mut shutdown).await?
+                }
+            }
+        }
+    }
+
+    fn persist_progress(&self) -> Result<(), AgentError> {
+        Ok(self
+            .store()
+            .set_progress(&self.who.model, &self.who.unit, &self.progress.to_json())?)
+    }
+
+    fn set_agent_status(&mut self, status: &str, message: &str) -> Result<(), AgentError> {
+        let key = (status.to_string(), message.to_string());
+        if self.shown_agent_status.as_ref() == Some(&key) {
+            return Ok(());
+        }
+        let s = StatusValue::new(status, message, state_store::now());
+        self.store()
+            .set_agent_status(&self.who.model, &self.who.unit, &s)?;
+        self.shown_agent_status = Some(key);
+        Ok(())
+    }
+
+    fn set_workload(&self, status: &str, message: &str) -> Result<(), AgentError> {
+        let s = StatusValue::new(status, message, state_store::now());
+        Ok(self
+            .store()
+            .set_workload_status(&self.who.model, &self.who.unit, &s)?)
+    }
+
+    /// Idle (or in error): wait for a wake-up, a timer, or shutdown.
+    async fn wait(
+        &mut self,
+        model_config: &Map<String, Value>,
+        shutdown: &mut tokio::sync::watch::Receiver<bool>,
+    ) -> Result<(), AgentError> {
+        match self.progress.hook.as_ref().filter(|_| self.progress.in_error()) {
+            Some(h) => {
+                let msg = format!("hook failed: \"{}\"", h.name());
+                self.set_agent_status("error", &msg)?;
+            }
+            None => self.set_agent_status("idle", "")?,
+        }
+        let retry_at = self.retry_at;
+        tokio::select! {
+            _ = self.notify.notified() => {}
+            _ = shutdown.changed() => {}
+            _ = tokio::time::sleep_until(self.update_at) => {
+                self.mem.update_status_due = true;
+                self.update_at = Instant::now()
+                    + jitter(model_config::update_status_interval(model_config));
+            }
+            _ = sleep_opt(retry_at) => {
+                self.retry_at = None;
+                self.mem.retry_due = true;
+            }
+        }
+        Ok(())
+    }
+
+    fn enter_error(&mut self, name: &str, model_config: &Map<String, Value>) -> Result<(), AgentError> {
+        let msg = format!("hook failed: \"{name}\"");
+        let mut s = StatusValue::new("error", &msg, state_store::now());
+        s.data.insert("hook".into(), Value::String(name.into()));
+        self.store()
+            .set_agent_status(&self.who.model, &self.who.unit, &s)?;
+        self.shown_agent_status = Some(("error".into(), msg));
+        if model_config::auto_retry(model_config) {
+            self.retry_at = Some(Instant::now() + retry_delay(self.retry_attempt));
+            self.retry_attempt += 1;
+        }
+        Ok(())
+    }
+
+    fn env_for(&self, context_id: &str, hook_name: &str, dispatch_path: &str, action: Option<&ActionEnv>) -> Vec<(String, String)> {
+        env::build(&EnvInput {
+            charm_dir: &self.who.charm_dir,
+            tools_dir: &self.tools_dir,
+            socket: &self.socket,
+            context_id,
+            hook_name,
+            dispatch_path: Some(dispatch_path),
+            unit: &self.who.unit,
+            model_uuid: &self.model_uuid,
+            model_name: &self.who.model,
+            machine_id: &self.machine.to_string(),
+            principal_unit: "",
+            relation: None,
+            action,
+        })
+    }
+
+    /// Run `program` with `ctx` installed as the tool context.
+    async fn run_process(
+        &self,
+        ctx: Arc<Mutex<HookContext>>,
+        context_id: &str,
+        program: &Path,
+        env: &[(String, String)],
+        module: &str,
+        capture: bool,
+    ) -> Result<runner::Outcome, AgentError> {
+        *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = Some((context_id.to_string(), ctx));
+        let (rt, model, entity) = (&self.rt, &self.who.model, &self.who.entity);
+        let result = runner::run(program, &self.who.charm_dir, env, capture, |_| {}, |stream, line| {
+            let level = if stream == Stream::Stdout { "DEBUG" } else { "WARNING" };
+            rt.log(model, entity, level, module, line);
+        })
+        .await;
+        *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        result.map_err(io_err(format!("running {}", program.display())))
+    }
+
+    async fn run_hook(
+        &mut self,
+        h: HookInfo,
+        facts: &Facts,
+        model_config: &Map<String, Value>,
+    ) -> Result<(), AgentError> {
+        let name = h.name();
+        let lock = self.rt.machine_lock(&self.who.model, self.machine);
+        let _guard = lock.lock().await;
+        let retrying = self.progress.in_error();
+        match h.kind {
+            HookKind::Install if !self.progress.status_set => {
+                self.set_workload("maintenance", "installing charm software")?
+            }
+            HookKind::Stop => self.set_workload("maintenance", "stopping charm software")?,
+            HookKind::Remove => {
+                self.set_workload("maintenance", "cleaning up prior to charm deletion")?
+            }
+            _ => {}
+        }
+        self.progress = decide::begin(&self.progress, &h);
+        self.persist_progress()?;
+        if h.kind != HookKind::UpdateStatus {
+            self.set_agent_status("executing", &format!("running {name} hook"))?;
+        }
+        let dispatch_path = format!("hooks/{name}");
+        let ctx = Arc::new(Mutex::new(HookContext::new(self.rt.clone(), self.who.clone(), None)));
+        let outcome = match runner::discover(&self.who.charm_dir, &dispatch_path) {
+            Handler::Missing => {
+                self.log("INFO", "juju.worker.uniter.operation", &format!("skipped \"{name}\" hook (missing)"));
+                Ok(())
+            }
+            Handler::NoCharm => Err("charm missing from disk".to_string()),
+            Handler::Unusable { path, reason } => Err(format!("fork/exec {}: {reason}", path.display())),
+            Handler::Found { path, via } => {
+                let id = toolserver::new_context_id(&self.who.unit, &name);
+                let env = self.env_for(&id, &name, &dispatch_path, None);
+                let module = format!("unit.{}.{name}", self.who.unit);
+                let out = self.run_process(ctx.clone(), &id, &path, &env, &module, false).await?;
+                match out.exit {
+                    Exit::Code(0) => {
+                        self.log("INFO", "juju.worker.uniter.operation", &format!("ran \"{name}\" hook (via {via})"));
+                        Ok(())
+                    }
+                    Exit::Signal(9) | Exit::Signal(15) => {
+                        self.log("WARNING", "juju.worker.uniter.operation", &format!("hook \"{name}\" was killed ({}); re-queued", out.exit.describe()));
+                        self.progress = decide::requeue(&self.progress);
+                        return self.persist_progress();
+                    }
+                    other => Err(format!("hook \"{name}\" (via {via}) failed: {}", other.describe())),
+                }
+            }
+        };
+        let resolved = facts.resolved != Resolved::None;
+        if resolved {
+            self.store().set_resolved(&self.who.model, &self.who.unit, "")?;
+        }
+        match outcome {
+            Ok(()) => {
+                let ctx = ctx.lock().unwrap_or_else(|p| p.into_inner());
+                self.finish_hook(&h, facts, ctx.status_set, ctx.pending_state())?;
+                if retrying {
+                    self.log("INFO", "juju.worker.uniter", &format!("hook \"{name}\" retried successfully"));
+                }
+                Ok(())
+            }
+            Err(message) => {
+                self.log("ERROR", "juju.worker.uniter.operation", &message);
+                self.enter_error(&name, model_config)
+            }
+        }
+    }
+
+    /// Commit a hook that succeeded (or is skipped by `resolve --no-retry`).
+    fn finish_hook(
+        &mut self,
+        h: &HookInfo,
+        facts: &Facts,
+        status_set: bool,
+        state: Option<&std::collections::BTreeMap<String, String>>,
+    ) -> Result<(), AgentError> {
+        let mut next = commit(&self.progress, h, facts, &mut self.mem);
+        next.status_set |= status_set;
+        let now = state_store::now();
+        let after = match h.kind {
+            HookKind::Start if !next.status_set => Some(StatusValue::new("unknown", "", now)),
+            HookKind::Stop => Some(StatusValue::new("maintenance", "", now)),
+            HookKind::Remove => Some(StatusValue::new("terminated", "", now)),
+            _ => None,
+        };
+        let idle = StatusValue::new("idle", "", now);
+        self.store().commit_hook(
+            &self.who.model,
+            &self.who.unit,
+            &HookCommit {
+                progress: &next.to_json(),
+                charm_state: state,
+                workload_status: after.as_ref(),
+                agent_status: Some(&idle),
+            },
+        )?;
+        self.shown_agent_status = Some(("idle".into(), String::new()));
+        self.progress = next;
+        self.retry_attempt = 0;
+        self.retry_at = None;
+        Ok(())
+    }
+
+    fn skip_hook(&mut self, h: HookInfo, facts: &Facts) -> Result<(), AgentError> {
+        self.log("INFO", "juju.worker.uniter", &format!("skipped \"{}\" hook (resolved without retry)", h.name()));
+        self.store().set_resolved(&self.who.model, &self.who.unit, "")?;
+        self.finish_hook(&h, facts, false, None)
+    }
+
+    async fn run_action(&mut self, id: i64) -> Result<(), AgentError> {
+        let task = self.store().task(&self.who.model, id)?;
+        let app = self.store().application(&self.who.model, &self.who.app)?;
+        let charm = self.rt.charm(Path::new(&app.charm_dir))?;
+        let parallel = charm
+            .actions
+            .actions
+            .get(&task.action)
+            .map(|a| a.parallel && a.execution_group.is_empty())
+            .unwrap_or(false);
+        let lock = self.rt.machine_lock(&self.who.model, self.machine);
+        let _guard = if parallel { None } else { Some(lock.lock().await) };
+        self.progress.action = Some(id);
+        self.persist_progress()?;
+        self.store().start_task(&self.who.model, id)?;
+        self.rt.tasks_changed();
+        self.set_agent_status("executing", &format!("running action {}", task.action))?;
+        let dispatch_path = format!("actions/{}", task.action);
+        let state = ActionState {
+            id,
+            params: task.params.clone(),
+            ..Default::default()
+        };
+        let ctx = Arc::new(Mutex::new(HookContext::new(self.rt.clone(), self.who.clone(), Some(state))));
+        let (status, message, code, stdout, stderr, commit_state) =
+            match runner::discover(&self.who.charm_dir, &dispatch_path) {
+                Handler::Found { path, .. } => {
+                    let ctx_id = toolserver::new_context_id(&self.who.unit, &task.action);
+                    let aenv = ActionEnv { name: task.action.clone(), id };
+                    let env = self.env_for(&ctx_id, "", &dispatch_path, Some(&aenv));
+                    let module = format!("unit.{}.{}", self.who.unit, task.action);
+                    let out = self.run_process(ctx.clone(), &ctx_id, &path, &env, &module, true).await?;
+                    let c = ctx.lock().unwrap_or_else(|p| p.into_inner());
+                    let failed = c.action.as_ref().and_then(|a| a.failed.clone());
+                    let (status, message) = match (&out.exit, failed) {
+                        (Exit::Code(0), None) => ("completed", String::new()),
+                        (Exit::Code(0), Some(m)) => ("failed", m),
+                        (other, _) => ("failed", other.describe()),
+                    };
+                    let commit_state = out.exit.success().then(|| c.pending_state().cloned()).flatten();
+                    (status, message, Some(out.exit.code() as i64), out.stdout, out.stderr, commit_state)
+                }
+                Handler::Missing => (
+                    "failed",
+                    format!("action not implemented on unit \"{}\"", self.who.unit),
+                    None, Vec::new(), Vec::new(), None,
+                ),
+                Handler::NoCharm => ("failed", "charm missing from disk".into(), None, Vec::new(), Vec::new(), None),
+                Handler::Unusable { path, reason } => (
+                    "failed",
+                    format!("fork/exec {}: {reason}", path.display()),
+                    None, Vec::new(), Vec::new(), None,
+                ),
+            };
+        let results = ctx
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .action
+            .as_ref()
+            .map(|a| a.results.clone())
+            .unwrap_or_default();
+        self.progress.action = None;
+        self.store().commit_hook(
+            &self.who.model,
+            &self.who.unit,
+            &HookCommit {
+                progress: &self.progress.to_json(),
+                charm_state: commit_state.as_ref(),
+                workload_status: None,
+                agent_status: None,
+            },
+        )?;
+        self.store().finish_task(
+            &self.who.model,
+            id,
+            &TaskOutcome {
+                status,
+                message: &message,
+                results: &results,
+                return_code: code,
+                stdout: &String::from_utf8_lossy(&stdout),
+                stderr: &String::from_utf8_lossy(&stderr),
+            },
+        )?;
+        self.rt.tasks_changed();
+        self.log("INFO", "juju.worker.uniter.operation", &format!("ran action \"{}\" (task {id}): {status}", task.action));
+        Ok(())
+    }
+
+    fn terminate(&mut self) -> Result<(), AgentError> {
+        let s = self.store();
+        s.fail_unit_tasks(&self.who.model, &self.who.unit, "unit removed")?;
+        self.rt.tasks_changed();
+        let leader = s.delete_unit(&self.who.model, &self.who.unit)?;
+        self.log("INFO", "juju.worker.uniter", "unit removed");
+        if let Ok(app) = s.application(&self.who.model, &self.who.app) {
+            let left = s.units(&self.who.model, Some(&self.who.app))?;
+            if app.life != "alive" && left.is_empty() {
+                s.delete_application(&self.who.model, &self.who.app)?;
+            }
+        }
+        if leader.is_some() {
+            self.rt.wake_app(&self.who.model, &self.who.app);
+        }
+        if let Some(dir) = self.who.charm_dir.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        Ok(())
+    }
+}
+
+fn jitter(d: Duration) -> Duration {
+    d.mul_f64(0.8 + 0.4 * random_unit())
+}
+
+async fn sleep_opt(at: Option<Instant>) {
+    match at {
+        Some(t) => tokio::time::sleep_until(t).await,
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_backoff_doubles_to_five_minutes_with_small_jitter() {
+        let want = [5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 300.0, 300.0];
+        for (i, w) in want.iter().enumerate() {
+            let got = retry_delay(i as u32).as_secs_f64();
+            assert!(got >= w * 0.969 && got <= w * 1.031, "attempt {i}: {got}");
+        }
+    }
+}

@@ -1,0 +1,472 @@
+//! What a unit runs next: a pure function of its persisted [`Progress`], the
+//! observed model [`Facts`] and the agent's in-memory [`Memory`]. No IO, no
+//! clock. Juju's ordering rules (uniter-semantics §4.2–4.8, §6) live here,
+//! together with [`commit`], which says how a successful hook advances progress.
+
+use juju_types::hook::{HookInfo, HookKind};
+
+use crate::progress::{Op, Progress, Step};
+
+/// Life of the unit as the model sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Life {
+    Alive,
+    Dying,
+}
+
+/// A pending `resolve` request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved {
+    None,
+    Retry,
+    NoRetry,
+}
+
+/// What the agent observed in the model just now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    pub life: Life,
+    /// The controller says this unit leads its application.
+    pub is_leader: bool,
+    /// Hash of the effective config (and trust) now.
+    pub config_hash: String,
+    /// Leader settings version now.
+    pub leader_settings_version: i64,
+    /// Oldest pending action task for this unit.
+    pub pending_action: Option<i64>,
+    pub resolved: Resolved,
+}
+
+/// State Juju keeps only in memory, reset when the agent restarts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Memory {
+    /// Leader settings version seen by the last leader-settings-changed.
+    /// `None` after a restart, so every follower runs one (Juju 3.6).
+    pub leader_settings_seen: Option<i64>,
+    /// An update-status tick arrived and no hook has run since.
+    pub update_status_due: bool,
+    /// The retry backoff timer fired for the failed hook.
+    pub retry_due: bool,
+}
+
+/// The next thing to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Run this hook (new, queued, or a retry of the failed one).
+    RunHook(HookInfo),
+    /// `resolve --no-retry`: commit the failed hook as if it had run.
+    SkipHook(HookInfo),
+    RunAction(i64),
+    /// Leadership was lost: clear the local flag (no hook; leader-deposed never runs).
+    Resign,
+    /// The unit is removed: delete it.
+    Terminate,
+    /// A hook failed; wait for resolve, a retry tick, or an action.
+    WaitInError,
+    Idle,
+}
+
+fn hook(kind: HookKind) -> Decision {
+    Decision::RunHook(HookInfo::simple(kind))
+}
+
+/// Decide the next operation.
+pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
+    if p.removed {
+        return Decision::Terminate;
+    }
+    match (p.op, p.step, &p.hook) {
+        (Op::RunHook, Step::Pending, Some(h)) => {
+            return match f.resolved {
+                Resolved::NoRetry => Decision::SkipHook(h.clone()),
+                Resolved::Retry => Decision::RunHook(h.clone()),
+                Resolved::None if m.retry_due => Decision::RunHook(h.clone()),
+                Resolved::None => match f.pending_action {
+                    Some(id) => Decision::RunAction(id),
+                    None => Decision::WaitInError,
+                },
+            };
+        }
+        (Op::RunHook, Step::Queued, Some(h)) => return Decision::RunHook(h.clone()),
+        (Op::RunHook, Step::Done, Some(h)) => return Decision::SkipHook(h.clone()),
+        _ => {}
+    }
+    let dying = f.life == Life::Dying;
+    if !p.installed {
+        return if dying {
+            Decision::Terminate
+        } else {
+            hook(HookKind::Install)
+        };
+    }
+    // Leadership (resolver step 6).
+    if f.is_leader && !dying && !p.leader {
+        return hook(HookKind::LeaderElected);
+    }
+    if p.leader && (!f.is_leader || dying) {
+        return Decision::Resign;
+    }
+    if !f.is_leader && !dying && m.leader_settings_seen != Some(f.leader_settings_version) {
+        return hook(HookKind::LeaderSettingsChanged);
+    }
+    // Actions (step 9).
+    if let Some(id) = f.pending_action {
+        return Decision::RunAction(id);
+    }
+    // nextOp (step 14).
+    if dying {
+        return if !p.stopped {
+            hook(HookKind::Stop)
+        } else {
+            hook(HookKind::Remove)
+        };
+    }
+    if f.config_hash != p.config_hash {
+        return hook(HookKind::ConfigChanged);
+    }
+    if m.update_status_due && p.started {
+        return hook(HookKind::UpdateStatus);
+    }
+    Decision::Idle
+}
+
+/// How a successfully finished (or skipped) hook advances progress and memory.
+/// `f` are the facts captured when the hook was decided.
+pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory) -> Progress {
+    let mut next = Progress {
+        op: Op::Continue,
+        step: Step::Queued,
+        hook: None,
+        ..p.clone()
+    };
+    match h.kind {
+        HookKind::Install => next.installed = true,
+        HookKind::LeaderElected => next.leader = true,
+        HookKind::LeaderSettingsChanged => {
+            m.leader_settings_seen = Some(f.leader_settings_version)
+        }
+        HookKind::ConfigChanged => {
+            next.config_hash = f.config_hash.clone();
+            if !p.started {
+                next.op = Op::RunHook;
+                next.hook = Some(HookInfo::simple(HookKind::Start));
+            }
+        }
+        HookKind::Start => next.started = true,
+        HookKind::Stop => next.stopped = true,
+        HookKind::Remove => next.removed = true,
+        _ => {}
+    }
+    // Any committed hook absorbs a pending update-status tick (§4.7).
+    m.update_status_due = false;
+    m.retry_due = false;
+    next
+}
+
+/// The progress to persist before a hook process starts.
+pub fn begin(p: &Progress, h: &HookInfo) -> Progress {
+    Progress {
+        op: Op::RunHook,
+        step: Step::Pending,
+        hook: Some(h.clone()),
+        ..p.clone()
+    }
+}
+
+/// The hook process was killed by a signal while the agent lived: re-queue it
+/// rather than fail it (uniter-semantics §1.3).
+pub fn requeue(p: &Progress) -> Progress {
+    Progress {
+        step: Step::Queued,
+        ..p.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> Facts {
+        Facts {
+            life: Life::Alive,
+            is_leader: false,
+            config_hash: "c1".into(),
+            leader_settings_version: 0,
+            pending_action: None,
+            resolved: Resolved::None,
+        }
+    }
+
+    fn kind(d: &Decision) -> String {
+        match d {
+            Decision::RunHook(h) => h.name(),
+            Decision::SkipHook(h) => format!("skip {}", h.name()),
+            other => format!("{other:?}"),
+        }
+    }
+
+    /// Run decide/commit until idle, returning the hooks in order.
+    fn sequence(mut p: Progress, f: &Facts, m: &mut Memory) -> (Vec<String>, Progress) {
+        let mut out = Vec::new();
+        for _ in 0..20 {
+            match decide(&p, f, m) {
+                Decision::RunHook(h) => {
+                    out.push(h.name());
+                    p = commit(&begin(&p, &h), &h, f, m);
+                }
+                Decision::Resign => {
+                    out.push("resign".into());
+                    p.leader = false;
+                }
+                Decision::Terminate => {
+                    out.push("terminate".into());
+                    break;
+                }
+                _ => break,
+            }
+        }
+        (out, p)
+    }
+
+    #[test]
+    fn start_up_sequence_leader_and_follower() {
+        let mut leader = facts();
+        leader.is_leader = true;
+        let (seq, _) = sequence(Progress::default(), &leader, &mut Memory::default());
+        assert_eq!(seq, ["install", "leader-elected", "config-changed", "start"]);
+        let (seq, _) = sequence(Progress::default(), &facts(), &mut Memory::default());
+        assert_eq!(
+            seq,
+            ["install", "leader-settings-changed", "config-changed", "start"]
+        );
+    }
+
+    #[test]
+    fn config_change_gives_one_config_changed_and_restart_gives_none() {
+        let f = facts();
+        let mut m = Memory::default();
+        let (_, p) = sequence(Progress::default(), &f, &mut m);
+        let mut changed = f.clone();
+        changed.config_hash = "c2".into();
+        let (seq, p) = sequence(p, &changed, &mut m);
+        assert_eq!(seq, ["config-changed"]);
+        // Restart: memory reset. A follower runs leader-settings-changed only.
+        let (seq, _) = sequence(p, &changed, &mut Memory::default());
+        assert_eq!(seq, ["leader-settings-changed"]);
+    }
+
+    #[test]
+    fn table_of_single_decisions() {
+        let started = Progress {
+            installed: true,
+            started: true,
+            config_hash: "c1".into(),
+            ..Default::default()
+        };
+        let seen = Memory {
+            leader_settings_seen: Some(0),
+            ..Default::default()
+        };
+        let failed = Progress {
+            op: Op::RunHook,
+            step: Step::Pending,
+            hook: Some(HookInfo::simple(HookKind::ConfigChanged)),
+            ..started.clone()
+        };
+        let with = |f: fn(&mut Facts)| {
+            let mut x = facts();
+            f(&mut x);
+            x
+        };
+        let cases: Vec<(&str, Progress, Facts, Memory, &str)> = vec![
+            ("idle", started.clone(), facts(), seen.clone(), "Idle"),
+            (
+                "update-status when due",
+                started.clone(),
+                facts(),
+                Memory {
+                    update_status_due: true,
+                    ..seen.clone()
+                },
+                "update-status",
+            ),
+            (
+                "leader settings changed",
+                started.clone(),
+                with(|f| f.leader_settings_version = 3),
+                seen.clone(),
+                "leader-settings-changed",
+            ),
+            (
+                "leader elected",
+                started.clone(),
+                with(|f| f.is_leader = true),
+                seen.clone(),
+                "leader-elected",
+            ),
+            (
+                "leader gets no leader-settings-changed",
+                Progress {
+                    leader: true,
+                    ..started.clone()
+                },
+                with(|f| {
+                    f.is_leader = true;
+                    f.leader_settings_version = 9
+                }),
+                seen.clone(),
+                "Idle",
+            ),
+            (
+                "resign when leadership lost",
+                Progress {
+                    leader: true,
+                    ..started.clone()
+                },
+                facts(),
+                seen.clone(),
+                "Resign",
+            ),
+            (
+                "action when idle",
+                started.clone(),
+                with(|f| f.pending_action = Some(4)),
+                seen.clone(),
+                "RunAction(4)",
+            ),
+            (
+                "action before config-changed",
+                started.clone(),
+                with(|f| {
+                    f.pending_action = Some(4);
+                    f.config_hash = "c9".into()
+                }),
+                seen.clone(),
+                "RunAction(4)",
+            ),
+            ("error waits", failed.clone(), facts(), seen.clone(), "WaitInError"),
+            (
+                "error runs actions",
+                failed.clone(),
+                with(|f| f.pending_action = Some(7)),
+                seen.clone(),
+                "RunAction(7)",
+            ),
+            (
+                "error ignores config changes",
+                failed.clone(),
+                with(|f| f.config_hash = "c9".into()),
+                seen.clone(),
+                "WaitInError",
+            ),
+            (
+                "resolve retries",
+                failed.clone(),
+                with(|f| f.resolved = Resolved::Retry),
+                seen.clone(),
+                "config-changed",
+            ),
+            (
+                "retry timer retries",
+                failed.clone(),
+                facts(),
+                Memory {
+                    retry_due: true,
+                    ..seen.clone()
+                },
+                "config-changed",
+            ),
+            (
+                "no-retry skips",
+                failed.clone(),
+                with(|f| f.resolved = Resolved::NoRetry),
+                seen.clone(),
+                "skip config-changed",
+            ),
+            (
+                "dying stops",
+                started.clone(),
+                with(|f| f.life = Life::Dying),
+                seen.clone(),
+                "stop",
+            ),
+            (
+                "dying after stop removes",
+                Progress {
+                    stopped: true,
+                    ..started.clone()
+                },
+                with(|f| f.life = Life::Dying),
+                seen.clone(),
+                "remove",
+            ),
+            (
+                "dying leader resigns first",
+                Progress {
+                    leader: true,
+                    ..started.clone()
+                },
+                with(|f| {
+                    f.life = Life::Dying;
+                    f.is_leader = true
+                }),
+                seen.clone(),
+                "Resign",
+            ),
+            (
+                "never installed and dying terminates",
+                Progress::default(),
+                with(|f| f.life = Life::Dying),
+                seen.clone(),
+                "Terminate",
+            ),
+            (
+                "removed terminates",
+                Progress {
+                    removed: true,
+                    ..started.clone()
+                },
+                facts(),
+                seen.clone(),
+                "Terminate",
+            ),
+        ];
+        for (name, p, f, m, want) in cases {
+            assert_eq!(kind(&decide(&p, &f, &m)), want, "case {name}");
+        }
+    }
+
+    #[test]
+    fn teardown_is_stop_then_remove_then_terminate() {
+        let mut f = facts();
+        let mut m = Memory::default();
+        let (_, p) = sequence(Progress::default(), &f, &mut m);
+        f.life = Life::Dying;
+        let (seq, _) = sequence(p, &f, &mut m);
+        assert_eq!(seq, ["stop", "remove", "terminate"]);
+    }
+
+    #[test]
+    fn commits_absorb_update_status_and_queue_start_once() {
+        let f = facts();
+        let mut m = Memory {
+            update_status_due: true,
+            ..Default::default()
+        };
+        let p = Progress {
+            installed: true,
+            ..Default::default()
+        };
+        let cc = HookInfo::simple(HookKind::ConfigChanged);
+        let next = commit(&p, &cc, &f, &mut m);
+        assert!(!m.update_status_due);
+        assert_eq!(next.hook, Some(HookInfo::simple(HookKind::Start)));
+        assert_eq!(next.op, Op::RunHook);
+        let started = Progress {
+            started: true,
+            ..next.clone()
+        };
+        let again = commit(&started, &cc, &f, &mut m);
+        assert_eq!(again.op, Op::Continue);
+    }
+}

@@ -1,0 +1,172 @@
+//! The hook environment, built from scratch (never inherited from the
+//! controller): exactly uniter-semantics §2 for the hook kind.
+
+use std::path::Path;
+
+/// The standard system path placed after the unit's tools dir.
+pub const SYSTEM_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// Placeholder API address exported as `JUJU_API_ADDRESSES`: minijuju's
+/// controller API is a unix socket, and charms do not dial it.
+pub const API_ADDRESSES: &str = "127.0.0.1:17070";
+
+/// Relation variables of a relation hook.
+#[derive(Debug, Clone, Default)]
+pub struct RelationEnv {
+    pub endpoint: String,
+    pub id: i64,
+    pub remote_unit: String,
+    pub remote_app: String,
+    /// Set only for relation-departed.
+    pub departing_unit: Option<String>,
+}
+
+/// Action variables.
+#[derive(Debug, Clone)]
+pub struct ActionEnv {
+    pub name: String,
+    pub id: i64,
+}
+
+/// Everything the environment is built from.
+#[derive(Debug, Clone)]
+pub struct EnvInput<'a> {
+    pub charm_dir: &'a Path,
+    pub tools_dir: &'a Path,
+    pub socket: &'a Path,
+    pub context_id: &'a str,
+    /// Hook name; empty for actions and `exec` commands.
+    pub hook_name: &'a str,
+    /// `hooks/<name>` or `actions/<name>`; `None` for `exec` commands.
+    pub dispatch_path: Option<&'a str>,
+    pub unit: &'a str,
+    pub model_uuid: &'a str,
+    pub model_name: &'a str,
+    pub machine_id: &'a str,
+    pub principal_unit: &'a str,
+    pub relation: Option<&'a RelationEnv>,
+    pub action: Option<&'a ActionEnv>,
+}
+
+/// Build the environment for a hook, action or command.
+pub fn build(i: &EnvInput) -> Vec<(String, String)> {
+    let charm_dir = i.charm_dir.display().to_string();
+    let mut env: Vec<(&str, String)> = vec![
+        ("CHARM_DIR", charm_dir.clone()),
+        ("JUJU_CHARM_DIR", charm_dir),
+        ("JUJU_CONTEXT_ID", i.context_id.into()),
+        ("JUJU_HOOK_NAME", i.hook_name.into()),
+        ("JUJU_AGENT_SOCKET_ADDRESS", i.socket.display().to_string()),
+        ("JUJU_AGENT_SOCKET_NETWORK", "unix".into()),
+        ("JUJU_UNIT_NAME", i.unit.into()),
+        ("JUJU_MODEL_UUID", i.model_uuid.into()),
+        ("JUJU_MODEL_NAME", i.model_name.into()),
+        ("JUJU_API_ADDRESSES", API_ADDRESSES.into()),
+        ("JUJU_MACHINE_ID", i.machine_id.into()),
+        ("JUJU_PRINCIPAL_UNIT", i.principal_unit.into()),
+        ("JUJU_AVAILABILITY_ZONE", String::new()),
+        ("JUJU_VERSION", juju_types::JUJU_VERSION.into()),
+        ("JUJU_SLA", "unsupported".into()),
+        ("CLOUD_API_VERSION", String::new()),
+        ("JUJU_CHARM_HTTP_PROXY", String::new()),
+        ("JUJU_CHARM_HTTPS_PROXY", String::new()),
+        ("JUJU_CHARM_FTP_PROXY", String::new()),
+        ("JUJU_CHARM_NO_PROXY", String::new()),
+        ("PATH", format!("{}:{SYSTEM_PATH}", i.tools_dir.display())),
+        ("LANG", "C.UTF-8".into()),
+        ("TERM", "tmux-256color".into()),
+        ("APT_LISTCHANGES_FRONTEND", "none".into()),
+        ("DEBIAN_FRONTEND", "noninteractive".into()),
+    ];
+    if let Some(p) = i.dispatch_path {
+        env.push(("JUJU_DISPATCH_PATH", p.into()));
+    }
+    if let Some(r) = i.relation {
+        env.push(("JUJU_RELATION", r.endpoint.clone()));
+        env.push(("JUJU_RELATION_ID", format!("{}:{}", r.endpoint, r.id)));
+        env.push(("JUJU_REMOTE_UNIT", r.remote_unit.clone()));
+        env.push(("JUJU_REMOTE_APP", r.remote_app.clone()));
+        if let Some(d) = &r.departing_unit {
+            env.push(("JUJU_DEPARTING_UNIT", d.clone()));
+        }
+    }
+    if let Some(a) = i.action {
+        env.push(("JUJU_ACTION_NAME", a.name.clone()));
+        env.push(("JUJU_ACTION_UUID", a.id.to_string()));
+        env.push(("JUJU_ACTION_TAG", format!("action-{}", a.id)));
+    }
+    env.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input<'a>() -> EnvInput<'a> {
+        EnvInput {
+            charm_dir: Path::new("/a/charm"),
+            tools_dir: Path::new("/a/tools"),
+            socket: Path::new("/a/agent.socket"),
+            context_id: "app/0-install-ff",
+            hook_name: "install",
+            dispatch_path: Some("hooks/install"),
+            unit: "app/0",
+            model_uuid: "u",
+            model_name: "dev",
+            machine_id: "0",
+            principal_unit: "",
+            relation: None,
+            action: None,
+        }
+    }
+
+    fn get<'a>(env: &'a [(String, String)], k: &str) -> Option<&'a str> {
+        env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn hook_env_has_exactly_the_common_set() {
+        let env = build(&input());
+        assert_eq!(get(&env, "PATH").unwrap(), format!("/a/tools:{SYSTEM_PATH}"));
+        assert_eq!(get(&env, "JUJU_DISPATCH_PATH"), Some("hooks/install"));
+        assert_eq!(get(&env, "JUJU_VERSION"), Some(juju_types::JUJU_VERSION));
+        assert!(get(&env, "HOME").is_none());
+        assert!(get(&env, "JUJU_RELATION").is_none());
+        assert!(get(&env, "JUJU_ACTION_NAME").is_none());
+        let mut names: Vec<_> = env.iter().map(|(k, _)| k.as_str()).collect();
+        names.dedup();
+        assert_eq!(names.len(), env.len(), "no duplicates");
+    }
+
+    #[test]
+    fn action_env_has_empty_hook_name() {
+        let a = ActionEnv {
+            name: "greet".into(),
+            id: 7,
+        };
+        let mut i = input();
+        i.hook_name = "";
+        i.dispatch_path = Some("actions/greet");
+        i.action = Some(&a);
+        let env = build(&i);
+        assert_eq!(get(&env, "JUJU_HOOK_NAME"), Some(""));
+        assert_eq!(get(&env, "JUJU_ACTION_UUID"), Some("7"));
+        assert_eq!(get(&env, "JUJU_ACTION_TAG"), Some("action-7"));
+    }
+
+    #[test]
+    fn relation_env_exports_empty_remote_unit() {
+        let r = RelationEnv {
+            endpoint: "db".into(),
+            id: 3,
+            remote_app: "pg".into(),
+            ..Default::default()
+        };
+        let mut i = input();
+        i.relation = Some(&r);
+        let env = build(&i);
+        assert_eq!(get(&env, "JUJU_RELATION_ID"), Some("db:3"));
+        assert_eq!(get(&env, "JUJU_REMOTE_UNIT"), Some(""));
+        assert!(get(&env, "JUJU_DEPARTING_UNIT").is_none());
+    }
+}

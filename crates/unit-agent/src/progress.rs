@@ -1,0 +1,68 @@
+//! The unit agent's persisted progress (its operation journal), stored as JSON
+//! in the unit's row. Mirrors the fields of Juju's uniter state that matter
+//! (uniter-semantics §6.4).
+
+use juju_types::hook::HookInfo;
+use serde::{Deserialize, Serialize};
+
+/// What the agent is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Op {
+    /// Nothing in flight: decide the next thing from the model.
+    #[default]
+    Continue,
+    /// A hook is queued, running (pending) or finished-not-committed (done).
+    RunHook,
+}
+
+/// Where the current operation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Step {
+    /// Decided, not started (e.g. `start` queued by config-changed's commit).
+    #[default]
+    Queued,
+    /// Recorded durably before the process started; still set means the hook
+    /// failed, or the controller died while it ran. Either way: error state.
+    Pending,
+    /// Finished successfully but not committed (never left behind by our
+    /// atomic commit; kept so a journal from a crash mid-commit is understood).
+    Done,
+}
+
+/// The persisted progress of one unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Progress {
+    pub op: Op,
+    pub step: Step,
+    pub hook: Option<HookInfo>,
+    /// Action running when the journal was written (recovery fails it).
+    pub action: Option<i64>,
+    pub installed: bool,
+    pub started: bool,
+    pub stopped: bool,
+    pub removed: bool,
+    /// leader-elected has run (and leadership not since resigned).
+    pub leader: bool,
+    /// The charm has called `status-set` at least once.
+    pub status_set: bool,
+    /// Config (and trust) hash last acted on by config-changed.
+    pub config_hash: String,
+}
+
+impl Progress {
+    pub fn from_json(s: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(s)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("progress serialises")
+    }
+
+    /// A hook recorded as started and never committed: the unit is in error.
+    pub fn in_error(&self) -> bool {
+        self.op == Op::RunHook && self.step == Step::Pending
+    }
+}

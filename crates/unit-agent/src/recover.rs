@@ -1,0 +1,80 @@
+//! Start-up recovery: the one place that interprets a journal left behind by
+//! a controller that stopped or crashed (uniter-semantics §6.4).
+
+use crate::progress::{Op, Progress, Step};
+
+/// What recovery found that needs an effect besides the progress itself.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Recovery {
+    /// An action was running: it must be marked failed ("action terminated").
+    pub terminated_action: Option<i64>,
+    /// A hook was running when the controller died: the unit is in error and
+    /// must show `hook failed: "<name>"`.
+    pub failed_hook: Option<String>,
+}
+
+/// Interpret `p` after a restart. Pending hooks stay pending (the unit is in
+/// error, retried by resolve or backoff); queued ones run; `done` ones are
+/// committed by the decision loop without running again.
+pub fn recover(p: &Progress) -> (Progress, Recovery) {
+    let mut next = p.clone();
+    let mut r = Recovery {
+        terminated_action: next.action.take(),
+        ..Default::default()
+    };
+    if p.op == Op::RunHook && p.step == Step::Pending {
+        r.failed_hook = p.hook.as_ref().map(|h| h.name());
+    }
+    (next, r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use juju_types::hook::{HookInfo, HookKind};
+
+    #[test]
+    fn recovery_table() {
+        let h = Some(HookInfo::simple(HookKind::Install));
+        let cases = [
+            (Progress::default(), Recovery::default()),
+            (
+                Progress {
+                    op: Op::RunHook,
+                    step: Step::Pending,
+                    hook: h.clone(),
+                    ..Default::default()
+                },
+                Recovery {
+                    failed_hook: Some("install".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                Progress {
+                    op: Op::RunHook,
+                    step: Step::Queued,
+                    hook: h.clone(),
+                    ..Default::default()
+                },
+                Recovery::default(),
+            ),
+            (
+                Progress {
+                    action: Some(5),
+                    ..Default::default()
+                },
+                Recovery {
+                    terminated_action: Some(5),
+                    ..Default::default()
+                },
+            ),
+        ];
+        for (p, want) in cases {
+            let (next, got) = recover(&p);
+            assert_eq!(got, want, "{p:?}");
+            assert_eq!(next.action, None);
+            assert_eq!((next.op, next.step), (p.op, p.step));
+        }
+    }
+}
