@@ -1,0 +1,36 @@
+//! `add-unit <app> [-n N] [--to a,b]`
+
+use clap::Args;
+use controller_api::api::{Deployed, Request};
+
+use super::{comma_list, ModelArg};
+use crate::{ctx, CliResult};
+
+#[derive(Args, Debug)]
+pub struct AddUnit {
+    #[command(flatten)]
+    model: ModelArg,
+    application: String,
+    #[arg(short = 'n', long = "num-units", default_value_t = 1)]
+    num_units: u32,
+    #[arg(long)]
+    to: Vec<String>,
+    /// Accepted for compatibility.
+    #[arg(long)]
+    attach_storage: Vec<String>,
+}
+
+impl AddUnit {
+    pub fn run(self) -> CliResult {
+        let d: Deployed = ctx::client()?.call(&Request::AddUnit {
+            model: self.model.name()?,
+            application: self.application,
+            num_units: self.num_units,
+            to: comma_list(&self.to),
+        })?;
+        for u in d.units {
+            eprintln!("added unit {u}");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,167 @@
+//! The command table: one file per command, each with its flags (clap
+//! derive), its behaviour and its output format. Shared helpers for output
+//! formats and `key=value` arguments live here.
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::Value;
+
+use crate::{CliError, CliResult};
+
+mod add_model;
+mod add_unit;
+mod config;
+mod controller;
+mod debug_log;
+mod deploy;
+mod destroy_model;
+mod model_config;
+mod models;
+mod operations;
+mod remove_application;
+mod remove_unit;
+mod resolve;
+mod run;
+mod show_model;
+mod show_task;
+mod show_unit;
+mod status;
+mod status_format;
+mod switch;
+mod version;
+
+/// minijuju: Juju's hook runtime on one machine. Also answers to `juju`.
+#[derive(Parser, Debug)]
+#[command(name = "minijuju", disable_version_flag = true, args_override_self = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Add a model and make it current.
+    AddModel(add_model::AddModel),
+    /// List models.
+    Models(models::Models),
+    /// Select the current model.
+    Switch(switch::Switch),
+    /// Show details of a model.
+    ShowModel(show_model::ShowModel),
+    /// Destroy a model and everything in it.
+    DestroyModel(destroy_model::DestroyModel),
+    /// Get, set or reset model config.
+    ModelConfig(model_config::ModelConfig),
+    /// Deploy a local charm (directory or .charm file).
+    Deploy(deploy::Deploy),
+    /// Add units to an application.
+    AddUnit(add_unit::AddUnit),
+    /// Remove units.
+    RemoveUnit(remove_unit::RemoveUnit),
+    /// Remove applications.
+    RemoveApplication(remove_application::RemoveApplication),
+    /// Get, set or reset application config.
+    Config(config::Config),
+    /// Show the model's status.
+    Status(status::Status),
+    /// Show a unit's details.
+    ShowUnit(show_unit::ShowUnit),
+    /// Show the model's log.
+    DebugLog(debug_log::DebugLog),
+    /// Print the version.
+    Version(version::Version),
+    /// Run an action on units.
+    Run(run::Run),
+    /// Show a task's result.
+    ShowTask(show_task::ShowTask),
+    /// List operations (action runs).
+    Operations(operations::Operations),
+    /// Retry (or skip) a failed hook.
+    #[command(alias = "resolved")]
+    Resolve(resolve::Resolve),
+    /// Manage the controller daemon.
+    Controller(controller::Controller),
+}
+
+/// Run the parsed command.
+pub fn run(cli: Cli) -> CliResult {
+    use Command::*;
+    match cli.command {
+        AddModel(c) => c.run(),
+        Models(c) => c.run(),
+        Switch(c) => c.run(),
+        ShowModel(c) => c.run(),
+        DestroyModel(c) => c.run(),
+        ModelConfig(c) => c.run(),
+        Deploy(c) => c.run(),
+        AddUnit(c) => c.run(),
+        RemoveUnit(c) => c.run(),
+        RemoveApplication(c) => c.run(),
+        Config(c) => c.run(),
+        Status(c) => c.run(),
+        ShowUnit(c) => c.run(),
+        DebugLog(c) => c.run(),
+        Version(c) => c.run(),
+        Run(c) => c.run(),
+        ShowTask(c) => c.run(),
+        Operations(c) => c.run(),
+        Resolve(c) => c.run(),
+        Controller(c) => c.run(),
+    }
+}
+
+/// `-m/--model` on every model command.
+#[derive(Args, Debug, Clone)]
+pub struct ModelArg {
+    /// Model to operate in (`name`, `user/name`, `controller:name`).
+    #[arg(short = 'm', long = "model", global = true)]
+    pub model: Option<String>,
+}
+
+impl ModelArg {
+    pub fn name(&self) -> Result<String, CliError> {
+        crate::ctx::model(&self.model)
+    }
+}
+
+/// Output formats offered by data commands.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Tabular,
+    Summary,
+    Plain,
+    Smart,
+    Json,
+    Yaml,
+}
+
+/// Print `v` as JSON (compact, one line) or YAML.
+pub fn print_value(format: Format, v: &Value) {
+    match format {
+        Format::Json => println!("{}", juju_types::output::to_json(v)),
+        _ => print!("{}", juju_types::output::to_yaml(v)),
+    }
+}
+
+/// Split `key=value` arguments; errors name the bad argument.
+pub fn key_values(args: &[String]) -> Result<std::collections::BTreeMap<String, String>, CliError> {
+    let mut out = std::collections::BTreeMap::new();
+    for a in args {
+        let (k, v) = a
+            .split_once('=')
+            .filter(|(k, _)| !k.is_empty())
+            .ok_or_else(|| CliError::usage(format!("expected \"key=value\", got \"{a}\"")))?;
+        out.insert(k.to_string(), v.to_string());
+    }
+    Ok(out)
+}
+
+/// Comma-separated list flags (`--reset a,b`), accumulated across repeats.
+pub fn comma_list(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}

@@ -1,0 +1,54 @@
+//! `show-model [<model>] [--format yaml|json]`: a map keyed by the model's
+//! short name, in the shape Jubilant's `ModelInfo` parses (juju-cli.md §7.1).
+
+use clap::Args;
+use controller_api::api::{ModelInfo, Request};
+use serde_json::{json, Value};
+
+use super::{print_value, Format};
+use crate::{ctx, timefmt, CliResult};
+
+#[derive(Args, Debug)]
+pub struct ShowModel {
+    model: Option<String>,
+    #[arg(long, value_enum, default_value = "yaml")]
+    format: Format,
+    #[arg(short = 'm', long = "model", hide = true)]
+    model_flag: Option<String>,
+}
+
+/// The JSON object for one model.
+pub fn model_json(m: &ModelInfo) -> Value {
+    json!({
+        "name": format!("admin/{}", m.name),
+        "short-name": m.name,
+        "model-uuid": m.uuid,
+        "model-type": "iaas",
+        "controller-uuid": m.controller_uuid,
+        "controller-name": "minijuju",
+        "is-controller": false,
+        "owner": "admin",
+        "cloud": "local",
+        "region": "default",
+        "type": "local",
+        "life": m.life,
+        "status": {"current": "available", "since": timefmt::since(m.created)},
+        "users": {"admin": {"display-name": "admin", "access": "admin", "last-connection": "just now"}},
+        "machines": {},
+        "sla": "unsupported",
+        "agent-version": m.agent_version,
+        "credential": {"name": "local", "owner": "admin", "cloud": "local"},
+    })
+}
+
+impl ShowModel {
+    pub fn run(self) -> CliResult {
+        let name = match self.model.or(self.model_flag) {
+            Some(m) => ctx::model_name(&m),
+            None => ctx::model(&None)?,
+        };
+        let info: ModelInfo = ctx::client()?.call(&Request::ShowModel { name })?;
+        print_value(self.format, &json!({ info.name.clone(): model_json(&info) }));
+        Ok(())
+    }
+}

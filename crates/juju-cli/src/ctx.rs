@@ -1,0 +1,150 @@
+//! What every command needs: the data directory, a client for its controller
+//! (starting the daemon on first use), and the current model.
+
+use std::path::{Path, PathBuf};
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use controller::Paths;
+use controller_client::Client;
+
+use crate::CliError;
+
+/// The data directory: `MINIJUJU_HOME`, else `$XDG_DATA_HOME/minijuju`, else
+/// `~/.local/share/minijuju`.
+pub fn home() -> PathBuf {
+    if let Some(h) = std::env::var_os("MINIJUJU_HOME").filter(|h| !h.is_empty()) {
+        return PathBuf::from(h);
+    }
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|h| !h.is_empty()) {
+        return PathBuf::from(x).join("minijuju");
+    }
+    let base = std::env::var_os("HOME").unwrap_or_else(|| "/tmp".into());
+    PathBuf::from(base).join(".local/share/minijuju")
+}
+
+/// The executable this CLI runs as (symlinks such as `juju` resolved).
+pub fn self_exe() -> Result<PathBuf, CliError> {
+    std::env::current_exe().map_err(|e| CliError::runtime(format!("cannot locate own executable: {e}")))
+}
+
+/// The hook-tool client shipped next to this executable.
+pub fn tool_binary() -> Result<PathBuf, CliError> {
+    let exe = self_exe()?;
+    let dir = exe.parent().unwrap_or(Path::new("."));
+    let tool = dir.join("minijuju-hook-tool");
+    if !tool.exists() {
+        return Err(CliError::runtime(format!(
+            "hook tool client not found at {} (build it with `cargo build`)",
+            tool.display()
+        )));
+    }
+    Ok(tool)
+}
+
+/// A client for the controller of [`home`], without starting it.
+pub fn client_if_running() -> Option<Client> {
+    let c = Client::new(&Paths::new(&home()).socket());
+    c.ping().then_some(c)
+}
+
+/// A client for the controller of [`home`], starting the daemon if needed.
+pub fn client() -> Result<Client, CliError> {
+    if let Some(c) = client_if_running() {
+        return Ok(c);
+    }
+    start_daemon()?;
+    Ok(Client::new(&Paths::new(&home()).socket()))
+}
+
+/// Start the daemon detached and wait until it answers.
+pub fn start_daemon() -> Result<(), CliError> {
+    let home = home();
+    std::fs::create_dir_all(&home)
+        .map_err(|e| CliError::runtime(format!("cannot create {}: {e}", home.display())))?;
+    let err_path = home.join("controller.err");
+    let err_file = std::fs::File::create(&err_path)
+        .map_err(|e| CliError::runtime(format!("cannot create {}: {e}", err_path.display())))?;
+    let mut child = Command::new(self_exe()?)
+        .args(["controller", "run"])
+        .env("MINIJUJU_HOME", &home)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(err_file)
+        .process_group(0)
+        .spawn()
+        .map_err(|e| CliError::runtime(format!("cannot start controller: {e}")))?;
+    let client = Client::new(&Paths::new(&home).socket());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if client.ping() {
+            return Ok(());
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            let why = std::fs::read_to_string(&err_path).unwrap_or_default();
+            let why = why.trim().trim_start_matches("ERROR ");
+            // Another CLI may have started it concurrently.
+            if client.ping() {
+                return Ok(());
+            }
+            return Err(CliError::runtime(format!(
+                "controller failed to start ({status}): {why}"
+            )));
+        }
+        if Instant::now() > deadline {
+            return Err(CliError::runtime("timed out waiting for the controller to start"));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn current_model_file() -> PathBuf {
+    home().join("current-model")
+}
+
+/// Strip `controller:` and `user/` qualifiers from a model reference.
+pub fn model_name(reference: &str) -> String {
+    let r = reference.rsplit_once(':').map(|(_, m)| m).unwrap_or(reference);
+    r.rsplit_once('/').map(|(_, m)| m).unwrap_or(r).to_string()
+}
+
+/// The model to act on: `-m/--model` or the current model.
+pub fn model(flag: &Option<String>) -> Result<String, CliError> {
+    if let Some(m) = flag {
+        return Ok(model_name(m));
+    }
+    if let Ok(m) = std::env::var("JUJU_MODEL") {
+        if !m.is_empty() {
+            return Ok(model_name(&m));
+        }
+    }
+    match std::fs::read_to_string(current_model_file()) {
+        Ok(m) if !m.trim().is_empty() => Ok(m.trim().to_string()),
+        _ => Err(CliError::runtime(
+            "no model in focus: use `minijuju add-model <name>` or `minijuju switch <name>`",
+        )),
+    }
+}
+
+/// Make `name` the current model.
+pub fn set_current_model(name: &str) -> Result<(), CliError> {
+    std::fs::create_dir_all(home()).ok();
+    std::fs::write(current_model_file(), format!("{name}\n"))
+        .map_err(|e| CliError::runtime(format!("cannot record current model: {e}")))
+}
+
+/// The current model, if any.
+pub fn current_model() -> Option<String> {
+    std::fs::read_to_string(current_model_file())
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// Forget the current model (after it was destroyed).
+pub fn clear_current_model_if(name: &str) {
+    if current_model().as_deref() == Some(name) {
+        let _ = std::fs::remove_file(current_model_file());
+    }
+}

@@ -1,0 +1,80 @@
+//! `minijuju` (also invoked as `juju`): parse the command line the way Juju
+//! does (flags before or after positionals, `--flag=value`), run one command,
+//! print `ERROR <message>` on failure, and exit with Juju's codes: 0 success,
+//! 1 runtime error, 2 usage error.
+
+mod commands;
+mod ctx;
+mod timefmt;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// A failed command: message (printed as `ERROR <message>`) and exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    /// A runtime error (exit 1).
+    pub fn runtime(message: impl Into<String>) -> Self {
+        CliError {
+            code: 1,
+            message: message.into(),
+        }
+    }
+    /// A usage error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<controller_client::ClientError> for CliError {
+    fn from(e: controller_client::ClientError) -> Self {
+        CliError::runtime(e.to_string())
+    }
+}
+
+/// Result of a command.
+pub type CliResult = Result<(), CliError>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let cli = match commands::Cli::try_parse_from(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind::*;
+            return match e.kind() {
+                DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let _ = e.print();
+                    ExitCode::SUCCESS
+                }
+                _ => {
+                    let text = e.to_string();
+                    let first = text
+                        .lines()
+                        .next()
+                        .unwrap_or("invalid arguments")
+                        .trim_start_matches("error: ");
+                    eprintln!("ERROR {first}");
+                    ExitCode::from(2)
+                }
+            };
+        }
+    };
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if !e.message.is_empty() {
+                eprintln!("ERROR {}", e.message);
+            }
+            ExitCode::from(e.code)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! Time formatting without a calendar crate: epoch seconds to the strings
+//! Juju prints (RFC 3339 UTC, status `since`, `HH:MM:SS`).
+
+/// (year, month, day, hour, minute, second) in UTC.
+fn civil(ts: f64) -> (i64, u32, u32, u32, u32, u32) {
+    let secs = ts.floor() as i64;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (
+        y,
+        m,
+        d,
+        (rem / 3600) as u32,
+        ((rem % 3600) / 60) as u32,
+        (rem % 60) as u32,
+    )
+}
+
+/// `2026-11-22T02:10:00Z` (whole seconds, as Python 3.10 can parse).
+pub fn rfc3339(ts: f64) -> String {
+    let (y, mo, d, h, mi, s) = civil(ts);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
+/// Status `since`: `22 Nov 2026 02:10:00Z`.
+pub fn since(ts: f64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, mo, d, h, mi, s) = civil(ts);
+    format!(
+        "{d:02} {} {y:04} {h:02}:{mi:02}:{s:02}Z",
+        MONTHS[(mo - 1) as usize]
+    )
+}
+
+/// `02:10:00`.
+pub fn clock(ts: f64) -> String {
+    let (_, _, _, h, mi, s) = civil(ts);
+    format!("{h:02}:{mi:02}:{s:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(rfc3339(0.0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_795_313_400.9), "2026-11-21T23:30:00Z");
+        assert_eq!(since(951_782_400.0), "29 Feb 2000 00:00:00Z");
+        assert_eq!(clock(3661.0), "01:01:01");
+    }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Run every test minijuju has: formatting, lints, Rust unit and end-to-end
+# tests, and the Python tests that drive the real `ops` and `jubilant`
+# packages against our binary. This is what CI runs (.ci/run).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "python test environment (.venv, example charm venvs)"
+scripts/setup-python.sh
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo build"
+cargo build --workspace
+
+step "cargo test"
+cargo test --workspace
+
+step "python tests (ops, jubilant) against target/debug/minijuju"
+MINIJUJU_BIN="$PWD/target/debug/minijuju" .venv/bin/python -m pytest tests/python -q
+
+step "all tests passed"
