@@ -1,1 +1,0 @@
-//! Charm reading and validation (placeholder; being written).
