@@ -11,7 +11,25 @@ use std::path::PathBuf;
 
 use juju_types::status::StatusValue;
 
+mod action_fail;
+mod action_get;
+mod action_log;
+mod action_set;
+mod application_version_set;
+mod config_get;
+#[cfg(test)]
+mod fake;
 pub mod flags;
+mod is_leader;
+mod juju_log;
+mod leader_get;
+mod leader_set;
+mod state_delete;
+mod state_get;
+mod state_set;
+mod status_get;
+mod status_set;
+mod unit_get;
 
 /// One tool invocation as received from the client.
 #[derive(Debug, Clone)]
@@ -170,7 +188,124 @@ pub const TOOL_NAMES: &[&str] = &[
 ];
 
 /// Run one tool invocation against `ctx`.
+///
+/// Usage errors exit 2, runtime errors exit 1, both as `ERROR <msg>` on
+/// stderr; an unknown tool name is refused like Juju's tool server does.
 pub fn run_tool(ctx: &mut dyn ToolContext, req: &ToolRequest) -> ToolResponse {
-    let _ = (ctx, req);
-    todo!("dispatch table: filled in by the tools work")
+    let run: fn(&mut dyn ToolContext, &ToolRequest) -> Outcome = match req.tool.as_str() {
+        "action-fail" => action_fail::run,
+        "action-get" => action_get::run,
+        "action-log" => action_log::run,
+        "action-set" => action_set::run,
+        "application-version-set" => application_version_set::run,
+        "config-get" => config_get::run,
+        "is-leader" => is_leader::run,
+        "juju-log" => juju_log::run,
+        "leader-get" => leader_get::run,
+        "leader-set" => leader_set::run,
+        "state-delete" => state_delete::run,
+        "state-get" => state_get::run,
+        "state-set" => state_set::run,
+        "status-get" => status_get::run,
+        "status-set" => status_set::run,
+        "unit-get" => unit_get::run,
+        other => {
+            let msg = format!("bad request: unknown hook command: {other}");
+            return ToolError::runtime(msg).into();
+        }
+    };
+    run(ctx, req).unwrap_or_else(|stop| stop)
+}
+
+/// What a tool body returns: `Err` carries an early, finished response
+/// (help text, usage or runtime error), so tools can use `?` throughout.
+pub(crate) type Outcome = Result<ToolResponse, ToolResponse>;
+
+/// Prefix an error the way Go's `errors.Annotate` does (`prefix: msg`).
+pub(crate) fn annotate(prefix: &'static str) -> impl Fn(ToolError) -> ToolError {
+    move |e| ToolError {
+        code: e.code,
+        message: format!("{prefix}: {}", e.message),
+    }
+}
+
+/// Like [`annotate`], unless the message already carries the prefix
+/// (contexts are allowed to word errors completely themselves).
+pub(crate) fn annotate_once(prefix: &'static str) -> impl Fn(ToolError) -> ToolError {
+    move |e| {
+        if e.message.starts_with(prefix) {
+            e
+        } else {
+            annotate(prefix)(e)
+        }
+    }
+}
+
+/// Juju's leadership gate for application-level writes and reads:
+/// `this unit is not the leader`, or `cannot determine leadership: …`.
+pub(crate) fn ensure_leader(ctx: &mut dyn ToolContext) -> Result<(), ToolError> {
+    match ctx.is_leader() {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(ToolError::runtime("this unit is not the leader")),
+        Err(e) => Err(annotate("cannot determine leadership")(e)),
+    }
+}
+
+/// Fails with `not running an action` outside an action.
+pub(crate) fn ensure_action(ctx: &dyn ToolContext) -> Result<(), ToolError> {
+    match ctx.action_params() {
+        Some(_) => Ok(()),
+        None => Err(ToolError::runtime("not running an action")),
+    }
+}
+
+/// A finished successful response with nothing printed.
+pub(crate) fn done() -> ToolResponse {
+    ToolResponse::ok(Vec::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fake::{fail, run, FakeContext};
+
+    #[test]
+    fn unknown_tool_is_refused() {
+        let mut ctx = FakeContext::default();
+        let want = fail(1, "bad request: unknown hook command: relation-frob");
+        assert_eq!(run(&mut ctx, &["relation-frob", "x"]), want);
+    }
+
+    #[test]
+    fn every_tool_is_dispatched_and_has_help() {
+        for name in TOOL_NAMES {
+            let mut ctx = FakeContext::default();
+            let (code, out, err) = run(&mut ctx, &[name, "--help"]);
+            assert_eq!((code, err.as_str()), (0, ""), "{name}");
+            assert!(out.starts_with(&format!("Usage: {name}")), "{name}: {out}");
+            let (code, _, err) = run(&mut ctx, &[name, "--no-such-flag"]);
+            assert_eq!(
+                (code, err.as_str()),
+                (2, "ERROR option provided but not defined: --no-such-flag\n")
+            );
+        }
+    }
+
+    #[test]
+    fn action_tools_outside_actions() {
+        for argv in [
+            &["action-get"][..],
+            &["action-set", "a=1"],
+            &["action-set"],
+            &["action-log", "m"],
+            &["action-fail"],
+        ] {
+            let mut ctx = FakeContext::default();
+            assert_eq!(
+                run(&mut ctx, argv),
+                fail(1, "not running an action"),
+                "{argv:?}"
+            );
+        }
+    }
 }
