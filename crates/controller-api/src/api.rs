@@ -299,13 +299,14 @@ mod tests {
 
     #[test]
     fn request_shape_is_method_and_params() {
-        let r = Request::Status { model: "dev".into() };
+        let r = Request::Status {
+            model: "dev".into(),
+        };
         assert_eq!(
             serde_json::to_string(&r).unwrap(),
             r#"{"method":"status","params":{"model":"dev"}}"#
         );
-        let back: Request =
-            serde_json::from_str(r#"{"method":"controller-info"}"#).unwrap();
+        let back: Request = serde_json::from_str(r#"{"method":"controller-info"}"#).unwrap();
         assert!(matches!(back, Request::ControllerInfo));
     }
 }

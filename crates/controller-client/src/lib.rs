@@ -60,10 +60,11 @@ impl Client {
 
     /// Send `req` and return the raw `ok` value.
     pub fn call_raw(&self, req: &Request) -> Result<serde_json::Value, ClientError> {
-        let mut stream = UnixStream::connect(&self.socket).map_err(|source| ClientError::Connect {
-            path: self.socket.display().to_string(),
-            source,
-        })?;
+        let mut stream =
+            UnixStream::connect(&self.socket).map_err(|source| ClientError::Connect {
+                path: self.socket.display().to_string(),
+                source,
+            })?;
         let mut line = serde_json::to_vec(req)?;
         line.push(b'\n');
         stream.write_all(&line)?;

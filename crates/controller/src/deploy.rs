@@ -13,10 +13,11 @@ use juju_types::charm::{self, Charm};
 /// it. On any error the staged copy is removed and the error names the file,
 /// key and problem.
 pub fn stage(source: &Path, charms_dir: &Path) -> Result<(PathBuf, Charm), String> {
-    let meta = fs::metadata(source)
-        .map_err(|e| format!("cannot read charm {}: {e}", source.display()))?;
+    let meta =
+        fs::metadata(source).map_err(|e| format!("cannot read charm {}: {e}", source.display()))?;
     let dest = charms_dir.join(format!("charm-{}", &crate::new_uuid()[..8]));
-    fs::create_dir_all(charms_dir).map_err(|e| format!("cannot create {}: {e}", charms_dir.display()))?;
+    fs::create_dir_all(charms_dir)
+        .map_err(|e| format!("cannot create {}: {e}", charms_dir.display()))?;
     let staged = if meta.is_dir() {
         copy_tree(source, &dest).map_err(|e| format!("cannot copy charm {}: {e}", source.display()))
     } else {

@@ -95,7 +95,11 @@ pub fn open(home: &Path) -> Result<(Paths, Store, std::fs::File), ControllerErro
 }
 
 /// Run the daemon until shutdown. `tool_binary` is the hook-tool client.
-pub fn run(home: &Path, tool_binary: PathBuf, shutdown_grace: Duration) -> Result<(), ControllerError> {
+pub fn run(
+    home: &Path,
+    tool_binary: PathBuf,
+    shutdown_grace: Duration,
+) -> Result<(), ControllerError> {
     let (paths, store, _lock) = open(home)?;
     init_logging(&paths);
     let uuid = match store.meta("controller-uuid")? {

@@ -1,8 +1,8 @@
 //! What every command needs: the data directory, a client for its controller
 //! (starting the daemon on first use), and the current model.
 
-use std::path::{Path, PathBuf};
 use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -26,7 +26,8 @@ pub fn home() -> PathBuf {
 
 /// The executable this CLI runs as (symlinks such as `juju` resolved).
 pub fn self_exe() -> Result<PathBuf, CliError> {
-    std::env::current_exe().map_err(|e| CliError::runtime(format!("cannot locate own executable: {e}")))
+    std::env::current_exe()
+        .map_err(|e| CliError::runtime(format!("cannot locate own executable: {e}")))
 }
 
 /// The hook-tool client shipped next to this executable.
@@ -93,7 +94,9 @@ pub fn start_daemon() -> Result<(), CliError> {
             )));
         }
         if Instant::now() > deadline {
-            return Err(CliError::runtime("timed out waiting for the controller to start"));
+            return Err(CliError::runtime(
+                "timed out waiting for the controller to start",
+            ));
         }
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -105,7 +108,10 @@ fn current_model_file() -> PathBuf {
 
 /// Strip `controller:` and `user/` qualifiers from a model reference.
 pub fn model_name(reference: &str) -> String {
-    let r = reference.rsplit_once(':').map(|(_, m)| m).unwrap_or(reference);
+    let r = reference
+        .rsplit_once(':')
+        .map(|(_, m)| m)
+        .unwrap_or(reference);
     r.rsplit_once('/').map(|(_, m)| m).unwrap_or(r).to_string()
 }
 

@@ -56,9 +56,9 @@ pub fn format(d: Duration) -> String {
     if d.subsec_nanos() != 0 {
         return format!("{}s", d.as_secs_f64());
     }
-    if s % 3600 == 0 && s > 0 {
+    if s.is_multiple_of(3600) && s > 0 {
         format!("{}h", s / 3600)
-    } else if s % 60 == 0 && s > 0 {
+    } else if s.is_multiple_of(60) && s > 0 {
         format!("{}m", s / 60)
     } else {
         format!("{s}s")

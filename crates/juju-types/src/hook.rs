@@ -108,7 +108,10 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(HookInfo::simple(HookKind::ConfigChanged).name(), "config-changed");
+        assert_eq!(
+            HookInfo::simple(HookKind::ConfigChanged).name(),
+            "config-changed"
+        );
         let mut h = HookInfo::simple(HookKind::RelationChanged);
         h.endpoint = Some("db".into());
         assert_eq!(h.name(), "db-relation-changed");

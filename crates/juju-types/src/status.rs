@@ -69,7 +69,10 @@ mod tests {
             StatusValue::new("waiting", "w", 3.0),
         ];
         let d = derive(units.iter()).unwrap();
-        assert_eq!((d.status.as_str(), d.message.as_str()), ("blocked", "need db"));
+        assert_eq!(
+            (d.status.as_str(), d.message.as_str()),
+            ("blocked", "need db")
+        );
         assert!(derive(std::iter::empty()).is_none());
     }
 }

@@ -35,7 +35,13 @@ impl Store {
 
     /// Lines with id > `after`, oldest first, at most `limit` (the newest ones
     /// when `newest` is set).
-    pub fn logs(&self, model: &str, after: i64, limit: Option<usize>, newest: bool) -> Result<Vec<LogLine>> {
+    pub fn logs(
+        &self,
+        model: &str,
+        after: i64,
+        limit: Option<usize>,
+        newest: bool,
+    ) -> Result<Vec<LogLine>> {
         let conn = self.lock();
         let lim = limit.map(|l| l as i64).unwrap_or(-1);
         let sql = if newest {

@@ -47,7 +47,12 @@ fn finish(pair: (Model, String)) -> Result<Model> {
 /// Address for the n-th machine ever created: 127.1.0.1, 127.1.0.2, ...
 pub fn loopback_address(n: i64) -> String {
     let v = n + 1;
-    format!("127.{}.{}.{}", 1 + (v >> 16) % 254, (v >> 8) & 0xff, v & 0xff)
+    format!(
+        "127.{}.{}.{}",
+        1 + (v >> 16) % 254,
+        (v >> 8) & 0xff,
+        v & 0xff
+    )
 }
 
 impl Store {
@@ -129,8 +134,8 @@ impl Store {
     /// Machines of a model.
     pub fn machines(&self, model: &str) -> Result<Vec<Machine>> {
         let conn = self.lock();
-        let mut st = conn
-            .prepare("SELECT id, address, created FROM machines WHERE model = ?1 ORDER BY id")?;
+        let mut st =
+            conn.prepare("SELECT id, address, created FROM machines WHERE model = ?1 ORDER BY id")?;
         let rows = st.query_map([model], |r| {
             Ok(Machine {
                 id: r.get(0)?,

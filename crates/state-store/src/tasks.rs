@@ -212,7 +212,11 @@ mod tests {
             .unwrap();
         assert_eq!((op, ids.clone()), (1, vec![2]));
         let (op2, ids2) = s
-            .enqueue_tasks("m", "greet", &[("a/0".into(), Map::new()), ("a/1".into(), Map::new())])
+            .enqueue_tasks(
+                "m",
+                "greet",
+                &[("a/0".into(), Map::new()), ("a/1".into(), Map::new())],
+            )
             .unwrap();
         assert_eq!((op2, ids2), (3, vec![4, 5]));
         assert_eq!(s.next_pending_task("m", "a/0").unwrap(), Some(2));

@@ -78,7 +78,15 @@ pub fn insert_unit(tx: &Transaction, model: &str, app: &str, machine: Option<i64
     tx.execute(
         "INSERT INTO units(model, name, app, number, machine, workload_status, agent_status) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![model, name, app, number, machine, to_json(&ws), to_json(&ags)],
+        params![
+            model,
+            name,
+            app,
+            number,
+            machine,
+            to_json(&ws),
+            to_json(&ags)
+        ],
     )?;
     Ok(Unit {
         model: model.into(),
@@ -278,11 +286,20 @@ mod tests {
             .transaction(|tx| insert_unit(tx, "m", "app", Some(a.machine)))
             .unwrap();
         assert_eq!(c.machine, a.machine);
-        assert_eq!(s.ensure_leader("m", "app").unwrap().as_deref(), Some("app/0"));
+        assert_eq!(
+            s.ensure_leader("m", "app").unwrap().as_deref(),
+            Some("app/0")
+        );
         // Removing the leader elects the next alive unit.
         s.set_unit_life("m", "app/0", "dying").unwrap();
-        assert_eq!(s.ensure_leader("m", "app").unwrap().as_deref(), Some("app/1"));
-        assert_eq!(s.delete_unit("m", "app/0").unwrap().as_deref(), Some("app/1"));
+        assert_eq!(
+            s.ensure_leader("m", "app").unwrap().as_deref(),
+            Some("app/1")
+        );
+        assert_eq!(
+            s.delete_unit("m", "app/0").unwrap().as_deref(),
+            Some("app/1")
+        );
         // Machine 0 still hosts app/2.
         assert_eq!(s.machines("m").unwrap().len(), 2);
     }
@@ -290,8 +307,10 @@ mod tests {
     #[test]
     fn leader_set_only_by_leader_and_versioned() {
         let s = store_with_app();
-        s.transaction(|tx| insert_unit(tx, "m", "app", None)).unwrap();
-        s.transaction(|tx| insert_unit(tx, "m", "app", None)).unwrap();
+        s.transaction(|tx| insert_unit(tx, "m", "app", None))
+            .unwrap();
+        s.transaction(|tx| insert_unit(tx, "m", "app", None))
+            .unwrap();
         s.ensure_leader("m", "app").unwrap();
         let kv = BTreeMap::from([("a".to_string(), "1".to_string())]);
         assert!(s.leader_set("m", "app", "app/1", &kv).is_err());

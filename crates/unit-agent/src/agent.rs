@@ -72,6 +72,9 @@ fn random_unit() -> f64 {
     (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64
 }
 
+/// What one look at the model gives: the facts `decide` needs, and the model config.
+type Observed = (Facts, Map<String, Value>);
+
 struct Agent {
     rt: Arc<Runtime>,
     who: UnitIdentity,
@@ -136,10 +139,12 @@ impl Agent {
         let dir = rt.unit_dir(&m.uuid, &unit);
         let charm_dir = dir.join("charm");
         let tools_dir = dir.join("tools");
-        charmdir::ensure_unit_charm(Path::new(&app.charm_dir), &charm_dir)
-            .map_err(io_err(format!("preparing charm dir {}", charm_dir.display())))?;
-        charmdir::ensure_tools(&tools_dir, &rt.tool_binary, hook_commands::TOOL_NAMES)
-            .map_err(io_err(format!("preparing tools dir {}", tools_dir.display())))?;
+        charmdir::ensure_unit_charm(Path::new(&app.charm_dir), &charm_dir).map_err(io_err(
+            format!("preparing charm dir {}", charm_dir.display()),
+        ))?;
+        charmdir::ensure_tools(&tools_dir, &rt.tool_binary, hook_commands::TOOL_NAMES).map_err(
+            io_err(format!("preparing tools dir {}", tools_dir.display())),
+        )?;
         let socket = rt.socket_path(&dir);
         let stored = Progress::from_json(&u.progress).map_err(state_store::StoreError::from)?;
         let (progress, found) = recover(&stored);
@@ -187,9 +192,13 @@ impl Agent {
             update_at: Instant::now() + jitter(interval),
         };
         if let Some(name) = found.failed_hook {
-            agent.log("ERROR", "juju.worker.uniter", &format!(
-                "hook \"{name}\" was running when the controller stopped; reporting it failed"
-            ));
+            agent.log(
+                "ERROR",
+                "juju.worker.uniter",
+                &format!(
+                    "hook \"{name}\" was running when the controller stopped; reporting it failed"
+                ),
+            );
             agent.enter_error(&name, &m.config)?;
         }
         Ok(Some(agent))
@@ -204,8 +213,8 @@ impl Agent {
         &self.rt.store
     }
 
-    /// Read the model: `None` when the unit no longer exists.
-    fn observe(&self) -> Result<Option<(Facts, Map<String, Value>)>, AgentError> {
+    /// Read the model: the facts and the model config; `None` when the unit no longer exists.
+    fn observe(&self) -> Result<Option<Observed>, AgentError> {
         let s = self.store();
         let u = match s.unit(&self.who.model, &self.who.unit) {
             Ok(u) => u,
@@ -290,7 +299,12 @@ impl Agent {
         model_config: &Map<String, Value>,
         shutdown: &mut tokio::sync::watch::Receiver<bool>,
     ) -> Result<(), AgentError> {
-        match self.progress.hook.as_ref().filter(|_| self.progress.in_error()) {
+        match self
+            .progress
+            .hook
+            .as_ref()
+            .filter(|_| self.progress.in_error())
+        {
             Some(h) => {
                 let msg = format!("hook failed: \"{}\"", h.name());
                 self.set_agent_status("error", &msg)?;
@@ -314,7 +328,11 @@ impl Agent {
         Ok(())
     }
 
-    fn enter_error(&mut self, name: &str, model_config: &Map<String, Value>) -> Result<(), AgentError> {
+    fn enter_error(
+        &mut self,
+        name: &str,
+        model_config: &Map<String, Value>,
+    ) -> Result<(), AgentError> {
         let msg = format!("hook failed: \"{name}\"");
         let mut s = StatusValue::new("error", &msg, state_store::now());
         s.data.insert("hook".into(), Value::String(name.into()));
@@ -328,7 +346,13 @@ impl Agent {
         Ok(())
     }
 
-    fn env_for(&self, context_id: &str, hook_name: &str, dispatch_path: &str, action: Option<&ActionEnv>) -> Vec<(String, String)> {
+    fn env_for(
+        &self,
+        context_id: &str,
+        hook_name: &str,
+        dispatch_path: &str,
+        action: Option<&ActionEnv>,
+    ) -> Vec<(String, String)> {
         env::build(&EnvInput {
             charm_dir: &self.who.charm_dir,
             tools_dir: &self.tools_dir,
@@ -358,10 +382,21 @@ impl Agent {
     ) -> Result<runner::Outcome, AgentError> {
         *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = Some((context_id.to_string(), ctx));
         let (rt, model, entity) = (&self.rt, &self.who.model, &self.who.entity);
-        let result = runner::run(program, &self.who.charm_dir, env, capture, |_| {}, |stream, line| {
-            let level = if stream == Stream::Stdout { "DEBUG" } else { "WARNING" };
-            rt.log(model, entity, level, module, line);
-        })
+        let result = runner::run(
+            program,
+            &self.who.charm_dir,
+            env,
+            capture,
+            |_| {},
+            |stream, line| {
+                let level = if stream == Stream::Stdout {
+                    "DEBUG"
+                } else {
+                    "WARNING"
+                };
+                rt.log(model, entity, level, module, line);
+            },
+        )
         .await;
         *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = None;
         result.map_err(io_err(format!("running {}", program.display())))
@@ -393,43 +428,74 @@ impl Agent {
             self.set_agent_status("executing", &format!("running {name} hook"))?;
         }
         let dispatch_path = format!("hooks/{name}");
-        let ctx = Arc::new(Mutex::new(HookContext::new(self.rt.clone(), self.who.clone(), None)));
+        let ctx = Arc::new(Mutex::new(HookContext::new(
+            self.rt.clone(),
+            self.who.clone(),
+            None,
+        )));
         let outcome = match runner::discover(&self.who.charm_dir, &dispatch_path) {
             Handler::Missing => {
-                self.log("INFO", "juju.worker.uniter.operation", &format!("skipped \"{name}\" hook (missing)"));
+                self.log(
+                    "INFO",
+                    "juju.worker.uniter.operation",
+                    &format!("skipped \"{name}\" hook (missing)"),
+                );
                 Ok(())
             }
             Handler::NoCharm => Err("charm missing from disk".to_string()),
-            Handler::Unusable { path, reason } => Err(format!("fork/exec {}: {reason}", path.display())),
+            Handler::Unusable { path, reason } => {
+                Err(format!("fork/exec {}: {reason}", path.display()))
+            }
             Handler::Found { path, via } => {
                 let id = toolserver::new_context_id(&self.who.unit, &name);
                 let env = self.env_for(&id, &name, &dispatch_path, None);
                 let module = format!("unit.{}.{name}", self.who.unit);
-                let out = self.run_process(ctx.clone(), &id, &path, &env, &module, false).await?;
+                let out = self
+                    .run_process(ctx.clone(), &id, &path, &env, &module, false)
+                    .await?;
                 match out.exit {
                     Exit::Code(0) => {
-                        self.log("INFO", "juju.worker.uniter.operation", &format!("ran \"{name}\" hook (via {via})"));
+                        self.log(
+                            "INFO",
+                            "juju.worker.uniter.operation",
+                            &format!("ran \"{name}\" hook (via {via})"),
+                        );
                         Ok(())
                     }
                     Exit::Signal(9) | Exit::Signal(15) => {
-                        self.log("WARNING", "juju.worker.uniter.operation", &format!("hook \"{name}\" was killed ({}); re-queued", out.exit.describe()));
+                        self.log(
+                            "WARNING",
+                            "juju.worker.uniter.operation",
+                            &format!(
+                                "hook \"{name}\" was killed ({}); re-queued",
+                                out.exit.describe()
+                            ),
+                        );
                         self.progress = decide::requeue(&self.progress);
                         return self.persist_progress();
                     }
-                    other => Err(format!("hook \"{name}\" (via {via}) failed: {}", other.describe())),
+                    other => Err(format!(
+                        "hook \"{name}\" (via {via}) failed: {}",
+                        other.describe()
+                    )),
                 }
             }
         };
         let resolved = facts.resolved != Resolved::None;
         if resolved {
-            self.store().set_resolved(&self.who.model, &self.who.unit, "")?;
+            self.store()
+                .set_resolved(&self.who.model, &self.who.unit, "")?;
         }
         match outcome {
             Ok(()) => {
                 let ctx = ctx.lock().unwrap_or_else(|p| p.into_inner());
                 self.finish_hook(&h, facts, ctx.status_set, ctx.pending_state())?;
                 if retrying {
-                    self.log("INFO", "juju.worker.uniter", &format!("hook \"{name}\" retried successfully"));
+                    self.log(
+                        "INFO",
+                        "juju.worker.uniter",
+                        &format!("hook \"{name}\" retried successfully"),
+                    );
                 }
                 Ok(())
             }
@@ -476,8 +542,13 @@ impl Agent {
     }
 
     fn skip_hook(&mut self, h: HookInfo, facts: &Facts) -> Result<(), AgentError> {
-        self.log("INFO", "juju.worker.uniter", &format!("skipped \"{}\" hook (resolved without retry)", h.name()));
-        self.store().set_resolved(&self.who.model, &self.who.unit, "")?;
+        self.log(
+            "INFO",
+            "juju.worker.uniter",
+            &format!("skipped \"{}\" hook (resolved without retry)", h.name()),
+        );
+        self.store()
+            .set_resolved(&self.who.model, &self.who.unit, "")?;
         self.finish_hook(&h, facts, false, None)
     }
 
@@ -492,7 +563,11 @@ impl Agent {
             .map(|a| a.parallel && a.execution_group.is_empty())
             .unwrap_or(false);
         let lock = self.rt.machine_lock(&self.who.model, self.machine);
-        let _guard = if parallel { None } else { Some(lock.lock().await) };
+        let _guard = if parallel {
+            None
+        } else {
+            Some(lock.lock().await)
+        };
         self.progress.action = Some(id);
         self.persist_progress()?;
         self.store().start_task(&self.who.model, id)?;
@@ -504,15 +579,24 @@ impl Agent {
             params: task.params.clone(),
             ..Default::default()
         };
-        let ctx = Arc::new(Mutex::new(HookContext::new(self.rt.clone(), self.who.clone(), Some(state))));
+        let ctx = Arc::new(Mutex::new(HookContext::new(
+            self.rt.clone(),
+            self.who.clone(),
+            Some(state),
+        )));
         let (status, message, code, stdout, stderr, commit_state) =
             match runner::discover(&self.who.charm_dir, &dispatch_path) {
                 Handler::Found { path, .. } => {
                     let ctx_id = toolserver::new_context_id(&self.who.unit, &task.action);
-                    let aenv = ActionEnv { name: task.action.clone(), id };
+                    let aenv = ActionEnv {
+                        name: task.action.clone(),
+                        id,
+                    };
                     let env = self.env_for(&ctx_id, "", &dispatch_path, Some(&aenv));
                     let module = format!("unit.{}.{}", self.who.unit, task.action);
-                    let out = self.run_process(ctx.clone(), &ctx_id, &path, &env, &module, true).await?;
+                    let out = self
+                        .run_process(ctx.clone(), &ctx_id, &path, &env, &module, true)
+                        .await?;
                     let c = ctx.lock().unwrap_or_else(|p| p.into_inner());
                     let failed = c.action.as_ref().and_then(|a| a.failed.clone());
                     let (status, message) = match (&out.exit, failed) {
@@ -520,19 +604,43 @@ impl Agent {
                         (Exit::Code(0), Some(m)) => ("failed", m),
                         (other, _) => ("failed", other.describe()),
                     };
-                    let commit_state = out.exit.success().then(|| c.pending_state().cloned()).flatten();
-                    (status, message, Some(out.exit.code() as i64), out.stdout, out.stderr, commit_state)
+                    let commit_state = out
+                        .exit
+                        .success()
+                        .then(|| c.pending_state().cloned())
+                        .flatten();
+                    (
+                        status,
+                        message,
+                        Some(out.exit.code() as i64),
+                        out.stdout,
+                        out.stderr,
+                        commit_state,
+                    )
                 }
                 Handler::Missing => (
                     "failed",
                     format!("action not implemented on unit \"{}\"", self.who.unit),
-                    None, Vec::new(), Vec::new(), None,
+                    None,
+                    Vec::new(),
+                    Vec::new(),
+                    None,
                 ),
-                Handler::NoCharm => ("failed", "charm missing from disk".into(), None, Vec::new(), Vec::new(), None),
+                Handler::NoCharm => (
+                    "failed",
+                    "charm missing from disk".into(),
+                    None,
+                    Vec::new(),
+                    Vec::new(),
+                    None,
+                ),
                 Handler::Unusable { path, reason } => (
                     "failed",
                     format!("fork/exec {}: {reason}", path.display()),
-                    None, Vec::new(), Vec::new(), None,
+                    None,
+                    Vec::new(),
+                    Vec::new(),
+                    None,
                 ),
             };
         let results = ctx
@@ -566,7 +674,11 @@ impl Agent {
             },
         )?;
         self.rt.tasks_changed();
-        self.log("INFO", "juju.worker.uniter.operation", &format!("ran action \"{}\" (task {id}): {status}", task.action));
+        self.log(
+            "INFO",
+            "juju.worker.uniter.operation",
+            &format!("ran action \"{}\" (task {id}): {status}", task.action),
+        );
         Ok(())
     }
 

@@ -91,10 +91,16 @@ mod tests {
         assert_ne!(ino(&a.join("src/charm.py")), ino(&b.join("src/charm.py")));
         // A unit's change to its own source stays its own.
         fs::write(a.join("src/charm.py"), "changed").unwrap();
-        assert_eq!(fs::read_to_string(b.join("src/charm.py")).unwrap(), "print('hi')");
+        assert_eq!(
+            fs::read_to_string(b.join("src/charm.py")).unwrap(),
+            "print('hi')"
+        );
         // Existing dirs are kept as they are.
         ensure_unit_charm(&src, &a).unwrap();
-        assert_eq!(fs::read_to_string(a.join("src/charm.py")).unwrap(), "changed");
+        assert_eq!(
+            fs::read_to_string(a.join("src/charm.py")).unwrap(),
+            "changed"
+        );
     }
 
     #[test]
@@ -104,6 +110,9 @@ mod tests {
         fs::write(&bin, "").unwrap();
         ensure_tools(&t.path().join("tools"), &bin, &["config-get", "is-leader"]).unwrap();
         ensure_tools(&t.path().join("tools"), &bin, &["config-get", "is-leader"]).unwrap();
-        assert_eq!(fs::read_link(t.path().join("tools/is-leader")).unwrap(), bin);
+        assert_eq!(
+            fs::read_link(t.path().join("tools/is-leader")).unwrap(),
+            bin
+        );
     }
 }

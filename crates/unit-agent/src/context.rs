@@ -195,7 +195,8 @@ impl ToolContext for HookContext {
     }
 
     fn state_set(&mut self, key: &str, value: &str) -> Result<(), ToolError> {
-        self.load_state()?.insert(key.to_string(), value.to_string());
+        self.load_state()?
+            .insert(key.to_string(), value.to_string());
         self.state_dirty = true;
         Ok(())
     }

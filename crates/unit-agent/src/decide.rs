@@ -142,9 +142,7 @@ pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory) -> Progress
     match h.kind {
         HookKind::Install => next.installed = true,
         HookKind::LeaderElected => next.leader = true,
-        HookKind::LeaderSettingsChanged => {
-            m.leader_settings_seen = Some(f.leader_settings_version)
-        }
+        HookKind::LeaderSettingsChanged => m.leader_settings_seen = Some(f.leader_settings_version),
         HookKind::ConfigChanged => {
             next.config_hash = f.config_hash.clone();
             if !p.started {
@@ -233,11 +231,19 @@ mod tests {
         let mut leader = facts();
         leader.is_leader = true;
         let (seq, _) = sequence(Progress::default(), &leader, &mut Memory::default());
-        assert_eq!(seq, ["install", "leader-elected", "config-changed", "start"]);
+        assert_eq!(
+            seq,
+            ["install", "leader-elected", "config-changed", "start"]
+        );
         let (seq, _) = sequence(Progress::default(), &facts(), &mut Memory::default());
         assert_eq!(
             seq,
-            ["install", "leader-settings-changed", "config-changed", "start"]
+            [
+                "install",
+                "leader-settings-changed",
+                "config-changed",
+                "start"
+            ]
         );
     }
 
@@ -344,7 +350,13 @@ mod tests {
                 seen.clone(),
                 "RunAction(4)",
             ),
-            ("error waits", failed.clone(), facts(), seen.clone(), "WaitInError"),
+            (
+                "error waits",
+                failed.clone(),
+                facts(),
+                seen.clone(),
+                "WaitInError",
+            ),
             (
                 "error runs actions",
                 failed.clone(),

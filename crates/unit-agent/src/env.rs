@@ -127,7 +127,10 @@ mod tests {
     #[test]
     fn hook_env_has_exactly_the_common_set() {
         let env = build(&input());
-        assert_eq!(get(&env, "PATH").unwrap(), format!("/a/tools:{SYSTEM_PATH}"));
+        assert_eq!(
+            get(&env, "PATH").unwrap(),
+            format!("/a/tools:{SYSTEM_PATH}")
+        );
         assert_eq!(get(&env, "JUJU_DISPATCH_PATH"), Some("hooks/install"));
         assert_eq!(get(&env, "JUJU_VERSION"), Some(juju_types::JUJU_VERSION));
         assert!(get(&env, "HOME").is_none());

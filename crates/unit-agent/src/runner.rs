@@ -38,8 +38,8 @@ fn executable_file(p: &Path) -> Option<Result<(), String>> {
 /// `dispatch` always wins when present; a non-executable `dispatch` does not
 /// fall back to the explicit handler.
 pub fn discover(charm_dir: &Path, dispatch_path: &str) -> Handler {
-    let has_meta = charm_dir.join("metadata.yaml").exists()
-        || charm_dir.join("charmcraft.yaml").exists();
+    let has_meta =
+        charm_dir.join("metadata.yaml").exists() || charm_dir.join("charmcraft.yaml").exists();
     if !has_meta {
         return Handler::NoCharm;
     }
@@ -194,12 +194,19 @@ mod tests {
         let c = charm(t.path());
         assert_eq!(discover(&c, "hooks/install"), Handler::Missing);
         write_exec(&c.join("hooks/install"), "#!/bin/sh\n", 0o755);
-        assert!(matches!(discover(&c, "hooks/install"), Handler::Found { via, .. } if via == "hooks/install"));
+        assert!(
+            matches!(discover(&c, "hooks/install"), Handler::Found { via, .. } if via == "hooks/install")
+        );
         // A non-executable dispatch wins and fails; no fallback.
         write_exec(&c.join("dispatch"), "#!/bin/sh\n", 0o644);
-        assert!(matches!(discover(&c, "hooks/install"), Handler::Unusable { .. }));
+        assert!(matches!(
+            discover(&c, "hooks/install"),
+            Handler::Unusable { .. }
+        ));
         write_exec(&c.join("dispatch"), "#!/bin/sh\n", 0o755);
-        assert!(matches!(discover(&c, "actions/x"), Handler::Found { via, .. } if via == "dispatch"));
+        assert!(
+            matches!(discover(&c, "actions/x"), Handler::Found { via, .. } if via == "dispatch")
+        );
         fs::remove_file(c.join("metadata.yaml")).unwrap();
         assert_eq!(discover(&c, "hooks/install"), Handler::NoCharm);
     }
@@ -218,9 +225,14 @@ mod tests {
             ("X".to_string(), "1".to_string()),
             ("PATH".to_string(), "/usr/bin:/bin".to_string()),
         ];
-        let out = run(&script, t.path(), &env, true, |_| {}, |s, l| {
-            lines.lock().unwrap().push((s, l.to_string()))
-        })
+        let out = run(
+            &script,
+            t.path(),
+            &env,
+            true,
+            |_| {},
+            |s, l| lines.lock().unwrap().push((s, l.to_string())),
+        )
         .await
         .unwrap();
         assert_eq!(out.exit, Exit::Code(3));

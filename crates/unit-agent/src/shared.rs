@@ -34,6 +34,9 @@ pub fn io_err(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Agen
 /// Key of a unit agent: (model name, unit name).
 pub type UnitKey = (String, String);
 
+/// One async mutex per (model, machine id): hooks on a machine run one at a time.
+type MachineLocks = HashMap<(String, i64), Arc<tokio::sync::Mutex<()>>>;
+
 /// Shared runtime. One per controller process.
 pub struct Runtime {
     pub store: Arc<Store>,
@@ -42,7 +45,7 @@ pub struct Runtime {
     /// The hook-tool client binary linked into every tools dir.
     pub tool_binary: PathBuf,
     wakers: Mutex<HashMap<UnitKey, Arc<Notify>>>,
-    machine_locks: Mutex<HashMap<(String, i64), Arc<tokio::sync::Mutex<()>>>>,
+    machine_locks: Mutex<MachineLocks>,
     charms: Mutex<HashMap<PathBuf, Arc<Charm>>>,
     /// Bumped whenever a task changes (for `run --wait` long polls).
     pub task_events: watch::Sender<u64>,
@@ -125,10 +128,12 @@ impl Runtime {
         if let Some(c) = lock(&self.charms).get(dir) {
             return Ok(c.clone());
         }
-        let c = Arc::new(juju_types::charm::load_dir(dir).map_err(|e| AgentError::Charm {
-            path: dir.display().to_string(),
-            message: e.to_string(),
-        })?);
+        let c = Arc::new(
+            juju_types::charm::load_dir(dir).map_err(|e| AgentError::Charm {
+                path: dir.display().to_string(),
+                message: e.to_string(),
+            })?,
+        );
         lock(&self.charms).insert(dir.to_path_buf(), c.clone());
         Ok(c)
     }
@@ -178,7 +183,10 @@ pub fn short_socket_path(wanted: &Path) -> PathBuf {
     let base = std::env::var_os("XDG_RUNTIME_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(format!("/tmp/minijuju-{}", unsafe_uid())));
-    base.join(format!("{:016x}.sock", fnv1a(wanted.as_os_str().as_encoded_bytes())))
+    base.join(format!(
+        "{:016x}.sock",
+        fnv1a(wanted.as_os_str().as_encoded_bytes())
+    ))
 }
 
 fn unsafe_uid() -> u32 {
@@ -199,12 +207,20 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// Effective config: charm defaults overlaid with the user's values. Every
 /// option appears; `None` = unset with no default.
-pub fn effective_config(charm: &Charm, user: &Map<String, Value>) -> BTreeMap<String, Option<Value>> {
+pub fn effective_config(
+    charm: &Charm,
+    user: &Map<String, Value>,
+) -> BTreeMap<String, Option<Value>> {
     charm
         .config
         .options
         .iter()
-        .map(|(k, opt)| (k.clone(), user.get(k).cloned().or_else(|| opt.default.clone())))
+        .map(|(k, opt)| {
+            (
+                k.clone(),
+                user.get(k).cloned().or_else(|| opt.default.clone()),
+            )
+        })
         .collect()
 }
 

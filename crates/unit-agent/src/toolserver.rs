@@ -85,10 +85,7 @@ fn answer(call: ToolCall, slot: &Slot, on_refused: &(dyn Fn(String) + Send + Syn
                     "refused {} call with unknown context id {:?}",
                     call.tool, call.context_id
                 ));
-                return ToolReply::BadRequest(format!(
-                    "unknown context id {:?}",
-                    call.context_id
-                ));
+                return ToolReply::BadRequest(format!("unknown context id {:?}", call.context_id));
             }
         }
     };

@@ -33,7 +33,11 @@ pub fn task_info(t: state_store::Task) -> TaskInfo {
 }
 
 /// Resolve `app/leader` and check every unit exists: `NotFound` otherwise.
-fn resolve_units(ctl: &Controller, model: &str, units: &[String]) -> Result<Vec<state_store::Unit>, ApiError> {
+fn resolve_units(
+    ctl: &Controller,
+    model: &str,
+    units: &[String],
+) -> Result<Vec<state_store::Unit>, ApiError> {
     let s = &ctl.rt.store;
     let mut out = Vec::new();
     for name in units {
@@ -42,16 +46,25 @@ fn resolve_units(ctl: &Controller, model: &str, units: &[String]) -> Result<Vec<
                 .application(model, app)
                 .map_err(store_err)?
                 .leader
-                .ok_or_else(|| error(ErrorCode::NotFound, format!("application \"{app}\" has no leader")))?,
+                .ok_or_else(|| {
+                    error(
+                        ErrorCode::NotFound,
+                        format!("application \"{app}\" has no leader"),
+                    )
+                })?,
             None => name.clone(),
         };
-        out.push(s.unit(model, &name).map_err(|_| {
-            error(ErrorCode::NotFound, format!("unit \"{name}\" not found"))
-        })?);
+        out.push(
+            s.unit(model, &name)
+                .map_err(|_| error(ErrorCode::NotFound, format!("unit \"{name}\" not found")))?,
+        );
     }
     if let Some(first) = out.first() {
         if out.iter().any(|u| u.app != first.app) {
-            return Err(error(ErrorCode::BadRequest, "all units must be of the same application"));
+            return Err(error(
+                ErrorCode::BadRequest,
+                "all units must be of the same application",
+            ));
         }
     }
     Ok(out)
@@ -107,7 +120,12 @@ fn finished(status: &str) -> bool {
 }
 
 /// Return the tasks once all are finished, or as they are at the timeout.
-pub async fn wait_tasks(ctl: &Arc<Controller>, model: &str, ids: &[i64], timeout_ms: u64) -> ApiResult {
+pub async fn wait_tasks(
+    ctl: &Arc<Controller>,
+    model: &str,
+    ids: &[i64],
+    timeout_ms: u64,
+) -> ApiResult {
     let s = &ctl.rt.store;
     let mut events = ctl.rt.task_events.subscribe();
     let deadline = tokio::time::Instant::now() + Duration::from_millis(timeout_ms);

@@ -23,7 +23,9 @@ fn placements(to: &[String], n: u32) -> Result<Vec<Option<i64>>, ApiError> {
         match to.get(i).map(String::as_str) {
             None | Some("new") => out.push(None),
             Some(d) => out.push(Some(d.parse::<i64>().map_err(|_| {
-                bad(format!("invalid --to parameter \"{d}\": only machine ids and \"new\" are supported"))
+                bad(format!(
+                    "invalid --to parameter \"{d}\": only machine ids and \"new\" are supported"
+                ))
             })?)),
         }
     }
@@ -57,18 +59,28 @@ pub fn typed_config(
 pub fn deploy(ctl: &Controller, a: &DeployArgs) -> ApiResult {
     let s = &ctl.rt.store;
     let model = s.model(&a.model).map_err(store_err)?;
-    let (dir, charm) = crate::deploy::stage(Path::new(&a.charm_path), &ctl.paths.charms().join(&model.uuid[..8]))
-        .map_err(bad)?;
+    let (dir, charm) = crate::deploy::stage(
+        Path::new(&a.charm_path),
+        &ctl.paths.charms().join(&model.uuid[..8]),
+    )
+    .map_err(bad)?;
     let cleanup = |e: ApiError| {
         let _ = std::fs::remove_dir_all(&dir);
         e
     };
-    let name = a.application.clone().unwrap_or_else(|| charm.meta.name.clone());
+    let name = a
+        .application
+        .clone()
+        .unwrap_or_else(|| charm.meta.name.clone());
     if !juju_types::names::is_valid_application(&name) {
         return Err(cleanup(bad(format!("invalid application name \"{name}\""))));
     }
     let config = typed_config(&charm, &a.config, &a.config_typed).map_err(cleanup)?;
-    let n = if charm.meta.subordinate { 0 } else { a.num_units };
+    let n = if charm.meta.subordinate {
+        0
+    } else {
+        a.num_units
+    };
     let places = placements(&a.to, n).map_err(cleanup)?;
     let units = s
         .transaction(|tx| {
@@ -170,7 +182,12 @@ pub fn remove_unit(ctl: &Controller, model: &str, units: &[String], force: bool)
     ok(())
 }
 
-pub fn remove_application(ctl: &Controller, model: &str, apps: &[String], force: bool) -> ApiResult {
+pub fn remove_application(
+    ctl: &Controller,
+    model: &str,
+    apps: &[String],
+    force: bool,
+) -> ApiResult {
     let s = &ctl.rt.store;
     s.model(model).map_err(store_err)?;
     for a in apps {
@@ -182,7 +199,8 @@ pub fn remove_application(ctl: &Controller, model: &str, apps: &[String], force:
         })?;
     }
     for a in apps {
-        s.set_application_life(model, a, "dying").map_err(store_err)?;
+        s.set_application_life(model, a, "dying")
+            .map_err(store_err)?;
         let units = s.units(model, Some(a)).map_err(store_err)?;
         if units.is_empty() {
             s.delete_application(model, a).map_err(store_err)?;

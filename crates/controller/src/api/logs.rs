@@ -5,7 +5,13 @@ use controller_api::api::LogEntry;
 use super::{ok, store_err, ApiResult};
 use crate::Controller;
 
-pub fn debug_log(ctl: &Controller, model: &str, after: i64, limit: Option<usize>, newest: bool) -> ApiResult {
+pub fn debug_log(
+    ctl: &Controller,
+    model: &str,
+    after: i64,
+    limit: Option<usize>,
+    newest: bool,
+) -> ApiResult {
     let s = &ctl.rt.store;
     s.model(model).map_err(store_err)?;
     let lines = s.logs(model, after, limit, newest).map_err(store_err)?;

@@ -56,12 +56,12 @@ pub fn bind(socket: &Path) -> Result<UnixListener, ControllerError> {
         context: format!("binding {}", socket.display()),
         source,
     })?;
-    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o600)).map_err(
-        |source| ControllerError::Io {
+    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o600)).map_err(|source| {
+        ControllerError::Io {
             context: format!("securing {}", socket.display()),
             source,
-        },
-    )?;
+        }
+    })?;
     Ok(l)
 }
 
@@ -124,7 +124,11 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request) -> ApiResult {
             num_units,
             to,
         } => applications::add_unit(ctl, &model, &application, num_units, &to),
-        RemoveUnit { model, units, force } => applications::remove_unit(ctl, &model, &units, force),
+        RemoveUnit {
+            model,
+            units,
+            force,
+        } => applications::remove_unit(ctl, &model, &units, force),
         RemoveApplication {
             model,
             applications,

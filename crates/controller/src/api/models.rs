@@ -85,7 +85,8 @@ pub async fn destroy_model(ctl: &Arc<Controller>, name: &str, force: bool) -> Ap
         for u in s.units(name, Some(&app.name)).map_err(store_err)? {
             s.set_unit_life(name, &u.name, "dying").map_err(store_err)?;
             if force {
-                s.set_resolved(name, &u.name, "no-retry").map_err(store_err)?;
+                s.set_resolved(name, &u.name, "no-retry")
+                    .map_err(store_err)?;
             }
         }
     }

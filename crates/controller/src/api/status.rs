@@ -59,7 +59,9 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
             None => {
                 let shown_ws: Vec<StatusValue> = unit_statuses
                     .iter()
-                    .map(|u| StatusValue::new(&u.workload.current, &u.workload.message, u.workload.since))
+                    .map(|u| {
+                        StatusValue::new(&u.workload.current, &u.workload.message, u.workload.since)
+                    })
                     .collect();
                 juju_types::status::derive(shown_ws.iter())
                     .map(|s| entry(&s))

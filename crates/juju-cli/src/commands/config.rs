@@ -36,12 +36,16 @@ impl Config {
             return Err(CliError::usage("cannot get and set config in one command"));
         }
         if gets.len() > 1 {
-            return Err(CliError::usage("can only retrieve a single value, or all values"));
+            return Err(CliError::usage(
+                "can only retrieve a single value, or all values",
+            ));
         }
         let reset = comma_list(&self.reset);
         let set: BTreeMap<String, String> = super::key_values(&sets)?;
         let set_typed: Map<String, Value> = match &self.file {
-            Some(f) => super::deploy::split_config(std::slice::from_ref(f), &self.application)?.1,
+            Some(f) => {
+                super::deploy::split_config(std::slice::from_ref(f), &self.application)?.typed
+            }
             None => Map::new(),
         };
         if !set.is_empty() || !reset.is_empty() || !set_typed.is_empty() {

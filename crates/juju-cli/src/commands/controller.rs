@@ -35,7 +35,10 @@ impl Controller {
             Action::Start => {
                 let c = ctx::client()?;
                 let info: ControllerInfo = c.call(&Request::ControllerInfo)?;
-                println!("controller running: pid {} socket {}", info.pid, info.socket);
+                println!(
+                    "controller running: pid {} socket {}",
+                    info.pid, info.socket
+                );
                 Ok(())
             }
             Action::Stop => {

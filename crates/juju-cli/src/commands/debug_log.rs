@@ -95,7 +95,9 @@ impl DebugLog {
 
     pub fn run(self) -> CliResult {
         if self.tail && self.limit.is_some() {
-            return Err(CliError::usage("setting --tail and --limit is not supported"));
+            return Err(CliError::usage(
+                "setting --tail and --limit is not supported",
+            ));
         }
         if self.replay && self.lines.is_some() {
             return Err(CliError::usage("cannot specify both --lines and --replay"));

@@ -44,11 +44,14 @@ pub struct Deploy {
     force: bool,
 }
 
+/// Config from the command line: raw `key=value` strings, and typed values from YAML files.
+pub struct ConfigArgs {
+    pub raw: BTreeMap<String, String>,
+    pub typed: Map<String, Value>,
+}
+
 /// Split `--config` values into raw `key=value` strings and typed values from YAML files.
-pub fn split_config(
-    values: &[String],
-    app: &str,
-) -> Result<(BTreeMap<String, String>, Map<String, Value>), CliError> {
+pub fn split_config(values: &[String], app: &str) -> Result<ConfigArgs, CliError> {
     let mut raw = BTreeMap::new();
     let mut typed = Map::new();
     for v in values {
@@ -71,7 +74,7 @@ pub fn split_config(
             }
         }
     }
-    Ok((raw, typed))
+    Ok(ConfigArgs { raw, typed })
 }
 
 impl Deploy {
@@ -93,7 +96,10 @@ impl Deploy {
         let abs = std::fs::canonicalize(path)
             .map_err(|e| CliError::runtime(format!("cannot resolve {}: {e}", self.charm)))?;
         let app_hint = self.application.clone().unwrap_or_default();
-        let (config, config_typed) = split_config(&self.config, &app_hint)?;
+        let ConfigArgs {
+            raw: config,
+            typed: config_typed,
+        } = split_config(&self.config, &app_hint)?;
         let deployed: Deployed = ctx::client()?.call(&Request::Deploy(DeployArgs {
             model,
             charm_path: abs.display().to_string(),

@@ -31,7 +31,11 @@ mod version;
 
 /// minijuju: Juju's hook runtime on one machine. Also answers to `juju`.
 #[derive(Parser, Debug)]
-#[command(name = "minijuju", disable_version_flag = true, args_override_self = true)]
+#[command(
+    name = "minijuju",
+    disable_version_flag = true,
+    args_override_self = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

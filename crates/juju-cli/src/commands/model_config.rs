@@ -44,12 +44,17 @@ impl ModelConfig {
             reset: Vec::new(),
         })?;
         if gets.len() > 1 {
-            return Err(CliError::usage("can only retrieve a single value, or all values"));
+            return Err(CliError::usage(
+                "can only retrieve a single value, or all values",
+            ));
         }
         if let Some(key) = gets.first() {
-            let v = all
-                .get(key.as_str())
-                .ok_or_else(|| CliError::runtime(format!("key \"{key}\" not found in \"{}\" model", self.model.model.clone().unwrap_or_default())))?;
+            let v = all.get(key.as_str()).ok_or_else(|| {
+                CliError::runtime(format!(
+                    "key \"{key}\" not found in \"{}\" model",
+                    self.model.model.clone().unwrap_or_default()
+                ))
+            })?;
             match (&self.format, &v["Value"]) {
                 (Format::Json | Format::Yaml, val) => print_value(self.format, val),
                 (_, Value::String(s)) => println!("{s}"),
@@ -64,7 +69,11 @@ impl ModelConfig {
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
                 };
-                rows.push(vec![k.clone(), v["Source"].as_str().unwrap_or("").into(), val]);
+                rows.push(vec![
+                    k.clone(),
+                    v["Source"].as_str().unwrap_or("").into(),
+                    val,
+                ]);
             }
             print!("{}", super::status_format::table(&rows));
         } else {

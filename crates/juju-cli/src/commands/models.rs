@@ -30,7 +30,11 @@ impl Models {
                 "Last connection".into(),
             ]];
             for m in &models {
-                let star = if current.as_deref() == Some(&m.name) { "*" } else { "" };
+                let star = if current.as_deref() == Some(&m.name) {
+                    "*"
+                } else {
+                    ""
+                };
                 rows.push(vec![
                     format!("{}{star}", m.name),
                     "local/default".into(),

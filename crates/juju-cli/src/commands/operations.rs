@@ -19,7 +19,14 @@ pub struct Operations {
 
 /// Overall status of an operation from its tasks.
 fn op_status(tasks: &[&TaskInfo]) -> String {
-    for s in ["running", "pending", "error", "failed", "cancelled", "aborted"] {
+    for s in [
+        "running",
+        "pending",
+        "error",
+        "failed",
+        "cancelled",
+        "aborted",
+    ] {
         if tasks.iter().any(|t| t.status == s) {
             return s.to_string();
         }

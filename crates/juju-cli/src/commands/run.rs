@@ -105,7 +105,10 @@ fn print_plain(t: &TaskInfo) {
         println!("Action id {} failed: {}", t.id, t.message);
     }
     if !t.results.is_empty() {
-        print!("{}", juju_types::output::to_yaml(&Value::Object(t.results.clone())));
+        print!(
+            "{}",
+            juju_types::output::to_yaml(&Value::Object(t.results.clone()))
+        );
     }
     if !t.stdout.is_empty() {
         print!("{}", t.stdout);
@@ -115,9 +118,20 @@ fn print_plain(t: &TaskInfo) {
     }
 }
 
+/// The positional arguments of `run`, split: units, action, params.
+struct Invocation {
+    units: Vec<String>,
+    action: String,
+    params: Map<String, Value>,
+}
+
 impl Run {
-    fn split(&self) -> Result<(Vec<String>, String, Map<String, Value>), CliError> {
-        let n_units = self.args.iter().take_while(|a| a.contains('/') && !a.contains('=')).count();
+    fn split(&self) -> Result<Invocation, CliError> {
+        let n_units = self
+            .args
+            .iter()
+            .take_while(|a| a.contains('/') && !a.contains('='))
+            .count();
         if n_units == 0 {
             return Err(CliError::usage("no unit specified"));
         }
@@ -135,14 +149,22 @@ impl Run {
             {
                 Value::Object(m) => params = m,
                 Value::Null => {}
-                _ => return Err(CliError::runtime(format!("params file {f}: expected a map"))),
+                _ => {
+                    return Err(CliError::runtime(format!(
+                        "params file {f}: expected a map"
+                    )))
+                }
             }
         }
         for a in &self.args[n_units + 1..] {
             let (k, v) = a
                 .split_once('=')
                 .filter(|(k, _)| !k.is_empty())
-                .ok_or_else(|| CliError::usage(format!("argument \"{a}\" must be of the form key.key...=value")))?;
+                .ok_or_else(|| {
+                    CliError::usage(format!(
+                        "argument \"{a}\" must be of the form key.key...=value"
+                    ))
+                })?;
             let value = if self.string_args {
                 Value::String(v.into())
             } else {
@@ -150,19 +172,29 @@ impl Run {
             };
             insert_dotted(&mut params, k, value);
         }
-        Ok((self.args[..n_units].to_vec(), action, params))
+        Ok(Invocation {
+            units: self.args[..n_units].to_vec(),
+            action,
+            params,
+        })
     }
 
     pub fn run(self) -> CliResult {
         if self.background && self.wait.is_some() {
-            return Err(CliError::usage("cannot specify both --wait and --background"));
+            return Err(CliError::usage(
+                "cannot specify both --wait and --background",
+            ));
         }
         let wait = match &self.wait {
             Some(w) => juju_types::duration::parse(w).map_err(CliError::usage)?,
             None => Duration::from_secs(60),
         };
         let model = self.model.name()?;
-        let (units, action, params) = self.split()?;
+        let Invocation {
+            units,
+            action,
+            params,
+        } = self.split()?;
         let client = ctx::client()?;
         let enq: Enqueued = match client.call(&Request::Run {
             model: model.clone(),
@@ -201,7 +233,10 @@ impl Run {
     }
 
     fn report(&self, tasks: &[TaskInfo]) -> CliResult {
-        if let Some(t) = tasks.iter().find(|t| matches!(t.status.as_str(), "pending" | "running")) {
+        if let Some(t) = tasks
+            .iter()
+            .find(|t| matches!(t.status.as_str(), "pending" | "running"))
+        {
             return Err(CliError::runtime(format!(
                 "timed out waiting for results from: unit {}",
                 t.unit
@@ -209,12 +244,18 @@ impl Run {
         }
         match self.format {
             Format::Json | Format::Yaml => {
-                let out: Map<String, Value> = tasks.iter().map(|t| (t.unit.clone(), task_json(t))).collect();
+                let out: Map<String, Value> = tasks
+                    .iter()
+                    .map(|t| (t.unit.clone(), task_json(t)))
+                    .collect();
                 print_value(self.format, &Value::Object(out));
             }
             _ if tasks.len() == 1 => print_plain(&tasks[0]),
             _ => {
-                let out: Map<String, Value> = tasks.iter().map(|t| (t.unit.clone(), task_json(t))).collect();
+                let out: Map<String, Value> = tasks
+                    .iter()
+                    .map(|t| (t.unit.clone(), task_json(t)))
+                    .collect();
                 print_value(Format::Yaml, &Value::Object(out));
             }
         }
@@ -227,7 +268,11 @@ impl Run {
         }
         let mut msg = String::from("the following task failed:\n");
         for t in failed {
-            msg.push_str(&format!(" - id \"{}\" with return code {}\n", t.id, t.return_code.unwrap_or(0)));
+            msg.push_str(&format!(
+                " - id \"{}\" with return code {}\n",
+                t.id,
+                t.return_code.unwrap_or(0)
+            ));
         }
         msg.push_str("\nuse 'juju show-task' to inspect the failure");
         Err(CliError::runtime(msg))
@@ -258,7 +303,9 @@ fn wait_for(
             }
             *seen = t.log.len();
         }
-        let done = tasks.iter().all(|t| !matches!(t.status.as_str(), "pending" | "running"));
+        let done = tasks
+            .iter()
+            .all(|t| !matches!(t.status.as_str(), "pending" | "running"));
         if done || Instant::now() >= deadline {
             return Ok(tasks);
         }
@@ -275,6 +322,9 @@ mod tests {
         insert_dotted(&mut m, "a.b", json!(1));
         insert_dotted(&mut m, "a.c", json!("x"));
         insert_dotted(&mut m, "d", json!(true));
-        assert_eq!(Value::Object(m), json!({"a": {"b": 1, "c": "x"}, "d": true}));
+        assert_eq!(
+            Value::Object(m),
+            json!({"a": {"b": 1, "c": "x"}, "d": true})
+        );
     }
 }

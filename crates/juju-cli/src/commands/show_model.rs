@@ -48,7 +48,10 @@ impl ShowModel {
             None => ctx::model(&None)?,
         };
         let info: ModelInfo = ctx::client()?.call(&Request::ShowModel { name })?;
-        print_value(self.format, &json!({ info.name.clone(): model_json(&info) }));
+        print_value(
+            self.format,
+            &json!({ info.name.clone(): model_json(&info) }),
+        );
         Ok(())
     }
 }

@@ -31,7 +31,10 @@ impl ShowUnit {
                 .ok_or_else(|| CliError::runtime(format!("unit \"{name}\" not found")))?;
             let mut m = Map::new();
             m.insert("opened-ports".into(), json!([]));
-            m.insert("charm".into(), json!(format!("local:{}-{}", app.charm_name, app.charm_rev)));
+            m.insert(
+                "charm".into(),
+                json!(format!("local:{}-{}", app.charm_name, app.charm_rev)),
+            );
             m.insert("leader".into(), json!(u.leader));
             m.insert("life".into(), json!(u.life));
             m.insert("machine".into(), json!(u.machine.to_string()));

@@ -38,9 +38,11 @@ impl Status {
             };
             s.applications.retain(|a| keep(&a.name));
             for a in &mut s.applications {
-                let unit_filters: Vec<&String> = self.filter.iter().filter(|f| f.contains('/')).collect();
+                let unit_filters: Vec<&String> =
+                    self.filter.iter().filter(|f| f.contains('/')).collect();
                 if !unit_filters.is_empty() && !self.filter.contains(&a.name) {
-                    a.units.retain(|u| unit_filters.iter().any(|f| **f == u.name));
+                    a.units
+                        .retain(|u| unit_filters.iter().any(|f| **f == u.name));
                 }
             }
             let used: Vec<i64> = s

@@ -38,7 +38,10 @@ fn unit_json(u: &UnitStatus) -> Value {
 
 fn app_json(a: &ApplicationStatus) -> Value {
     let mut m = Map::new();
-    m.insert("charm".into(), json!(format!("local:{}-{}", a.charm_name, a.charm_rev)));
+    m.insert(
+        "charm".into(),
+        json!(format!("local:{}-{}", a.charm_name, a.charm_rev)),
+    );
     m.insert("charm-origin".into(), json!("local"));
     m.insert("charm-name".into(), json!(a.charm_name));
     m.insert("charm-rev".into(), json!(a.charm_rev));
@@ -64,7 +67,11 @@ fn app_json(a: &ApplicationStatus) -> Value {
             .collect();
         m.insert("relations".into(), Value::Object(rels));
     }
-    let units: Map<String, Value> = a.units.iter().map(|u| (u.name.clone(), unit_json(u))).collect();
+    let units: Map<String, Value> = a
+        .units
+        .iter()
+        .map(|u| (u.name.clone(), unit_json(u)))
+        .collect();
     if !units.is_empty() {
         m.insert("units".into(), Value::Object(units));
     }
@@ -184,7 +191,9 @@ fn unit_message(u: &UnitStatus) -> String {
             .map(|m| m.trim_end_matches(" hook"))
             .unwrap_or("");
         if !what.is_empty() {
-            return format!("({what}) {}", u.workload.message).trim_end().to_string();
+            return format!("({what}) {}", u.workload.message)
+                .trim_end()
+                .to_string();
         }
     }
     u.workload.message.clone()
@@ -193,7 +202,14 @@ fn unit_message(u: &UnitStatus) -> String {
 /// The tabular status view.
 pub fn to_tabular(s: &ModelStatus) -> String {
     let mut out = table(&[
-        row(&["Model", "Controller", "Cloud/Region", "Version", "SLA", "Timestamp"]),
+        row(&[
+            "Model",
+            "Controller",
+            "Cloud/Region",
+            "Version",
+            "SLA",
+            "Timestamp",
+        ]),
         vec![
             s.model.clone(),
             "minijuju".into(),
@@ -232,7 +248,13 @@ pub fn to_tabular(s: &ModelStatus) -> String {
     out.push('\n');
     out.push_str(&table_aligned(&apps, &[3, 6]));
     let mut units = vec![row(&[
-        "Unit", "Workload", "Agent", "Machine", "Public address", "Ports", "Message",
+        "Unit",
+        "Workload",
+        "Agent",
+        "Machine",
+        "Public address",
+        "Ports",
+        "Message",
     ])];
     for a in &s.applications {
         for u in &a.units {
@@ -251,7 +273,9 @@ pub fn to_tabular(s: &ModelStatus) -> String {
         out.push('\n');
         out.push_str(&table(&units));
     }
-    let mut machines = vec![row(&["Machine", "State", "Address", "Inst id", "Base", "AZ", "Message"])];
+    let mut machines = vec![row(&[
+        "Machine", "State", "Address", "Inst id", "Base", "AZ", "Message",
+    ])];
     for m in &s.machines {
         machines.push(vec![
             m.id.to_string(),

@@ -1,0 +1,10 @@
+//! End-to-end tests: the real `minijuju` binary, a real controller in a temp
+//! dir, real hook processes and the real hook-tool client.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod actions;
+mod bad_input;
+mod lifecycle;
+mod tools;

@@ -1,0 +1,176 @@
+//! Hook tools through the real client: context ids are checked, tools
+//! outside a context fail, buffered state survives only successful hooks.
+
+use std::process::Command;
+
+use crate::common::Mj;
+
+fn tool(mj: &Mj, env: &[(String, String)], name: &str, args: &[&str]) -> (i32, String, String) {
+    let get = |k: &str| {
+        env.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap()
+    };
+    let path = get("PATH");
+    let dir = path.split(':').next().unwrap().to_string();
+    let out = Command::new(format!("{dir}/{name}"))
+        .args(args)
+        .env_clear()
+        .env("JUJU_CONTEXT_ID", get("JUJU_CONTEXT_ID"))
+        .env(
+            "JUJU_AGENT_SOCKET_ADDRESS",
+            get("JUJU_AGENT_SOCKET_ADDRESS"),
+        )
+        .env("JUJU_AGENT_SOCKET_NETWORK", "unix")
+        .current_dir(mj.trace.path())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn stale_and_foreign_context_ids_are_refused() {
+    let mj = Mj::new();
+    let charm = mj.recorder();
+    mj.ok(&["deploy", charm.to_str().unwrap(), "rec", "-n", "2"]);
+    mj.wait_settled("rec", 2, "active");
+    // The install hook's context is finished: its id is refused.
+    let env = mj.env("rec/0", "install");
+    let (code, _, err) = tool(&mj, &env, "config-get", &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with("ERROR bad request: unknown context id"),
+        "{err}"
+    );
+    // Another unit's id on this unit's socket is refused as well.
+    let mut foreign = mj.env("rec/0", "start");
+    let other = mj.env("rec/1", "start");
+    let id1 = other
+        .iter()
+        .find(|(k, _)| k == "JUJU_CONTEXT_ID")
+        .unwrap()
+        .1
+        .clone();
+    for (k, v) in foreign.iter_mut() {
+        if k == "JUJU_CONTEXT_ID" {
+            *v = id1.clone();
+        }
+    }
+    let (code, _, err) = tool(&mj, &foreign, "is-leader", &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("bad request"), "{err}");
+    assert!(mj
+        .log()
+        .contains("refused is-leader call with unknown context id"));
+    // No context at all.
+    let out = Command::new(format!(
+        "{}/state-get",
+        env.iter()
+            .find(|(k, _)| k == "PATH")
+            .unwrap()
+            .1
+            .split(':')
+            .next()
+            .unwrap()
+    ))
+    .env_clear()
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "ERROR JUJU_CONTEXT_ID not set\n"
+    );
+}
+
+#[test]
+fn leader_settings_and_buffered_state() {
+    let mj = Mj::new();
+    mj.ok(&["model-config", "automatically-retry-hooks=false"]);
+    let charm = mj.recorder();
+    mj.ok(&["deploy", charm.to_str().unwrap(), "rec", "-n", "2"]);
+    mj.wait_settled("rec", 2, "active");
+    // leader-set by the leader (in an action) wakes the follower with
+    // leader-settings-changed, and the follower reads the value;
+    // state-set in install was committed (install exited 0).
+    let lsc = |t: &[String]| {
+        t.iter()
+            .filter(|h| *h == "hooks/leader-settings-changed")
+            .count()
+    };
+    assert_eq!(lsc(&mj.trace("rec/1")), 1);
+    let r = mj.run(&["run", "rec/1", "publish", "--format", "json"]);
+    assert!(
+        r.stdout
+            .contains("cannot write leadership settings: this unit is not the leader"),
+        "{}",
+        r.stdout
+    );
+    mj.ok(&["run", "rec/0", "publish"]);
+    mj.wait_trace("rec/1", "leader-settings-changed after leader-set", |t| {
+        lsc(t) == 2
+    });
+    assert_eq!(
+        lsc(&mj.trace("rec/0")),
+        0,
+        "the leader gets no leader-settings-changed"
+    );
+    let out: serde_json::Value =
+        serde_json::from_str(&mj.ok(&["run", "rec/1", "report", "word=w", "--format", "json"]))
+            .unwrap();
+    let res = &out["rec/1"]["results"];
+    assert_eq!(res["elected"], "rec/0");
+    let install_ctx = mj
+        .env("rec/1", "install")
+        .into_iter()
+        .find(|(k, _)| k == "JUJU_CONTEXT_ID")
+        .unwrap()
+        .1;
+    assert_eq!(res["installed-by"], install_ctx.as_str());
+    // A failing hook's state-set is discarded.
+    std::fs::write(mj.trace.path().join("fail-config-changed"), "").unwrap();
+    mj.ok(&["config", "rec", "message=boom"]);
+    mj.wait_status("config-changed failure", 30, |s| {
+        ["rec/0", "rec/1"]
+            .iter()
+            .all(|u| s["applications"]["rec"]["units"][u]["workload-status"]["current"] == "error")
+    });
+    let ctx_of = |hook: &str| {
+        mj.env("rec/1", hook)
+            .into_iter()
+            .find(|(k, _)| k == "JUJU_CONTEXT_ID")
+            .unwrap()
+            .1
+    };
+    let failed_ctx = ctx_of("config-changed");
+    let out: serde_json::Value =
+        serde_json::from_str(&mj.ok(&["run", "rec/1", "report", "word=w", "--format", "json"]))
+            .unwrap();
+    let seen = out["rec/1"]["results"]["failed-config-attempt"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        seen.starts_with("rec/1-config-changed-"),
+        "the first (successful) run's write: {seen}"
+    );
+    assert_ne!(
+        seen, failed_ctx,
+        "actions run while in error; the failed hook left no state"
+    );
+    std::fs::remove_file(mj.trace.path().join("fail-config-changed")).unwrap();
+    mj.ok(&["resolve", "rec/0", "rec/1"]);
+    mj.wait_settled("rec", 2, "active");
+    let out: serde_json::Value =
+        serde_json::from_str(&mj.ok(&["run", "rec/1", "report", "word=w", "--format", "json"]))
+            .unwrap();
+    assert_eq!(
+        out["rec/1"]["results"]["failed-config-attempt"],
+        ctx_of("config-changed").as_str()
+    );
+}
