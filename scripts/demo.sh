@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo="$PWD"
 
 scripts/setup-python.sh
-cargo build --workspace --release
+scripts/build.sh --release
 
 export MINIJUJU_HOME="${MINIJUJU_HOME:-$repo/.demo-home}"
 mj="$repo/target/release/minijuju"

@@ -16,8 +16,8 @@ cargo fmt --all -- --check
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "cargo build"
-cargo build --workspace
+step "build (workspace + static hook-tool client)"
+scripts/build.sh
 
 step "cargo test"
 cargo test --workspace

@@ -90,6 +90,9 @@ struct Agent {
     retry_attempt: u32,
     retry_at: Option<Instant>,
     update_at: Instant,
+    /// The update-status interval `update_at` was computed from; a model-config
+    /// change restarts the timer (uniter-semantics §4.7).
+    update_interval: Duration,
 }
 
 async fn run(
@@ -190,6 +193,7 @@ impl Agent {
             retry_attempt: 0,
             retry_at: None,
             update_at: Instant::now() + jitter(interval),
+            update_interval: interval,
         };
         if let Some(name) = found.failed_hook {
             agent.log(
@@ -311,14 +315,18 @@ impl Agent {
             }
             None => self.set_agent_status("idle", "")?,
         }
+        let interval = model_config::update_status_interval(model_config);
+        if interval != self.update_interval {
+            self.update_interval = interval;
+            self.update_at = Instant::now() + jitter(interval);
+        }
         let retry_at = self.retry_at;
         tokio::select! {
             _ = self.notify.notified() => {}
             _ = shutdown.changed() => {}
             _ = tokio::time::sleep_until(self.update_at) => {
                 self.mem.update_status_due = true;
-                self.update_at = Instant::now()
-                    + jitter(model_config::update_status_interval(model_config));
+                self.update_at = Instant::now() + jitter(interval);
             }
             _ = sleep_opt(retry_at) => {
                 self.retry_at = None;

@@ -254,3 +254,16 @@ fn update_status_runs_on_the_model_interval() {
     let first = t.iter().position(|h| h == "hooks/update-status").unwrap();
     assert!(first >= 4, "update-status only after start: {t:?}");
 }
+
+#[test]
+fn changing_the_update_status_interval_restarts_the_timer() {
+    let mj = Mj::new();
+    let charm = mj.recorder();
+    mj.ok(&["deploy", charm.to_str().unwrap(), "rec"]);
+    mj.wait_settled("rec", 1, "active");
+    // Deployed with the default 5m interval; a shorter one takes effect at once.
+    mj.ok(&["model-config", "update-status-hook-interval=1s"]);
+    mj.wait_trace("rec/0", "update-status after the interval change", |t| {
+        t.iter().any(|h| h == "hooks/update-status")
+    });
+}
