@@ -50,6 +50,17 @@ fn actions_results_failures_and_validation() {
     assert_eq!(get("JUJU_ACTION_TAG"), Some(format!("action-{id}")));
     assert_eq!(get("JUJU_HOOK_NAME").as_deref(), Some(""));
     assert_eq!(get("JUJU_DISPATCH_PATH").as_deref(), Some("actions/report"));
+    // Exactly the common variables plus the three action ones.
+    let mut keys: Vec<&str> = env
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .filter(|k| !["PWD", "SHLVL", "_", "OLDPWD"].contains(k))
+        .collect();
+    keys.sort();
+    let mut want: Vec<&str> = crate::lifecycle::COMMON.to_vec();
+    want.extend(["JUJU_ACTION_NAME", "JUJU_ACTION_TAG", "JUJU_ACTION_UUID"]);
+    want.sort();
+    assert_eq!(keys, want);
     // show-task shows the same task.
     let shown: Value =
         serde_json::from_str(&mj.ok(&["show-task", &id, "--format", "json"])).unwrap();

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::common::{leader, Mj};
 
-const COMMON: &[&str] = &[
+pub const COMMON: &[&str] = &[
     "APT_LISTCHANGES_FRONTEND",
     "CHARM_DIR",
     "CLOUD_API_VERSION",
@@ -266,4 +266,81 @@ fn changing_the_update_status_interval_restarts_the_timer() {
     mj.wait_trace("rec/0", "update-status after the interval change", |t| {
         t.iter().any(|h| h == "hooks/update-status")
     });
+}
+
+#[test]
+fn units_placed_on_one_machine_never_run_hooks_at_once() {
+    let mj = Mj::new();
+    std::fs::write(mj.trace.path().join("check-overlap"), "").unwrap();
+    let charm = mj.recorder();
+    // --to names an existing machine (Juju refuses unknown ones).
+    let r = mj.run(&["deploy", charm.to_str().unwrap(), "rec", "--to", "0"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("machine 0 not found"), "{}", r.stderr);
+    mj.ok(&["deploy", charm.to_str().unwrap(), "rec", "-n", "3"]);
+    mj.ok(&["add-unit", "rec", "-n", "2", "--to", "0,0"]);
+    let s = mj.wait_settled("rec", 5, "active");
+    let machines: BTreeSet<String> = s["applications"]["rec"]["units"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|u| u["machine"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(machines.len(), 3);
+    let on_zero: Vec<String> = s["applications"]["rec"]["units"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, u)| u["machine"] == "0")
+        .map(|(n, _)| n.clone())
+        .collect();
+    assert_eq!(
+        on_zero.len(),
+        3,
+        "rec/0 plus the two added units: {on_zero:?}"
+    );
+    let trace = std::fs::read_to_string(mj.trace.path().join("trace.log")).unwrap();
+    assert!(!trace.contains("OVERLAP"), "{trace}");
+    assert_eq!(trace.lines().count(), 20, "5 units x 4 hooks: {trace}");
+}
+
+#[test]
+fn charm_archives_deploy_and_unit_copies_share_large_files() {
+    use std::io::Write;
+    use std::os::unix::fs::MetadataExt;
+    let mj = Mj::new();
+    let charm = mj.recorder();
+    // A 30 MB payload, as in a charm with a bundled venv or binary.
+    std::fs::write(charm.join("payload.bin"), vec![7u8; 30 << 20]).unwrap();
+    let archive = mj.trace.path().join("rec.charm");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&archive).unwrap());
+    for e in std::fs::read_dir(&charm).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            continue;
+        }
+        let mode = e.metadata().unwrap().mode();
+        let opts = zip::write::SimpleFileOptions::default().unix_permissions(mode & 0o777);
+        zip.start_file(e.file_name().to_str().unwrap(), opts)
+            .unwrap();
+        zip.write_all(&std::fs::read(e.path()).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+    mj.ok(&["deploy", archive.to_str().unwrap(), "-n", "10"]);
+    mj.wait_settled("recorder", 10, "active");
+    // Sum the sizes of distinct inodes under the unit dirs: 10 units of a
+    // 30 MB charm must not cost 300 MB.
+    fn walk(p: &std::path::Path, seen: &mut std::collections::HashSet<u64>, total: &mut u64) {
+        for e in std::fs::read_dir(p).unwrap().flatten() {
+            let m = e.metadata().unwrap();
+            if m.is_dir() {
+                walk(&e.path(), seen, total);
+            } else if seen.insert(m.ino()) {
+                *total += m.len();
+            }
+        }
+    }
+    let (mut seen, mut total) = (Default::default(), 0);
+    walk(&mj.home.path().join("agents"), &mut seen, &mut total);
+    assert!(total < 40 << 20, "unit dirs use {} MB", total >> 20);
 }
