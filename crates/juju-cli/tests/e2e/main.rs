@@ -7,4 +7,5 @@ mod common;
 mod actions;
 mod bad_input;
 mod lifecycle;
+mod models;
 mod tools;
