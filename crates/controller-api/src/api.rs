@@ -96,6 +96,23 @@ pub enum Request {
         units: Vec<String>,
         no_retry: bool,
     },
+    /// `integrate`/`relate`: two `app[:endpoint]` specs.
+    Integrate {
+        model: String,
+        a: String,
+        b: String,
+    },
+    /// `remove-relation`: two `app[:endpoint]` specs, or one relation id.
+    RemoveRelation {
+        model: String,
+        specs: Vec<String>,
+        force: bool,
+    },
+    /// `show-unit`: details including relation data.
+    ShowUnit {
+        model: String,
+        units: Vec<String>,
+    },
 }
 
 /// Arguments of `deploy`.
@@ -209,6 +226,35 @@ pub struct ModelStatus {
     pub now: f64,
     pub machines: Vec<MachineStatus>,
     pub applications: Vec<ApplicationStatus>,
+    /// Every relation of the model (peers included), by id.
+    #[serde(default)]
+    pub relations: Vec<RelationStatus>,
+}
+
+/// One endpoint of a relation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RelationEndpoint {
+    pub application: String,
+    pub endpoint: String,
+    /// `provider`, `requirer` or `peer`.
+    pub role: String,
+}
+
+/// A relation as status lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RelationStatus {
+    pub id: i64,
+    /// Juju's relation key: `app:ep app:ep` (provider first), or `app:ep` for peers.
+    pub key: String,
+    pub interface: String,
+    /// `global` or `container`.
+    pub scope: String,
+    /// One endpoint for peer relations, two otherwise.
+    pub endpoints: Vec<RelationEndpoint>,
+    /// `joined`, `joining`, `broken`...
+    pub status: String,
+    /// `alive` or `dying`.
+    pub life: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -232,6 +278,11 @@ pub struct ApplicationStatus {
     pub relations: BTreeMap<String, Vec<RelatedApp>>,
     pub endpoints: Vec<String>,
     pub trust: bool,
+    /// Principal applications of a subordinate application.
+    #[serde(default)]
+    pub subordinate_to: Vec<String>,
+    #[serde(default)]
+    pub subordinate: bool,
 }
 
 /// One side of a relation as status lists it.
@@ -253,6 +304,47 @@ pub struct UnitStatus {
     pub workload: StatusEntry,
     pub agent: StatusEntry,
     pub workload_version: String,
+    /// Opened ports (`80/tcp`, `icmp`, `8000-8999/udp`), sorted.
+    #[serde(default)]
+    pub open_ports: Vec<String>,
+    /// The principal unit, for subordinate units.
+    #[serde(default)]
+    pub principal: Option<String>,
+}
+
+/// A databag as `show-unit` shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct UnitData {
+    pub in_scope: bool,
+    pub data: BTreeMap<String, String>,
+}
+
+/// One relation of a unit in `show-unit`'s `relation-info`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RelationData {
+    pub relation_id: i64,
+    pub endpoint: String,
+    pub related_endpoint: String,
+    /// The related (remote) application's databag.
+    pub application_data: BTreeMap<String, String>,
+    pub local_unit: UnitData,
+    /// Every unit of the other side (peers: the other peers).
+    pub related_units: BTreeMap<String, UnitData>,
+}
+
+/// `ShowUnit` result for one unit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitInfo {
+    pub name: String,
+    pub charm: String,
+    pub leader: bool,
+    pub life: String,
+    pub machine: i64,
+    pub address: String,
+    pub workload_version: String,
+    pub opened_ports: Vec<String>,
+    pub principal: Option<String>,
+    pub relation_info: Vec<RelationData>,
 }
 
 /// A task as `run`/`show-task` render it.

@@ -107,6 +107,56 @@ impl From<ToolError> for ToolResponse {
 /// its effective value (user value, else default), `None` when unset with no default.
 pub type ConfigValues = BTreeMap<String, Option<serde_json::Value>>;
 
+/// A relation a context can address (with `-r`, or as the hook's relation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationRef {
+    pub id: i64,
+    /// The local endpoint name.
+    pub endpoint: String,
+    /// The application on the other side (the own application for peers).
+    pub remote_app: String,
+}
+
+/// One address of a bound interface (`network-get`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressInfo {
+    pub hostname: String,
+    pub value: String,
+    pub cidr: String,
+}
+
+/// One interface with its addresses (`network-get` `bind-addresses`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BindAddress {
+    pub mac_address: String,
+    pub interface_name: String,
+    pub addresses: Vec<AddressInfo>,
+}
+
+/// What `network-get` reports for a binding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkInfo {
+    pub bind_addresses: Vec<BindAddress>,
+    pub ingress_addresses: Vec<String>,
+    pub egress_subnets: Vec<String>,
+}
+
+/// A status entry of `goal-state`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoalStatus {
+    pub status: String,
+    /// Seconds since the epoch; `None` when unknown.
+    pub since: Option<f64>,
+}
+
+/// What `goal-state` reports: this application's units, and per local
+/// endpoint the related applications and their units (peers omitted).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GoalState {
+    pub units: BTreeMap<String, GoalStatus>,
+    pub relations: BTreeMap<String, BTreeMap<String, GoalStatus>>,
+}
+
 /// What tools may read and change. Implemented by the agent's hook context
 /// (buffering what Juju buffers, hook-tools.md §1.5) and by test fakes.
 ///
@@ -165,6 +215,44 @@ pub trait ToolContext {
     fn action_fail(&mut self, message: &str) -> Result<(), ToolError>;
     /// Record an action progress message (immediate).
     fn action_log(&mut self, message: &str) -> Result<(), ToolError>;
+
+    /// `JUJU_REMOTE_UNIT` of the hook, when non-empty.
+    fn hook_remote_unit(&self) -> Option<String>;
+    /// `JUJU_REMOTE_APP` of the hook, when non-empty.
+    fn hook_remote_app(&self) -> Option<String>;
+    /// The relation with this id, if this unit's context knows it (it may be
+    /// the hook's relation during relation-broken). `None` means the tool
+    /// reports `relation not found`.
+    fn relation(&mut self, id: i64) -> Result<Option<RelationRef>, ToolError>;
+    /// Relations on `endpoint` that `relation-ids` lists (broken ones excluded).
+    fn relation_ids(&mut self, endpoint: &str) -> Result<Vec<RelationRef>, ToolError>;
+    /// The remote units `relation-list` shows for relation `id` (joining unit
+    /// included during its joined/changed hook, departing unit excluded).
+    fn relation_units(&mut self, id: i64) -> Result<Vec<String>, ToolError>;
+    /// A databag of relation `id`: a unit's (`app == false`, `owner` a unit
+    /// name) or an application's (`app == true`, `owner` an app name). The
+    /// own unit's bag and, for the leader, the own app's bag include this
+    /// hook's pending writes. Errors are in Juju's wording (`permission denied`).
+    fn relation_get(&mut self, id: i64, owner: &str, app: bool) -> Result<BTreeMap<String, String>, ToolError>;
+    /// Buffer writes to the own unit's (or, `app`, the own app's) bag of
+    /// relation `id`; an empty value deletes the key. `app` from a non-leader
+    /// fails with `cannot write relation settings`.
+    fn relation_set(&mut self, id: i64, app: bool, settings: &BTreeMap<String, String>) -> Result<(), ToolError>;
+    /// UUID of the model hosting the other side of relation `id`.
+    fn relation_model_uuid(&mut self, id: i64) -> Result<String, ToolError>;
+    /// Network info for an endpoint or extra-binding name (optionally as seen
+    /// through relation `relation`). Unknown binding: `no network config found
+    /// for binding "x"`.
+    fn network_info(&mut self, binding: &str, relation: Option<i64>) -> Result<NetworkInfo, ToolError>;
+    /// Buffer opening a port range on `endpoints` (empty = all endpoints).
+    /// Conflicts with another unit's range on the same machine are errors.
+    fn open_port(&mut self, range: &juju_types::ports::PortRange, endpoints: &[String]) -> Result<(), ToolError>;
+    /// Buffer closing a port range on `endpoints` (empty = all endpoints).
+    fn close_port(&mut self, range: &juju_types::ports::PortRange, endpoints: &[String]) -> Result<(), ToolError>;
+    /// Open ranges including pending changes; endpoints empty = all (`*`).
+    fn opened_ports(&mut self) -> Result<Vec<(juju_types::ports::PortRange, Vec<String>)>, ToolError>;
+    /// The goal state of this unit's application.
+    fn goal_state(&mut self) -> Result<GoalState, ToolError>;
 }
 
 /// The tool names this agent serves (and links into each unit's tools dir).

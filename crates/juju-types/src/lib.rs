@@ -11,6 +11,7 @@ pub mod hook;
 pub mod model_config;
 pub mod names;
 pub mod output;
+pub mod ports;
 pub mod status;
 
 /// The Juju version minijuju reports everywhere (`JUJU_VERSION`, status, `version`).
