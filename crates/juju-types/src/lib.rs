@@ -12,6 +12,7 @@ pub mod model_config;
 pub mod names;
 pub mod output;
 pub mod ports;
+pub mod relation;
 pub mod status;
 
 /// The Juju version minijuju reports everywhere (`JUJU_VERSION`, status, `version`).
