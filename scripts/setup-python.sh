@@ -4,7 +4,8 @@
 #
 #  1. <repo>/.venv: a virtualenv with the test tooling from
 #     tests/python/requirements.txt (ops[testing], jubilant, pytest, PyYAML).
-#  2. For every example charm that has a requirements.txt (hello-ops):
+#  2. For every example charm that has a requirements.txt (hello-ops, kv-db,
+#     kv-app):
 #     its runtime dependencies into <charm>/venv with `pip install --target`,
 #     and the absolute path of the interpreter they were installed for into
 #     <charm>/.python, which the charm's dispatch script reads (hooks run
