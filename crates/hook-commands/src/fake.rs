@@ -1,13 +1,42 @@
 //! An in-memory [`ToolContext`] for tests, plus helpers that run a tool from
 //! an argv and return `(exit code, stdout, stderr)`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use juju_types::output::go_quote;
+use juju_types::ports::PortRange;
 use juju_types::status::StatusValue;
 use serde_json::{json, Map, Value};
 
-use crate::{run_tool, ConfigValues, ToolContext, ToolError, ToolRequest, ToolResponse};
+use crate::{
+    run_tool, AddressInfo, BindAddress, ConfigValues, GoalState, GoalStatus, NetworkInfo,
+    RelationRef, ToolContext, ToolError, ToolRequest, ToolResponse,
+};
+
+/// A relation the fake unit takes part in.
+#[derive(Debug, Clone)]
+pub(crate) struct FakeRelation {
+    pub endpoint: String,
+    pub remote_app: String,
+    /// Remote units as `relation_units` returns them (deliberately unsorted
+    /// in the default data).
+    pub units: Vec<String>,
+    /// Broken relations are known by id but not listed by `relation_ids`.
+    pub broken: bool,
+    pub model_uuid: String,
+}
+
+/// Settings map from `(key, value)` pairs.
+pub(crate) fn bag(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The UUID of the fake's own model.
+pub(crate) const MODEL_UUID: &str = "deadbeef-0bad-400d-8000-4b1d0d06f00d";
 
 /// `(exit code, stdout, stderr)` of one run.
 pub(crate) type Res = (i32, String, String);
@@ -37,6 +66,22 @@ pub(crate) struct FakeContext {
     pub action_logs: Vec<String>,
     /// Every mutating call, e.g. `set_unit_status active ready`.
     pub calls: Vec<String>,
+    /// `JUJU_REMOTE_UNIT` / `JUJU_REMOTE_APP` of the hook.
+    pub remote_unit: Option<String>,
+    pub remote_app: Option<String>,
+    /// Relations by id.
+    pub relations: BTreeMap<i64, FakeRelation>,
+    /// Databags by `(relation id, owner, is the application bag)`.
+    pub bags: BTreeMap<(i64, String, bool), BTreeMap<String, String>>,
+    /// Network info by `(binding, relation)`; a relation without its own
+    /// entry falls back to `(binding, None)`.
+    pub networks: BTreeMap<(String, Option<i64>), NetworkInfo>,
+    /// Open ranges of this unit (pending changes applied) as
+    /// `(range, endpoint)`, `""` meaning all endpoints.
+    pub ports: BTreeSet<(PortRange, String)>,
+    /// Ranges other units on the machine have open: `(range, unit)`.
+    pub foreign_ports: Vec<(PortRange, String)>,
+    pub goal: GoalState,
 }
 
 impl Default for FakeContext {
@@ -68,7 +113,148 @@ impl Default for FakeContext {
             action_failed: None,
             action_logs: Vec::new(),
             calls: Vec::new(),
+            remote_unit: None,
+            remote_app: None,
+            relations: default_relations(),
+            bags: default_bags(),
+            networks: default_networks(),
+            ports: BTreeSet::new(),
+            foreign_ports: vec![(PortRange::parse("9000-9100/tcp").unwrap(), "other/0".into())],
+            goal: default_goal(),
         }
+    }
+}
+
+fn relation(endpoint: &str, remote_app: &str, units: &[&str], broken: bool) -> FakeRelation {
+    FakeRelation {
+        endpoint: endpoint.into(),
+        remote_app: remote_app.into(),
+        units: units.iter().map(|u| u.to_string()).collect(),
+        broken,
+        model_uuid: MODEL_UUID.into(),
+    }
+}
+
+/// db:2 (pg), db:3 (mysql), db:10 (mariadb, no units), peers:7, and a
+/// broken website:5.
+fn default_relations() -> BTreeMap<i64, FakeRelation> {
+    let mut cross_model = relation("db", "mariadb", &[], false);
+    cross_model.model_uuid = "c0ffee00-0000-4000-8000-000000000010".into();
+    BTreeMap::from([
+        (2, relation("db", "pg", &["pg/0"], false)),
+        (
+            3,
+            relation("db", "mysql", &["mysql/1", "mysql/0", "mysql/10"], false),
+        ),
+        (5, relation("website", "haproxy", &["haproxy/0"], true)),
+        (7, relation("peers", "wp", &["wp/1"], false)),
+        (10, cross_model),
+    ])
+}
+
+fn default_bags() -> BTreeMap<(i64, String, bool), BTreeMap<String, String>> {
+    let key = |id: i64, owner: &str, app: bool| (id, owner.to_string(), app);
+    let addresses = |ip: &str| {
+        bag(&[
+            ("egress-subnets", &format!("{ip}/32")),
+            ("ingress-address", ip),
+            ("private-address", ip),
+        ])
+    };
+    let mut mysql0 = addresses("10.1.2.3");
+    mysql0.insert("user".into(), "wp".into());
+    BTreeMap::from([
+        (key(3, "mysql/0", false), mysql0),
+        (key(3, "mysql/1", false), addresses("10.1.2.4")),
+        (key(3, "mysql", true), bag(&[("password", "s3cret")])),
+        (key(3, "wp/0", false), addresses("10.0.0.1")),
+        (key(3, "wp", true), bag(&[("db-name", "wordpress")])),
+    ])
+}
+
+fn address(value: &str, cidr: &str) -> AddressInfo {
+    AddressInfo {
+        hostname: String::new(),
+        value: value.into(),
+        cidr: cidr.into(),
+    }
+}
+
+fn interface(mac: &str, name: &str, addresses: Vec<AddressInfo>) -> BindAddress {
+    BindAddress {
+        mac_address: mac.into(),
+        interface_name: name.into(),
+        addresses,
+    }
+}
+
+/// `db` (full info; a different ingress address as seen through relation
+/// 3), `website` (two interfaces, no ingress or egress), `bare` (an
+/// interface without addresses), `nothing` (no interfaces).
+fn default_networks() -> BTreeMap<(String, Option<i64>), NetworkInfo> {
+    let db = NetworkInfo {
+        bind_addresses: vec![interface(
+            "00:16:3e:aa:bb:cc",
+            "eth0",
+            vec![address("10.1.2.3", "10.1.2.0/24")],
+        )],
+        ingress_addresses: vec!["10.1.2.3".into()],
+        egress_subnets: vec!["10.1.2.3/32".into()],
+    };
+    let mut db_via_3 = db.clone();
+    db_via_3.ingress_addresses = vec!["192.0.2.10".into(), "10.1.2.3".into()];
+    db_via_3.egress_subnets = vec!["192.0.2.0/24".into(), "10.1.2.3/32".into()];
+    let mut named = address("10.9.0.5", "10.9.0.0/16");
+    named.hostname = "web.internal".into();
+    let website = NetworkInfo {
+        bind_addresses: vec![
+            interface("", "lo", vec![named, address("127.0.0.1", "127.0.0.0/8")]),
+            interface("00:16:3e:00:00:02", "eth1", Vec::new()),
+        ],
+        ingress_addresses: Vec::new(),
+        egress_subnets: Vec::new(),
+    };
+    let bare = NetworkInfo {
+        bind_addresses: vec![interface("00:16:3e:00:00:03", "eth2", Vec::new())],
+        ingress_addresses: Vec::new(),
+        egress_subnets: Vec::new(),
+    };
+    let nothing = NetworkInfo {
+        bind_addresses: Vec::new(),
+        ingress_addresses: vec!["10.0.0.9".into()],
+        egress_subnets: Vec::new(),
+    };
+    let key = |b: &str, r: Option<i64>| (b.to_string(), r);
+    BTreeMap::from([
+        (key("db", None), db),
+        (key("db", Some(3)), db_via_3),
+        (key("website", None), website),
+        (key("bare", None), bare),
+        (key("nothing", None), nothing),
+    ])
+}
+
+/// Seconds since the epoch of 2026-01-04 06:29:46 UTC.
+pub(crate) const SINCE: f64 = 1_767_508_186.0;
+
+fn default_goal() -> GoalState {
+    let status = |s: &str, since: Option<f64>| GoalStatus {
+        status: s.into(),
+        since,
+    };
+    GoalState {
+        units: BTreeMap::from([
+            ("wp/0".into(), status("active", Some(SINCE))),
+            ("wp/1".into(), status("dying", Some(SINCE + 1814.75))),
+            ("wp/10".into(), status("allocating", None)),
+        ]),
+        relations: BTreeMap::from([(
+            "db".into(),
+            BTreeMap::from([
+                ("mysql".into(), status("joined", Some(SINCE + 14.0))),
+                ("mysql/0".into(), status("active", Some(SINCE + 84.0))),
+            ]),
+        )]),
     }
 }
 
@@ -84,8 +270,40 @@ impl FakeContext {
         }
     }
 
+    /// A context running `<endpoint>-relation-changed` for relation `id`
+    /// with `remote_unit` (its application as the remote app).
+    pub fn in_relation(id: i64, remote_unit: Option<&str>) -> Self {
+        let ctx = FakeContext::default();
+        let rel = &ctx.relations[&id];
+        FakeContext {
+            relation: Some((id, rel.endpoint.clone())),
+            remote_unit: remote_unit.map(String::from),
+            remote_app: Some(rel.remote_app.clone()),
+            ..ctx.clone()
+        }
+    }
+
     fn leadership(&self) -> Result<bool, ToolError> {
         self.leader.clone().map_err(ToolError::runtime)
+    }
+
+    fn app_name(&self) -> &str {
+        self.unit.split('/').next().unwrap_or_default()
+    }
+
+    fn known(&self, id: i64) -> Result<&FakeRelation, ToolError> {
+        self.relations
+            .get(&id)
+            .ok_or_else(|| ToolError::runtime("relation not found"))
+    }
+
+    /// Targets of a port change: `""` for all endpoints.
+    fn targets(endpoints: &[String]) -> Vec<String> {
+        if endpoints.is_empty() {
+            vec![String::new()]
+        } else {
+            endpoints.to_vec()
+        }
     }
 }
 
@@ -190,6 +408,139 @@ impl ToolContext for FakeContext {
     fn action_log(&mut self, message: &str) -> Result<(), ToolError> {
         self.action_logs.push(message.into());
         Ok(())
+    }
+    fn hook_remote_unit(&self) -> Option<String> {
+        self.remote_unit.clone()
+    }
+    fn hook_remote_app(&self) -> Option<String> {
+        self.remote_app.clone()
+    }
+    fn relation(&mut self, id: i64) -> Result<Option<RelationRef>, ToolError> {
+        Ok(self.relations.get(&id).map(|r| RelationRef {
+            id,
+            endpoint: r.endpoint.clone(),
+            remote_app: r.remote_app.clone(),
+        }))
+    }
+    fn relation_ids(&mut self, endpoint: &str) -> Result<Vec<RelationRef>, ToolError> {
+        let listed = self
+            .relations
+            .iter()
+            .filter(|(_, r)| r.endpoint == endpoint && !r.broken);
+        Ok(listed
+            .map(|(id, r)| RelationRef {
+                id: *id,
+                endpoint: r.endpoint.clone(),
+                remote_app: r.remote_app.clone(),
+            })
+            .collect())
+    }
+    fn relation_units(&mut self, id: i64) -> Result<Vec<String>, ToolError> {
+        Ok(self.known(id)?.units.clone())
+    }
+    fn relation_get(
+        &mut self,
+        id: i64,
+        owner: &str,
+        app: bool,
+    ) -> Result<BTreeMap<String, String>, ToolError> {
+        self.known(id)?;
+        if app && owner == self.app_name() && !self.leadership()? {
+            return Err(ToolError::runtime("permission denied"));
+        }
+        let key = (id, owner.to_string(), app);
+        Ok(self.bags.get(&key).cloned().unwrap_or_default())
+    }
+    fn relation_set(
+        &mut self,
+        id: i64,
+        app: bool,
+        settings: &BTreeMap<String, String>,
+    ) -> Result<(), ToolError> {
+        self.known(id)?;
+        if app && !self.leadership()? {
+            return Err(ToolError::runtime("cannot write relation settings"));
+        }
+        let pairs: Vec<String> = settings.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        self.calls
+            .push(format!("relation_set {id} app={app} {}", pairs.join(",")));
+        let owner = if app {
+            self.app_name().to_string()
+        } else {
+            self.unit.clone()
+        };
+        let bag = self.bags.entry((id, owner, app)).or_default();
+        for (k, v) in settings {
+            if v.is_empty() {
+                bag.remove(k);
+            } else {
+                bag.insert(k.clone(), v.clone());
+            }
+        }
+        Ok(())
+    }
+    fn relation_model_uuid(&mut self, id: i64) -> Result<String, ToolError> {
+        Ok(self.known(id)?.model_uuid.clone())
+    }
+    fn network_info(
+        &mut self,
+        binding: &str,
+        relation: Option<i64>,
+    ) -> Result<NetworkInfo, ToolError> {
+        self.calls
+            .push(format!("network_info {binding} {relation:?}"));
+        let exact = self.networks.get(&(binding.to_string(), relation));
+        let any = self.networks.get(&(binding.to_string(), None));
+        exact.or(any).cloned().ok_or_else(|| {
+            ToolError::runtime(format!(
+                "no network config found for binding {}",
+                go_quote(binding)
+            ))
+        })
+    }
+    fn open_port(&mut self, range: &PortRange, endpoints: &[String]) -> Result<(), ToolError> {
+        for (theirs, unit) in &self.foreign_ports {
+            if range.overlaps(theirs) {
+                return Err(ToolError::runtime(format!(
+                    "cannot open {range} (unit {}): port range conflicts with {theirs} (unit {})",
+                    go_quote(&self.unit),
+                    go_quote(unit)
+                )));
+            }
+        }
+        self.calls
+            .push(format!("open_port {range} {}", endpoints.join(",")));
+        for ep in Self::targets(endpoints) {
+            self.ports.insert((range.clone(), ep));
+        }
+        Ok(())
+    }
+    fn close_port(&mut self, range: &PortRange, endpoints: &[String]) -> Result<(), ToolError> {
+        self.calls
+            .push(format!("close_port {range} {}", endpoints.join(",")));
+        for ep in Self::targets(endpoints) {
+            self.ports.remove(&(range.clone(), ep));
+        }
+        Ok(())
+    }
+    /// One entry per `(range, endpoint)`, so the tool has to merge them.
+    fn opened_ports(&mut self) -> Result<Vec<(PortRange, Vec<String>)>, ToolError> {
+        Ok(self
+            .ports
+            .iter()
+            .rev()
+            .map(|(range, ep)| {
+                let eps = if ep.is_empty() {
+                    vec![]
+                } else {
+                    vec![ep.clone()]
+                };
+                (range.clone(), eps)
+            })
+            .collect())
+    }
+    fn goal_state(&mut self) -> Result<GoalState, ToolError> {
+        Ok(self.goal.clone())
     }
 }
 

@@ -126,9 +126,26 @@ pub fn parse<'a>(
     flags: &'a [Flag],
     argv: &[String],
 ) -> Result<Parsed<'a>, ToolResponse> {
+    parse_with(doc, flags, argv, &mut |_, _| Ok(()))
+}
+
+/// A check that needs more than the value itself (e.g. the hook context):
+/// called for every value flag as it is parsed, in argv order, after the
+/// flag's own [`Check`]. An error reads `invalid value "…" for option …: <e>`,
+/// exactly like a Go `flag.Value` whose `Set` fails.
+pub type DynCheck<'c> = dyn FnMut(&Flag, &str) -> Result<(), String> + 'c;
+
+/// [`parse`] with an extra, stateful value check (see [`DynCheck`]).
+pub fn parse_with<'a>(
+    doc: &Doc,
+    flags: &'a [Flag],
+    argv: &[String],
+    check: &mut DynCheck<'_>,
+) -> Result<Parsed<'a>, ToolResponse> {
     let mut parser = Parser {
         flags,
         argv,
+        check,
         next: 0,
         parsed: Parsed {
             flags,
@@ -148,14 +165,15 @@ enum Stop {
     Usage(String),
 }
 
-struct Parser<'a, 'b> {
+struct Parser<'a, 'b, 'c> {
     flags: &'a [Flag],
     argv: &'b [String],
+    check: &'b mut DynCheck<'c>,
     next: usize,
     parsed: Parsed<'a>,
 }
 
-impl Parser<'_, '_> {
+impl Parser<'_, '_, '_> {
     fn run(&mut self) -> Result<(), Stop> {
         while let Some(arg) = self.argv.get(self.next) {
             self.next += 1;
@@ -248,6 +266,7 @@ impl Parser<'_, '_> {
             Kind::Value => flag
                 .check
                 .map_or(Ok(()), |f| f(value))
+                .and_then(|()| (self.check)(flag, value))
                 .map(|()| value.to_string()),
         };
         match checked {
@@ -370,9 +389,9 @@ impl Output {
         self.emit(req, output::format_untyped(self.format, v))
     }
 
-    /// To stdout, or into the `-o` file (relative to the caller's cwd),
-    /// printing nothing.
-    fn emit(&self, req: &ToolRequest, bytes: Vec<u8>) -> Result<ToolResponse, ToolError> {
+    /// Already formatted bytes to stdout, or into the `-o` file (relative to
+    /// the caller's cwd), printing nothing.
+    pub fn emit(&self, req: &ToolRequest, bytes: Vec<u8>) -> Result<ToolResponse, ToolError> {
         let Some(path) = &self.path else {
             return Ok(ToolResponse::ok(bytes));
         };
@@ -380,6 +399,40 @@ impl Output {
         std::fs::write(&full, bytes)
             .map_err(|e| ToolError::runtime(go_path_error("open", &full, &e)))?;
         Ok(ToolResponse::ok(Vec::new()))
+    }
+}
+
+/// The deprecated `--format` flag that `relation-set`, `open-port` and
+/// `close-port` keep: any value is accepted and only causes a notice.
+pub const DEPRECATED_FORMAT: Flag = Flag::value(&["format"], "", "deprecated format flag");
+
+/// What a tool writes to stderr when [`DEPRECATED_FORMAT`] was given a
+/// non-empty value: `--format flag deprecated for command "<tool>"`, with no
+/// newline. Juju writes it when the command starts running, so it also
+/// precedes a runtime error.
+pub fn deprecated_format_notice(p: &Parsed, tool: &str) -> Vec<u8> {
+    match p.value("format") {
+        Some(v) if !v.is_empty() => {
+            format!("--format flag deprecated for command {}", go_quote(tool)).into_bytes()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// `resp` with `before` written to stderr ahead of its own stderr (e.g. a
+/// notice printed before the command finished or failed).
+pub fn prepend_stderr(before: Vec<u8>, resp: ToolResponse) -> ToolResponse {
+    match resp {
+        ToolResponse::Done {
+            code,
+            stdout,
+            stderr,
+        } => ToolResponse::Done {
+            code,
+            stdout,
+            stderr: [before, stderr].concat(),
+        },
+        other => other,
     }
 }
 

@@ -16,19 +16,31 @@ mod action_get;
 mod action_log;
 mod action_set;
 mod application_version_set;
+mod close_port;
 mod config_get;
 #[cfg(test)]
 mod fake;
 pub mod flags;
+mod goal_state;
 mod is_leader;
 mod juju_log;
 mod leader_get;
 mod leader_set;
+mod network_get;
+mod open_port;
+mod opened_ports;
+mod relation_arg;
+mod relation_get;
+mod relation_ids;
+mod relation_list;
+mod relation_model_get;
+mod relation_set;
 mod state_delete;
 mod state_get;
 mod state_set;
 mod status_get;
 mod status_set;
+mod structured;
 mod unit_get;
 
 /// One tool invocation as received from the client.
@@ -262,11 +274,21 @@ pub const TOOL_NAMES: &[&str] = &[
     "action-log",
     "action-set",
     "application-version-set",
+    "close-port",
     "config-get",
+    "goal-state",
     "is-leader",
     "juju-log",
     "leader-get",
     "leader-set",
+    "network-get",
+    "open-port",
+    "opened-ports",
+    "relation-get",
+    "relation-ids",
+    "relation-list",
+    "relation-model-get",
+    "relation-set",
     "state-delete",
     "state-get",
     "state-set",
@@ -286,11 +308,21 @@ pub fn run_tool(ctx: &mut dyn ToolContext, req: &ToolRequest) -> ToolResponse {
         "action-log" => action_log::run,
         "action-set" => action_set::run,
         "application-version-set" => application_version_set::run,
+        "close-port" => close_port::run,
         "config-get" => config_get::run,
+        "goal-state" => goal_state::run,
         "is-leader" => is_leader::run,
         "juju-log" => juju_log::run,
         "leader-get" => leader_get::run,
         "leader-set" => leader_set::run,
+        "network-get" => network_get::run,
+        "open-port" => open_port::run,
+        "opened-ports" => opened_ports::run,
+        "relation-get" => relation_get::run,
+        "relation-ids" => relation_ids::run,
+        "relation-list" => relation_list::run,
+        "relation-model-get" => relation_model_get::run,
+        "relation-set" => relation_set::run,
         "state-delete" => state_delete::run,
         "state-get" => state_get::run,
         "state-set" => state_set::run,
