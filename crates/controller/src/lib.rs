@@ -18,6 +18,7 @@ use unit_agent::Runtime;
 pub mod api;
 pub mod deploy;
 pub mod paths;
+pub mod subordinates;
 
 pub use paths::Paths;
 

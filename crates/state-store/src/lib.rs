@@ -16,6 +16,8 @@ use rusqlite::Connection;
 pub mod applications;
 pub mod logs;
 pub mod models;
+pub mod ports;
+pub mod relations;
 pub mod schema;
 pub mod tasks;
 pub mod units;

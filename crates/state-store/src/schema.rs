@@ -4,7 +4,8 @@
 use rusqlite::Connection;
 
 /// Migrations in order; index + 1 is the schema version they produce.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE models (
@@ -83,7 +84,57 @@ CREATE TABLE logs (
     message TEXT NOT NULL
 );
 CREATE INDEX logs_model ON logs(model, id);
-"#];
+"#,
+    r#"
+ALTER TABLE units ADD COLUMN principal TEXT;
+CREATE TABLE relations (
+    model TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+    id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    interface TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    life TEXT NOT NULL DEFAULT 'alive',
+    created REAL NOT NULL,
+    PRIMARY KEY (model, id)
+);
+CREATE TABLE relation_endpoints (
+    model TEXT NOT NULL,
+    relation_id INTEGER NOT NULL,
+    app TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (model, relation_id, app, endpoint),
+    FOREIGN KEY (model, relation_id) REFERENCES relations(model, id) ON DELETE CASCADE
+);
+CREATE INDEX relation_endpoints_app ON relation_endpoints(model, app);
+CREATE TABLE relation_scopes (
+    model TEXT NOT NULL,
+    relation_id INTEGER NOT NULL,
+    unit TEXT NOT NULL,
+    PRIMARY KEY (model, relation_id, unit),
+    FOREIGN KEY (model, relation_id) REFERENCES relations(model, id) ON DELETE CASCADE
+);
+CREATE TABLE relation_settings (
+    model TEXT NOT NULL,
+    relation_id INTEGER NOT NULL,
+    owner TEXT NOT NULL,
+    is_app INTEGER NOT NULL,
+    settings TEXT NOT NULL DEFAULT '{}',
+    version INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (model, relation_id, owner, is_app),
+    FOREIGN KEY (model, relation_id) REFERENCES relations(model, id) ON DELETE CASCADE
+);
+CREATE TABLE unit_ports (
+    model TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    protocol TEXT NOT NULL,
+    from_port INTEGER NOT NULL,
+    to_port INTEGER NOT NULL,
+    endpoint TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (model, unit, protocol, from_port, to_port, endpoint)
+);
+"#,
+];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -25,10 +25,12 @@ pub struct Unit {
     pub progress: String,
     /// Pending `resolve` request: `""`, `retry` or `no-retry`.
     pub resolved: String,
+    /// The principal unit, for a subordinate unit.
+    pub principal: Option<String>,
 }
 
 const COLUMNS: &str = "model, name, app, number, machine, life, workload_status, agent_status, \
-    workload_version, charm_state, progress, resolved";
+    workload_version, charm_state, progress, resolved, principal";
 
 type RawUnit = (Unit, [String; 3]);
 
@@ -47,6 +49,7 @@ fn from_row(r: &Row) -> rusqlite::Result<RawUnit> {
             charm_state: BTreeMap::new(),
             progress: r.get(10)?,
             resolved: r.get(11)?,
+            principal: r.get(12)?,
         },
         [r.get(6)?, r.get(7)?, r.get(9)?],
     ))
@@ -61,6 +64,17 @@ fn finish((mut u, [ws, ags, cs]): RawUnit) -> Result<Unit> {
 
 /// Add a unit of `app` inside a transaction, on `machine` or a new machine.
 pub fn insert_unit(tx: &Transaction, model: &str, app: &str, machine: Option<i64>) -> Result<Unit> {
+    insert_unit_with_principal(tx, model, app, machine, None)
+}
+
+/// Add a unit; a subordinate unit names its `principal` and shares its machine.
+pub fn insert_unit_with_principal(
+    tx: &Transaction,
+    model: &str,
+    app: &str,
+    machine: Option<i64>,
+    principal: Option<&str>,
+) -> Result<Unit> {
     let machine = match machine {
         Some(m) => {
             if !crate::models::machine_exists(tx, model, m)? {
@@ -101,21 +115,42 @@ pub fn insert_unit(tx: &Transaction, model: &str, app: &str, machine: Option<i64
         charm_state: BTreeMap::new(),
         progress: "{}".into(),
         resolved: String::new(),
+        principal: principal.map(String::from),
     })
+}
+
+/// A buffered write to a relation databag.
+#[derive(Debug, Clone)]
+pub struct BagWrite {
+    pub relation_id: i64,
+    /// Unit name, or app name for application bags.
+    pub owner: String,
+    pub is_app: bool,
+    /// Empty value deletes.
+    pub changes: BTreeMap<String, String>,
 }
 
 /// Everything a successful hook writes, in one transaction.
 #[derive(Debug, Clone, Default)]
 pub struct HookCommit<'a> {
-    /// The agent's new journal.
-    pub progress: &'a str,
     /// New full charm state, when the hook changed it.
     pub charm_state: Option<&'a BTreeMap<String, String>>,
     /// New workload status set by the agent after the hook (e.g. `unknown` after start).
     pub workload_status: Option<&'a StatusValue>,
     /// New agent status.
     pub agent_status: Option<&'a StatusValue>,
+    /// Relation databag writes.
+    pub bag_writes: &'a [BagWrite],
+    /// Relations whose scope the unit enters (relation-created), with its address.
+    pub enter_scope: Option<(i64, &'a str)>,
+    /// Relation whose scope the unit leaves (broken, or peer teardown).
+    pub leave_scope: Option<i64>,
+    /// The unit's opened ports after the hook, when they changed.
+    pub ports: Option<&'a [crate::ports::OpenPort]>,
 }
+
+/// `(relation id, new version)` of each application bag a hook wrote.
+pub type AppBagVersions = Vec<(i64, i64)>;
 
 impl Store {
     /// One unit, or `unit "x" not found`.
@@ -151,6 +186,15 @@ impl Store {
         ))?;
         let rows = st.query_map([], from_row)?;
         rows.map(|r| finish(r?)).collect()
+    }
+
+    /// Whether any subordinate unit still lives on `principal`.
+    pub fn has_subordinates(&self, model: &str, principal: &str) -> Result<bool> {
+        Ok(self.lock().query_row(
+            "SELECT EXISTS(SELECT 1 FROM units WHERE model = ?1 AND principal = ?2)",
+            [model, principal],
+            |r| r.get(0),
+        )?)
     }
 
     pub fn set_workload_status(&self, model: &str, unit: &str, s: &StatusValue) -> Result<()> {
@@ -189,12 +233,43 @@ impl Store {
         Ok(())
     }
 
-    /// Write a hook's effects and its journal entry atomically.
-    pub fn commit_hook(&self, model: &str, unit: &str, c: &HookCommit) -> Result<()> {
+    /// Write a hook's effects and its journal entry atomically. The journal
+    /// is produced by `progress` from the new versions of the application
+    /// bags the hook wrote (so a leader can record its own writes as seen).
+    pub fn commit_hook(
+        &self,
+        model: &str,
+        unit: &str,
+        c: &HookCommit,
+        progress: impl FnOnce(&AppBagVersions) -> String,
+    ) -> Result<()> {
         self.transaction(|tx| {
+            let mut versions = AppBagVersions::new();
+            for w in c.bag_writes {
+                let v = crate::relations::write_bag(
+                    tx,
+                    model,
+                    w.relation_id,
+                    &w.owner,
+                    w.is_app,
+                    &w.changes,
+                )?;
+                if w.is_app {
+                    versions.push((w.relation_id, v));
+                }
+            }
+            if let Some((id, address)) = c.enter_scope {
+                crate::relations::enter_scope(tx, model, id, unit, address)?;
+            }
+            if let Some(id) = c.leave_scope {
+                crate::relations::leave_scope(tx, model, id, unit)?;
+            }
+            if let Some(ports) = c.ports {
+                crate::ports::set_unit_ports(tx, model, unit, ports)?;
+            }
             let n = tx.execute(
                 "UPDATE units SET progress = ?3 WHERE model = ?1 AND name = ?2",
-                [model, unit, c.progress],
+                [model, unit, &progress(&versions)],
             )?;
             if n == 0 {
                 return Err(StoreError::NotFound(format!("unit \"{unit}\" not found")));
@@ -230,6 +305,8 @@ impl Store {
                 [model, unit],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
+            crate::relations::leave_all_scopes(tx, model, unit)?;
+            crate::ports::set_unit_ports(tx, model, unit, &[])?;
             tx.execute(
                 "DELETE FROM units WHERE model = ?1 AND name = ?2",
                 [model, unit],

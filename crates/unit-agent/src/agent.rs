@@ -17,9 +17,9 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use crate::charmdir;
-use crate::context::{ActionState, HookContext, UnitIdentity};
+use crate::context::{ActionState, HookContext, HookScope, UnitIdentity};
 use crate::decide::{self, commit, decide, Decision, Facts, Life, Memory, Resolved};
-use crate::env::{self, ActionEnv, EnvInput};
+use crate::env::{self, ActionEnv, EnvInput, RelationEnv};
 use crate::progress::Progress;
 use crate::recover::recover;
 use crate::runner::{self, Exit, Handler, Stream};
@@ -78,6 +78,8 @@ type Observed = (Facts, Map<String, Value>);
 struct Agent {
     rt: Arc<Runtime>,
     who: UnitIdentity,
+    /// The principal unit, for a subordinate.
+    principal: Option<String>,
     model_uuid: String,
     machine: i64,
     tools_dir: PathBuf,
@@ -181,6 +183,7 @@ impl Agent {
         let mut agent = Agent {
             rt: rt.clone(),
             who,
+            principal: u.principal.clone(),
             model_uuid: m.uuid,
             machine: u.machine,
             tools_dir,
@@ -243,6 +246,14 @@ impl Agent {
                 "no-retry" => Resolved::NoRetry,
                 _ => Resolved::None,
             },
+            unit: self.who.unit.clone(),
+            relations: s.relation_views(
+                &self.who.model,
+                &self.who.app,
+                &self.who.unit,
+                self.machine,
+            )?,
+            has_subordinates: s.has_subordinates(&self.who.model, &self.who.unit)?,
         };
         Ok(Some((facts, model.config)))
     }
@@ -264,6 +275,7 @@ impl Agent {
                     self.progress.leader = false;
                     self.persist_progress()?;
                 }
+                Decision::ForgetRelation(id) => self.forget_relation(id, &facts)?,
                 Decision::Terminate => return self.terminate(),
                 Decision::WaitInError | Decision::Idle => {
                     self.wait(&model_config, &mut shutdown).await?
@@ -360,7 +372,18 @@ impl Agent {
         hook_name: &str,
         dispatch_path: &str,
         action: Option<&ActionEnv>,
+        hook: Option<&HookInfo>,
     ) -> Vec<(String, String)> {
+        let relation = hook.filter(|h| h.kind.is_relation()).map(|h| RelationEnv {
+            endpoint: h.endpoint.clone().unwrap_or_default(),
+            id: h.relation_id.unwrap_or_default(),
+            remote_unit: h.remote_unit.clone().unwrap_or_default(),
+            remote_app: h.remote_app.clone().unwrap_or_default(),
+            departing_unit: h
+                .departing_unit
+                .clone()
+                .filter(|_| h.kind == HookKind::RelationDeparted),
+        });
         env::build(&EnvInput {
             charm_dir: &self.who.charm_dir,
             tools_dir: &self.tools_dir,
@@ -372,8 +395,8 @@ impl Agent {
             model_uuid: &self.model_uuid,
             model_name: &self.who.model,
             machine_id: &self.machine.to_string(),
-            principal_unit: "",
-            relation: None,
+            principal_unit: self.principal.as_deref().unwrap_or(""),
+            relation: relation.as_ref(),
             action,
         })
     }
@@ -439,6 +462,7 @@ impl Agent {
         let ctx = Arc::new(Mutex::new(HookContext::new(
             self.rt.clone(),
             self.who.clone(),
+            self.scope(Some(&h), facts),
             None,
         )));
         let outcome = match runner::discover(&self.who.charm_dir, &dispatch_path) {
@@ -456,7 +480,7 @@ impl Agent {
             }
             Handler::Found { path, via } => {
                 let id = toolserver::new_context_id(&self.who.unit, &name);
-                let env = self.env_for(&id, &name, &dispatch_path, None);
+                let env = self.env_for(&id, &name, &dispatch_path, None, Some(&h));
                 let module = format!("unit.{}.{name}", self.who.unit);
                 let out = self
                     .run_process(ctx.clone(), &id, &path, &env, &module, false)
@@ -496,8 +520,16 @@ impl Agent {
         }
         match outcome {
             Ok(()) => {
-                let ctx = ctx.lock().unwrap_or_else(|p| p.into_inner());
-                self.finish_hook(&h, facts, ctx.status_set, ctx.pending_state())?;
+                let effects = Effects::of(&ctx.lock().unwrap_or_else(|p| p.into_inner()));
+                let effects = match effects {
+                    Ok(e) => e,
+                    Err(e) => {
+                        let message = format!("hook \"{name}\" failed to commit: {}", e.message);
+                        self.log("ERROR", "juju.worker.uniter.operation", &message);
+                        return self.enter_error(&name, model_config);
+                    }
+                };
+                self.finish_hook(&h, facts, &effects)?;
                 if retrying {
                     self.log(
                         "INFO",
@@ -514,16 +546,49 @@ impl Agent {
         }
     }
 
+    /// What a hook context knows about this unit's relations and placement.
+    fn scope(&self, hook: Option<&HookInfo>, facts: &Facts) -> HookScope {
+        HookScope {
+            hook: hook.cloned(),
+            relations: self.progress.relations.clone(),
+            views: facts.relations.clone(),
+            model_uuid: self.model_uuid.clone(),
+            machine: self.machine,
+        }
+    }
+
+    /// Wake the units that see relation `id` change (the other side, and the
+    /// own application for peers).
+    fn wake_relation(&self, id: i64, facts: &Facts) {
+        if let Some(v) = facts.relations.iter().find(|v| v.id == id) {
+            self.rt.wake_app(&self.who.model, &v.remote_app);
+        } else if let Some(r) = self.progress.relations.get(&id) {
+            self.rt.wake_app(&self.who.model, &r.remote_app);
+        }
+    }
+
+    /// A peer relation is torn down: leave its scope, forget it.
+    fn forget_relation(&mut self, id: i64, facts: &Facts) -> Result<(), AgentError> {
+        let mut next = self.progress.clone();
+        next.relations.remove(&id);
+        self.store().commit_hook(
+            &self.who.model,
+            &self.who.unit,
+            &HookCommit {
+                leave_scope: Some(id),
+                ..Default::default()
+            },
+            |_| next.to_json(),
+        )?;
+        self.wake_relation(id, facts);
+        self.progress = next;
+        Ok(())
+    }
+
     /// Commit a hook that succeeded (or is skipped by `resolve --no-retry`).
-    fn finish_hook(
-        &mut self,
-        h: &HookInfo,
-        facts: &Facts,
-        status_set: bool,
-        state: Option<&std::collections::BTreeMap<String, String>>,
-    ) -> Result<(), AgentError> {
+    fn finish_hook(&mut self, h: &HookInfo, facts: &Facts, fx: &Effects) -> Result<(), AgentError> {
         let mut next = commit(&self.progress, h, facts, &mut self.mem);
-        next.status_set |= status_set;
+        next.status_set |= fx.status_set;
         let now = state_store::now();
         let after = match h.kind {
             HookKind::Start if !next.status_set => Some(StatusValue::new("unknown", "", now)),
@@ -532,17 +597,34 @@ impl Agent {
             _ => None,
         };
         let idle = StatusValue::new("idle", "", now);
+        let rel = h.relation_id;
+        let enter = (h.kind == HookKind::RelationCreated).then_some(()).and(rel);
+        let leave = (h.kind == HookKind::RelationBroken).then_some(()).and(rel);
+        let address = self.who.address.clone();
         self.store().commit_hook(
             &self.who.model,
             &self.who.unit,
             &HookCommit {
-                progress: &next.to_json(),
-                charm_state: state,
+                charm_state: fx.state.as_ref(),
                 workload_status: after.as_ref(),
                 agent_status: Some(&idle),
+                bag_writes: &fx.bag_writes,
+                enter_scope: enter.map(|id| (id, address.as_str())),
+                leave_scope: leave,
+                ports: fx.ports.as_deref(),
             },
+            |versions| record_own_app_writes(&mut next, versions),
         )?;
         self.shown_agent_status = Some(("idle".into(), String::new()));
+        for id in fx
+            .bag_writes
+            .iter()
+            .map(|w| w.relation_id)
+            .chain(enter)
+            .chain(leave)
+        {
+            self.wake_relation(id, facts);
+        }
         self.progress = next;
         self.retry_attempt = 0;
         self.retry_at = None;
@@ -557,7 +639,7 @@ impl Agent {
         );
         self.store()
             .set_resolved(&self.who.model, &self.who.unit, "")?;
-        self.finish_hook(&h, facts, false, None)
+        self.finish_hook(&h, facts, &Effects::default())
     }
 
     async fn run_action(&mut self, id: i64) -> Result<(), AgentError> {
@@ -587,9 +669,15 @@ impl Agent {
             params: task.params.clone(),
             ..Default::default()
         };
+        let facts = self.observe()?.map(|(f, _)| f);
+        let scope = facts
+            .as_ref()
+            .map(|f| self.scope(None, f))
+            .unwrap_or_default();
         let ctx = Arc::new(Mutex::new(HookContext::new(
             self.rt.clone(),
             self.who.clone(),
+            scope,
             Some(state),
         )));
         let (status, message, code, stdout, stderr, commit_state) =
@@ -600,7 +688,7 @@ impl Agent {
                         name: task.action.clone(),
                         id,
                     };
-                    let env = self.env_for(&ctx_id, "", &dispatch_path, Some(&aenv));
+                    let env = self.env_for(&ctx_id, "", &dispatch_path, Some(&aenv), None);
                     let module = format!("unit.{}.{}", self.who.unit, task.action);
                     let out = self
                         .run_process(ctx.clone(), &ctx_id, &path, &env, &module, true)
@@ -612,11 +700,11 @@ impl Agent {
                         (Exit::Code(0), Some(m)) => ("failed", m),
                         (other, _) => ("failed", other.describe()),
                     };
-                    let commit_state = out
-                        .exit
-                        .success()
-                        .then(|| c.pending_state().cloned())
-                        .flatten();
+                    let commit_state = if out.exit.success() {
+                        Effects::of(&c).unwrap_or_default()
+                    } else {
+                        Effects::default()
+                    };
                     (
                         status,
                         message,
@@ -632,7 +720,7 @@ impl Agent {
                     None,
                     Vec::new(),
                     Vec::new(),
-                    None,
+                    Effects::default(),
                 ),
                 Handler::NoCharm => (
                     "failed",
@@ -640,7 +728,7 @@ impl Agent {
                     None,
                     Vec::new(),
                     Vec::new(),
-                    None,
+                    Effects::default(),
                 ),
                 Handler::Unusable { path, reason } => (
                     "failed",
@@ -648,7 +736,7 @@ impl Agent {
                     None,
                     Vec::new(),
                     Vec::new(),
-                    None,
+                    Effects::default(),
                 ),
             };
         let results = ctx
@@ -659,16 +747,24 @@ impl Agent {
             .map(|a| a.results.clone())
             .unwrap_or_default();
         self.progress.action = None;
+        let mut next = self.progress.clone();
         self.store().commit_hook(
             &self.who.model,
             &self.who.unit,
             &HookCommit {
-                progress: &self.progress.to_json(),
-                charm_state: commit_state.as_ref(),
-                workload_status: None,
-                agent_status: None,
+                charm_state: commit_state.state.as_ref(),
+                bag_writes: &commit_state.bag_writes,
+                ports: commit_state.ports.as_deref(),
+                ..Default::default()
             },
+            |versions| record_own_app_writes(&mut next, versions),
         )?;
+        self.progress = next;
+        if let Some(f) = &facts {
+            for w in &commit_state.bag_writes {
+                self.wake_relation(w.relation_id, f);
+            }
+        }
         self.store().finish_task(
             &self.who.model,
             id,
@@ -694,7 +790,19 @@ impl Agent {
         let s = self.store();
         s.fail_unit_tasks(&self.who.model, &self.who.unit, "unit removed")?;
         self.rt.tasks_changed();
+        let related: Vec<String> = s
+            .relation_views(&self.who.model, &self.who.app, &self.who.unit, self.machine)?
+            .into_iter()
+            .map(|v| v.remote_app)
+            .collect();
+        let principal = self.principal.clone();
         let leader = s.delete_unit(&self.who.model, &self.who.unit)?;
+        for app in related {
+            self.rt.wake_app(&self.who.model, &app);
+        }
+        if let Some(p) = principal {
+            self.rt.wake_unit(&self.who.model, &p);
+        }
         self.log("INFO", "juju.worker.uniter", "unit removed");
         if let Ok(app) = s.application(&self.who.model, &self.who.app) {
             let left = s.units(&self.who.model, Some(&self.who.app))?;
@@ -710,6 +818,40 @@ impl Agent {
         }
         Ok(())
     }
+}
+
+/// What a finished hook or action leaves to commit.
+#[derive(Debug, Default)]
+struct Effects {
+    status_set: bool,
+    state: Option<std::collections::BTreeMap<String, String>>,
+    bag_writes: Vec<state_store::units::BagWrite>,
+    ports: Option<Vec<state_store::ports::OpenPort>>,
+}
+
+impl Effects {
+    fn of(ctx: &HookContext) -> Result<Effects, hook_commands::ToolError> {
+        Ok(Effects {
+            status_set: ctx.status_set,
+            state: ctx.pending_state().cloned(),
+            bag_writes: ctx.pending_bag_writes(),
+            ports: ctx.pending_ports()?,
+        })
+    }
+}
+
+/// The journal after a commit: a leader's own writes to a peer relation's
+/// application bag count as seen, so it gets no relation-changed for them.
+fn record_own_app_writes(
+    next: &mut Progress,
+    versions: &state_store::units::AppBagVersions,
+) -> String {
+    for (id, v) in versions {
+        if let Some(r) = next.relations.get_mut(id).filter(|r| r.peer) {
+            r.app_version = Some(*v);
+        }
+    }
+    next.to_json()
 }
 
 fn jitter(d: Duration) -> Duration {

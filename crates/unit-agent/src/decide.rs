@@ -4,8 +4,9 @@
 //! together with [`commit`], which says how a successful hook advances progress.
 
 use juju_types::hook::{HookInfo, HookKind};
+use state_store::relations::RelationView;
 
-use crate::progress::{Op, Progress, Step};
+use crate::progress::{Op, Progress, RelationState, Step};
 
 /// Life of the unit as the model sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +26,8 @@ pub enum Resolved {
 /// What the agent observed in the model just now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts {
+    /// The unit's own name.
+    pub unit: String,
     pub life: Life,
     /// The controller says this unit leads its application.
     pub is_leader: bool,
@@ -35,6 +38,10 @@ pub struct Facts {
     /// Oldest pending action task for this unit.
     pub pending_action: Option<i64>,
     pub resolved: Resolved,
+    /// Every relation of the unit's application, as this unit sees it.
+    pub relations: Vec<RelationView>,
+    /// Subordinate units still live on this (principal) unit.
+    pub has_subordinates: bool,
 }
 
 /// State Juju keeps only in memory, reset when the agent restarts.
@@ -59,6 +66,9 @@ pub enum Decision {
     RunAction(i64),
     /// Leadership was lost: clear the local flag (no hook; leader-deposed never runs).
     Resign,
+    /// A peer relation is torn down (every member departed): forget it and
+    /// leave its scope. Peers never get relation-broken.
+    ForgetRelation(i64),
     /// The unit is removed: delete it.
     Terminate,
     /// A hook failed; wait for resolve, a retry tick, or an action.
@@ -73,7 +83,12 @@ fn hook(kind: HookKind) -> Decision {
 /// Decide the next operation.
 pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
     if p.removed {
-        return Decision::Terminate;
+        // A principal waits for its subordinates to go first.
+        return if f.has_subordinates {
+            Decision::Idle
+        } else {
+            Decision::Terminate
+        };
     }
     match (p.op, p.step, &p.hook) {
         (Op::RunHook, Step::Pending, Some(h)) => {
@@ -99,6 +114,21 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
             hook(HookKind::Install)
         };
     }
+    // relation-created (resolver step 5), for alive relations not yet created.
+    if !dying {
+        if let Some(r) = f
+            .relations
+            .iter()
+            .find(|r| r.alive && !p.relations.contains_key(&r.id))
+        {
+            return Decision::RunHook(relation_hook(
+                HookKind::RelationCreated,
+                r.id,
+                &r.endpoint,
+                &r.remote_app,
+            ));
+        }
+    }
     // Leadership (resolver step 6).
     if f.is_leader && !dying && !p.leader {
         return hook(HookKind::LeaderElected);
@@ -115,6 +145,13 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
     }
     // nextOp (step 14).
     if dying {
+        // Relation teardown before stop: departed for every member, then
+        // broken (non-peers).
+        for (id, local) in &p.relations {
+            if let Some(d) = next_relation_op(*id, local, None, true, p.started, &f.unit) {
+                return d;
+            }
+        }
         return if !p.stopped {
             hook(HookKind::Stop)
         } else {
@@ -124,10 +161,94 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
     if f.config_hash != p.config_hash {
         return hook(HookKind::ConfigChanged);
     }
+    for (id, local) in &p.relations {
+        let remote = f.relations.iter().find(|r| r.id == *id);
+        if let Some(d) = next_relation_op(*id, local, remote, false, p.started, &f.unit) {
+            return d;
+        }
+    }
     if m.update_status_due && p.started {
         return hook(HookKind::UpdateStatus);
     }
     Decision::Idle
+}
+
+fn relation_hook(kind: HookKind, id: i64, endpoint: &str, remote_app: &str) -> HookInfo {
+    HookInfo {
+        relation_id: Some(id),
+        endpoint: Some(endpoint.to_string()),
+        remote_app: Some(remote_app.to_string()),
+        ..HookInfo::simple(kind)
+    }
+}
+
+/// The next operation for one relation the unit has created (§5.2).
+/// `remote` is `None` when the relation is gone from the model; `dying` when
+/// the unit itself is dying. joined/changed wait until the unit has started.
+fn next_relation_op(
+    id: i64,
+    local: &RelationState,
+    remote: Option<&RelationView>,
+    dying: bool,
+    started: bool,
+    unit: &str,
+) -> Option<Decision> {
+    let base = |kind| relation_hook(kind, id, &local.endpoint, &local.remote_app);
+    let unit_hook = |kind, u: &str, version: Option<i64>| {
+        let mut h = base(kind);
+        h.remote_unit = Some(u.to_string());
+        h.change_version = version;
+        Decision::RunHook(h)
+    };
+    let live = remote.filter(|r| r.alive && !dying);
+    let empty = Default::default();
+    let members = live.map(|r| &r.members).unwrap_or(&empty);
+    // 1. The changed that must follow joined.
+    if let Some(u) = &local.changed_pending {
+        let v = members.get(u).or(local.members.get(u)).copied();
+        return Some(unit_hook(HookKind::RelationChanged, u, v));
+    }
+    // 2. Departed for members gone (everyone, when the relation or unit is dying).
+    if let Some(u) = local.members.keys().find(|u| !members.contains_key(*u)) {
+        let mut h = base(HookKind::RelationDeparted);
+        h.remote_unit = Some(u.clone());
+        h.departing_unit = Some(if dying { unit.to_string() } else { u.clone() });
+        return Some(Decision::RunHook(h));
+    }
+    // 3. Broken (non-peers) once everyone departed; peers are just forgotten.
+    let Some(r) = live else {
+        return Some(if local.peer {
+            Decision::ForgetRelation(id)
+        } else {
+            Decision::RunHook(base(HookKind::RelationBroken))
+        });
+    };
+    if !started {
+        return None;
+    }
+    // 4. Remote application data changed.
+    let known_app = local.app_version.unwrap_or(0);
+    if r.app_version != known_app && !(local.app_version.is_none() && r.app_version == 0) {
+        let mut h = base(HookKind::RelationChanged);
+        h.change_version = Some(r.app_version);
+        return Some(Decision::RunHook(h));
+    }
+    // 5. Joined for new members, 6. changed for members whose data changed.
+    if let Some((u, v)) = r
+        .members
+        .iter()
+        .find(|(u, _)| !local.members.contains_key(*u))
+    {
+        return Some(unit_hook(HookKind::RelationJoined, u, Some(*v)));
+    }
+    if let Some((u, v)) = r
+        .members
+        .iter()
+        .find(|(u, v)| local.members.get(*u) != Some(v))
+    {
+        return Some(unit_hook(HookKind::RelationChanged, u, Some(*v)));
+    }
+    None
 }
 
 /// How a successfully finished (or skipped) hook advances progress and memory.
@@ -153,6 +274,47 @@ pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory) -> Progress
         HookKind::Start => next.started = true,
         HookKind::Stop => next.stopped = true,
         HookKind::Remove => next.removed = true,
+        HookKind::RelationCreated => {
+            if let (Some(id), Some(r)) = (
+                h.relation_id,
+                h.relation_id
+                    .and_then(|id| f.relations.iter().find(|r| r.id == id)),
+            ) {
+                next.relations.insert(
+                    id,
+                    RelationState {
+                        endpoint: r.endpoint.clone(),
+                        remote_app: r.remote_app.clone(),
+                        peer: r.peer,
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+        HookKind::RelationJoined | HookKind::RelationChanged | HookKind::RelationDeparted => {
+            if let Some(rel) = h.relation_id.and_then(|id| next.relations.get_mut(&id)) {
+                match (h.kind, &h.remote_unit) {
+                    (HookKind::RelationJoined, Some(u)) => {
+                        rel.members.insert(u.clone(), h.change_version.unwrap_or(0));
+                        rel.changed_pending = Some(u.clone());
+                    }
+                    (HookKind::RelationChanged, Some(u)) => {
+                        rel.members.insert(u.clone(), h.change_version.unwrap_or(0));
+                        rel.changed_pending = None;
+                    }
+                    (HookKind::RelationChanged, None) => rel.app_version = h.change_version,
+                    (HookKind::RelationDeparted, Some(u)) => {
+                        rel.members.remove(u);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        HookKind::RelationBroken => {
+            if let Some(id) = h.relation_id {
+                next.relations.remove(&id);
+            }
+        }
         _ => {}
     }
     // Any committed hook absorbs a pending update-status tick (§4.7).
@@ -186,6 +348,9 @@ mod tests {
 
     fn facts() -> Facts {
         Facts {
+            unit: "u/0".into(),
+            relations: vec![],
+            has_subordinates: false,
             life: Life::Alive,
             is_leader: false,
             config_hash: "c1".into(),

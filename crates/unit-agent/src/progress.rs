@@ -2,6 +2,8 @@
 //! in the unit's row. Mirrors the fields of Juju's uniter state that matter
 //! (uniter-semantics §6.4).
 
+use std::collections::BTreeMap;
+
 use juju_types::hook::HookInfo;
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +52,24 @@ pub struct Progress {
     pub status_set: bool,
     /// Config (and trust) hash last acted on by config-changed.
     pub config_hash: String,
+    /// Relations this unit has run relation-created for, by id.
+    pub relations: BTreeMap<i64, RelationState>,
+}
+
+/// What a unit remembers of one relation (uniter-semantics §5.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct RelationState {
+    /// The unit's own endpoint.
+    pub endpoint: String,
+    pub remote_app: String,
+    pub peer: bool,
+    /// Remote units joined, with the settings version last delivered.
+    pub members: BTreeMap<String, i64>,
+    /// Remote application bag version last delivered.
+    pub app_version: Option<i64>,
+    /// The unit whose relation-changed must come next (set by joined).
+    pub changed_pending: Option<String>,
 }
 
 impl Progress {

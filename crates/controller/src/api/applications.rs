@@ -100,6 +100,20 @@ pub fn deploy(ctl: &Controller, a: &DeployArgs) -> ApiResult {
                 names.push(insert_unit(tx, &a.model, &name, *p)?.name);
             }
             state_store::applications::ensure_leader(tx, &a.model, &name)?;
+            for ep in charm.meta.peers.values() {
+                state_store::relations::insert_relation(
+                    tx,
+                    &a.model,
+                    &format!("{name}:{}", ep.name),
+                    &ep.interface,
+                    ep.scope.as_str(),
+                    &[state_store::relations::RelationEndpoint {
+                        app: name.clone(),
+                        endpoint: ep.name.clone(),
+                        role: "peer".into(),
+                    }],
+                )?;
+            }
             Ok(names)
         })
         .map_err(|e| cleanup(store_err(e)))?;
@@ -141,6 +155,8 @@ pub fn add_unit(ctl: &Controller, model: &str, app: &str, n: u32, to: &[String])
     for u in &units {
         unit_agent::agent::spawn(ctl.rt.clone(), model.to_string(), u.clone());
     }
+    crate::subordinates::sync(ctl, model).map_err(store_err)?;
+    ctl.rt.wake_app(model, app);
     ok(Deployed {
         application: app.to_string(),
         units,
@@ -179,6 +195,7 @@ pub fn remove_unit(ctl: &Controller, model: &str, units: &[String], force: bool)
         s.ensure_leader(model, &u.app).map_err(store_err)?;
         ctl.rt.wake_app(model, &u.app);
     }
+    crate::subordinates::reap(ctl, model).map_err(store_err)?;
     ok(())
 }
 

@@ -18,6 +18,7 @@ mod applications;
 mod config;
 mod logs;
 mod models;
+mod relations;
 mod status;
 
 /// Result type of handlers.
@@ -166,5 +167,12 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request) -> ApiResult {
             units,
             no_retry,
         } => applications::resolve(ctl, &model, &units, no_retry),
+        Integrate { model, a, b } => relations::integrate(ctl, &model, &a, &b),
+        RemoveRelation {
+            model,
+            specs,
+            force,
+        } => relations::remove_relation(ctl, &model, &specs, force),
+        ShowUnit { model, units } => relations::show_unit(ctl, &model, &units),
     }
 }

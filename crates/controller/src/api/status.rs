@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use controller_api::api::{
-    ApplicationStatus, MachineStatus, ModelStatus, RelatedApp, StatusEntry, UnitStatus,
+    ApplicationStatus, MachineStatus, ModelStatus, RelatedApp, RelationEndpoint, RelationStatus,
+    StatusEntry, UnitStatus,
 };
 use juju_types::status::StatusValue;
 
@@ -24,6 +25,7 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
     let machines = s.machines(model).map_err(store_err)?;
     let addr: BTreeMap<i64, String> = machines.iter().map(|x| (x.id, x.address.clone())).collect();
     let units = s.units(model, None).map_err(store_err)?;
+    let rels = s.relations(model).map_err(store_err)?;
     let mut apps = Vec::new();
     for app in s.applications(model).map_err(store_err)? {
         let mine: Vec<_> = units.iter().filter(|u| u.app == app.name).collect();
@@ -51,6 +53,8 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
                     workload,
                     agent,
                     workload_version: u.workload_version.clone(),
+                    open_ports: ports_of(s, model, &u.name),
+                    principal: u.principal.clone(),
                 }
             })
             .collect();
@@ -80,23 +84,45 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
             .find(|v| !v.is_empty())
             .unwrap_or_default();
         let charm = ctl.rt.charm(std::path::Path::new(&app.charm_dir)).ok();
-        let mut relations = BTreeMap::new();
-        let mut endpoints = Vec::new();
-        if let Some(c) = &charm {
-            for ep in c.meta.all_endpoints() {
-                endpoints.push(ep.name.clone());
-                if ep.role == juju_types::charm::Role::Peer {
-                    relations.insert(
-                        ep.name.clone(),
-                        vec![RelatedApp {
-                            related_application: app.name.clone(),
-                            interface: ep.interface.clone(),
-                            scope: ep.scope.as_str().to_string(),
-                        }],
-                    );
+        let endpoints: Vec<String> = charm
+            .as_ref()
+            .map(|c| c.meta.all_endpoints().map(|e| e.name.clone()).collect())
+            .unwrap_or_default();
+        let mut relations: BTreeMap<String, Vec<RelatedApp>> = BTreeMap::new();
+        let mut subordinate_to = Vec::new();
+        for r in rels
+            .iter()
+            .filter(|r| r.endpoints.iter().any(|e| e.app == app.name))
+        {
+            for mine in r.endpoints.iter().filter(|e| e.app == app.name) {
+                let others: Vec<&state_store::relations::RelationEndpoint> =
+                    r.endpoints.iter().filter(|e| *e != mine).collect();
+                let related = if others.is_empty() {
+                    vec![mine]
+                } else {
+                    others
+                };
+                for o in related {
+                    relations
+                        .entry(mine.endpoint.clone())
+                        .or_default()
+                        .push(RelatedApp {
+                            related_application: o.app.clone(),
+                            interface: r.interface.clone(),
+                            scope: r.scope.clone(),
+                        });
+                    let sub = charm.as_ref().is_some_and(|c| c.meta.subordinate);
+                    if sub
+                        && r.scope == "container"
+                        && o.app != app.name
+                        && !subordinate_to.contains(&o.app)
+                    {
+                        subordinate_to.push(o.app.clone());
+                    }
                 }
             }
         }
+        subordinate_to.sort();
         apps.push(ApplicationStatus {
             name: app.name.clone(),
             charm_name: app.charm_name.clone(),
@@ -108,6 +134,8 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
             relations,
             endpoints,
             trust: app.trust,
+            subordinate: charm.as_ref().is_some_and(|c| c.meta.subordinate),
+            subordinate_to,
         });
     }
     ok(ModelStatus {
@@ -123,5 +151,42 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
             })
             .collect(),
         applications: apps,
+        relations: rels
+            .iter()
+            .map(|r| RelationStatus {
+                id: r.id,
+                key: r.key.clone(),
+                interface: r.interface.clone(),
+                scope: r.scope.clone(),
+                endpoints: r
+                    .endpoints
+                    .iter()
+                    .map(|e| RelationEndpoint {
+                        application: e.app.clone(),
+                        endpoint: e.endpoint.clone(),
+                        role: e.role.clone(),
+                    })
+                    .collect(),
+                status: if r.life == "alive" {
+                    "joined"
+                } else {
+                    "broken"
+                }
+                .into(),
+                life: r.life.clone(),
+            })
+            .collect(),
     })
+}
+
+/// A unit's opened ports as status shows them (`80/tcp`), sorted, deduplicated.
+fn ports_of(s: &state_store::Store, model: &str, unit: &str) -> Vec<String> {
+    let mut v: Vec<String> = s
+        .unit_ports(model, unit)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(r, _)| r.to_string())
+        .collect();
+    v.dedup();
+    v
 }

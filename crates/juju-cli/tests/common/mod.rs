@@ -133,6 +133,62 @@ impl Mj {
         dest
     }
 
+    /// Copy fixture charm `name` (tracer charms get `tracer.sh` as dispatch)
+    /// pointing at this harness's trace dir.
+    pub fn fixture(&self, name: &str) -> PathBuf {
+        let charms = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charms");
+        let dest = self.trace.path().join(name);
+        copy_dir(&charms.join(name), &dest);
+        if !dest.join("dispatch").exists() {
+            std::fs::copy(charms.join("tracer.sh"), dest.join("dispatch")).unwrap();
+        }
+        std::fs::write(
+            dest.join("trace-dir"),
+            self.trace.path().display().to_string(),
+        )
+        .unwrap();
+        dest
+    }
+
+    /// Wait until every unit's agent is idle and the trace file has not
+    /// grown for `quiet`.
+    pub fn settle(&self, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let quiet = Duration::from_millis(400);
+        let trace = self.trace.path().join("trace.log");
+        let len = || std::fs::metadata(&trace).map(|m| m.len()).unwrap_or(0);
+        loop {
+            let s = self.status();
+            let idle = s["applications"].as_object().unwrap().values().all(|a| {
+                let mut units: Vec<&Value> = a["units"]
+                    .as_object()
+                    .map(|u| u.values().collect())
+                    .unwrap_or_default();
+                let subs: Vec<&Value> = units
+                    .iter()
+                    .filter_map(|u| u["subordinates"].as_object())
+                    .flat_map(|m| m.values())
+                    .collect();
+                units.extend(subs);
+                units.iter().all(|u| u["juju-status"]["current"] == "idle")
+            });
+            if idle {
+                let before = len();
+                std::thread::sleep(quiet);
+                if len() == before && self.status() == s {
+                    return;
+                }
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "timed out settling after {what}; status:\n{s:#}\nlog:\n{}",
+                    self.log()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Hooks recorded for `unit`, as dispatch paths, in order.
     pub fn trace(&self, unit: &str) -> Vec<String> {
         let text = std::fs::read_to_string(self.trace.path().join("trace.log")).unwrap_or_default();

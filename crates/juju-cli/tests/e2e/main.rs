@@ -8,4 +8,5 @@ mod actions;
 mod bad_input;
 mod lifecycle;
 mod models;
+mod relations;
 mod tools;

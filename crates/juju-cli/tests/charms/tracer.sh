@@ -1,0 +1,41 @@
+#!/bin/sh
+# Dispatch of the tracer test charms (trace-db, trace-app, trace-sub): one
+# line per hook in <trace dir>/trace.log:
+#   <unit>|<dispatch path>|<relation id>|<remote unit>|<remote app>|<departing unit>|<relation-list>
+# and some relation data traffic so that relation-changed has work to do.
+set -eu
+trace="$(cat "$JUJU_CHARM_DIR/trace-dir")"
+name="${JUJU_DISPATCH_PATH#*/}"
+members=""
+if [ -n "${JUJU_RELATION_ID:-}" ]; then
+    members="$(relation-list | tr '\n' ',' | sed 's/,$//')"
+fi
+echo "$JUJU_UNIT_NAME|$JUJU_DISPATCH_PATH|${JUJU_RELATION_ID:-}|${JUJU_REMOTE_UNIT:-}|${JUJU_REMOTE_APP:-}|${JUJU_DEPARTING_UNIT:-}|$members" >> "$trace/trace.log"
+if [ -e "$trace/fail-$name" ]; then
+    exit 1
+fi
+case "$name" in
+    *-relation-created)
+        if [ "$(is-leader)" = "True" ]; then
+            relation-set --app "app-token=$(config-get token)"
+        fi
+        ;;
+    *-relation-joined)
+        relation-set "joined-$(echo "$JUJU_REMOTE_UNIT" | tr / -)=yes"
+        ;;
+    *-relation-changed)
+        if [ -n "${JUJU_REMOTE_UNIT:-}" ]; then
+            relation-get - "$JUJU_REMOTE_UNIT" > /dev/null
+        else
+            relation-get --app - "$JUJU_REMOTE_APP" > /dev/null
+        fi
+        ;;
+    config-changed)
+        status-set active "token $(config-get token)"
+        if [ "$(is-leader)" = "True" ]; then
+            for r in $(relation-ids db) $(relation-ids peers); do
+                relation-set -r "$r" --app "app-token=$(config-get token)"
+            done
+        fi
+        ;;
+esac
