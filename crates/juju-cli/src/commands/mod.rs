@@ -14,10 +14,12 @@ mod controller;
 mod debug_log;
 mod deploy;
 mod destroy_model;
+mod integrate;
 mod model_config;
 mod models;
 mod operations;
 mod remove_application;
+mod remove_relation;
 mod remove_unit;
 mod resolve;
 mod run;
@@ -65,6 +67,11 @@ pub enum Command {
     RemoveApplication(remove_application::RemoveApplication),
     /// Get, set or reset application config.
     Config(config::Config),
+    /// Integrate two applications.
+    #[command(alias = "relate")]
+    Integrate(integrate::Integrate),
+    /// Remove a relation between two applications.
+    RemoveRelation(remove_relation::RemoveRelation),
     /// Show the model's status.
     Status(status::Status),
     /// Show a unit's details.
@@ -101,6 +108,8 @@ pub fn run(cli: Cli) -> CliResult {
         RemoveUnit(c) => c.run(),
         RemoveApplication(c) => c.run(),
         Config(c) => c.run(),
+        Integrate(c) => c.run(),
+        RemoveRelation(c) => c.run(),
         Status(c) => c.run(),
         ShowUnit(c) => c.run(),
         DebugLog(c) => c.run(),

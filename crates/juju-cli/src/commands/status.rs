@@ -14,7 +14,7 @@ pub struct Status {
     filter: Vec<String>,
     #[arg(long, value_enum, default_value = "tabular")]
     format: Format,
-    /// Show relations (accepted; relations come with the relations work).
+    /// Add the Integration section to the tabular view.
     #[arg(long, alias = "integrations")]
     relations: bool,
     /// Accepted for compatibility.
@@ -31,31 +31,50 @@ impl Status {
             model: self.model.name()?,
         })?;
         if !self.filter.is_empty() {
-            let keep = |name: &str| {
-                self.filter
-                    .iter()
-                    .any(|f| f == name || f.split('/').next() == Some(name))
-            };
-            s.applications.retain(|a| keep(&a.name));
-            for a in &mut s.applications {
-                let unit_filters: Vec<&String> =
-                    self.filter.iter().filter(|f| f.contains('/')).collect();
-                if !unit_filters.is_empty() && !self.filter.contains(&a.name) {
-                    a.units
-                        .retain(|u| unit_filters.iter().any(|f| **f == u.name));
-                }
-            }
-            let used: Vec<i64> = s
-                .applications
-                .iter()
-                .flat_map(|a| a.units.iter().map(|u| u.machine))
-                .collect();
-            s.machines.retain(|m| used.contains(&m.id));
+            filter(&mut s, &self.filter);
         }
         match self.format {
             Format::Json | Format::Yaml => print_value(self.format, &status_format::to_json(&s)),
-            _ => print!("{}", status_format::to_tabular(&s)),
+            _ => print!("{}", status_format::to_tabular(&s, self.relations)),
         }
         Ok(())
     }
+}
+
+/// Keep only the named applications and units, plus the subordinate units
+/// (and their applications) riding on kept units, and the machines they use.
+/// Relations are left alone, so kept applications still list them.
+fn filter(s: &mut ModelStatus, filters: &[String]) {
+    let keep_app = |name: &str| {
+        filters
+            .iter()
+            .any(|f| f == name || f.split('/').next() == Some(name))
+    };
+    let unit_filters: Vec<&String> = filters.iter().filter(|f| f.contains('/')).collect();
+    let mut kept_units: Vec<String> = Vec::new();
+    for a in &mut s.applications {
+        if !keep_app(&a.name) {
+            continue;
+        }
+        if !unit_filters.is_empty() && !filters.contains(&a.name) {
+            a.units
+                .retain(|u| unit_filters.iter().any(|f| **f == u.name));
+        }
+        kept_units.extend(a.units.iter().map(|u| u.name.clone()));
+    }
+    for a in &mut s.applications {
+        if keep_app(&a.name) {
+            continue;
+        }
+        a.units
+            .retain(|u| u.principal.as_ref().is_some_and(|p| kept_units.contains(p)));
+    }
+    s.applications
+        .retain(|a| keep_app(&a.name) || !a.units.is_empty());
+    let used: Vec<i64> = s
+        .applications
+        .iter()
+        .flat_map(|a| a.units.iter().map(|u| u.machine))
+        .collect();
+    s.machines.retain(|m| used.contains(&m.id));
 }

@@ -1,7 +1,12 @@
 //! Rendering a [`ModelStatus`] in Juju's layouts: the JSON/YAML schema that
 //! Jubilant parses (juju-cli.md §4) and the tabular view (§4.9).
 
-use controller_api::api::{ApplicationStatus, ModelStatus, StatusEntry, UnitStatus};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+use controller_api::api::{
+    ApplicationStatus, ModelStatus, RelatedApp, RelationStatus, StatusEntry, UnitStatus,
+};
 use serde_json::{json, Map, Value};
 
 use crate::timefmt;
@@ -21,7 +26,10 @@ fn info(s: &StatusEntry, version: Option<&str>) -> Value {
     Value::Object(m)
 }
 
-fn unit_json(u: &UnitStatus) -> Value {
+/// Subordinate units keyed by their principal unit's name.
+type Subordinates<'a> = BTreeMap<&'a str, Vec<&'a UnitStatus>>;
+
+fn unit_json(u: &UnitStatus, subs: &Subordinates) -> Value {
     let mut m = Map::new();
     m.insert("workload-status".into(), info(&u.workload, None));
     m.insert(
@@ -31,12 +39,146 @@ fn unit_json(u: &UnitStatus) -> Value {
     if u.leader {
         m.insert("leader".into(), json!(true));
     }
-    m.insert("machine".into(), json!(u.machine.to_string()));
+    // A subordinate has no machine of its own in Juju's status.
+    if u.principal.is_none() {
+        m.insert("machine".into(), json!(u.machine.to_string()));
+    }
+    if !u.open_ports.is_empty() {
+        m.insert("open-ports".into(), json!(u.open_ports));
+    }
     m.insert("public-address".into(), json!(u.address));
+    if let Some(list) = subs.get(u.name.as_str()) {
+        let nested: Map<String, Value> = list
+            .iter()
+            .map(|s| (s.name.clone(), unit_json(s, subs)))
+            .collect();
+        m.insert("subordinates".into(), Value::Object(nested));
+    }
     Value::Object(m)
 }
 
-fn app_json(a: &ApplicationStatus) -> Value {
+/// Every unit of the model by name.
+fn all_units(s: &ModelStatus) -> BTreeMap<&str, &UnitStatus> {
+    s.applications
+        .iter()
+        .flat_map(|a| a.units.iter())
+        .map(|u| (u.name.as_str(), u))
+        .collect()
+}
+
+/// Subordinate units grouped under their principal (only principals present
+/// in `s`), each list in natural order.
+fn subordinates_of(s: &ModelStatus) -> Subordinates<'_> {
+    let units = all_units(s);
+    let mut out: Subordinates = BTreeMap::new();
+    for u in units.values() {
+        if let Some(p) = u.principal.as_deref() {
+            if units.contains_key(p) {
+                out.entry(p).or_default().push(u);
+            }
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by(|a, b| natural_cmp(&a.name, &b.name));
+    }
+    out
+}
+
+/// Whether `u` is shown nested under its principal rather than on its own.
+fn is_nested(u: &UnitStatus, units: &BTreeMap<&str, &UnitStatus>) -> bool {
+    u.principal
+        .as_deref()
+        .is_some_and(|p| units.contains_key(p))
+}
+
+/// Natural order for names like `app/2` < `app/10`: digit runs compare as numbers.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let nx = x.iter().take_while(|c| c.is_ascii_digit()).count();
+                let ny = y.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (dx, dy) = (&x[..nx], &y[..ny]);
+                let tx = dx.iter().skip_while(|c| **c == b'0').count();
+                let ty = dy.iter().skip_while(|c| **c == b'0').count();
+                let ord = tx
+                    .cmp(&ty)
+                    .then_with(|| dx[nx - tx..].cmp(&dy[ny - ty..]))
+                    .then_with(|| nx.cmp(&ny));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                x = &x[nx..];
+                y = &y[ny..];
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(d);
+                }
+                x = &x[1..];
+                y = &y[1..];
+            }
+        }
+    }
+}
+
+/// An application's `relations` map from the model's relations: for each of
+/// its endpoints, the applications on the other side (itself for a peer
+/// relation), sorted and without repeats, as Juju's status lists them.
+fn app_relations(app: &str, rels: &[RelationStatus]) -> BTreeMap<String, Vec<RelatedApp>> {
+    let mut out: BTreeMap<String, BTreeMap<String, RelatedApp>> = BTreeMap::new();
+    for r in rels {
+        for mine in r.endpoints.iter().filter(|e| e.application == app) {
+            let others: Vec<&str> = if r.endpoints.len() == 1 {
+                vec![app]
+            } else {
+                r.endpoints
+                    .iter()
+                    .filter(|e| !std::ptr::eq(*e, mine))
+                    .map(|e| e.application.as_str())
+                    .collect()
+            };
+            for other in others {
+                out.entry(mine.endpoint.clone())
+                    .or_default()
+                    .entry(other.to_string())
+                    .or_insert_with(|| RelatedApp {
+                        related_application: other.to_string(),
+                        interface: r.interface.clone(),
+                        scope: r.scope.clone(),
+                    });
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(ep, m)| (ep, m.into_values().collect()))
+        .collect()
+}
+
+/// The principal applications of a subordinate application: the other side
+/// of its container-scoped relations.
+fn subordinate_to(a: &ApplicationStatus, rels: &[RelationStatus]) -> Vec<String> {
+    let mut set: BTreeSet<String> = a.subordinate_to.iter().cloned().collect();
+    if a.subordinate {
+        for r in rels.iter().filter(|r| r.scope == "container") {
+            if r.endpoints.iter().any(|e| e.application == a.name) {
+                set.extend(
+                    r.endpoints
+                        .iter()
+                        .filter(|e| e.application != a.name)
+                        .map(|e| e.application.clone()),
+                );
+            }
+        }
+    }
+    set.into_iter().collect()
+}
+
+fn app_json(a: &ApplicationStatus, s: &ModelStatus, subs: &Subordinates) -> Value {
     let mut m = Map::new();
     m.insert(
         "charm".into(),
@@ -51,9 +193,13 @@ fn app_json(a: &ApplicationStatus) -> Value {
         m.insert("life".into(), json!(a.life));
     }
     m.insert("application-status".into(), info(&a.status, None));
-    if !a.relations.is_empty() {
-        let rels: Map<String, Value> = a
-            .relations
+    let relations = if s.relations.is_empty() {
+        a.relations.clone()
+    } else {
+        app_relations(&a.name, &s.relations)
+    };
+    if !relations.is_empty() {
+        let rels: Map<String, Value> = relations
             .iter()
             .map(|(ep, list)| {
                 let items: Vec<Value> = list
@@ -67,10 +213,16 @@ fn app_json(a: &ApplicationStatus) -> Value {
             .collect();
         m.insert("relations".into(), Value::Object(rels));
     }
+    let principals = subordinate_to(a, &s.relations);
+    if !principals.is_empty() {
+        m.insert("subordinate-to".into(), json!(principals));
+    }
+    let all = all_units(s);
     let units: Map<String, Value> = a
         .units
         .iter()
-        .map(|u| (u.name.clone(), unit_json(u)))
+        .filter(|u| !is_nested(u, &all))
+        .map(|u| (u.name.clone(), unit_json(u, subs)))
         .collect();
     if !units.is_empty() {
         m.insert("units".into(), Value::Object(units));
@@ -112,10 +264,11 @@ pub fn to_json(s: &ModelStatus) -> Value {
             )
         })
         .collect();
+    let subs = subordinates_of(s);
     let apps: Map<String, Value> = s
         .applications
         .iter()
-        .map(|a| (a.name.clone(), app_json(a)))
+        .map(|a| (a.name.clone(), app_json(a, s, &subs)))
         .collect();
     json!({
         "model": {
@@ -199,8 +352,105 @@ fn unit_message(u: &UnitStatus) -> String {
     u.workload.message.clone()
 }
 
-/// The tabular status view.
-pub fn to_tabular(s: &ModelStatus) -> String {
+/// The Ports cell: ports grouped by protocol, consecutive single ports of a
+/// protocol collapsed into `from-to`, e.g. `80-82,443/tcp 53/udp icmp`.
+///
+/// This follows Juju's grouping, which walks the ports in string order: a
+/// port joins a run only if the port one below it was seen earlier in that
+/// order (so `9/tcp 10/tcp` stay apart, as they do in Juju).
+pub fn ports_cell(ports: &[String]) -> String {
+    let mut sorted = ports.to_vec();
+    sorted.sort();
+    // protocol key ("/tcp", or the whole value like "icmp") -> state
+    #[derive(Default)]
+    struct Proto {
+        seen: BTreeSet<String>,
+        group_of: BTreeMap<String, String>,
+        groups: BTreeMap<String, Vec<String>>,
+    }
+    let mut protos: BTreeMap<String, Proto> = BTreeMap::new();
+    for port in &sorted {
+        let (num, key) = match port.split_once('/') {
+            Some((n, rest)) => (Some(n), format!("/{rest}")),
+            None => (None, port.clone()),
+        };
+        let proto = protos.entry(key.clone()).or_default();
+        proto.seen.insert(port.clone());
+        let Some(n) = num.and_then(|n| n.parse::<i64>().ok()).filter(|n| *n > 1) else {
+            continue;
+        };
+        let prev = format!("{}{key}", n - 1);
+        if !proto.seen.contains(&prev) {
+            continue;
+        }
+        let group = proto.group_of.get(&prev).cloned().unwrap_or(prev);
+        proto.group_of.insert(port.clone(), group.clone());
+        proto.groups.entry(group).or_default().push(port.clone());
+    }
+    let mut out = String::new();
+    for (key, proto) in &protos {
+        let mut names: Vec<&String> = proto.seen.iter().collect();
+        names.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        let mut items = Vec::new();
+        for port in names {
+            if proto.group_of.contains_key(port) {
+                continue;
+            }
+            let Some((num, _)) = port.split_once('/') else {
+                // A protocol without ports (icmp).
+                items.push(String::new());
+                break;
+            };
+            match proto.groups.get(port).and_then(|g| g.last()) {
+                Some(last) => {
+                    let to = last.split_once('/').map(|(n, _)| n).unwrap_or("");
+                    items.push(format!("{num}-{to}"));
+                }
+                None => items.push(num.to_string()),
+            }
+        }
+        if items.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&items.join(","));
+        out.push_str(key);
+    }
+    out
+}
+
+/// A relation's row in the tabular Integration section:
+/// provider, requirer, interface, type, then status and message when the
+/// relation is not `joined`.
+fn relation_row(r: &RelationStatus) -> Vec<String> {
+    let ep = |role: &str| {
+        r.endpoints
+            .iter()
+            .find(|e| e.role == role || e.role == "peer")
+            .map(|e| format!("{}:{}", e.application, e.endpoint))
+            .unwrap_or_default()
+    };
+    let provider = ep("provider");
+    let requirer = ep("requirer");
+    let kind = if r.scope == "container" {
+        "subordinate"
+    } else if r.endpoints.len() == 1 {
+        "peer"
+    } else {
+        "regular"
+    };
+    let mut row = vec![provider, requirer, r.interface.clone(), kind.to_string()];
+    if r.status != "joined" {
+        row.push(r.status.clone());
+    }
+    row
+}
+
+/// The tabular status view; `relations` adds the Integration section
+/// (`--relations`/`--integrations`).
+pub fn to_tabular(s: &ModelStatus, relations: bool) -> String {
     let mut out = table(&[
         row(&[
             "Model",
@@ -256,17 +506,37 @@ pub fn to_tabular(s: &ModelStatus) -> String {
         "Ports",
         "Message",
     ])];
+    let all = all_units(s);
+    let subs = subordinates_of(s);
+    fn push_unit(rows: &mut Vec<Vec<String>>, u: &UnitStatus, level: usize, subs: &Subordinates) {
+        let machine = if u.principal.is_some() {
+            String::new()
+        } else {
+            u.machine.to_string()
+        };
+        rows.push(vec![
+            format!(
+                "{}{}{}",
+                "  ".repeat(level),
+                u.name,
+                if u.leader { "*" } else { "" }
+            ),
+            u.workload.current.clone(),
+            u.agent.current.clone(),
+            machine,
+            u.address.clone(),
+            ports_cell(&u.open_ports),
+            unit_message(u),
+        ]);
+        if let Some(list) = subs.get(u.name.as_str()) {
+            for sub in list {
+                push_unit(rows, sub, level + 1, subs);
+            }
+        }
+    }
     for a in &s.applications {
-        for u in &a.units {
-            units.push(vec![
-                format!("{}{}", u.name, if u.leader { "*" } else { "" }),
-                u.workload.current.clone(),
-                u.agent.current.clone(),
-                u.machine.to_string(),
-                u.address.clone(),
-                String::new(),
-                unit_message(u),
-            ]);
+        for u in a.units.iter().filter(|u| !is_nested(u, &all)) {
+            push_unit(&mut units, u, 0, &subs);
         }
     }
     if units.len() > 1 {
@@ -291,6 +561,24 @@ pub fn to_tabular(s: &ModelStatus) -> String {
         out.push('\n');
         out.push_str(&table(&machines));
     }
+    if relations && !s.relations.is_empty() {
+        let mut rels: Vec<&RelationStatus> = s.relations.iter().collect();
+        let side = |r: &RelationStatus| {
+            let row = relation_row(r);
+            (row[0].clone(), row[1].clone())
+        };
+        rels.sort_by_key(|r| side(r));
+        let mut rows = vec![row(&[
+            "Integration provider",
+            "Requirer",
+            "Interface",
+            "Type",
+            "Message",
+        ])];
+        rows.extend(rels.into_iter().map(relation_row));
+        out.push('\n');
+        out.push_str(&table(&rows));
+    }
     out
 }
 
@@ -305,5 +593,270 @@ mod tests {
             &[1],
         );
         assert_eq!(t, "App    Scale  Msg\nhello     12  ok\n");
+    }
+
+    use controller_api::api::{MachineStatus, RelationEndpoint};
+
+    fn st(current: &str, message: &str) -> StatusEntry {
+        StatusEntry {
+            current: current.into(),
+            message: message.into(),
+            since: 0.0,
+        }
+    }
+
+    fn unit(name: &str, machine: i64, leader: bool, principal: Option<&str>) -> UnitStatus {
+        UnitStatus {
+            name: name.into(),
+            machine,
+            address: format!("10.0.0.{machine}"),
+            leader,
+            life: "alive".into(),
+            workload: st("active", ""),
+            agent: st("idle", ""),
+            workload_version: String::new(),
+            open_ports: vec![],
+            principal: principal.map(String::from),
+        }
+    }
+
+    fn app(name: &str, units: Vec<UnitStatus>, subordinate: bool) -> ApplicationStatus {
+        ApplicationStatus {
+            name: name.into(),
+            charm_name: name.into(),
+            charm_rev: 0,
+            life: "alive".into(),
+            status: st("active", ""),
+            version: String::new(),
+            units,
+            relations: BTreeMap::new(),
+            endpoints: vec![],
+            trust: false,
+            subordinate_to: vec![],
+            subordinate,
+        }
+    }
+
+    fn ep(app: &str, endpoint: &str, role: &str) -> RelationEndpoint {
+        RelationEndpoint {
+            application: app.into(),
+            endpoint: endpoint.into(),
+            role: role.into(),
+        }
+    }
+
+    fn rel(
+        id: i64,
+        interface: &str,
+        scope: &str,
+        status: &str,
+        eps: Vec<RelationEndpoint>,
+    ) -> RelationStatus {
+        let key = if eps.len() == 1 {
+            format!("{}:{}", eps[0].application, eps[0].endpoint)
+        } else {
+            let r = eps.iter().find(|e| e.role == "requirer").unwrap();
+            let p = eps.iter().find(|e| e.role == "provider").unwrap();
+            format!(
+                "{}:{} {}:{}",
+                r.application, r.endpoint, p.application, p.endpoint
+            )
+        };
+        RelationStatus {
+            id,
+            key,
+            interface: interface.into(),
+            scope: scope.into(),
+            endpoints: eps,
+            status: status.into(),
+            life: "alive".into(),
+        }
+    }
+
+    /// web (2 units, ports open) related to db (peer `cluster`), with the
+    /// subordinate `logger` on both web units.
+    fn model() -> ModelStatus {
+        let mut web0 = unit("web/0", 0, true, None);
+        web0.open_ports = vec![
+            "icmp".into(),
+            "80/tcp".into(),
+            "81/tcp".into(),
+            "82/tcp".into(),
+            "443/tcp".into(),
+            "53/udp".into(),
+        ];
+        let mut log0 = unit("logger/0", 0, true, Some("web/0"));
+        log0.open_ports = vec!["5666/tcp".into()];
+        ModelStatus {
+            model: "m".into(),
+            model_uuid: "u".into(),
+            now: 0.0,
+            machines: vec![
+                MachineStatus {
+                    id: 0,
+                    address: "10.0.0.0".into(),
+                    since: 0.0,
+                },
+                MachineStatus {
+                    id: 1,
+                    address: "10.0.0.1".into(),
+                    since: 0.0,
+                },
+                MachineStatus {
+                    id: 2,
+                    address: "10.0.0.2".into(),
+                    since: 0.0,
+                },
+            ],
+            applications: vec![
+                app("db", vec![unit("db/0", 2, true, None)], false),
+                app(
+                    "logger",
+                    vec![log0, unit("logger/1", 1, false, Some("web/1"))],
+                    true,
+                ),
+                app("web", vec![web0, unit("web/1", 1, false, None)], false),
+            ],
+            relations: vec![
+                rel(
+                    0,
+                    "db-peers",
+                    "global",
+                    "joined",
+                    vec![ep("db", "cluster", "peer")],
+                ),
+                rel(
+                    1,
+                    "pgsql",
+                    "global",
+                    "joining",
+                    vec![ep("web", "db", "requirer"), ep("db", "server", "provider")],
+                ),
+                rel(
+                    2,
+                    "juju-info",
+                    "container",
+                    "joined",
+                    vec![
+                        ep("logger", "info", "requirer"),
+                        ep("web", "juju-info", "provider"),
+                    ],
+                ),
+            ],
+        }
+    }
+
+    #[test]
+    fn json_relations_subordinates_ports() {
+        let v = to_json(&model());
+        let apps = &v["applications"];
+        let j = |v: &Value| juju_types::output::to_json(v);
+        assert_eq!(
+            j(&apps["db"]["relations"]),
+            r#"{"cluster":[{"interface":"db-peers","related-application":"db","scope":"global"}],"server":[{"interface":"pgsql","related-application":"web","scope":"global"}]}"#
+        );
+        assert_eq!(
+            j(&apps["web"]["relations"]),
+            r#"{"db":[{"interface":"pgsql","related-application":"db","scope":"global"}],"juju-info":[{"interface":"juju-info","related-application":"logger","scope":"container"}]}"#
+        );
+        assert_eq!(
+            j(&apps["logger"]["relations"]),
+            r#"{"info":[{"interface":"juju-info","related-application":"web","scope":"container"}]}"#
+        );
+        assert_eq!(j(&apps["logger"]["subordinate-to"]), r#"["web"]"#);
+        assert!(apps["web"].get("subordinate-to").is_none());
+        // Subordinate units live under their principals only.
+        assert!(apps["logger"].get("units").is_none());
+        let web0 = &apps["web"]["units"]["web/0"];
+        assert_eq!(
+            j(&web0["open-ports"]),
+            r#"["icmp","80/tcp","81/tcp","82/tcp","443/tcp","53/udp"]"#
+        );
+        assert_eq!(
+            j(&web0["subordinates"]),
+            r#"{"logger/0":{"juju-status":{"current":"idle","since":"01 Jan 1970 00:00:00Z","version":"3.6.14"},"leader":true,"open-ports":["5666/tcp"],"public-address":"10.0.0.0","workload-status":{"current":"active","since":"01 Jan 1970 00:00:00Z"}}}"#
+        );
+        assert_eq!(
+            j(&apps["web"]["units"]["web/1"]["subordinates"]),
+            r#"{"logger/1":{"juju-status":{"current":"idle","since":"01 Jan 1970 00:00:00Z","version":"3.6.14"},"public-address":"10.0.0.1","workload-status":{"current":"active","since":"01 Jan 1970 00:00:00Z"}}}"#
+        );
+        assert!(apps["db"]["units"]["db/0"].get("open-ports").is_none());
+        assert!(apps["db"]["units"]["db/0"].get("subordinates").is_none());
+    }
+
+    #[test]
+    fn json_falls_back_to_app_relations() {
+        let mut s = model();
+        s.relations.clear();
+        s.applications[0].relations.insert(
+            "cluster".into(),
+            vec![RelatedApp {
+                related_application: "db".into(),
+                interface: "db-peers".into(),
+                scope: "global".into(),
+            }],
+        );
+        let v = to_json(&s);
+        assert_eq!(
+            v["applications"]["db"]["relations"]["cluster"][0]["related-application"],
+            "db"
+        );
+        assert!(v["applications"]["web"].get("relations").is_none());
+    }
+
+    #[test]
+    fn tabular_with_subordinates_ports_and_integrations() {
+        let t = to_tabular(&model(), true);
+        let expected = "\
+Model  Controller  Cloud/Region   Version  SLA          Timestamp
+m      minijuju    local/default  3.6.14   unsupported  00:00:00Z
+
+App     Version  Status  Scale  Charm   Channel  Rev  Exposed  Message
+db               active      1  db                 0  no
+logger           active      2  logger             0  no
+web              active      2  web                0  no
+
+Unit         Workload  Agent  Machine  Public address  Ports                      Message
+db/0*        active    idle   2        10.0.0.2
+web/0*       active    idle   0        10.0.0.0        80-82,443/tcp 53/udp icmp
+  logger/0*  active    idle            10.0.0.0        5666/tcp
+web/1        active    idle   1        10.0.0.1
+  logger/1   active    idle            10.0.0.1
+
+Machine  State    Address   Inst id    Base          AZ  Message
+0        started  10.0.0.0  machine-0  ubuntu@24.04      running
+1        started  10.0.0.1  machine-1  ubuntu@24.04      running
+2        started  10.0.0.2  machine-2  ubuntu@24.04      running
+
+Integration provider  Requirer     Interface  Type         Message
+db:cluster            db:cluster   db-peers   peer
+db:server             web:db       pgsql      regular      joining
+web:juju-info         logger:info  juju-info  subordinate
+";
+        assert_eq!(t, expected);
+        // Without the flag there is no Integration section.
+        assert!(!to_tabular(&model(), false).contains("Integration provider"));
+    }
+
+    #[test]
+    fn ports_like_juju() {
+        let p = |v: &[&str]| ports_cell(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(p(&[]), "");
+        assert_eq!(p(&["80/tcp"]), "80/tcp");
+        assert_eq!(p(&["80/tcp", "443/tcp", "81/tcp"]), "80-81,443/tcp");
+        assert_eq!(
+            p(&["8000-8999/udp", "53/udp", "22/tcp"]),
+            "22/tcp 53,8000-8999/udp"
+        );
+        assert_eq!(p(&["icmp"]), "icmp");
+        // Juju walks ports in string order, so 9 and 10 are not joined.
+        assert_eq!(p(&["9/tcp", "10/tcp", "11/tcp"]), "9,10-11/tcp");
+    }
+
+    #[test]
+    fn natural_order() {
+        let mut v = vec!["app/10", "app/2", "app/1", "ab/3"];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(v, ["ab/3", "app/1", "app/2", "app/10"]);
     }
 }
