@@ -9,6 +9,9 @@
 //!   same dispatch script directly with the same environment. Target: at
 //!   most 3 ms added.
 //! - `memory`: controller resident memory with 100 idle units. Target: under 100 MB.
+//! - `relations`: settle time of 2 applications x 50 units of a no-op shell
+//!   charm after `integrate` (created, joined, changed on every pair), against
+//!   the summed run time of the same number of hook processes run directly.
 //!
 //! Uses the `minijuju` and `minijuju-hook-tool` binaries next to this one
 //! (build with `cargo build --release --workspace`).
@@ -81,9 +84,14 @@ impl Env {
 
     /// Write a charm with `dispatch` as given; returns its path.
     fn charm(&self, name: &str, dispatch: &str, actions: &str) -> PathBuf {
+        self.charm_with(name, &format!("name: {name}\n"), dispatch, actions)
+    }
+
+    /// Write a charm with the given metadata.
+    fn charm_with(&self, name: &str, metadata: &str, dispatch: &str, actions: &str) -> PathBuf {
         let dir = self.work.path().join(name);
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("metadata.yaml"), format!("name: {name}\n")).unwrap();
+        std::fs::write(dir.join("metadata.yaml"), metadata).unwrap();
         std::fs::write(dir.join("actions.yaml"), actions).unwrap();
         let d = dir.join("dispatch");
         std::fs::write(&d, dispatch).unwrap();
@@ -191,23 +199,104 @@ fn bench_tool() {
     );
 }
 
-fn hook_count(e: &Env) -> usize {
+/// How many log lines of `include`'s agents contain `what` (from debug-log).
+fn count_log(e: &Env, include: &[&str], what: &str) -> usize {
+    let mut args = vec!["debug-log", "--replay", "--level", "INFO"];
+    for i in include {
+        args.extend(["--include", i]);
+    }
     let log = Command::new(sibling("minijuju"))
-        .args([
-            "debug-log",
-            "--replay",
-            "--include",
-            "nop/0",
-            "--level",
-            "INFO",
-        ])
+        .args(&args)
         .env("MINIJUJU_HOME", e.home.path())
         .output()
         .unwrap();
     String::from_utf8_lossy(&log.stdout)
         .lines()
-        .filter(|l| l.contains("ran \"update-status\" hook"))
+        .filter(|l| l.contains(what))
         .count()
+}
+
+fn hook_count(e: &Env) -> usize {
+    count_log(e, &["nop/0"], "ran \"update-status\" hook")
+}
+
+/// Mean time of running `dispatch` directly with a hook-like environment, in ms.
+fn direct_floor(charm: &Path, n: usize) -> f64 {
+    let direct = charm.join("dispatch");
+    let total: f64 = (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            Command::new(&direct)
+                .env_clear()
+                .env(
+                    "PATH",
+                    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                )
+                .env("JUJU_DISPATCH_PATH", "hooks/db-relation-changed")
+                .current_dir(charm)
+                .output()
+                .unwrap();
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .sum();
+    total / n as f64
+}
+
+fn bench_relations() {
+    let e = Env::new();
+    let n = 50;
+    let nop = "#!/bin/sh\nexit 0\n";
+    let db = e.charm_with(
+        "rdb",
+        "name: rdb\nprovides:\n  db:\n    interface: bench\n",
+        nop,
+        "",
+    );
+    let app = e.charm_with(
+        "rapp",
+        "name: rapp\nrequires:\n  db:\n    interface: bench\n",
+        nop,
+        "",
+    );
+    e.mj(&["deploy", db.to_str().unwrap(), "-n", &n.to_string()]);
+    e.mj(&["deploy", app.to_str().unwrap(), "-n", &n.to_string()]);
+    e.wait_idle("rdb", n);
+    e.wait_idle("rapp", n);
+    let ran = |e: &Env| count_log(e, &["rdb", "rapp"], "-relation-");
+    let before = ran(&e);
+    let t = Instant::now();
+    e.mj(&["integrate", "rapp", "rdb"]);
+    // Settled: created on every unit, joined and changed for every pair on
+    // both sides, and every agent idle.
+    let want = 2 * n + 2 * 2 * n * n;
+    let deadline = Instant::now() + Duration::from_secs(1200);
+    loop {
+        let s = e.status();
+        let idle = ["rdb", "rapp"].iter().all(|a| {
+            s["applications"][a]["units"]
+                .as_object()
+                .is_some_and(|u| u.values().all(|u| u["juju-status"]["current"] == "idle"))
+        });
+        if idle && ran(&e) - before >= want {
+            break;
+        }
+        assert!(Instant::now() < deadline, "relations did not settle");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let settle = t.elapsed().as_secs_f64();
+    let hooks = ran(&e) - before;
+    let floor_ms = direct_floor(&db, 300);
+    let summed = hooks as f64 * floor_ms / 1e3;
+    println!("relation settle, 2 applications x {n} units (no-op shell charm), after integrate:");
+    println!(
+        "  {hooks} relation hooks (created, joined, changed) settled in {settle:.1} s: {:.0} hooks/s",
+        hooks as f64 / settle
+    );
+    println!("  summed run time of {hooks} hook processes run directly: {summed:.1} s ({floor_ms:.3} ms each)");
+    println!(
+        "  ratio settle / summed hook time: {:.2}x (2 cores; hooks on different machines run in parallel)",
+        settle / summed
+    );
 }
 
 fn bench_hook() {
@@ -300,6 +389,7 @@ fn main() {
         Some("tool") => bench_tool(),
         Some("hook") => bench_hook(),
         Some("memory") => bench_memory(),
+        Some("relations") => bench_relations(),
         None | Some("all") => {
             println!(
                 "machine: {} cores\n",
@@ -312,9 +402,11 @@ fn main() {
             bench_hook();
             println!();
             bench_memory();
+            println!();
+            bench_relations();
         }
         Some(other) => {
-            eprintln!("unknown benchmark {other:?}; use tool, hook, memory or all");
+            eprintln!("unknown benchmark {other:?}; use tool, hook, memory, relations or all");
             std::process::exit(2);
         }
     }

@@ -245,24 +245,48 @@ pub trait ToolContext {
     /// name) or an application's (`app == true`, `owner` an app name). The
     /// own unit's bag and, for the leader, the own app's bag include this
     /// hook's pending writes. Errors are in Juju's wording (`permission denied`).
-    fn relation_get(&mut self, id: i64, owner: &str, app: bool) -> Result<BTreeMap<String, String>, ToolError>;
+    fn relation_get(
+        &mut self,
+        id: i64,
+        owner: &str,
+        app: bool,
+    ) -> Result<BTreeMap<String, String>, ToolError>;
     /// Buffer writes to the own unit's (or, `app`, the own app's) bag of
     /// relation `id`; an empty value deletes the key. `app` from a non-leader
     /// fails with `cannot write relation settings`.
-    fn relation_set(&mut self, id: i64, app: bool, settings: &BTreeMap<String, String>) -> Result<(), ToolError>;
+    fn relation_set(
+        &mut self,
+        id: i64,
+        app: bool,
+        settings: &BTreeMap<String, String>,
+    ) -> Result<(), ToolError>;
     /// UUID of the model hosting the other side of relation `id`.
     fn relation_model_uuid(&mut self, id: i64) -> Result<String, ToolError>;
     /// Network info for an endpoint or extra-binding name (optionally as seen
     /// through relation `relation`). Unknown binding: `no network config found
     /// for binding "x"`.
-    fn network_info(&mut self, binding: &str, relation: Option<i64>) -> Result<NetworkInfo, ToolError>;
+    fn network_info(
+        &mut self,
+        binding: &str,
+        relation: Option<i64>,
+    ) -> Result<NetworkInfo, ToolError>;
     /// Buffer opening a port range on `endpoints` (empty = all endpoints).
     /// Conflicts with another unit's range on the same machine are errors.
-    fn open_port(&mut self, range: &juju_types::ports::PortRange, endpoints: &[String]) -> Result<(), ToolError>;
+    fn open_port(
+        &mut self,
+        range: &juju_types::ports::PortRange,
+        endpoints: &[String],
+    ) -> Result<(), ToolError>;
     /// Buffer closing a port range on `endpoints` (empty = all endpoints).
-    fn close_port(&mut self, range: &juju_types::ports::PortRange, endpoints: &[String]) -> Result<(), ToolError>;
+    fn close_port(
+        &mut self,
+        range: &juju_types::ports::PortRange,
+        endpoints: &[String],
+    ) -> Result<(), ToolError>;
     /// Open ranges including pending changes; endpoints empty = all (`*`).
-    fn opened_ports(&mut self) -> Result<Vec<(juju_types::ports::PortRange, Vec<String>)>, ToolError>;
+    fn opened_ports(
+        &mut self,
+    ) -> Result<Vec<(juju_types::ports::PortRange, Vec<String>)>, ToolError>;
     /// The goal state of this unit's application.
     fn goal_state(&mut self) -> Result<GoalState, ToolError>;
 }

@@ -90,8 +90,8 @@ pub fn insert_unit_with_principal(
     let ws = StatusValue::new("waiting", "waiting for machine", now);
     let ags = StatusValue::new("allocating", "", now);
     tx.execute(
-        "INSERT INTO units(model, name, app, number, machine, workload_status, agent_status) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO units(model, name, app, number, machine, workload_status, agent_status, principal) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             model,
             name,
@@ -99,7 +99,8 @@ pub fn insert_unit_with_principal(
             number,
             machine,
             to_json(&ws),
-            to_json(&ags)
+            to_json(&ags),
+            principal
         ],
     )?;
     Ok(Unit {

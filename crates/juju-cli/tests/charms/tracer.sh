@@ -14,6 +14,22 @@ echo "$JUJU_UNIT_NAME|$JUJU_DISPATCH_PATH|${JUJU_RELATION_ID:-}|${JUJU_REMOTE_UN
 if [ -e "$trace/fail-$name" ]; then
     exit 1
 fi
+case "$JUJU_DISPATCH_PATH" in
+    actions/set-app)
+        relation-set -r "$(relation-ids db | head -n1)" --app "note=$(action-get value)"
+        exit 0
+        ;;
+    actions/open)
+        open-port 8080/tcp
+        open-port icmp
+        action-set ingress="$(network-get db --ingress-address)" ports="$(opened-ports | tr '\n' ' ')"
+        exit 0
+        ;;
+    actions/bad-r)
+        relation-get -r 99 - "$JUJU_UNIT_NAME"
+        exit 0
+        ;;
+esac
 case "$name" in
     *-relation-created)
         if [ "$(is-leader)" = "True" ]; then

@@ -8,5 +8,6 @@ mod actions;
 mod bad_input;
 mod lifecycle;
 mod models;
+mod relation_tools;
 mod relations;
 mod tools;

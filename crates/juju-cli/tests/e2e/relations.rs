@@ -144,11 +144,7 @@ fn check_properties(trace: &[Ev], peer_endpoints: &[&str]) -> BTreeMap<String, u
                         *counts.entry("changed".into()).or_default() += 1;
                     }
                     "changed" => {
-                        assert_eq!(
-                            e.remote_app.is_empty(),
-                            false,
-                            "app changed names the app: {ctx}"
-                        );
+                        assert!(!e.remote_app.is_empty(), "app changed names the app: {ctx}");
                         *counts.entry("app-changed".into()).or_default() += 1;
                     }
                     "departed" => {
