@@ -1,7 +1,7 @@
 #!/bin/sh
 # Dispatch of the tracer test charms (trace-db, trace-app, trace-sub): one
 # line per hook in <trace dir>/trace.log:
-#   <unit>|<dispatch path>|<relation id>|<remote unit>|<remote app>|<departing unit>|<relation-list>
+#   <unit>|<dispatch path>|<relation id>|<remote unit>|<remote app>|<departing unit>|<relation-list>|<principal unit>
 # and some relation data traffic so that relation-changed has work to do.
 set -eu
 trace="$(cat "$JUJU_CHARM_DIR/trace-dir")"
@@ -10,7 +10,7 @@ members=""
 if [ -n "${JUJU_RELATION_ID:-}" ]; then
     members="$(relation-list | tr '\n' ',' | sed 's/,$//')"
 fi
-echo "$JUJU_UNIT_NAME|$JUJU_DISPATCH_PATH|${JUJU_RELATION_ID:-}|${JUJU_REMOTE_UNIT:-}|${JUJU_REMOTE_APP:-}|${JUJU_DEPARTING_UNIT:-}|$members" >> "$trace/trace.log"
+echo "$JUJU_UNIT_NAME|$JUJU_DISPATCH_PATH|${JUJU_RELATION_ID:-}|${JUJU_REMOTE_UNIT:-}|${JUJU_REMOTE_APP:-}|${JUJU_DEPARTING_UNIT:-}|$members|$JUJU_PRINCIPAL_UNIT" >> "$trace/trace.log"
 if [ -e "$trace/fail-$name" ]; then
     exit 1
 fi
@@ -22,7 +22,8 @@ case "$JUJU_DISPATCH_PATH" in
     actions/open)
         open-port 8080/tcp
         open-port icmp
-        action-set ingress="$(network-get db --ingress-address)" ports="$(opened-ports | tr '\n' ' ')"
+        action-set ingress="$(network-get db --ingress-address)" ports="$(opened-ports | tr '\n' ' ')" \
+            goal="$(goal-state --format=json)"
         exit 0
         ;;
     actions/bad-r)

@@ -98,6 +98,11 @@ fn relation_and_port_tools_in_real_hooks() {
         .unwrap();
     assert_eq!(res["ingress"], addr);
     assert_eq!(res["ports"], "icmp 8080/tcp ");
+    let goal = json(res["goal"].as_str().unwrap());
+    assert_eq!(goal["units"]["app/0"]["status"], "active");
+    assert_eq!(goal["units"].as_object().unwrap().len(), 2);
+    assert_eq!(goal["relations"]["db"]["db"]["status"], "joined");
+    assert_eq!(goal["relations"]["db"]["db/0"]["status"], "active");
     let s = mj.status();
     assert_eq!(
         s["applications"]["app"]["units"]["app/0"]["open-ports"],

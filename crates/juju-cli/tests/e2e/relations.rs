@@ -18,6 +18,7 @@ struct Ev {
     remote_app: String,
     departing: String,
     members: Vec<String>,
+    principal: String,
 }
 
 impl Ev {
@@ -40,7 +41,7 @@ fn read_trace(mj: &Mj) -> Vec<Ev> {
     text.lines()
         .map(|l| {
             let f: Vec<&str> = l.split('|').collect();
-            assert_eq!(f.len(), 7, "bad trace line {l:?}");
+            assert_eq!(f.len(), 8, "bad trace line {l:?}");
             Ev {
                 unit: f[0].into(),
                 hook: f[1].split_once('/').map(|(_, h)| h).unwrap_or(f[1]).into(),
@@ -53,6 +54,7 @@ fn read_trace(mj: &Mj) -> Vec<Ev> {
                     .filter(|s| !s.is_empty())
                     .map(String::from)
                     .collect(),
+                principal: f[7].into(),
             }
         })
         .collect()
@@ -198,6 +200,11 @@ fn scripted_model_obeys_relation_guarantees() {
     mj.ok(&["deploy", db.to_str().unwrap(), "db", "-n", "2"]);
     mj.ok(&["deploy", app.to_str().unwrap(), "app", "-n", "3"]);
     mj.ok(&["integrate", "app", "db"]);
+    // Restart the controller while relation hooks are in flight: the
+    // joined->changed adjacency and everything else must survive it.
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    mj.ok(&["controller", "stop"]);
+    mj.ok(&["controller", "start"]);
     mj.settle("integrate 2x3");
     let s = mj.status();
     assert_eq!(
