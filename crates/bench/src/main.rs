@@ -12,6 +12,13 @@
 //! - `relations`: settle time of 2 applications x 50 units of a no-op shell
 //!   charm after `integrate` (created, joined, changed on every pair), against
 //!   the summed run time of the same number of hook processes run directly.
+//! - `rust-vs-python`: one hook of the Rust example charm (kv-rust, the
+//!   `charm` + `hookcmds` crates) against the same hook of the Python ops
+//!   example charm doing the same work (kv-app): back-to-back update-status
+//!   hooks (interval 1 ms) of one related unit each, each hook one
+//!   `status-get` and one `status-set`; the floor is a no-op shell hook
+//!   measured the same way in the same run. Needs scripts/setup-python.sh
+//!   (kv-db and kv-app venvs).
 //!
 //! Uses the `minijuju` and `minijuju-hook-tool` binaries next to this one
 //! (build with `cargo build --release --workspace`).
@@ -73,6 +80,27 @@ impl Env {
                 .as_object()
                 .is_some_and(|u| {
                     u.len() == n && u.values().all(|u| u["juju-status"]["current"] == "idle")
+                });
+            if ok {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {app}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Like `wait_idle` for one unit of `app` in `model`.
+    fn wait_idle_in(&self, model: &str, app: &str) {
+        let deadline = Instant::now() + Duration::from_secs(600);
+        loop {
+            let s: Value = serde_json::from_str(&self.mj(&[
+                "status", "-m", model, "--format", "json",
+            ]))
+            .unwrap();
+            let ok = s["applications"][app]["units"]
+                .as_object()
+                .is_some_and(|u| {
+                    !u.is_empty() && u.values().all(|u| u["juju-status"]["current"] == "idle")
                 });
             if ok {
                 return;
@@ -350,6 +378,190 @@ fn bench_hook() {
     );
 }
 
+/// The Rust example charm, assembled like scripts/build.sh does but from the
+/// `kv-rust` binary next to this one, so that its profile matches the bench.
+fn kv_rust_charm(e: &Env) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/charms/kv-rust");
+    let bin = sibling("kv-rust");
+    assert!(
+        bin.exists(),
+        "{} missing: build the workspace (scripts/build.sh --release)",
+        bin.display()
+    );
+    let dir = e.work.path().join("kv-rust");
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["metadata.yaml", "config.yaml", "actions.yaml"] {
+        std::fs::copy(src.join(f), dir.join(f)).unwrap();
+    }
+    std::fs::copy(&bin, dir.join("dispatch")).unwrap();
+    dir
+}
+
+/// A Python example charm; its dependencies come from scripts/setup-python.sh.
+fn python_charm(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/charms")
+        .join(name);
+    assert!(
+        dir.join("venv/ops").exists(),
+        "{}/venv missing: run scripts/setup-python.sh",
+        dir.display()
+    );
+    dir
+}
+
+/// Wait until every unit of `apps` in `model` is idle and `ok(app, workload message)`.
+fn wait_model(e: &Env, model: &str, apps: &[&str], ok: impl Fn(&str, &str) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(300);
+    loop {
+        let s: Value =
+            serde_json::from_str(&e.mj(&["status", "-m", model, "--format", "json"])).unwrap();
+        let settled = apps.iter().all(|app| {
+            s["applications"][app]["units"]
+                .as_object()
+                .is_some_and(|u| {
+                    !u.is_empty()
+                        && u.values().all(|u| {
+                            u["juju-status"]["current"] == "idle"
+                                && ok(app, u["workload-status"]["message"].as_str().unwrap_or(""))
+                        })
+                })
+        });
+        if settled {
+            return;
+        }
+        assert!(Instant::now() < deadline, "model {model} did not settle: {s:#}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// update-status hooks each of `units` ran so far in `model`.
+fn update_status_counts(e: &Env, model: &str, units: &[&str]) -> Vec<usize> {
+    let mut args = vec!["debug-log", "-m", model, "--replay", "--level", "INFO"];
+    for u in units {
+        args.extend(["--include", u]);
+    }
+    let log = e.mj(&args);
+    units
+        .iter()
+        .map(|u| {
+            let entity = format!("unit-{}: ", u.replace('/', "-"));
+            log.lines()
+                .filter(|l| l.starts_with(&entity) && l.contains("ran \"update-status\" hook"))
+                .count()
+        })
+        .collect()
+}
+
+/// Run update-status back to back in `model` for `window`; returns the
+/// elapsed ms and how many hooks each of `units` ran in it.
+fn update_status_window(
+    e: &Env,
+    model: &str,
+    units: &[&str],
+    window: Duration,
+) -> (f64, Vec<usize>) {
+    e.mj(&["model-config", "-m", model, "update-status-hook-interval=1ms"]);
+    // Let the first update-status start, then count over the window.
+    std::thread::sleep(Duration::from_millis(500));
+    let c0 = update_status_counts(e, model, units);
+    let t0 = Instant::now();
+    std::thread::sleep(window);
+    let c1 = update_status_counts(e, model, units);
+    let elapsed = t0.elapsed().as_secs_f64() * 1e3;
+    e.mj(&["model-config", "-m", model, "update-status-hook-interval=5m"]);
+    // Let the hooks in flight finish before the next window starts.
+    std::thread::sleep(Duration::from_secs(1));
+    (elapsed, c1.iter().zip(&c0).map(|(a, b)| a - b).collect())
+}
+
+fn bench_rust_vs_python() {
+    let e = Env::new();
+    let nop = e.charm("nop", "#!/bin/sh\nexit 0\n", "");
+    let rust = kv_rust_charm(&e);
+    let app = python_charm("kv-app");
+    let db = python_charm("kv-db");
+    // One model per charm measured (update-status-hook-interval is model
+    // config), each requirer related to its own kv-db on another machine.
+    e.mj(&["deploy", "-m", "bench", nop.to_str().unwrap()]);
+    for (model, charm) in [("rs", &rust), ("py", &app)] {
+        e.mj(&["add-model", model]);
+        e.mj(&["deploy", "-m", model, db.to_str().unwrap()]);
+        e.mj(&["deploy", "-m", model, charm.to_str().unwrap()]);
+    }
+    e.mj(&["integrate", "-m", "rs", "kv-rust", "kv-db"]);
+    e.mj(&["integrate", "-m", "py", "kv-app", "kv-db"]);
+    let related = |app: &str, message: &str| {
+        if app == "kv-db" {
+            message == "serving everything"
+        } else {
+            message.starts_with("db at 127.")
+        }
+    };
+    e.wait_idle_in("bench", "nop");
+    wait_model(&e, "rs", &["kv-rust", "kv-db"], related);
+    wait_model(&e, "py", &["kv-app", "kv-db"], related);
+    // Then remove kv-db's unit (not the application): the relation and
+    // kv-db's application data stay, so each requirer stays active with
+    // "db at ..." (after a relation-departed hook), but no provider unit
+    // runs update-status on the other core during the measurement.
+    for (model, app) in [("rs", "kv-rust"), ("py", "kv-app")] {
+        e.mj(&["remove-unit", "-m", model, "kv-db/0"]);
+        let deadline = Instant::now() + Duration::from_secs(300);
+        loop {
+            let s: Value =
+                serde_json::from_str(&e.mj(&["status", "-m", model, "--format", "json"])).unwrap();
+            if s["applications"]["kv-db"]["units"]
+                .as_object()
+                .is_none_or(|u| u.is_empty())
+            {
+                break;
+            }
+            assert!(Instant::now() < deadline, "kv-db/0 not removed: {s:#}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        wait_model(&e, model, &[app], related);
+    }
+
+    let window = Duration::from_secs(8);
+    let (floor_ms, floor) = update_status_window(&e, "bench", &["nop/0"], window);
+    let (rs_ms, rs) = update_status_window(&e, "rs", &["kv-rust/0"], window);
+    let (py_ms, py) = update_status_window(&e, "py", &["kv-app/0"], window);
+    // update-status left both requirers as they were.
+    wait_model(&e, "rs", &["kv-rust"], related);
+    wait_model(&e, "py", &["kv-app"], related);
+
+    let per = |ms: f64, n: usize| ms / n as f64;
+    let (f, r, p) = (
+        per(floor_ms, floor[0]),
+        per(rs_ms, rs[0]),
+        per(py_ms, py[0]),
+    );
+    println!("rust vs python: one update-status hook (status-get + status-set), back to back:");
+    println!(
+        "  no-op shell hook (floor)       {:5} hooks in {floor_ms:.0} ms: {f:7.2} ms per hook",
+        floor[0]
+    );
+    println!(
+        "  kv-rust (Rust, charm crate)    {:5} hooks in {rs_ms:.0} ms: {r:7.2} ms per hook",
+        rs[0]
+    );
+    println!(
+        "  kv-app (Python, ops)           {:5} hooks in {py_ms:.0} ms: {p:7.2} ms per hook",
+        py[0]
+    );
+    println!(
+        "  python / rust: {:.1}x per hook; above the floor: rust +{:.2} ms, python +{:.1} ms ({:.0}x)",
+        p / r,
+        r - f,
+        p - f,
+        (p - f) / (r - f).max(0.001)
+    );
+    println!(
+        "  (each unit related to kv-db and active \"db at ...\"; kv-db's unit removed before measuring so that only the measured unit runs hooks)"
+    );
+}
+
 fn rss_kib(pid: &str) -> u64 {
     let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     s.lines()
@@ -390,6 +602,7 @@ fn main() {
         Some("hook") => bench_hook(),
         Some("memory") => bench_memory(),
         Some("relations") => bench_relations(),
+        Some("rust-vs-python") => bench_rust_vs_python(),
         None | Some("all") => {
             println!(
                 "machine: {} cores\n",
@@ -404,9 +617,11 @@ fn main() {
             bench_memory();
             println!();
             bench_relations();
+            println!();
+            bench_rust_vs_python();
         }
         Some(other) => {
-            eprintln!("unknown benchmark {other:?}; use tool, hook, memory, relations or all");
+            eprintln!("unknown benchmark {other:?}; use tool, hook, memory, relations, rust-vs-python or all");
             std::process::exit(2);
         }
     }

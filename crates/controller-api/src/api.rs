@@ -113,6 +113,19 @@ pub enum Request {
         model: String,
         units: Vec<String>,
     },
+    /// `exec`: run a shell command in a hook context on units.
+    Exec {
+        model: String,
+        /// Unit names (`app/N`, `app/leader`).
+        units: Vec<String>,
+        /// Every unit of these applications.
+        applications: Vec<String>,
+        /// Every unit of the model.
+        all: bool,
+        command: String,
+        /// Per-command timeout in milliseconds (0 = none).
+        timeout_ms: u64,
+    },
 }
 
 /// Arguments of `deploy`.

@@ -129,12 +129,28 @@ impl Store {
         rows.map(|r| finish(r?)).collect()
     }
 
-    /// The oldest pending task id for a unit.
+    /// The oldest pending task id for a unit (actions and `exec` commands alike).
     pub fn next_pending_task(&self, model: &str, unit: &str) -> Result<Option<i64>> {
+        self.next_pending(model, unit, "1")
+    }
+
+    /// The oldest pending action (not an `exec` command) for a unit.
+    pub fn next_pending_action(&self, model: &str, unit: &str) -> Result<Option<i64>> {
+        self.next_pending(model, unit, "action != 'juju-exec'")
+    }
+
+    /// The oldest pending `exec` command for a unit.
+    pub fn next_pending_exec(&self, model: &str, unit: &str) -> Result<Option<i64>> {
+        self.next_pending(model, unit, "action = 'juju-exec'")
+    }
+
+    fn next_pending(&self, model: &str, unit: &str, filter: &str) -> Result<Option<i64>> {
         Ok(self
             .lock()
             .query_row(
-                "SELECT id FROM tasks WHERE model = ?1 AND unit = ?2 AND status = 'pending' ORDER BY id LIMIT 1",
+                &format!(
+                    "SELECT id FROM tasks WHERE model = ?1 AND unit = ?2 AND status = 'pending' AND {filter} ORDER BY id LIMIT 1"
+                ),
                 [model, unit],
                 |r| r.get(0),
             )

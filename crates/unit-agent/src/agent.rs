@@ -36,21 +36,34 @@ pub fn spawn(rt: Arc<Runtime>, model: String, unit: String) {
     }
     let notify = rt.register(key.clone());
     tokio::spawn(async move {
-        let inner = tokio::spawn(run(rt.clone(), model.clone(), unit.clone(), notify));
-        let result = inner.await;
-        rt.unregister(&key);
-        let failure = match result {
-            Ok(Ok(())) => None,
-            Ok(Err(e)) => Some(e.to_string()),
-            Err(e) if e.is_panic() => Some("agent panicked".to_string()),
-            Err(_) => None,
-        };
-        if let Some(why) = failure {
-            tracing::error!(%model, %unit, error = %why, "unit agent stopped");
+        // Like Juju's worker restarts: an agent that fails (an error or a
+        // panic) is reported `failed` and started again after a pause, from
+        // its journal.
+        let mut pause = Duration::from_millis(500);
+        loop {
+            let inner = tokio::spawn(run(rt.clone(), model.clone(), unit.clone(), notify.clone()));
+            let failure = match inner.await {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(e.to_string()),
+                Err(e) if e.is_panic() => Some("agent panicked".to_string()),
+                Err(_) => None,
+            };
+            let Some(why) = failure else { break };
+            tracing::error!(%model, %unit, error = %why, "unit agent failed; restarting");
             let s = StatusValue::new("failed", "resolver loop error", state_store::now());
             let _ = rt.store.set_agent_status(&model, &unit, &s);
             rt.log(&model, &entity(&unit), "ERROR", "juju.worker.uniter", &why);
+            let mut shutdown = rt.shutdown.subscribe();
+            if *shutdown.borrow() {
+                break;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = shutdown.changed() => break,
+            }
+            pause = (pause * 2).min(Duration::from_secs(30));
         }
+        rt.unregister(&key);
     });
 }
 
@@ -151,6 +164,7 @@ impl Agent {
             io_err(format!("preparing tools dir {}", tools_dir.display())),
         )?;
         let socket = rt.socket_path(&dir);
+        crate::orphans::stop_orphan(&dir.join("hook.pid"));
         let stored = Progress::from_json(&u.progress).map_err(state_store::StoreError::from)?;
         let (progress, found) = recover(&stored);
         let who = UnitIdentity {
@@ -240,7 +254,8 @@ impl Agent {
             is_leader: app.leader.as_deref() == Some(self.who.unit.as_str()),
             config_hash: config_hash(&charm, &app.config, app.trust),
             leader_settings_version: app.leader_settings_version,
-            pending_action: s.next_pending_task(&self.who.model, &self.who.unit)?,
+            pending_action: s.next_pending_action(&self.who.model, &self.who.unit)?,
+            pending_exec: s.next_pending_exec(&self.who.model, &self.who.unit)?,
             resolved: match u.resolved.as_str() {
                 "retry" => Resolved::Retry,
                 "no-retry" => Resolved::NoRetry,
@@ -276,6 +291,18 @@ impl Agent {
                     self.persist_progress()?;
                 }
                 Decision::ForgetRelation(id) => self.forget_relation(id, &facts)?,
+                Decision::DropHook(h) => {
+                    self.log(
+                        "INFO",
+                        "juju.worker.uniter",
+                        &format!("dropped \"{}\" hook: its relation is gone", h.name()),
+                    );
+                    self.store()
+                        .set_resolved(&self.who.model, &self.who.unit, "")?;
+                    self.progress = decide::drop_hook(&self.progress);
+                    self.retry_at = None;
+                    self.persist_progress()?;
+                }
                 Decision::Terminate => return self.terminate(),
                 Decision::WaitInError | Decision::Idle => {
                     self.wait(&model_config, &mut shutdown).await?
@@ -370,7 +397,7 @@ impl Agent {
         &self,
         context_id: &str,
         hook_name: &str,
-        dispatch_path: &str,
+        dispatch_path: Option<&str>,
         action: Option<&ActionEnv>,
         hook: Option<&HookInfo>,
     ) -> Vec<(String, String)> {
@@ -390,7 +417,7 @@ impl Agent {
             socket: &self.socket,
             context_id,
             hook_name,
-            dispatch_path: Some(dispatch_path),
+            dispatch_path,
             unit: &self.who.unit,
             model_uuid: &self.model_uuid,
             model_name: &self.who.model,
@@ -402,23 +429,31 @@ impl Agent {
     }
 
     /// Run `program` with `ctx` installed as the tool context.
+    #[allow(clippy::too_many_arguments)]
     async fn run_process(
         &self,
         ctx: Arc<Mutex<HookContext>>,
         context_id: &str,
         program: &Path,
+        args: &[String],
         env: &[(String, String)],
         module: &str,
         capture: bool,
     ) -> Result<runner::Outcome, AgentError> {
         *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = Some((context_id.to_string(), ctx));
         let (rt, model, entity) = (&self.rt, &self.who.model, &self.who.entity);
+        let pid_file = self.pid_file();
         let result = runner::run(
             program,
+            args,
             &self.who.charm_dir,
             env,
             capture,
-            |_| {},
+            // Recorded so that a restarted controller can stop a hook left
+            // running by a controller that was killed (see `orphans`).
+            |pid| {
+                let _ = std::fs::write(&pid_file, format!("{pid} {context_id}\n"));
+            },
             |stream, line| {
                 let level = if stream == Stream::Stdout {
                     "DEBUG"
@@ -429,8 +464,18 @@ impl Agent {
             },
         )
         .await;
+        let _ = std::fs::remove_file(&pid_file);
         *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = None;
         result.map_err(io_err(format!("running {}", program.display())))
+    }
+
+    /// Where the running hook's pid and context id are recorded.
+    fn pid_file(&self) -> PathBuf {
+        self.who
+            .charm_dir
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("hook.pid")
     }
 
     async fn run_hook(
@@ -480,10 +525,10 @@ impl Agent {
             }
             Handler::Found { path, via } => {
                 let id = toolserver::new_context_id(&self.who.unit, &name);
-                let env = self.env_for(&id, &name, &dispatch_path, None, Some(&h));
+                let env = self.env_for(&id, &name, Some(&dispatch_path), None, Some(&h));
                 let module = format!("unit.{}.{name}", self.who.unit);
                 let out = self
-                    .run_process(ctx.clone(), &id, &path, &env, &module, false)
+                    .run_process(ctx.clone(), &id, &path, &[], &env, &module, false)
                     .await?;
                 match out.exit {
                     Exit::Code(0) => {
@@ -644,6 +689,7 @@ impl Agent {
 
     async fn run_action(&mut self, id: i64) -> Result<(), AgentError> {
         let task = self.store().task(&self.who.model, id)?;
+        let exec = task.action == EXEC_ACTION;
         let app = self.store().application(&self.who.model, &self.who.app)?;
         let charm = self.rt.charm(Path::new(&app.charm_dir))?;
         let parallel = charm
@@ -662,83 +708,30 @@ impl Agent {
         self.persist_progress()?;
         self.store().start_task(&self.who.model, id)?;
         self.rt.tasks_changed();
-        self.set_agent_status("executing", &format!("running action {}", task.action))?;
-        let dispatch_path = format!("actions/{}", task.action);
-        let state = ActionState {
-            id,
-            params: task.params.clone(),
-            ..Default::default()
-        };
+        if !exec {
+            self.set_agent_status("executing", &format!("running action {}", task.action))?;
+        }
         let facts = self.observe()?.map(|(f, _)| f);
         let scope = facts
             .as_ref()
             .map(|f| self.scope(None, f))
             .unwrap_or_default();
+        let state = (!exec).then(|| ActionState {
+            id,
+            params: task.params.clone(),
+            ..Default::default()
+        });
         let ctx = Arc::new(Mutex::new(HookContext::new(
             self.rt.clone(),
             self.who.clone(),
             scope,
-            Some(state),
+            state,
         )));
-        let (status, message, code, stdout, stderr, commit_state) =
-            match runner::discover(&self.who.charm_dir, &dispatch_path) {
-                Handler::Found { path, .. } => {
-                    let ctx_id = toolserver::new_context_id(&self.who.unit, &task.action);
-                    let aenv = ActionEnv {
-                        name: task.action.clone(),
-                        id,
-                    };
-                    let env = self.env_for(&ctx_id, "", &dispatch_path, Some(&aenv), None);
-                    let module = format!("unit.{}.{}", self.who.unit, task.action);
-                    let out = self
-                        .run_process(ctx.clone(), &ctx_id, &path, &env, &module, true)
-                        .await?;
-                    let c = ctx.lock().unwrap_or_else(|p| p.into_inner());
-                    let failed = c.action.as_ref().and_then(|a| a.failed.clone());
-                    let (status, message) = match (&out.exit, failed) {
-                        (Exit::Code(0), None) => ("completed", String::new()),
-                        (Exit::Code(0), Some(m)) => ("failed", m),
-                        (other, _) => ("failed", other.describe()),
-                    };
-                    let commit_state = if out.exit.success() {
-                        Effects::of(&c).unwrap_or_default()
-                    } else {
-                        Effects::default()
-                    };
-                    (
-                        status,
-                        message,
-                        Some(out.exit.code() as i64),
-                        out.stdout,
-                        out.stderr,
-                        commit_state,
-                    )
-                }
-                Handler::Missing => (
-                    "failed",
-                    format!("action not implemented on unit \"{}\"", self.who.unit),
-                    None,
-                    Vec::new(),
-                    Vec::new(),
-                    Effects::default(),
-                ),
-                Handler::NoCharm => (
-                    "failed",
-                    "charm missing from disk".into(),
-                    None,
-                    Vec::new(),
-                    Vec::new(),
-                    Effects::default(),
-                ),
-                Handler::Unusable { path, reason } => (
-                    "failed",
-                    format!("fork/exec {}: {reason}", path.display()),
-                    None,
-                    Vec::new(),
-                    Vec::new(),
-                    Effects::default(),
-                ),
-            };
+        let run = if exec {
+            self.exec_command(&task, ctx.clone()).await?
+        } else {
+            self.action_process(&task, ctx.clone()).await?
+        };
         let results = ctx
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -748,20 +741,21 @@ impl Agent {
             .unwrap_or_default();
         self.progress.action = None;
         let mut next = self.progress.clone();
+        let fx = &run.effects;
         self.store().commit_hook(
             &self.who.model,
             &self.who.unit,
             &HookCommit {
-                charm_state: commit_state.state.as_ref(),
-                bag_writes: &commit_state.bag_writes,
-                ports: commit_state.ports.as_deref(),
+                charm_state: fx.state.as_ref(),
+                bag_writes: &fx.bag_writes,
+                ports: fx.ports.as_deref(),
                 ..Default::default()
             },
             |versions| record_own_app_writes(&mut next, versions),
         )?;
         self.progress = next;
         if let Some(f) = &facts {
-            for w in &commit_state.bag_writes {
+            for w in &fx.bag_writes {
                 self.wake_relation(w.relation_id, f);
             }
         }
@@ -769,21 +763,151 @@ impl Agent {
             &self.who.model,
             id,
             &TaskOutcome {
-                status,
-                message: &message,
+                status: run.status,
+                message: &run.message,
                 results: &results,
-                return_code: code,
-                stdout: &String::from_utf8_lossy(&stdout),
-                stderr: &String::from_utf8_lossy(&stderr),
+                return_code: run.code,
+                stdout: &String::from_utf8_lossy(&run.stdout),
+                stderr: &String::from_utf8_lossy(&run.stderr),
             },
         )?;
         self.rt.tasks_changed();
         self.log(
             "INFO",
             "juju.worker.uniter.operation",
-            &format!("ran action \"{}\" (task {id}): {status}", task.action),
+            &format!(
+                "ran {} (task {id}): {}",
+                if exec {
+                    "command".to_string()
+                } else {
+                    format!("action \"{}\"", task.action)
+                },
+                run.status
+            ),
         );
         Ok(())
+    }
+
+    /// Run an action's handler and work out its outcome (§7.4).
+    async fn action_process(
+        &self,
+        task: &state_store::Task,
+        ctx: Arc<Mutex<HookContext>>,
+    ) -> Result<TaskRun, AgentError> {
+        let dispatch_path = format!("actions/{}", task.action);
+        let failed = |message: String| TaskRun {
+            status: "failed",
+            message,
+            ..Default::default()
+        };
+        Ok(
+            match runner::discover(&self.who.charm_dir, &dispatch_path) {
+                Handler::Found { path, .. } => {
+                    let ctx_id = toolserver::new_context_id(&self.who.unit, &task.action);
+                    let aenv = ActionEnv {
+                        name: task.action.clone(),
+                        id: task.id,
+                    };
+                    let env = self.env_for(&ctx_id, "", Some(&dispatch_path), Some(&aenv), None);
+                    let module = format!("unit.{}.{}", self.who.unit, task.action);
+                    let out = self
+                        .run_process(ctx.clone(), &ctx_id, &path, &[], &env, &module, true)
+                        .await?;
+                    let c = ctx.lock().unwrap_or_else(|p| p.into_inner());
+                    let action_failed = c.action.as_ref().and_then(|a| a.failed.clone());
+                    let (status, message) = match (&out.exit, action_failed) {
+                        (Exit::Code(0), None) => ("completed", String::new()),
+                        (Exit::Code(0), Some(m)) => ("failed", m),
+                        (other, _) => ("failed", other.describe()),
+                    };
+                    // Buffered changes are flushed only when the handler exits 0.
+                    let effects = if out.exit.success() {
+                        Effects::of(&c).unwrap_or_default()
+                    } else {
+                        Effects::default()
+                    };
+                    TaskRun {
+                        status,
+                        message,
+                        code: Some(out.exit.code() as i64),
+                        stdout: out.stdout,
+                        stderr: out.stderr,
+                        effects,
+                    }
+                }
+                Handler::Missing => failed(format!(
+                    "action not implemented on unit \"{}\"",
+                    self.who.unit
+                )),
+                Handler::NoCharm => failed("charm missing from disk".into()),
+                Handler::Unusable { path, reason } => {
+                    failed(format!("fork/exec {}: {reason}", path.display()))
+                }
+            },
+        )
+    }
+
+    /// Run a `juju exec` command with a shell in a hook context (§7.6):
+    /// hook tools work, no `JUJU_DISPATCH_PATH`, status `completed` whatever
+    /// the command's exit code.
+    async fn exec_command(
+        &self,
+        task: &state_store::Task,
+        ctx: Arc<Mutex<HookContext>>,
+    ) -> Result<TaskRun, AgentError> {
+        let command = task
+            .params
+            .get("command")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let timeout = task
+            .params
+            .get("timeout")
+            .and_then(Value::as_u64)
+            .filter(|ms| *ms > 0)
+            .map(Duration::from_millis);
+        let ctx_id = toolserver::new_context_id(&self.who.unit, "run-commands");
+        let env = self.env_for(&ctx_id, "", None, None, None);
+        let module = format!("unit.{}.juju-exec", self.who.unit);
+        let shell = Path::new("/bin/bash");
+        let shell = if shell.exists() {
+            shell
+        } else {
+            Path::new("/bin/sh")
+        };
+        let args = vec!["-c".to_string(), command];
+        let fut = self.run_process(ctx.clone(), &ctx_id, shell, &args, &env, &module, true);
+        let out = match timeout {
+            Some(t) => match tokio::time::timeout(t, fut).await {
+                Ok(r) => r?,
+                Err(_) => {
+                    *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                    return Ok(TaskRun {
+                        status: "failed",
+                        message: format!(
+                            "command timed out after {}",
+                            juju_types::duration::format(t)
+                        ),
+                        ..Default::default()
+                    });
+                }
+            },
+            None => fut.await?,
+        };
+        let effects = if out.exit.success() {
+            Effects::of(&ctx.lock().unwrap_or_else(|p| p.into_inner())).unwrap_or_default()
+        } else {
+            Effects::default()
+        };
+        Ok(TaskRun {
+            status: "completed",
+            message: String::new(),
+            code: Some(out.exit.code() as i64),
+            stdout: out.stdout,
+            stderr: out.stderr,
+            effects,
+        })
     }
 
     fn terminate(&mut self) -> Result<(), AgentError> {
@@ -818,6 +942,20 @@ impl Agent {
         }
         Ok(())
     }
+}
+
+/// The task name `juju exec` commands are queued under.
+pub const EXEC_ACTION: &str = "juju-exec";
+
+/// How an action or command ended.
+#[derive(Debug, Default)]
+struct TaskRun {
+    status: &'static str,
+    message: String,
+    code: Option<i64>,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    effects: Effects,
 }
 
 /// What a finished hook or action leaves to commit.

@@ -37,6 +37,8 @@ pub struct Facts {
     pub leader_settings_version: i64,
     /// Oldest pending action task for this unit.
     pub pending_action: Option<i64>,
+    /// Oldest pending `exec` command (runs in any state, even in error).
+    pub pending_exec: Option<i64>,
     pub resolved: Resolved,
     /// Every relation of the unit's application, as this unit sees it.
     pub relations: Vec<RelationView>,
@@ -69,6 +71,9 @@ pub enum Decision {
     /// A peer relation is torn down (every member departed): forget it and
     /// leave its scope. Peers never get relation-broken.
     ForgetRelation(i64),
+    /// The journal holds a relation-created for a relation that is gone or
+    /// dying: clear it without running it or committing anything.
+    DropHook(HookInfo),
     /// The unit is removed: delete it.
     Terminate,
     /// A hook failed; wait for resolve, a retry tick, or an action.
@@ -89,6 +94,17 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
         } else {
             Decision::Terminate
         };
+    }
+    // Commands (`juju exec`) run in any state (resolver step 10).
+    if let Some(id) = f.pending_exec {
+        return Decision::RunAction(id);
+    }
+    if let Some(h) = p
+        .hook
+        .as_ref()
+        .filter(|h| p.op == Op::RunHook && stale_created(h, f))
+    {
+        return Decision::DropHook(h.clone());
     }
     match (p.op, p.step, &p.hook) {
         (Op::RunHook, Step::Pending, Some(h)) => {
@@ -171,6 +187,15 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
         return hook(HookKind::UpdateStatus);
     }
     Decision::Idle
+}
+
+/// A relation-created whose relation is no longer alive in the model.
+fn stale_created(h: &HookInfo, f: &Facts) -> bool {
+    h.kind == HookKind::RelationCreated
+        && !f
+            .relations
+            .iter()
+            .any(|r| Some(r.id) == h.relation_id && r.alive)
 }
 
 fn relation_hook(kind: HookKind, id: i64, endpoint: &str, remote_app: &str) -> HookInfo {
@@ -333,6 +358,16 @@ pub fn begin(p: &Progress, h: &HookInfo) -> Progress {
     }
 }
 
+/// Forget the journal's hook without committing it (see [`Decision::DropHook`]).
+pub fn drop_hook(p: &Progress) -> Progress {
+    Progress {
+        op: Op::Continue,
+        step: Step::Queued,
+        hook: None,
+        ..p.clone()
+    }
+}
+
 /// The hook process was killed by a signal while the agent lived: re-queue it
 /// rather than fail it (uniter-semantics §1.3).
 pub fn requeue(p: &Progress) -> Progress {
@@ -356,12 +391,14 @@ mod tests {
             config_hash: "c1".into(),
             leader_settings_version: 0,
             pending_action: None,
+            pending_exec: None,
             resolved: Resolved::None,
         }
     }
 
     fn kind(d: &Decision) -> String {
         match d {
+            Decision::DropHook(h) => format!("DropHook({h:?})"),
             Decision::RunHook(h) => h.name(),
             Decision::SkipHook(h) => format!("skip {}", h.name()),
             other => format!("{other:?}"),

@@ -15,6 +15,7 @@ pub mod charmdir;
 pub mod context;
 pub mod decide;
 pub mod env;
+pub mod orphans;
 pub mod progress;
 pub mod recover;
 pub mod runner;

@@ -109,6 +109,7 @@ pub enum Stream {
 /// output is also returned. `on_spawn` receives the pid.
 pub async fn run(
     program: &Path,
+    args: &[String],
     cwd: &Path,
     env: &[(String, String)],
     capture: bool,
@@ -116,6 +117,7 @@ pub async fn run(
     on_line: impl Fn(Stream, &str) + Send + Sync,
 ) -> std::io::Result<Outcome> {
     let mut child = Command::new(program)
+        .args(args)
         .current_dir(cwd)
         .env_clear()
         .envs(env.iter().map(|(k, v)| (k, v)))
@@ -227,6 +229,7 @@ mod tests {
         ];
         let out = run(
             &script,
+            &[],
             t.path(),
             &env,
             true,

@@ -88,6 +88,9 @@ pub fn run(
         .rt
         .charm(Path::new(&app.charm_dir))
         .map_err(|e| error(ErrorCode::Internal, e.to_string()))?;
+    if action == unit_agent::agent::EXEC_ACTION {
+        return Err(error(ErrorCode::BadRequest, "use `exec` to run commands"));
+    }
     let spec = charm.actions.get(action).ok_or_else(|| {
         error(
             ErrorCode::NotFound,
@@ -103,6 +106,65 @@ pub fn run(
         .collect();
     let (operation, ids) = s.enqueue_tasks(model, action, &tasks).map_err(store_err)?;
     for u in &units {
+        ctl.rt.wake_unit(model, &u.name);
+    }
+    let infos: Result<Vec<_>, _> = ids
+        .iter()
+        .map(|id| s.task(model, *id).map(task_info).map_err(store_err))
+        .collect();
+    ok(Enqueued {
+        operation,
+        tasks: infos?,
+    })
+}
+
+/// `exec`: enqueue one command task per unit. Units in error run it too.
+pub fn exec(
+    ctl: &Controller,
+    model: &str,
+    units: &[String],
+    applications: &[String],
+    all: bool,
+    command: &str,
+    timeout_ms: u64,
+) -> ApiResult {
+    let s = &ctl.rt.store;
+    s.model(model).map_err(store_err)?;
+    if command.trim().is_empty() {
+        return Err(error(ErrorCode::BadRequest, "no commands specified"));
+    }
+    let mut targets: Vec<state_store::Unit> = Vec::new();
+    if all {
+        targets = s.units(model, None).map_err(store_err)?;
+    }
+    for a in applications {
+        s.application(model, a).map_err(|_| {
+            error(
+                ErrorCode::NotFound,
+                format!("application \"{a}\" not found"),
+            )
+        })?;
+        targets.extend(s.units(model, Some(a)).map_err(store_err)?);
+    }
+    for name in units {
+        targets.extend(resolve_units(ctl, model, std::slice::from_ref(name))?);
+    }
+    targets.sort_by_key(|u| juju_types::names::unit_sort_key(&u.name));
+    targets.dedup_by(|a, b| a.name == b.name);
+    if targets.is_empty() {
+        return Err(error(ErrorCode::NotFound, "no units to run the command on"));
+    }
+    let mut params = Map::new();
+    params.insert("command".into(), Value::String(command.to_string()));
+    params.insert("timeout".into(), Value::from(timeout_ms));
+    let tasks: Vec<(String, Map<String, Value>)> = targets
+        .iter()
+        .map(|u| (u.name.clone(), params.clone()))
+        .collect();
+    let (operation, ids) = s
+        .enqueue_tasks(model, unit_agent::agent::EXEC_ACTION, &tasks)
+        .map_err(store_err)?;
+    for u in &targets {
         ctl.rt.wake_unit(model, &u.name);
     }
     let infos: Result<Vec<_>, _> = ids

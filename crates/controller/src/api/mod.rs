@@ -174,5 +174,21 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request) -> ApiResult {
             force,
         } => relations::remove_relation(ctl, &model, &specs, force),
         ShowUnit { model, units } => relations::show_unit(ctl, &model, &units),
+        Exec {
+            model,
+            units,
+            applications,
+            all,
+            command,
+            timeout_ms,
+        } => actions::exec(
+            ctl,
+            &model,
+            &units,
+            &applications,
+            all,
+            &command,
+            timeout_ms,
+        ),
     }
 }

@@ -14,6 +14,7 @@ mod controller;
 mod debug_log;
 mod deploy;
 mod destroy_model;
+mod exec;
 mod integrate;
 mod model_config;
 mod models;
@@ -82,6 +83,8 @@ pub enum Command {
     Version(version::Version),
     /// Run an action on units.
     Run(run::Run),
+    /// Run a command on units in a hook context.
+    Exec(exec::Exec),
     /// Show a task's result.
     ShowTask(show_task::ShowTask),
     /// List operations (action runs).
@@ -115,6 +118,7 @@ pub fn run(cli: Cli) -> CliResult {
         DebugLog(c) => c.run(),
         Version(c) => c.run(),
         Run(c) => c.run(),
+        Exec(c) => c.run(),
         ShowTask(c) => c.run(),
         Operations(c) => c.run(),
         Resolve(c) => c.run(),

@@ -233,15 +233,7 @@ impl Run {
     }
 
     fn report(&self, tasks: &[TaskInfo]) -> CliResult {
-        if let Some(t) = tasks
-            .iter()
-            .find(|t| matches!(t.status.as_str(), "pending" | "running"))
-        {
-            return Err(CliError::runtime(format!(
-                "timed out waiting for results from: unit {}",
-                t.unit
-            )));
-        }
+        timed_out(tasks)?;
         match self.format {
             Format::Json | Format::Yaml => {
                 let out: Map<String, Value> = tasks
@@ -259,28 +251,47 @@ impl Run {
                 print_value(Format::Yaml, &Value::Object(out));
             }
         }
-        let failed: Vec<&TaskInfo> = tasks
-            .iter()
-            .filter(|t| t.return_code.unwrap_or(0) != 0)
-            .collect();
-        if failed.is_empty() {
-            return Ok(());
-        }
-        let mut msg = String::from("the following task failed:\n");
-        for t in failed {
-            msg.push_str(&format!(
-                " - id \"{}\" with return code {}\n",
-                t.id,
-                t.return_code.unwrap_or(0)
-            ));
-        }
-        msg.push_str("\nuse 'juju show-task' to inspect the failure");
-        Err(CliError::runtime(msg))
+        failed_tasks(tasks)
     }
 }
 
+/// The timeout error when a task has not finished (Jubilant maps `timed out`).
+pub fn timed_out(tasks: &[TaskInfo]) -> CliResult {
+    match tasks
+        .iter()
+        .find(|t| matches!(t.status.as_str(), "pending" | "running"))
+    {
+        Some(t) => Err(CliError::runtime(format!(
+            "timed out waiting for results from: unit {}",
+            t.unit
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Juju's `the following task failed` error for tasks with a non-zero return code.
+pub fn failed_tasks(tasks: &[TaskInfo]) -> CliResult {
+    let failed: Vec<&TaskInfo> = tasks
+        .iter()
+        .filter(|t| t.return_code.unwrap_or(0) != 0)
+        .collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let mut msg = String::from("the following task failed:\n");
+    for t in failed {
+        msg.push_str(&format!(
+            " - id \"{}\" with return code {}\n",
+            t.id,
+            t.return_code.unwrap_or(0)
+        ));
+    }
+    msg.push_str("\nuse 'juju show-task' to inspect the failure");
+    Err(CliError::runtime(msg))
+}
+
 /// Wait for tasks, echoing `action-log` messages to stderr as they arrive.
-fn wait_for(
+pub fn wait_for(
     client: &controller_client::Client,
     model: &str,
     ids: &[i64],

@@ -11,6 +11,9 @@ if [ -n "${JUJU_RELATION_ID:-}" ]; then
     members="$(relation-list | tr '\n' ',' | sed 's/,$//')"
 fi
 echo "$JUJU_UNIT_NAME|$JUJU_DISPATCH_PATH|${JUJU_RELATION_ID:-}|${JUJU_REMOTE_UNIT:-}|${JUJU_REMOTE_APP:-}|${JUJU_DEPARTING_UNIT:-}|$members|$JUJU_PRINCIPAL_UNIT" >> "$trace/trace.log"
+if [ -e "$trace/slow-$name" ]; then
+    sleep 2
+fi
 if [ -e "$trace/fail-$name" ]; then
     exit 1
 fi

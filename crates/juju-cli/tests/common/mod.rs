@@ -261,3 +261,59 @@ pub fn leader(s: &Value, app: &str) -> Option<String> {
         .find(|(_, u)| u["leader"] == true)
         .map(|(n, _)| n.clone())
 }
+
+/// The repository root (two levels above this crate).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// A charm that `scripts/build.sh` assembles under `target/charms/<name>`
+/// (the Rust example charms); fails clearly when it has not been built.
+pub fn built_charm(name: &str) -> PathBuf {
+    let dir = repo_root().join("target/charms").join(name);
+    assert!(
+        dir.join("dispatch").exists() && dir.join("metadata.yaml").exists(),
+        "{} missing: run scripts/build.sh",
+        dir.display()
+    );
+    dir
+}
+
+/// One of the Python example charms under `examples/charms/<name>`; fails
+/// clearly when its dependencies have not been installed.
+pub fn python_charm(name: &str) -> PathBuf {
+    let dir = repo_root().join("examples/charms").join(name);
+    assert!(
+        dir.join("venv/ops").exists(),
+        "{}/venv missing: run scripts/setup-python.sh",
+        dir.display()
+    );
+    dir
+}
+
+/// The workload status (current, message) of every unit of `app`.
+pub fn workloads(s: &Value, app: &str) -> Vec<(String, String, String)> {
+    s["applications"][app]["units"]
+        .as_object()
+        .map(|u| {
+            u.iter()
+                .map(|(n, u)| {
+                    (
+                        n.clone(),
+                        u["workload-status"]["current"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                        u["workload-status"]["message"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

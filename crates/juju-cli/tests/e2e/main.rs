@@ -6,8 +6,10 @@ mod common;
 
 mod actions;
 mod bad_input;
+mod crash;
 mod lifecycle;
 mod models;
 mod relation_tools;
 mod relations;
+mod rust_charm;
 mod tools;

@@ -10,15 +10,17 @@ use crate::common::{leader, Mj};
 
 /// One recorded hook run.
 #[derive(Debug, Clone)]
-struct Ev {
-    unit: String,
-    hook: String,
-    rel: String,
-    remote_unit: String,
-    remote_app: String,
-    departing: String,
-    members: Vec<String>,
-    principal: String,
+pub struct Ev {
+    pub unit: String,
+    pub hook: String,
+    pub rel: String,
+    pub remote_unit: String,
+    pub remote_app: String,
+    pub departing: String,
+    pub members: Vec<String>,
+    pub principal: String,
+    /// An action (not a hook).
+    pub action: bool,
 }
 
 impl Ev {
@@ -36,7 +38,7 @@ impl Ev {
     }
 }
 
-fn read_trace(mj: &Mj) -> Vec<Ev> {
+pub fn read_trace(mj: &Mj) -> Vec<Ev> {
     let text = std::fs::read_to_string(mj.trace.path().join("trace.log")).unwrap_or_default();
     text.lines()
         .map(|l| {
@@ -55,6 +57,7 @@ fn read_trace(mj: &Mj) -> Vec<Ev> {
                     .map(String::from)
                     .collect(),
                 principal: f[7].into(),
+                action: f[1].starts_with("actions/"),
             }
         })
         .collect()
@@ -62,7 +65,7 @@ fn read_trace(mj: &Mj) -> Vec<Ev> {
 
 /// Check Juju's relation guarantees over a full trace; returns a report of
 /// counts for the test's own assertions.
-fn check_properties(trace: &[Ev], peer_endpoints: &[&str]) -> BTreeMap<String, usize> {
+pub fn check_properties(trace: &[Ev], peer_endpoints: &[&str]) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     let units: BTreeSet<&str> = trace.iter().map(|e| e.unit.as_str()).collect();
     for unit in units {

@@ -1,0 +1,362 @@
+//! Crash safety: SIGKILL the controller at random moments of a busy model,
+//! restart it, and check Juju's rules hold (uniter-semantics §6.4): the
+//! database stays sound, no install runs again after the first success,
+//! relation ordering holds across restarts, relation data equals the last
+//! committed writes, every task ends. And SIGKILL of a hook process alone
+//! re-queues the hook instead of failing it.
+//!
+//! `MINIJUJU_CRASH_KILLS` sets the number of kills (default 50);
+//! `MINIJUJU_CRASH_SEED` replays a run (the seed is printed).
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::{leader, Mj};
+use crate::relations::{check_properties, read_trace, Ev};
+
+/// xorshift64*: a small seeded generator, so a failing run can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn controller_pid(mj: &Mj) -> Option<i32> {
+    std::fs::read_to_string(mj.home.path().join("controller.pid"))
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+}
+
+fn alive(pid: i32) -> bool {
+    std::path::Path::new(&format!("/proc/{pid}")).exists()
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .unwrap_or_default()
+            .contains(") Z ")
+}
+
+/// Send SIGKILL to `target` (a pid, or a process group when negative).
+/// Never 0, 1 or -1: those would hit the test itself or everything.
+fn sigkill(target: i32) {
+    assert!(target.abs() > 1, "refusing to signal {target}");
+    // SAFETY: kill has no memory-safety preconditions.
+    unsafe {
+        libc::kill(target, libc::SIGKILL);
+    }
+}
+
+/// SIGKILL the controller and wait until it is gone.
+fn kill_controller(mj: &Mj) {
+    let pid = controller_pid(mj).expect("controller pid");
+    sigkill(pid);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while alive(pid) {
+        assert!(
+            Instant::now() < deadline,
+            "controller {pid} survived SIGKILL"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn integrity(mj: &Mj) {
+    let store = state_store::Store::open(&mj.home.path().join("controller.db"))
+        .expect("database opens after a crash");
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+/// Resolve every unit in error (a hook killed with the controller is reported failed).
+fn resolve_errors(mj: &Mj) {
+    let s = mj.status();
+    for app in s["applications"].as_object().unwrap().values() {
+        let mut units: Vec<(&String, &Value)> = app["units"]
+            .as_object()
+            .map(|u| u.iter().collect())
+            .unwrap_or_default();
+        let subs: Vec<(&String, &Value)> = units
+            .iter()
+            .filter_map(|(_, u)| u["subordinates"].as_object())
+            .flat_map(|m| m.iter())
+            .collect();
+        units.extend(subs);
+        for (name, u) in units {
+            if u["workload-status"]["current"] == "error" {
+                let _ = mj.run(&["resolve", name]);
+            }
+        }
+    }
+}
+
+/// Settle, resolving errors left by kills, until everything is idle.
+fn settle_resolving(mj: &Mj) {
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        resolve_errors(mj);
+        let s = mj.status();
+        let errors = s.to_string().contains("\"hook failed");
+        if !errors {
+            mj.settle("crash scenario");
+            let s = mj.status();
+            if !s.to_string().contains("\"hook failed") {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "did not settle: {s:#}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Retried attempts of a hook (interrupted by a kill, then re-run) appear as
+/// consecutive identical hook events of one unit (actions may run between
+/// them while the unit is in error, so they are left out). The last attempt
+/// is the one that ran to its commit: keep that one.
+fn collapse(trace: &[Ev]) -> Vec<Ev> {
+    let mut last: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let mut out: Vec<Ev> = Vec::new();
+    for e in trace.iter().filter(|e| !e.action) {
+        let key = format!("{}|{}|{}|{}", e.hook, e.rel, e.remote_unit, e.remote_app);
+        match last.get(&e.unit) {
+            Some((k, i)) if *k == key => out[*i] = e.clone(),
+            _ => {
+                last.insert(e.unit.clone(), (key, out.len()));
+                out.push(e.clone());
+            }
+        }
+    }
+    out
+}
+
+fn op(mj: &Mj, rng: &mut Rng, step: usize) -> String {
+    let s = mj.status();
+    let db_units: Vec<String> = s["applications"]["db"]["units"]
+        .as_object()
+        .map(|u| u.keys().cloned().collect())
+        .unwrap_or_default();
+    let related = s["applications"]["app"]["relations"].get("db").is_some();
+    match rng.below(6) {
+        0 => {
+            mj.ok(&["config", "app", &format!("token=t{step}")]);
+            "config".into()
+        }
+        1 => {
+            let _ = mj.run(&[
+                "run",
+                "app/leader",
+                "set-app",
+                &format!("value=v{step}"),
+                "--wait",
+                "30s",
+            ]);
+            "action".into()
+        }
+        2 if db_units.len() < 4 => {
+            mj.ok(&["add-unit", "db"]);
+            "add-unit".into()
+        }
+        3 if db_units.len() > 1 => {
+            let lead = leader(&s, "db");
+            let victim = db_units.iter().find(|u| Some(*u) != lead.as_ref()).unwrap();
+            let _ = mj.run(&["remove-unit", victim, "--no-prompt"]);
+            format!("remove-unit {victim}")
+        }
+        4 if related => {
+            // May already be dying (still listed while it is torn down).
+            let r = mj.run(&["remove-relation", "app", "db"]);
+            format!("remove-relation ({})", r.code)
+        }
+        4 => {
+            let r = mj.run(&["integrate", "app", "db"]);
+            format!("integrate ({})", r.code)
+        }
+        _ => {
+            let _ = mj.run(&[
+                "exec",
+                "--unit",
+                "app/0",
+                "--wait",
+                "30s",
+                "--",
+                "relation-ids db; state-get",
+            ]);
+            "exec".into()
+        }
+    }
+}
+
+#[test]
+fn sigkill_the_controller_anywhere() {
+    let kills: usize = std::env::var("MINIJUJU_CRASH_KILLS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(50);
+    let seed: u64 = std::env::var("MINIJUJU_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
+    println!("crash suite: {kills} kills, MINIJUJU_CRASH_SEED={seed}");
+    let mut rng = Rng(seed);
+    let mj = Mj::new();
+    mj.ok(&["model-config", "automatically-retry-hooks=false"]);
+    let db = mj.fixture("trace-db");
+    let app = mj.fixture("trace-app");
+    mj.ok(&["deploy", db.to_str().unwrap(), "db", "-n", "2"]);
+    mj.ok(&["deploy", app.to_str().unwrap(), "app", "-n", "2"]);
+    mj.ok(&["integrate", "app", "db"]);
+    let mut done = Vec::new();
+    for k in 0..kills {
+        let what = op(&mj, &mut rng, k);
+        std::thread::sleep(Duration::from_millis(rng.below(250)));
+        kill_controller(&mj);
+        integrity(&mj);
+        mj.ok(&["controller", "start"]);
+        resolve_errors(&mj);
+        done.push(what);
+    }
+    println!("operations: {done:?}");
+    settle_resolving(&mj);
+    // The relation must end up present, so the data check has something to check.
+    if mj.status()["applications"]["app"]["relations"]
+        .get("db")
+        .is_none()
+    {
+        mj.ok(&["integrate", "app", "db"]);
+        settle_resolving(&mj);
+    }
+    integrity_live(&mj);
+    let trace = collapse(&read_trace(&mj));
+    // Ordering guarantees hold over the whole trace, across every restart.
+    check_properties(&trace, &["peers"]);
+    // No install after the first success; one start per unit.
+    let units: std::collections::BTreeSet<&str> = trace.iter().map(|e| e.unit.as_str()).collect();
+    for u in units {
+        let mine: Vec<&Ev> = trace.iter().filter(|e| e.unit == u).collect();
+        let first_other = mine.iter().position(|e| e.hook != "install");
+        if let Some(i) = first_other {
+            assert!(
+                !mine[i..].iter().any(|e| e.hook == "install"),
+                "install after success on {u}: {mine:?}"
+            );
+        }
+        assert!(
+            mine.iter().filter(|e| e.hook == "start").count() <= 1,
+            "start once on {u}"
+        );
+    }
+    // Relation data equals the last committed writes.
+    let s = mj.status();
+    let token = mj.ok(&["config", "app", "token"]).trim().to_string();
+    let app_units: Vec<String> = s["applications"]["app"]["units"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let db_units: Vec<String> = s["applications"]["db"]["units"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    for u in &db_units {
+        let info: Value =
+            serde_json::from_str(&mj.ok(&["show-unit", u, "--format", "json"])).unwrap();
+        let rel = info[u]["relation-info"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["endpoint"] == "db")
+            .expect("db relation");
+        assert_eq!(
+            rel["application-data"]["app-token"],
+            token.as_str(),
+            "{u} sees app's last token"
+        );
+        for a in &app_units {
+            let data = &rel["related-units"][a]["data"];
+            assert_eq!(
+                data[format!("joined-{}", u.replace('/', "-"))],
+                "yes",
+                "{a}'s committed write seen by {u}"
+            );
+        }
+    }
+    // Every task ended.
+    let ops: Value = serde_json::from_str(&mj.ok(&["operations", "--format", "json"])).unwrap();
+    for (id, o) in ops.as_object().unwrap() {
+        let st = o["status"].as_str().unwrap();
+        assert!(
+            !matches!(st, "pending" | "running"),
+            "operation {id} still {st}"
+        );
+    }
+}
+
+fn integrity_live(mj: &Mj) {
+    mj.ok(&["controller", "stop"]);
+    integrity(mj);
+    mj.ok(&["controller", "start"]);
+}
+
+#[test]
+fn sigkill_of_a_hook_process_requeues_it() {
+    let mj = Mj::new();
+    mj.ok(&["model-config", "automatically-retry-hooks=false"]);
+    std::fs::write(mj.trace.path().join("slow-install"), "").unwrap();
+    let db = mj.fixture("trace-db");
+    mj.ok(&["deploy", db.to_str().unwrap(), "db"]);
+    // Wait for the slow install to be running, then kill its process group.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let pid_file = loop {
+        let found = std::fs::read_dir(mj.home.path().join("agents"))
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(|e| e.ok())
+            .map(|e| e.path().join("unit-db-0/hook.pid"))
+            .filter(|p| p.exists());
+        if let Some(p) = found {
+            break p;
+        }
+        assert!(Instant::now() < deadline, "install never started");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    // Kill it while it sleeps, after it recorded itself.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !read_trace(&mj)
+        .iter()
+        .any(|e| e.unit == "db/0" && e.hook == "install")
+    {
+        assert!(Instant::now() < deadline, "install never recorded itself");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::fs::remove_file(mj.trace.path().join("slow-install")).unwrap();
+    let text = std::fs::read_to_string(&pid_file).unwrap();
+    let pid: i32 = text.split_whitespace().next().unwrap().parse().unwrap();
+    // The hook leads its own process group: kill the group.
+    sigkill(-pid);
+    let s = mj.wait_settled("db", 1, "active");
+    assert_eq!(
+        s["applications"]["db"]["units"]["db/0"]["juju-status"]["current"],
+        "idle"
+    );
+    let installs = read_trace(&mj)
+        .iter()
+        .filter(|e| e.hook == "install")
+        .count();
+    assert_eq!(installs, 2, "the killed install ran again");
+    assert!(mj.log().contains("re-queued"));
+}

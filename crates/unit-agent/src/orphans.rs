@@ -1,0 +1,79 @@
+//! Hooks left running by a controller that died.
+//!
+//! Hook processes run in their own process group, so a controller killed
+//! with SIGKILL leaves them running, without their tool socket. The agent
+//! records `<pid> <context id>` in `<unit dir>/hook.pid` while a process runs;
+//! at start-up, a recorded process that is still alive and still carries that
+//! context id in its environment is killed with its whole group. Its hook is
+//! then reported failed by `recover` (it was pending), as Juju does when the
+//! agent dies mid-hook.
+
+use std::path::Path;
+
+/// Kill the process group recorded in `pid_file` if it is still the same hook.
+pub fn stop_orphan(pid_file: &Path) {
+    let Ok(text) = std::fs::read_to_string(pid_file) else {
+        return;
+    };
+    let _ = std::fs::remove_file(pid_file);
+    let mut parts = text.split_whitespace();
+    let (Some(pid), Some(ctx)) = (
+        parts.next().and_then(|p| p.parse::<i32>().ok()),
+        parts.next(),
+    ) else {
+        return;
+    };
+    let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+    let marker = format!("JUJU_CONTEXT_ID={ctx}");
+    let same = environ
+        .split(|b| *b == 0)
+        .any(|var| var == marker.as_bytes());
+    if same && pid > 1 {
+        // SAFETY: kill has no memory-safety preconditions; a negative pid
+        // signals the process group the hook leads.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    #[test]
+    fn kills_only_the_recorded_hook() {
+        use std::os::unix::process::CommandExt;
+        let t = tempfile::tempdir().unwrap();
+        let mut child = Command::new("/bin/sh")
+            .args(["-c", "sleep 30"])
+            .env_clear()
+            .env("JUJU_CONTEXT_ID", "u/0-install-abc")
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        // Wait until the child has exec'd (its environment is the hook's).
+        let environ = format!("/proc/{}/environ", child.id());
+        for _ in 0..500 {
+            if std::fs::read(&environ)
+                .unwrap_or_default()
+                .windows(15)
+                .any(|w| w == b"JUJU_CONTEXT_ID")
+            {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let f = t.path().join("hook.pid");
+        // A different context id: left alone.
+        std::fs::write(&f, format!("{} u/0-install-zzz\n", child.id())).unwrap();
+        stop_orphan(&f);
+        assert!(child.try_wait().unwrap().is_none());
+        std::fs::write(&f, format!("{} u/0-install-abc\n", child.id())).unwrap();
+        stop_orphan(&f);
+        let status = child.wait().unwrap();
+        assert!(!status.success());
+        assert!(!f.exists());
+    }
+}
