@@ -276,11 +276,14 @@ fn scripted_model_obeys_relation_guarantees() {
     assert!(trace
         .iter()
         .any(|e| e.unit == new_leader && e.hook == "leader-elected"));
-    // Subordinates got relation hooks only with their own principal.
-    for e in trace
-        .iter()
-        .filter(|e| e.unit.starts_with("sub/") && e.hook == "host-relation-joined")
-    {
-        assert!(e.remote_unit.starts_with("app/"), "{e:?}");
+    // Subordinates know their principal and relate only to it.
+    for e in trace.iter().filter(|e| e.unit.starts_with("sub/")) {
+        assert!(e.principal.starts_with("app/"), "{e:?}");
+        if e.hook == "host-relation-joined" {
+            assert_eq!(e.remote_unit, e.principal, "{e:?}");
+        }
+    }
+    for e in trace.iter().filter(|e| !e.unit.starts_with("sub/")) {
+        assert!(e.principal.is_empty(), "{e:?}");
     }
 }
