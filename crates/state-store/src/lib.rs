@@ -84,9 +84,25 @@ impl Store {
             return Err(err(format!("integrity check failed: {quick}")));
         }
         schema::migrate(&conn).map_err(err)?;
+        // Fault injection for tests: cap the database size so that writes
+        // fail as on a full disk (`database or disk is full`).
+        if let Some(pages) = std::env::var("MINIJUJU_DB_MAX_PAGES")
+            .ok()
+            .and_then(|v| v.parse::<i64>().ok())
+        {
+            conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
+                .map_err(|e| err(e.to_string()))?;
+        }
         Ok(Store {
             conn: Mutex::new(conn),
         })
+    }
+
+    /// Pages the database file holds (tests size fault injection with it).
+    pub fn page_count(&self) -> Result<i64> {
+        Ok(self
+            .lock()
+            .query_row("PRAGMA page_count", [], |r| r.get(0))?)
     }
 
     /// Open an in-memory database (tests).

@@ -134,6 +134,9 @@ CREATE TABLE unit_ports (
     PRIMARY KEY (model, unit, protocol, from_port, to_port, endpoint)
 );
 "#,
+    r#"
+ALTER TABLE units ADD COLUMN force INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 /// The schema version this binary writes.
@@ -157,4 +160,35 @@ pub fn migrate(conn: &Connection) -> Result<(), String> {
         .map_err(|e| format!("migration to schema version {version} failed: {e}"))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_old_database_upgrades_through_every_migration() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(&format!("{}; PRAGMA user_version = 1;", MIGRATIONS[0]))
+            .unwrap();
+        migrate(&conn).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        // Columns added by later migrations exist.
+        conn.prepare("SELECT principal, force FROM units").unwrap();
+        conn.prepare("SELECT id FROM relations").unwrap();
+        // Running it again is a no-op.
+        migrate(&conn).unwrap();
+    }
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        let e = migrate(&conn).unwrap_err();
+        assert!(e.contains("newer than this minijuju supports"), "{e}");
+    }
 }

@@ -27,10 +27,12 @@ pub struct Unit {
     pub resolved: String,
     /// The principal unit, for a subordinate unit.
     pub principal: Option<String>,
+    /// Removed with `--force`: no more hooks; a running one is killed.
+    pub force: bool,
 }
 
 const COLUMNS: &str = "model, name, app, number, machine, life, workload_status, agent_status, \
-    workload_version, charm_state, progress, resolved, principal";
+    workload_version, charm_state, progress, resolved, principal, force";
 
 type RawUnit = (Unit, [String; 3]);
 
@@ -50,6 +52,7 @@ fn from_row(r: &Row) -> rusqlite::Result<RawUnit> {
             progress: r.get(10)?,
             resolved: r.get(11)?,
             principal: r.get(12)?,
+            force: r.get(13)?,
         },
         [r.get(6)?, r.get(7)?, r.get(9)?],
     ))
@@ -117,6 +120,7 @@ pub fn insert_unit_with_principal(
         progress: "{}".into(),
         resolved: String::new(),
         principal: principal.map(String::from),
+        force: false,
     })
 }
 
@@ -216,6 +220,18 @@ impl Store {
 
     pub fn set_unit_life(&self, model: &str, unit: &str, life: &str) -> Result<()> {
         self.update_unit(model, unit, "life", life)
+    }
+
+    /// Mark a unit dying with `--force`.
+    pub fn force_remove(&self, model: &str, unit: &str) -> Result<()> {
+        let n = self.lock().execute(
+            "UPDATE units SET life = 'dying', force = 1 WHERE model = ?1 AND name = ?2",
+            [model, unit],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("unit \"{unit}\" not found")));
+        }
+        Ok(())
     }
 
     /// Record a resolve request (`retry` / `no-retry`; `""` clears it).

@@ -269,6 +269,7 @@ impl Agent {
                 self.machine,
             )?,
             has_subordinates: s.has_subordinates(&self.who.model, &self.who.unit)?,
+            forced: u.force,
         };
         Ok(Some((facts, model.config)))
     }
@@ -443,7 +444,7 @@ impl Agent {
         *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = Some((context_id.to_string(), ctx));
         let (rt, model, entity) = (&self.rt, &self.who.model, &self.who.entity);
         let pid_file = self.pid_file();
-        let result = runner::run(
+        let run = runner::run(
             program,
             args,
             &self.who.charm_dir,
@@ -462,8 +463,19 @@ impl Agent {
                 };
                 rt.log(model, entity, level, module, line);
             },
-        )
-        .await;
+        );
+        tokio::pin!(run);
+        // While it runs, a wake-up may be `remove-unit --force`: then kill it.
+        let result = loop {
+            tokio::select! {
+                r = &mut run => break r,
+                _ = self.notify.notified() => {
+                    if self.store().unit(model, &self.who.unit).map(|u| u.force).unwrap_or(true) {
+                        kill_recorded(&pid_file);
+                    }
+                }
+            }
+        };
         let _ = std::fs::remove_file(&pid_file);
         *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = None;
         result.map_err(io_err(format!("running {}", program.display())))
@@ -941,6 +953,22 @@ impl Agent {
             let _ = std::fs::remove_dir_all(dir);
         }
         Ok(())
+    }
+}
+
+/// SIGKILL the process group recorded in `pid_file` (a forced removal).
+fn kill_recorded(pid_file: &Path) {
+    let pid = std::fs::read_to_string(pid_file).ok().and_then(|t| {
+        t.split_whitespace()
+            .next()
+            .and_then(|p| p.parse::<i32>().ok())
+    });
+    if let Some(pid) = pid.filter(|p| *p > 1) {
+        // SAFETY: kill has no memory-safety preconditions; -pid is the
+        // hook's own process group (it was started as a group leader).
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
     }
 }
 

@@ -44,6 +44,8 @@ pub struct Facts {
     pub relations: Vec<RelationView>,
     /// Subordinate units still live on this (principal) unit.
     pub has_subordinates: bool,
+    /// Removed with `--force`: no more hooks.
+    pub forced: bool,
 }
 
 /// State Juju keeps only in memory, reset when the agent restarts.
@@ -87,6 +89,9 @@ fn hook(kind: HookKind) -> Decision {
 
 /// Decide the next operation.
 pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
+    if f.forced {
+        return Decision::Terminate;
+    }
     if p.removed {
         // A principal waits for its subordinates to go first.
         return if f.has_subordinates {
@@ -386,6 +391,7 @@ mod tests {
             unit: "u/0".into(),
             relations: vec![],
             has_subordinates: false,
+            forced: false,
             life: Life::Alive,
             is_leader: false,
             config_hash: "c1".into(),
@@ -631,6 +637,16 @@ mod tests {
                 "never installed and dying terminates",
                 Progress::default(),
                 with(|f| f.life = Life::Dying),
+                seen.clone(),
+                "Terminate",
+            ),
+            (
+                "forced removal terminates at once, even in error",
+                failed.clone(),
+                with(|f| {
+                    f.life = Life::Dying;
+                    f.forced = true
+                }),
                 seen.clone(),
                 "Terminate",
             ),

@@ -163,12 +163,16 @@ pub fn add_unit(ctl: &Controller, model: &str, app: &str, n: u32, to: &[String])
     })
 }
 
+/// Mark a unit dying; with `force` it runs no more hooks (a running one is
+/// killed) and goes at once.
 fn mark_dying(ctl: &Controller, model: &str, unit: &str, force: bool) -> Result<(), ApiError> {
     let s = &ctl.rt.store;
-    s.set_unit_life(model, unit, "dying").map_err(store_err)?;
     if force {
-        s.set_resolved(model, unit, "no-retry").map_err(store_err)?;
+        s.force_remove(model, unit).map_err(store_err)?;
+    } else {
+        s.set_unit_life(model, unit, "dying").map_err(store_err)?;
     }
+    ctl.rt.wake_unit(model, unit);
     Ok(())
 }
 

@@ -91,15 +91,26 @@ pub async fn destroy_model(ctl: &Arc<Controller>, name: &str, force: bool) -> Ap
         }
     }
     ctl.rt.wake_model(name);
-    let limit = if force { 30 } else { 600 };
+    // Teardown hooks run; with --force, units still there after a grace
+    // period are forced out (a hung hook is killed).
+    let limit = if force { 10 } else { 600 };
     let deadline = tokio::time::Instant::now() + Duration::from_secs(limit);
+    let mut forced = false;
     loop {
         let left = s.units(name, None).map_err(store_err)?;
-        if left.is_empty() || tokio::time::Instant::now() > deadline {
+        if left.is_empty() {
             break;
         }
-        if !force && left.iter().any(|u| u.agent_status.status == "error") {
-            // Keep waiting: a resolve will let teardown continue.
+        let now = tokio::time::Instant::now();
+        if force && !forced && now > deadline {
+            for u in &left {
+                s.force_remove(name, &u.name).map_err(store_err)?;
+                ctl.rt.wake_unit(name, &u.name);
+            }
+            forced = true;
+        }
+        if now > deadline + Duration::from_secs(if force { 20 } else { 0 }) {
+            break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -17,6 +17,17 @@ fi
 if [ -e "$trace/fail-$name" ]; then
     exit 1
 fi
+# Fail after immediate and buffered effects: only the immediate ones may stay.
+if [ -e "$trace/dirty-fail-$name" ]; then
+    status-set maintenance "about to fail $name"
+    for r in $(relation-ids db); do relation-set -r "$r" doomed=yes; done
+    state-set doomed=yes
+    open-port 9999/tcp
+    exit 1
+fi
+if [ -e "$trace/hang-$name" ]; then
+    sleep 3600
+fi
 case "$JUJU_DISPATCH_PATH" in
     actions/set-app)
         relation-set -r "$(relation-ids db | head -n1)" --app "note=$(action-get value)"
