@@ -55,12 +55,13 @@ pub fn client() -> Result<Client, CliError> {
     if let Some(c) = client_if_running() {
         return Ok(c);
     }
-    start_daemon()?;
+    start_daemon(None)?;
     Ok(Client::new(&Paths::new(&home()).socket()))
 }
 
-/// Start the daemon detached and wait until it answers.
-pub fn start_daemon() -> Result<(), CliError> {
+/// Start the daemon detached and wait until it answers. `grace` is how long
+/// it lets running hooks finish when asked to stop (seconds).
+pub fn start_daemon(grace: Option<u64>) -> Result<(), CliError> {
     let home = home();
     std::fs::create_dir_all(&home)
         .map_err(|e| CliError::runtime(format!("cannot create {}: {e}", home.display())))?;
@@ -69,6 +70,7 @@ pub fn start_daemon() -> Result<(), CliError> {
         .map_err(|e| CliError::runtime(format!("cannot create {}: {e}", err_path.display())))?;
     let mut child = Command::new(self_exe()?)
         .args(["controller", "run"])
+        .args(grace.map(|g| format!("--grace={g}")))
         .env("MINIJUJU_HOME", &home)
         .stdin(Stdio::null())
         .stdout(Stdio::null())

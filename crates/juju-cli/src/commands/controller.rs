@@ -15,7 +15,11 @@ pub struct Controller {
 #[derive(Subcommand, Debug)]
 enum Action {
     /// Start the controller if it is not running.
-    Start,
+    Start {
+        /// Seconds to let running hooks finish when it is stopped (default 30).
+        #[arg(long)]
+        grace: Option<u64>,
+    },
     /// Stop the controller, letting running hooks finish.
     Stop,
     /// Show whether it runs, its pid and socket.
@@ -32,8 +36,14 @@ enum Action {
 impl Controller {
     pub fn run(self) -> CliResult {
         match self.action {
-            Action::Start => {
-                let c = ctx::client()?;
+            Action::Start { grace } => {
+                let c = match ctx::client_if_running() {
+                    Some(c) => c,
+                    None => {
+                        ctx::start_daemon(grace)?;
+                        ctx::client()?
+                    }
+                };
                 let info: ControllerInfo = c.call(&Request::ControllerInfo)?;
                 println!(
                     "controller running: pid {} socket {}",
