@@ -7,6 +7,7 @@ mod common;
 mod actions;
 mod bad_input;
 mod crash;
+mod exec;
 mod failures;
 mod lifecycle;
 mod models;
