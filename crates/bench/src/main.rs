@@ -93,10 +93,9 @@ impl Env {
     fn wait_idle_in(&self, model: &str, app: &str) {
         let deadline = Instant::now() + Duration::from_secs(600);
         loop {
-            let s: Value = serde_json::from_str(&self.mj(&[
-                "status", "-m", model, "--format", "json",
-            ]))
-            .unwrap();
+            let s: Value =
+                serde_json::from_str(&self.mj(&["status", "-m", model, "--format", "json"]))
+                    .unwrap();
             let ok = s["applications"][app]["units"]
                 .as_object()
                 .is_some_and(|u| {
@@ -430,7 +429,10 @@ fn wait_model(e: &Env, model: &str, apps: &[&str], ok: impl Fn(&str, &str) -> bo
         if settled {
             return;
         }
-        assert!(Instant::now() < deadline, "model {model} did not settle: {s:#}");
+        assert!(
+            Instant::now() < deadline,
+            "model {model} did not settle: {s:#}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -461,7 +463,12 @@ fn update_status_window(
     units: &[&str],
     window: Duration,
 ) -> (f64, Vec<usize>) {
-    e.mj(&["model-config", "-m", model, "update-status-hook-interval=1ms"]);
+    e.mj(&[
+        "model-config",
+        "-m",
+        model,
+        "update-status-hook-interval=1ms",
+    ]);
     // Let the first update-status start, then count over the window.
     std::thread::sleep(Duration::from_millis(500));
     let c0 = update_status_counts(e, model, units);
@@ -469,7 +476,12 @@ fn update_status_window(
     std::thread::sleep(window);
     let c1 = update_status_counts(e, model, units);
     let elapsed = t0.elapsed().as_secs_f64() * 1e3;
-    e.mj(&["model-config", "-m", model, "update-status-hook-interval=5m"]);
+    e.mj(&[
+        "model-config",
+        "-m",
+        model,
+        "update-status-hook-interval=5m",
+    ]);
     // Let the hooks in flight finish before the next window starts.
     std::thread::sleep(Duration::from_secs(1));
     (elapsed, c1.iter().zip(&c0).map(|(a, b)| a - b).collect())

@@ -1,0 +1,410 @@
+//! kv-rust: the requiring side of the `kv` interface (the same protocol as
+//! the Python kv-app), written with the `charm` and `hookcmds` crates. This
+//! binary is the charm's `dispatch`; scripts/build.sh assembles the charm in
+//! `target/charms/kv-rust`.
+//!
+//! Behaviour:
+//!
+//! * `db` endpoint (interface `kv`, limit 1): the leader writes `wanted`
+//!   (config `want`) into this application's databag; every unit writes
+//!   `rust-unit: yes` into its unit databag. Databags are only written when a
+//!   value changes, so the two sides never keep each other busy.
+//! * Status: `blocked` / `waiting for db` until kv-db's application databag
+//!   has `host`, then `active` / `db at <host>/<database>`; after the
+//!   relation is broken, `blocked` / `db relation removed` until a new one is
+//!   created (remembered in charm state, `state-set`).
+//! * relation-departed: remembers who left and how many provider units
+//!   remain (charm state `last-departed`, `remaining-db-units`).
+//! * update-status: re-reads and re-sets the unit's status (the stand-in for
+//!   a workload health check; the Python kv-app does the same, which is what
+//!   the `rust-vs-python` benchmark compares).
+//! * Actions: `db-info`, `whoami`, `selftest` (see actions.yaml).
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use charm::{Charm, Context, Event, EventKind, HandlerResult};
+use hookcmds::{
+    ConfigGet, GoalState, JujuLog, LogLevel, NetworkGet, OpenedPorts, Port, RelationGet,
+    RelationList, RelationModelGet, RelationSet, SettableStatusName, StateGet, StatusGet,
+    StatusSet, UnitStatus,
+};
+
+const WORKLOAD_VERSION: &str = "1.2.0";
+const DB: &str = "db";
+const WAITING: &str = "waiting for db";
+const REMOVED: &str = "db relation removed";
+/// Charm-state key set by relation-broken, cleared by relation-created.
+const REMOVED_KEY: &str = "relation-removed";
+
+type Bag = BTreeMap<String, String>;
+
+fn main() -> ExitCode {
+    Charm::new()
+        .on(EventKind::Install, install)
+        .on(EventKind::Start, refresh)
+        .on(EventKind::ConfigChanged, refresh)
+        .on(EventKind::LeaderElected, refresh)
+        .on(EventKind::UpgradeCharm, refresh)
+        .on(EventKind::UpdateStatus, update_status)
+        .on_relation(EventKind::RelationCreated, DB, db_created)
+        .on_relation(EventKind::RelationJoined, DB, refresh)
+        .on_relation(EventKind::RelationChanged, DB, refresh)
+        .on_relation(EventKind::RelationDeparted, DB, db_departed)
+        .on_relation(EventKind::RelationBroken, DB, db_broken)
+        .on_action("db-info", db_info)
+        .on_action("whoami", whoami)
+        .on_action("selftest", selftest)
+        .run()
+}
+
+/// The `db` relation's id, if there is one (limit 1).
+fn db_relation() -> Result<Option<u64>, hookcmds::Error> {
+    Ok(hookcmds::relation_ids(DB)?
+        .first()
+        .and_then(|id| id.rsplit(':').next())
+        .and_then(|n| n.parse().ok()))
+}
+
+/// The provider application's name on relation `id`.
+fn remote_app(id: u64) -> Result<Option<String>, hookcmds::Error> {
+    let app: Option<String> = hookcmds::relation_list(&RelationList::new().id(id).app(true))?;
+    Ok(app.filter(|a| !a.is_empty()))
+}
+
+/// The provider's application databag on relation `id`.
+fn provider_data(id: u64) -> Result<Bag, hookcmds::Error> {
+    match remote_app(id)? {
+        Some(app) => hookcmds::relation_get(&RelationGet::new().id(id).app(true).unit(app)),
+        None => Ok(Bag::new()),
+    }
+}
+
+/// Write `values` into a databag, only the keys whose value differs.
+fn update_bag(id: u64, owner: &str, app: bool, values: &[(&str, &str)]) -> HandlerResult {
+    let current: Bag = hookcmds::relation_get(&RelationGet::new().id(id).app(app).unit(owner))?;
+    let changed: Vec<(&str, &str)> = values
+        .iter()
+        .copied()
+        .filter(|(k, v)| current.get(*k).map(String::as_str) != Some(*v))
+        .collect();
+    if !changed.is_empty() {
+        hookcmds::relation_set(changed, &RelationSet::new().id(id).app(app))?;
+    }
+    Ok(())
+}
+
+fn want() -> Result<String, hookcmds::Error> {
+    let want: Option<String> = hookcmds::config_get(&ConfigGet::new().key("want"))?;
+    Ok(want
+        .filter(|w| !w.is_empty())
+        .unwrap_or_else(|| "everything".into()))
+}
+
+fn publish(ctx: &Context, id: u64) -> HandlerResult {
+    update_bag(id, &ctx.env.unit_name, false, &[("rust-unit", "yes")])?;
+    if hookcmds::is_leader()? {
+        update_bag(id, ctx.env.app_name(), true, &[("wanted", &want()?)])?;
+    }
+    Ok(())
+}
+
+fn set_status(relation: Option<u64>) -> HandlerResult {
+    hookcmds::app_version_set(WORKLOAD_VERSION)?;
+    let Some(id) = relation else {
+        let removed: Option<String> = hookcmds::state_get(&StateGet::new().key(REMOVED_KEY))?;
+        let message = if removed.is_some_and(|r| !r.is_empty()) {
+            REMOVED
+        } else {
+            WAITING
+        };
+        charm::blocked(message)?;
+        return Ok(());
+    };
+    let data = provider_data(id)?;
+    match data.get("host").filter(|h| !h.is_empty()) {
+        Some(host) => charm::active(&format!(
+            "db at {host}/{}",
+            data.get("database").map(String::as_str).unwrap_or_default()
+        ))?,
+        None => charm::blocked(WAITING)?,
+    }
+    Ok(())
+}
+
+fn install(_ctx: &Context) -> HandlerResult {
+    hookcmds::app_version_set(WORKLOAD_VERSION)?;
+    charm::blocked(WAITING)?;
+    Ok(())
+}
+
+/// Republish what this unit is responsible for and recompute the status.
+fn refresh(ctx: &Context) -> HandlerResult {
+    // In a relation hook the relation is the event's; elsewhere look it up.
+    let relation = match ctx.event.relation() {
+        Some(r) => Some(r.id),
+        None => db_relation()?,
+    };
+    if let Some(id) = relation {
+        publish(ctx, id)?;
+    }
+    set_status(relation)
+}
+
+fn db_created(ctx: &Context) -> HandlerResult {
+    hookcmds::state_delete(REMOVED_KEY)?;
+    refresh(ctx)
+}
+
+fn db_departed(ctx: &Context) -> HandlerResult {
+    let Event::RelationDeparted(rel) = &ctx.event else {
+        return Ok(());
+    };
+    let remaining: Vec<String> = hookcmds::relation_list(&RelationList::new().id(rel.id))?;
+    let departing = rel.departing_unit.clone().unwrap_or_else(|| "?".into());
+    hookcmds::state_set([
+        ("last-departed", departing.as_str()),
+        ("remaining-db-units", &remaining.len().to_string()),
+    ])?;
+    hookcmds::juju_log(
+        &format!(
+            "{departing} departed from db relation {}; {} db unit(s) remain",
+            rel.id,
+            remaining.len()
+        ),
+        &JujuLog::new(),
+    )?;
+    set_status(Some(rel.id))
+}
+
+fn db_broken(ctx: &Context) -> HandlerResult {
+    let id = ctx.event.relation().map(|r| r.id).unwrap_or_default();
+    hookcmds::state_set([(REMOVED_KEY, "yes"), ("remaining-db-units", "0")])?;
+    hookcmds::juju_log(&format!("db relation {id} removed"), &JujuLog::new())?;
+    hookcmds::app_version_set(WORKLOAD_VERSION)?;
+    charm::blocked(REMOVED)?;
+    Ok(())
+}
+
+/// Re-read this unit's status and set it again: the same two tool calls
+/// the Python kv-app makes (`self.unit.status = self.unit.status`).
+fn update_status(_ctx: &Context) -> HandlerResult {
+    let st: UnitStatus = hookcmds::status_get(&StatusGet::new())?;
+    let name: SettableStatusName = st.status.parse().unwrap_or(SettableStatusName::Maintenance);
+    hookcmds::status_set(name, &StatusSet::new().message(st.message))?;
+    Ok(())
+}
+
+fn db_info(ctx: &Context) -> HandlerResult {
+    let Some(id) = db_relation()? else {
+        ctx.fail("no db relation")?;
+        return Ok(());
+    };
+    let data = provider_data(id)?;
+    let mut units: Vec<String> = hookcmds::relation_list(&RelationList::new().id(id))?;
+    units.sort();
+    let field = |k: &str| data.get(k).cloned().unwrap_or_default();
+    ctx.set_results(&BTreeMap::from([
+        ("host", field("host")),
+        ("database", field("database")),
+        ("units", units.join(",")),
+    ]))?;
+    Ok(())
+}
+
+fn whoami(ctx: &Context) -> HandlerResult {
+    let env = &ctx.env;
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    ctx.set_results(&serde_json::json!({
+        "unit": env.unit_name,
+        "app": env.app_name(),
+        "unit-number": env.unit_number(),
+        "model": {"name": env.model_name, "uuid": env.model_uuid},
+        "machine": opt(&env.machine_id),
+        "juju-version": env.version.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        "charm-dir": env.charm_dir.display().to_string(),
+        "leader": hookcmds::is_leader()?,
+        "event": ctx.event.to_string(),
+    }))?;
+    Ok(())
+}
+
+/// Run every wrapped tool minijuju implements and report each outcome
+/// (`error: …` when a call failed, so that one failure does not hide the
+/// others).
+fn selftest(ctx: &Context) -> HandlerResult {
+    let mut results: BTreeMap<String, String> = BTreeMap::new();
+    let mut record = |name: &str, outcome: Result<String, hookcmds::Error>| {
+        let text = outcome.unwrap_or_else(|e| format!("error: {e}"));
+        results.insert(name.to_string(), text);
+    };
+
+    // Action tools.
+    ctx.log("selftest: starting")?;
+    record(
+        "action-get-echo",
+        ctx.param::<String>("echo").map(|v| v.unwrap_or_default()),
+    );
+    record(
+        "action-get-all",
+        ctx.params::<BTreeMap<String, serde_json::Value>>()
+            .map(|m| m.keys().cloned().collect::<Vec<_>>().join(",")),
+    );
+
+    // Leadership, config, logging, workload version.
+    record("is-leader", hookcmds::is_leader().map(|l| l.to_string()));
+    record(
+        "config-get-want",
+        hookcmds::config_get::<Option<String>>(&ConfigGet::new().key("want"))
+            .map(|v| v.unwrap_or_default()),
+    );
+    record(
+        "config-get-all",
+        hookcmds::config_get::<BTreeMap<String, serde_json::Value>>(&ConfigGet::new().all(true))
+            .map(|m| m.keys().cloned().collect::<Vec<_>>().join(",")),
+    );
+    record(
+        "juju-log",
+        hookcmds::juju_log(
+            "selftest: juju-log works",
+            &JujuLog::new().level(LogLevel::Warning),
+        )
+        .map(|()| "ok".into()),
+    );
+    record(
+        "application-version-set",
+        hookcmds::app_version_set(WORKLOAD_VERSION).map(|()| WORKLOAD_VERSION.into()),
+    );
+
+    // Status: set maintenance, read it back, restore what was there.
+    let before = hookcmds::status_get::<UnitStatus>(&StatusGet::new());
+    record(
+        "status-get-before",
+        before
+            .as_ref()
+            .map(|s| format!("{}/{}", s.status, s.message))
+            .map_err(clone_err),
+    );
+    record(
+        "status-set",
+        hookcmds::status_set(
+            SettableStatusName::Maintenance,
+            &StatusSet::new().message("selftest"),
+        )
+        .and_then(|()| hookcmds::status_get::<UnitStatus>(&StatusGet::new()))
+        .map(|s| format!("{}/{}", s.status, s.message)),
+    );
+    if let Ok(st) = &before {
+        if let Ok(name) = st.status.parse::<SettableStatusName>() {
+            hookcmds::status_set(name, &StatusSet::new().message(st.message.clone()))?;
+        }
+    }
+
+    // Charm state: set, read back, delete, read again.
+    record(
+        "state-set-get",
+        hookcmds::state_set([("selftest", "v1")])
+            .and_then(|()| hookcmds::state_get::<Option<String>>(&StateGet::new().key("selftest")))
+            .map(|v| v.unwrap_or_default()),
+    );
+    // A deleted key reads as "" (Juju prints the empty string for a missing
+    // key), and as a "not found" error with --strict.
+    record(
+        "state-delete",
+        hookcmds::state_delete("selftest")
+            .and_then(|()| hookcmds::state_get::<String>(&StateGet::new().key("selftest"))),
+    );
+    record(
+        "state-get-strict",
+        hookcmds::state_get::<String>(&StateGet::new().key("selftest").strict(true)),
+    );
+    record(
+        "state-get-keys",
+        hookcmds::state_get::<BTreeMap<String, String>>(&StateGet::new())
+            .map(|m| m.keys().cloned().collect::<Vec<_>>().join(",")),
+    );
+
+    // Ports: open two, close one; the rest stays open after the action.
+    record(
+        "opened-ports",
+        hookcmds::open_port(&Port::tcp(8080))
+            .and_then(|()| hookcmds::open_port(&Port::udp(9000)))
+            .and_then(|()| hookcmds::close_port(&Port::udp(9000)))
+            .and_then(|()| hookcmds::opened_ports(&OpenedPorts::new()))
+            .map(|ports| join(ports.iter().map(Port::to_string))),
+    );
+
+    // Goal state.
+    record(
+        "goal-state-units",
+        hookcmds::goal_state().map(|g: GoalState| join(g.units.keys().cloned())),
+    );
+
+    // Relation tools.
+    record(
+        "relation-ids",
+        hookcmds::relation_ids(DB).map(|ids| ids.join(",")),
+    );
+    match db_relation()? {
+        None => record("relation", Ok("none".into())),
+        Some(id) => {
+            record(
+                "relation-list",
+                hookcmds::relation_list::<Vec<String>>(&RelationList::new().id(id)).map(|mut u| {
+                    u.sort();
+                    u.join(",")
+                }),
+            );
+            record(
+                "relation-list-app",
+                remote_app(id).map(|a| a.unwrap_or_default()),
+            );
+            record(
+                "relation-get-app",
+                provider_data(id).map(|d| {
+                    format!(
+                        "{}/{}",
+                        d.get("host").cloned().unwrap_or_default(),
+                        d.get("database").cloned().unwrap_or_default()
+                    )
+                }),
+            );
+            record(
+                "relation-model-get",
+                hookcmds::relation_model_get(&RelationModelGet::new().id(id))
+                    .map(|m| (m.uuid == ctx.env.model_uuid).to_string()),
+            );
+            record(
+                "relation-set",
+                hookcmds::relation_set([("selftest", "done")], &RelationSet::new().id(id))
+                    .and_then(|()| {
+                        hookcmds::relation_get::<Option<String>>(
+                            &RelationGet::new()
+                                .id(id)
+                                .key("selftest")
+                                .unit(ctx.env.unit_name.clone()),
+                        )
+                    })
+                    .map(|v| v.unwrap_or_default()),
+            );
+            record(
+                "network-get",
+                hookcmds::network_get(DB, &NetworkGet::new().relation_id(id))
+                    .map(|n| n.ingress_addresses.join(",")),
+            );
+        }
+    }
+    ctx.set_results(&results)?;
+    Ok(())
+}
+
+fn join(items: impl Iterator<Item = String>) -> String {
+    let mut v: Vec<String> = items.collect();
+    v.sort();
+    v.join(",")
+}
+
+/// `hookcmds::Error` is not `Clone`; keep its message for the report.
+fn clone_err(e: &hookcmds::Error) -> hookcmds::Error {
+    hookcmds::Error::InvalidInput(e.to_string())
+}
