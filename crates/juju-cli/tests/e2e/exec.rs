@@ -38,7 +38,10 @@ fn exec_targets_output_and_exit_codes() {
     assert_eq!(plain, "it's two words\n");
     // Several units in plain format: a YAML map per unit.
     let all = mj.ok(&["exec", "--all", "--", "true"]);
-    assert!(all.contains("db/0:") && all.contains("db/1:") && all.contains("return-code: 0"), "{all}");
+    assert!(
+        all.contains("db/0:") && all.contains("db/1:") && all.contains("return-code: 0"),
+        "{all}"
+    );
     // A failing command: completed with its return code, then "task failed", exit 1.
     let r = mj.run(&[
         "exec",
