@@ -19,7 +19,7 @@ const DOC: Doc = Doc {
 const FLAGS: &[Flag] = &[
     Flag::boolean(&["debug"], "log at DEBUG level"),
     Flag::value(&["l", "log-level"], "INFO", "log at this level"),
-    Flag::value(&["format"], "", "deprecated and ignored"),
+    flags::DEPRECATED_FORMAT,
 ];
 
 /// Canonical level name for a level given on the command line.
@@ -41,14 +41,7 @@ pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
         return Err(ToolError::usage("no message specified").into());
     }
     let message = p.args.join(" ");
-    let mut stderr = Vec::new();
-    if p.value("format").is_some_and(|f| !f.is_empty()) {
-        let notice = format!(
-            "--format flag deprecated for command {}",
-            go_quote(DOC.name)
-        );
-        stderr = notice.into_bytes();
-    }
+    let stderr = flags::deprecated_format_notice(&p, DOC.name);
     let level = choose_level(ctx, &p);
     let prefix = match ctx.hook_relation() {
         Some((id, endpoint)) => format!("{endpoint}:{id}: "),
