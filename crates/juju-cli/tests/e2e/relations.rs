@@ -157,7 +157,14 @@ pub fn check_properties(trace: &[Ev], peer_endpoints: &[&str]) -> BTreeMap<Strin
                             changed_since_join.contains(ru),
                             "departed only after changed: {ctx}"
                         );
-                        assert!(!e.departing.is_empty(), "JUJU_DEPARTING_UNIT set: {ctx}");
+                        // The remote unit when it leaves; the unit itself
+                        // when it is the one going (it then stops).
+                        let own = e.departing == e.unit && stopped.is_some_and(|st| st > *i);
+                        assert!(
+                            e.departing == ru || own,
+                            "JUJU_DEPARTING_UNIT {}: {ctx}",
+                            e.departing
+                        );
                         assert!(
                             !e.members.iter().any(|m| m == ru),
                             "relation-list in departed excludes {ru}: {ctx}"
