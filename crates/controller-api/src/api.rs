@@ -287,24 +287,10 @@ pub struct ApplicationStatus {
     pub status: StatusEntry,
     pub version: String,
     pub units: Vec<UnitStatus>,
-    /// Endpoint -> related applications (peers included).
-    pub relations: BTreeMap<String, Vec<RelatedApp>>,
     pub endpoints: Vec<String>,
     pub trust: bool,
-    /// Principal applications of a subordinate application.
-    #[serde(default)]
-    pub subordinate_to: Vec<String>,
     #[serde(default)]
     pub subordinate: bool,
-}
-
-/// One side of a relation as status lists it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct RelatedApp {
-    pub related_application: String,
-    pub interface: String,
-    /// `global` or `container`.
-    pub scope: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use controller_api::api::{
-    ApplicationStatus, MachineStatus, ModelStatus, RelatedApp, RelationEndpoint, RelationStatus,
-    StatusEntry, UnitStatus,
+    ApplicationStatus, MachineStatus, ModelStatus, RelationEndpoint, RelationStatus, StatusEntry,
+    UnitStatus,
 };
 use juju_types::status::StatusValue;
 
@@ -88,41 +88,6 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
             .as_ref()
             .map(|c| c.meta.all_endpoints().map(|e| e.name.clone()).collect())
             .unwrap_or_default();
-        let mut relations: BTreeMap<String, Vec<RelatedApp>> = BTreeMap::new();
-        let mut subordinate_to = Vec::new();
-        for r in rels
-            .iter()
-            .filter(|r| r.endpoints.iter().any(|e| e.app == app.name))
-        {
-            for mine in r.endpoints.iter().filter(|e| e.app == app.name) {
-                let others: Vec<&state_store::relations::RelationEndpoint> =
-                    r.endpoints.iter().filter(|e| *e != mine).collect();
-                let related = if others.is_empty() {
-                    vec![mine]
-                } else {
-                    others
-                };
-                for o in related {
-                    relations
-                        .entry(mine.endpoint.clone())
-                        .or_default()
-                        .push(RelatedApp {
-                            related_application: o.app.clone(),
-                            interface: r.interface.clone(),
-                            scope: r.scope.clone(),
-                        });
-                    let sub = charm.as_ref().is_some_and(|c| c.meta.subordinate);
-                    if sub
-                        && r.scope == "container"
-                        && o.app != app.name
-                        && !subordinate_to.contains(&o.app)
-                    {
-                        subordinate_to.push(o.app.clone());
-                    }
-                }
-            }
-        }
-        subordinate_to.sort();
         apps.push(ApplicationStatus {
             name: app.name.clone(),
             charm_name: app.charm_name.clone(),
@@ -131,11 +96,9 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
             status,
             version,
             units: unit_statuses,
-            relations,
             endpoints,
             trust: app.trust,
             subordinate: charm.as_ref().is_some_and(|c| c.meta.subordinate),
-            subordinate_to,
         });
     }
     ok(ModelStatus {

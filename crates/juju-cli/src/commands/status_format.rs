@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 use controller_api::api::{
-    ApplicationStatus, ModelStatus, RelatedApp, RelationStatus, StatusEntry, UnitStatus,
+    ApplicationStatus, ModelStatus, RelationStatus, StatusEntry, UnitStatus,
 };
 use serde_json::{json, Map, Value};
 
@@ -126,6 +126,15 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// One entry of an application's `relations` map in status.
+#[derive(Debug, Clone, PartialEq)]
+struct RelatedApp {
+    related_application: String,
+    interface: String,
+    /// `global` or `container`.
+    scope: String,
+}
+
 /// An application's `relations` map from the model's relations: for each of
 /// its endpoints, the applications on the other side (itself for a peer
 /// relation), sorted and without repeats, as Juju's status lists them.
@@ -162,7 +171,7 @@ fn app_relations(app: &str, rels: &[RelationStatus]) -> BTreeMap<String, Vec<Rel
 /// The principal applications of a subordinate application: the other side
 /// of its container-scoped relations.
 fn subordinate_to(a: &ApplicationStatus, rels: &[RelationStatus]) -> Vec<String> {
-    let mut set: BTreeSet<String> = a.subordinate_to.iter().cloned().collect();
+    let mut set: BTreeSet<String> = BTreeSet::new();
     if a.subordinate {
         for r in rels.iter().filter(|r| r.scope == "container") {
             if r.endpoints.iter().any(|e| e.application == a.name) {
@@ -193,11 +202,7 @@ fn app_json(a: &ApplicationStatus, s: &ModelStatus, subs: &Subordinates) -> Valu
         m.insert("life".into(), json!(a.life));
     }
     m.insert("application-status".into(), info(&a.status, None));
-    let relations = if s.relations.is_empty() {
-        a.relations.clone()
-    } else {
-        app_relations(&a.name, &s.relations)
-    };
+    let relations = app_relations(&a.name, &s.relations);
     if !relations.is_empty() {
         let rels: Map<String, Value> = relations
             .iter()
@@ -629,10 +634,8 @@ mod tests {
             status: st("active", ""),
             version: String::new(),
             units,
-            relations: BTreeMap::new(),
             endpoints: vec![],
             trust: false,
-            subordinate_to: vec![],
             subordinate,
         }
     }
@@ -782,26 +785,6 @@ mod tests {
         );
         assert!(apps["db"]["units"]["db/0"].get("open-ports").is_none());
         assert!(apps["db"]["units"]["db/0"].get("subordinates").is_none());
-    }
-
-    #[test]
-    fn json_falls_back_to_app_relations() {
-        let mut s = model();
-        s.relations.clear();
-        s.applications[0].relations.insert(
-            "cluster".into(),
-            vec![RelatedApp {
-                related_application: "db".into(),
-                interface: "db-peers".into(),
-                scope: "global".into(),
-            }],
-        );
-        let v = to_json(&s);
-        assert_eq!(
-            v["applications"]["db"]["relations"]["cluster"][0]["related-application"],
-            "db"
-        );
-        assert!(v["applications"]["web"].get("relations").is_none());
     }
 
     #[test]
