@@ -129,11 +129,6 @@ impl Store {
         rows.map(|r| finish(r?)).collect()
     }
 
-    /// The oldest pending task id for a unit (actions and `exec` commands alike).
-    pub fn next_pending_task(&self, model: &str, unit: &str) -> Result<Option<i64>> {
-        self.next_pending(model, unit, "1")
-    }
-
     /// The oldest pending action (not an `exec` command) for a unit.
     pub fn next_pending_action(&self, model: &str, unit: &str) -> Result<Option<i64>> {
         self.next_pending(model, unit, "action != 'juju-exec'")
@@ -235,7 +230,8 @@ mod tests {
             )
             .unwrap();
         assert_eq!((op2, ids2), (3, vec![4, 5]));
-        assert_eq!(s.next_pending_task("m", "a/0").unwrap(), Some(2));
+        assert_eq!(s.next_pending_action("m", "a/0").unwrap(), Some(2));
+        assert_eq!(s.next_pending_exec("m", "a/0").unwrap(), None);
         s.append_task_log("m", 2, "hello").unwrap();
         let t = s.task("m", 2).unwrap();
         assert_eq!(t.log[0].1, "hello");
