@@ -102,7 +102,7 @@ struct Agent {
     slot: Slot,
     notify: Arc<Notify>,
     shown_agent_status: Option<(String, String)>,
-    retry_attempt: u32,
+    /// When the started retry timer fires (see [`decide::retry_timer`]).
     retry_at: Option<Instant>,
     update_at: Instant,
     /// The update-status interval `update_at` was computed from; a model-config
@@ -207,7 +207,6 @@ impl Agent {
             slot: Arc::new(Mutex::new(None)),
             notify,
             shown_agent_status: None,
-            retry_attempt: 0,
             retry_at: None,
             update_at: Instant::now() + jitter(interval),
             update_interval: interval,
@@ -220,7 +219,12 @@ impl Agent {
                     "hook \"{name}\" was running when the controller stopped; reporting it failed"
                 ),
             );
-            agent.enter_error(&name, &m.config)?;
+            agent.enter_error(&name)?;
+        }
+        if let Some(name) = found.still_failed {
+            // Idle in error when the controller stopped: nothing was cut
+            // short; show the error again (the retry timer starts afresh).
+            agent.enter_error(&name)?;
         }
         Ok(Some(agent))
     }
@@ -270,6 +274,7 @@ impl Agent {
             )?,
             has_subordinates: s.has_subordinates(&self.who.model, &self.who.unit)?,
             forced: u.force,
+            auto_retry: model_config::auto_retry(&model.config),
         };
         Ok(Some((facts, model.config)))
     }
@@ -283,8 +288,9 @@ impl Agent {
             let Some((facts, model_config)) = self.observe()? else {
                 return Ok(());
             };
+            self.apply_retry_timer(&facts);
             match decide(&self.progress, &facts, &self.mem) {
-                Decision::RunHook(h) => self.run_hook(h, &facts, &model_config).await?,
+                Decision::RunHook(h) => self.run_hook(h, &facts).await?,
                 Decision::SkipHook(h) => self.skip_hook(h, &facts)?,
                 Decision::RunAction(id) => self.run_action(id).await?,
                 Decision::Resign => {
@@ -301,7 +307,6 @@ impl Agent {
                     self.store()
                         .set_resolved(&self.who.model, &self.who.unit, "")?;
                     self.progress = decide::drop_hook(&self.progress);
-                    self.retry_at = None;
                     self.persist_progress()?;
                 }
                 Decision::Terminate => return self.terminate(),
@@ -376,21 +381,51 @@ impl Agent {
         Ok(())
     }
 
-    fn enter_error(
-        &mut self,
-        name: &str,
-        model_config: &Map<String, Value>,
-    ) -> Result<(), AgentError> {
+    /// Start or stop the automatic-retry timer as [`decide::retry_timer`] says.
+    fn apply_retry_timer(&mut self, facts: &Facts) {
+        let t = decide::retry_timer(&self.progress, facts, &self.mem);
+        match t {
+            decide::RetryTimer::Start { attempt } => {
+                let delay = retry_delay(attempt);
+                self.retry_at = Some(Instant::now() + delay);
+                if let Some(h) = &self.progress.hook {
+                    self.log(
+                        "INFO",
+                        "juju.worker.uniter",
+                        &format!(
+                            "hook \"{}\" will be retried in {}",
+                            h.name(),
+                            juju_types::duration::format(Duration::from_millis(
+                                delay.as_millis() as u64
+                            ))
+                        ),
+                    );
+                }
+            }
+            decide::RetryTimer::Stop => self.retry_at = None,
+            decide::RetryTimer::Keep => {}
+        }
+        decide::apply_retry_timer(&mut self.mem, t);
+    }
+
+    /// The pending hook failed: record it in the journal and show the error,
+    /// in one transaction. The retry timer is started by the main loop.
+    fn enter_error(&mut self, name: &str) -> Result<(), AgentError> {
         let msg = format!("hook failed: \"{name}\"");
         let mut s = StatusValue::new("error", &msg, state_store::now());
         s.data.insert("hook".into(), Value::String(name.into()));
-        self.store()
-            .set_agent_status(&self.who.model, &self.who.unit, &s)?;
+        let next = decide::fail(&self.progress);
+        self.store().commit_hook(
+            &self.who.model,
+            &self.who.unit,
+            &HookCommit {
+                agent_status: Some(&s),
+                ..Default::default()
+            },
+            |_| next.to_json(),
+        )?;
+        self.progress = next;
         self.shown_agent_status = Some(("error".into(), msg));
-        if model_config::auto_retry(model_config) {
-            self.retry_at = Some(Instant::now() + retry_delay(self.retry_attempt));
-            self.retry_attempt += 1;
-        }
         Ok(())
     }
 
@@ -490,12 +525,7 @@ impl Agent {
             .join("hook.pid")
     }
 
-    async fn run_hook(
-        &mut self,
-        h: HookInfo,
-        facts: &Facts,
-        model_config: &Map<String, Value>,
-    ) -> Result<(), AgentError> {
+    async fn run_hook(&mut self, h: HookInfo, facts: &Facts) -> Result<(), AgentError> {
         let name = h.name();
         let lock = self.rt.machine_lock(&self.who.model, self.machine);
         let _guard = lock.lock().await;
@@ -510,8 +540,15 @@ impl Agent {
             }
             _ => {}
         }
-        self.progress = decide::begin(&self.progress, &h);
+        self.progress = decide::begin(&self.progress, &h, facts, &mut self.mem);
+        self.retry_at = None;
         self.persist_progress()?;
+        // The resolve request is consumed by this run (a resolve made while
+        // it runs is refused: the unit is not in error then).
+        if facts.resolved != Resolved::None {
+            self.store()
+                .set_resolved(&self.who.model, &self.who.unit, "")?;
+        }
         if h.kind != HookKind::UpdateStatus {
             self.set_agent_status("executing", &format!("running {name} hook"))?;
         }
@@ -570,11 +607,6 @@ impl Agent {
                 }
             }
         };
-        let resolved = facts.resolved != Resolved::None;
-        if resolved {
-            self.store()
-                .set_resolved(&self.who.model, &self.who.unit, "")?;
-        }
         match outcome {
             Ok(()) => {
                 let effects = Effects::of(&ctx.lock().unwrap_or_else(|p| p.into_inner()));
@@ -583,7 +615,7 @@ impl Agent {
                     Err(e) => {
                         let message = format!("hook \"{name}\" failed to commit: {}", e.message);
                         self.log("ERROR", "juju.worker.uniter.operation", &message);
-                        return self.enter_error(&name, model_config);
+                        return self.enter_error(&name);
                     }
                 };
                 self.finish_hook(&h, facts, &effects)?;
@@ -598,7 +630,7 @@ impl Agent {
             }
             Err(message) => {
                 self.log("ERROR", "juju.worker.uniter.operation", &message);
-                self.enter_error(&name, model_config)
+                self.enter_error(&name)
             }
         }
     }
@@ -683,7 +715,6 @@ impl Agent {
             self.wake_relation(id, facts);
         }
         self.progress = next;
-        self.retry_attempt = 0;
         self.retry_at = None;
         Ok(())
     }

@@ -46,6 +46,8 @@ pub struct Facts {
     pub has_subordinates: bool,
     /// Removed with `--force`: no more hooks.
     pub forced: bool,
+    /// Model config `automatically-retry-hooks` now.
+    pub auto_retry: bool,
 }
 
 /// State Juju keeps only in memory, reset when the agent restarts.
@@ -56,8 +58,57 @@ pub struct Memory {
     pub leader_settings_seen: Option<i64>,
     /// An update-status tick arrived and no hook has run since.
     pub update_status_due: bool,
-    /// The retry backoff timer fired for the failed hook.
+    /// The retry timer is started for the failed hook (running, or fired
+    /// and not yet acted on). Juju's `retryHookTimerStarted`.
+    pub retry_started: bool,
+    /// The retry timer fired: the failed hook is re-run next.
     pub retry_due: bool,
+    /// Automatic retries started since the unit last left the error state
+    /// (or was resolved); the next delay is `5 s * 2^attempt`, capped.
+    pub retry_attempt: u32,
+}
+
+/// What the automatic-retry timer should do while the agent waits
+/// (uniter-semantics §6.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryTimer {
+    /// Start it with the delay for this attempt number.
+    Start { attempt: u32 },
+    /// Stop it: the unit is out of error, or automatic retry was turned off.
+    Stop,
+    /// Leave it as it is.
+    Keep,
+}
+
+/// Whether to start or stop the retry timer. In error with automatic retry
+/// on and no timer started: start one (also after a failed retry, and after
+/// a restart, as Juju's resolver does). Out of error, or with the setting
+/// off: stop it.
+pub fn retry_timer(p: &Progress, f: &Facts, m: &Memory) -> RetryTimer {
+    let want = p.in_error() && f.auto_retry && !f.forced;
+    match (want, m.retry_started) {
+        (true, false) => RetryTimer::Start {
+            attempt: m.retry_attempt,
+        },
+        (false, true) => RetryTimer::Stop,
+        _ => RetryTimer::Keep,
+    }
+}
+
+/// Record what the agent did with the timer.
+pub fn apply_retry_timer(m: &mut Memory, t: RetryTimer) {
+    match t {
+        RetryTimer::Start { .. } => {
+            m.retry_started = true;
+            m.retry_attempt += 1;
+        }
+        RetryTimer::Stop => {
+            m.retry_started = false;
+            m.retry_due = false;
+            m.retry_attempt = 0;
+        }
+        RetryTimer::Keep => {}
+    }
 }
 
 /// The next thing to do.
@@ -116,7 +167,7 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
             return match f.resolved {
                 Resolved::NoRetry => Decision::SkipHook(h.clone()),
                 Resolved::Retry => Decision::RunHook(h.clone()),
-                Resolved::None if m.retry_due => Decision::RunHook(h.clone()),
+                Resolved::None if m.retry_due && f.auto_retry => Decision::RunHook(h.clone()),
                 Resolved::None => match f.pending_action {
                     Some(id) => Decision::RunAction(id),
                     None => Decision::WaitInError,
@@ -288,6 +339,7 @@ pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory) -> Progress
         op: Op::Continue,
         step: Step::Queued,
         hook: None,
+        hook_failed: false,
         ..p.clone()
     };
     match h.kind {
@@ -347,18 +399,40 @@ pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory) -> Progress
         }
         _ => {}
     }
-    // Any committed hook absorbs a pending update-status tick (§4.7).
+    // Any committed hook absorbs a pending update-status tick (§4.7), and
+    // leaving the error state resets the retry backoff (§6.2).
     m.update_status_due = false;
+    m.retry_started = false;
     m.retry_due = false;
+    m.retry_attempt = 0;
     next
 }
 
-/// The progress to persist before a hook process starts.
-pub fn begin(p: &Progress, h: &HookInfo) -> Progress {
+/// The progress to persist before a hook process starts. Starting a hook
+/// consumes the retry timer: a failed attempt starts a new one (with the next
+/// delay), and a `resolve` also resets the backoff to its first delay (Juju's
+/// `StopRetryHookTimer`), so a resolve replaces a pending retry.
+pub fn begin(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory) -> Progress {
+    m.retry_started = false;
+    m.retry_due = false;
+    if f.resolved == Resolved::Retry {
+        m.retry_attempt = 0;
+    }
     Progress {
         op: Op::RunHook,
         step: Step::Pending,
         hook: Some(h.clone()),
+        hook_failed: false,
+        ..p.clone()
+    }
+}
+
+/// The progress to persist when the hook begun by [`begin`] failed: the unit
+/// now waits in error. Recorded so that a restart can tell a unit that was
+/// idle in error from one whose hook was cut short by the controller dying.
+pub fn fail(p: &Progress) -> Progress {
+    Progress {
+        hook_failed: true,
         ..p.clone()
     }
 }
@@ -369,6 +443,7 @@ pub fn drop_hook(p: &Progress) -> Progress {
         op: Op::Continue,
         step: Step::Queued,
         hook: None,
+        hook_failed: false,
         ..p.clone()
     }
 }
@@ -378,6 +453,7 @@ pub fn drop_hook(p: &Progress) -> Progress {
 pub fn requeue(p: &Progress) -> Progress {
     Progress {
         step: Step::Queued,
+        hook_failed: false,
         ..p.clone()
     }
 }
@@ -392,6 +468,7 @@ mod tests {
             relations: vec![],
             has_subordinates: false,
             forced: false,
+            auto_retry: true,
             life: Life::Alive,
             is_leader: false,
             config_hash: "c1".into(),
@@ -418,7 +495,7 @@ mod tests {
             match decide(&p, f, m) {
                 Decision::RunHook(h) => {
                     out.push(h.name());
-                    p = commit(&begin(&p, &h), &h, f, m);
+                    p = commit(&begin(&p, &h, f, m), &h, f, m);
                 }
                 Decision::Resign => {
                     out.push("resign".into());
@@ -592,9 +669,32 @@ mod tests {
                 facts(),
                 Memory {
                     retry_due: true,
+                    retry_started: true,
                     ..seen.clone()
                 },
                 "config-changed",
+            ),
+            (
+                "a fired retry timer is ignored once automatic retry is off",
+                failed.clone(),
+                with(|f| f.auto_retry = false),
+                Memory {
+                    retry_due: true,
+                    retry_started: true,
+                    ..seen.clone()
+                },
+                "WaitInError",
+            ),
+            (
+                "resolve wins over a pending retry",
+                failed.clone(),
+                with(|f| f.resolved = Resolved::NoRetry),
+                Memory {
+                    retry_due: true,
+                    retry_started: true,
+                    ..seen.clone()
+                },
+                "skip config-changed",
             ),
             (
                 "no-retry skips",
@@ -698,5 +798,150 @@ mod tests {
         };
         let again = commit(&started, &cc, &f, &mut m);
         assert_eq!(again.op, Op::Continue);
+    }
+
+    /// Drive the retry rules the way the agent does: wait (timer), fire,
+    /// attempt, fail; return the attempt numbers whose delays were used.
+    #[test]
+    fn retry_timer_table() {
+        let failed = Progress {
+            op: Op::RunHook,
+            step: Step::Pending,
+            hook: Some(HookInfo::simple(HookKind::Install)),
+            hook_failed: true,
+            ..Default::default()
+        };
+        let ok = Progress::default();
+        let off = Facts {
+            auto_retry: false,
+            ..facts()
+        };
+        let started = |attempt| Memory {
+            retry_started: true,
+            retry_attempt: attempt,
+            ..Default::default()
+        };
+        let cases: Vec<(&str, &Progress, Facts, Memory, RetryTimer)> = vec![
+            (
+                "in error, no timer: start the first",
+                &failed,
+                facts(),
+                Memory::default(),
+                RetryTimer::Start { attempt: 0 },
+            ),
+            (
+                "after two failed retries: third delay",
+                &failed,
+                facts(),
+                Memory {
+                    retry_attempt: 2,
+                    ..Default::default()
+                },
+                RetryTimer::Start { attempt: 2 },
+            ),
+            (
+                "timer running: keep",
+                &failed,
+                facts(),
+                started(1),
+                RetryTimer::Keep,
+            ),
+            (
+                "setting turned off: stop",
+                &failed,
+                off.clone(),
+                started(3),
+                RetryTimer::Stop,
+            ),
+            (
+                "setting off, no timer: nothing",
+                &failed,
+                off,
+                Memory::default(),
+                RetryTimer::Keep,
+            ),
+            (
+                "out of error: stop",
+                &ok,
+                facts(),
+                started(2),
+                RetryTimer::Stop,
+            ),
+            (
+                "out of error, no timer",
+                &ok,
+                facts(),
+                Memory::default(),
+                RetryTimer::Keep,
+            ),
+            (
+                "forced removal: no retries",
+                &failed,
+                Facts {
+                    forced: true,
+                    ..facts()
+                },
+                started(1),
+                RetryTimer::Stop,
+            ),
+        ];
+        for (name, p, f, m, want) in cases {
+            assert_eq!(retry_timer(p, &f, &m), want, "case {name}");
+        }
+    }
+
+    /// A hook that keeps failing is retried once per timer firing, with the
+    /// attempt (and so the delay) growing; a success resets the backoff; a
+    /// resolve resets it too and consumes the pending timer.
+    #[test]
+    fn retries_happen_once_per_firing_with_growing_delay() {
+        let f = facts();
+        let h = HookInfo::simple(HookKind::Install);
+        let mut m = Memory::default();
+        let mut p = Progress::default();
+        let mut attempts = Vec::new();
+        let mut runs = 0;
+        // Initial run fails.
+        p = fail(&begin(&p, &h, &f, &mut m));
+        runs += 1;
+        for _ in 0..4 {
+            // Waiting: the timer starts once; deciding again without a firing
+            // never re-runs the hook (the hot loop of issue 8).
+            let t = retry_timer(&p, &f, &m);
+            let RetryTimer::Start { attempt } = t else {
+                panic!("timer not started: {t:?}")
+            };
+            attempts.push(attempt);
+            apply_retry_timer(&mut m, t);
+            for _ in 0..3 {
+                assert_eq!(decide(&p, &f, &m), Decision::WaitInError);
+                assert_eq!(retry_timer(&p, &f, &m), RetryTimer::Keep);
+            }
+            m.retry_due = true; // fired
+            assert_eq!(decide(&p, &f, &m), Decision::RunHook(h.clone()));
+            p = fail(&begin(&p, &h, &f, &mut m));
+            runs += 1;
+            assert!(!m.retry_due && !m.retry_started);
+        }
+        assert_eq!(attempts, [0, 1, 2, 3]);
+        assert_eq!(runs, 5);
+        // A resolve while the timer runs: the retry is replaced, backoff reset.
+        let t = retry_timer(&p, &f, &m);
+        apply_retry_timer(&mut m, t);
+        let resolved = Facts {
+            resolved: Resolved::Retry,
+            ..f.clone()
+        };
+        assert_eq!(decide(&p, &resolved, &m), Decision::RunHook(h.clone()));
+        p = fail(&begin(&p, &h, &resolved, &mut m));
+        assert_eq!(retry_timer(&p, &f, &m), RetryTimer::Start { attempt: 0 });
+        // Success resets everything.
+        let t = retry_timer(&p, &f, &m);
+        apply_retry_timer(&mut m, t);
+        m.retry_due = true;
+        let p2 = commit(&begin(&p, &h, &f, &mut m), &h, &f, &mut m);
+        assert!(!p2.in_error() && !p2.hook_failed);
+        assert_eq!(m.retry_attempt, 0);
+        assert_eq!(retry_timer(&p2, &f, &m), RetryTimer::Keep);
     }
 }

@@ -40,6 +40,10 @@ pub struct Progress {
     pub op: Op,
     pub step: Step,
     pub hook: Option<HookInfo>,
+    /// The pending hook's process ended in failure and the unit waits in
+    /// error. False while it runs: a pending hook found at start-up without
+    /// this flag was cut short by the controller stopping.
+    pub hook_failed: bool,
     /// Action running when the journal was written (recovery fails it).
     pub action: Option<i64>,
     pub installed: bool,

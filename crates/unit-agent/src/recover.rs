@@ -1,7 +1,7 @@
 //! Start-up recovery: the one place that interprets a journal left behind by
 //! a controller that stopped or crashed (uniter-semantics §6.4).
 
-use crate::progress::{Op, Progress, Step};
+use crate::progress::Progress;
 
 /// What recovery found that needs an effect besides the progress itself.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -11,6 +11,9 @@ pub struct Recovery {
     /// A hook was running when the controller died: the unit is in error and
     /// must show `hook failed: "<name>"`.
     pub failed_hook: Option<String>,
+    /// The unit was already waiting in error after this hook failed: it stays
+    /// in error (status shown again), and nothing was cut short.
+    pub still_failed: Option<String>,
 }
 
 /// Interpret `p` after a restart. Pending hooks stay pending (the unit is in
@@ -22,8 +25,13 @@ pub fn recover(p: &Progress) -> (Progress, Recovery) {
         terminated_action: next.action.take(),
         ..Default::default()
     };
-    if p.op == Op::RunHook && p.step == Step::Pending {
-        r.failed_hook = p.hook.as_ref().map(|h| h.name());
+    if p.in_error() {
+        let name = p.hook.as_ref().map(|h| h.name());
+        if p.hook_failed {
+            r.still_failed = name;
+        } else {
+            r.failed_hook = name;
+        }
     }
     (next, r)
 }
@@ -31,6 +39,7 @@ pub fn recover(p: &Progress) -> (Progress, Recovery) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::progress::{Op, Step};
     use juju_types::hook::{HookInfo, HookKind};
 
     #[test]
@@ -47,6 +56,19 @@ mod tests {
                 },
                 Recovery {
                     failed_hook: Some("install".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                Progress {
+                    op: Op::RunHook,
+                    step: Step::Pending,
+                    hook: h.clone(),
+                    hook_failed: true,
+                    ..Default::default()
+                },
+                Recovery {
+                    still_failed: Some("install".into()),
                     ..Default::default()
                 },
             ),

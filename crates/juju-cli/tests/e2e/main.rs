@@ -13,5 +13,6 @@ mod lifecycle;
 mod models;
 mod relation_tools;
 mod relations;
+mod retry;
 mod rust_charm;
 mod tools;
