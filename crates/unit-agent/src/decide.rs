@@ -7,6 +7,7 @@ use juju_types::hook::{HookInfo, HookKind};
 use state_store::relations::RelationView;
 
 use crate::progress::{Op, Progress, RelationState, Step};
+use crate::runner::Exit;
 
 /// Life of the unit as the model sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -334,12 +335,14 @@ fn next_relation_op(
 
 /// How a successfully finished (or skipped) hook advances progress and memory.
 /// `f` are the facts captured when the hook was decided.
-pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory) -> Progress {
+/// `status_set`: the hook called `status-set` (the charm now owns its status).
+pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory, status_set: bool) -> Progress {
     let mut next = Progress {
         op: Op::Continue,
         step: Step::Queued,
         hook: None,
         hook_failed: false,
+        status_set: p.status_set || status_set,
         ..p.clone()
     };
     match h.kind {
@@ -406,6 +409,98 @@ pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory) -> Progress
     m.retry_due = false;
     m.retry_attempt = 0;
     next
+}
+
+/// A status the agent sets itself: (value, message).
+pub type AutoStatus = (&'static str, &'static str);
+
+/// Workload status the agent sets just before `h` runs (uniter-semantics
+/// §10.2): install (only while the charm never set a status), stop, remove.
+pub fn workload_before(h: &HookInfo, p: &Progress) -> Option<AutoStatus> {
+    match h.kind {
+        HookKind::Install if !p.status_set => Some(("maintenance", "installing charm software")),
+        HookKind::Stop => Some(("maintenance", "stopping charm software")),
+        HookKind::Remove => Some(("maintenance", "cleaning up prior to charm deletion")),
+        _ => None,
+    }
+}
+
+/// Workload status the agent sets when `h` commits; `next` is the progress
+/// after the commit (its `status_set` includes this hook's calls).
+pub fn workload_after(h: &HookInfo, next: &Progress) -> Option<AutoStatus> {
+    match h.kind {
+        HookKind::Start if !next.status_set => Some(("unknown", "")),
+        HookKind::Stop => Some(("maintenance", "")),
+        HookKind::Remove => Some(("terminated", "")),
+        _ => None,
+    }
+}
+
+/// The agent status message while `h` runs; `None` for update-status, which
+/// leaves the agent shown idle.
+pub fn agent_while(h: &HookInfo) -> Option<String> {
+    (h.kind != HookKind::UpdateStatus).then(|| format!("running {} hook", h.name()))
+}
+
+/// How a hook run ended, as far as the journal cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HookEnd {
+    /// The charm has no handler for it: a success that ran nothing.
+    Missing,
+    /// It could not be started (no charm on disk, handler unusable).
+    NotStarted,
+    /// The process ended with this exit.
+    Exited(Exit),
+    /// It exited 0 but its buffered effects cannot be committed.
+    Uncommittable,
+}
+
+/// What follows a hook run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterHook {
+    /// Commit its effects ([`commit`]).
+    Commit,
+    /// It was killed by SIGKILL/SIGTERM while the agent lived: run it again
+    /// rather than fail it (uniter-semantics §1.3); see [`requeue`].
+    Requeue,
+    /// The unit is in error ([`fail`]).
+    Fail,
+}
+
+/// The journal transition after a hook run.
+pub fn after_hook(end: &HookEnd) -> AfterHook {
+    match end {
+        HookEnd::Missing | HookEnd::Exited(Exit::Code(0)) => AfterHook::Commit,
+        HookEnd::Exited(Exit::Signal(9 | 15)) => AfterHook::Requeue,
+        _ => AfterHook::Fail,
+    }
+}
+
+/// Leadership was lost: clear the local flag (leader-deposed never runs).
+pub fn resign(p: &Progress) -> Progress {
+    Progress {
+        leader: false,
+        ..p.clone()
+    }
+}
+
+/// A peer relation every member departed from: forget it (the unit leaves
+/// its scope in the same commit). Peers never get relation-broken.
+pub fn forget_relation(p: &Progress, id: i64) -> Progress {
+    let mut next = p.clone();
+    next.relations.remove(&id);
+    next
+}
+
+/// After a commit that wrote application bags (`versions`: relation id and
+/// the bag's new version): a leader's own writes to a peer relation's
+/// application bag count as seen, so it gets no relation-changed for them.
+pub fn record_own_app_writes(next: &mut Progress, versions: &[(i64, i64)]) {
+    for (id, v) in versions {
+        if let Some(r) = next.relations.get_mut(id).filter(|r| r.peer) {
+            r.app_version = Some(*v);
+        }
+    }
 }
 
 /// The progress to persist before a hook process starts. Starting a hook
@@ -495,7 +590,7 @@ mod tests {
             match decide(&p, f, m) {
                 Decision::RunHook(h) => {
                     out.push(h.name());
-                    p = commit(&begin(&p, &h, f, m), &h, f, m);
+                    p = commit(&begin(&p, &h, f, m), &h, f, m, false);
                 }
                 Decision::Resign => {
                     out.push("resign".into());
@@ -788,7 +883,7 @@ mod tests {
             ..Default::default()
         };
         let cc = HookInfo::simple(HookKind::ConfigChanged);
-        let next = commit(&p, &cc, &f, &mut m);
+        let next = commit(&p, &cc, &f, &mut m, false);
         assert!(!m.update_status_due);
         assert_eq!(next.hook, Some(HookInfo::simple(HookKind::Start)));
         assert_eq!(next.op, Op::RunHook);
@@ -796,7 +891,7 @@ mod tests {
             started: true,
             ..next.clone()
         };
-        let again = commit(&started, &cc, &f, &mut m);
+        let again = commit(&started, &cc, &f, &mut m, false);
         assert_eq!(again.op, Op::Continue);
     }
 
@@ -939,9 +1034,303 @@ mod tests {
         let t = retry_timer(&p, &f, &m);
         apply_retry_timer(&mut m, t);
         m.retry_due = true;
-        let p2 = commit(&begin(&p, &h, &f, &mut m), &h, &f, &mut m);
+        let p2 = commit(&begin(&p, &h, &f, &mut m), &h, &f, &mut m, false);
         assert!(!p2.in_error() && !p2.hook_failed);
         assert_eq!(m.retry_attempt, 0);
         assert_eq!(retry_timer(&p2, &f, &m), RetryTimer::Keep);
+    }
+
+    fn rel_state(peer: bool, members: &[(&str, i64)]) -> RelationState {
+        RelationState {
+            endpoint: "db".into(),
+            remote_app: if peer { "u".into() } else { "db".into() },
+            peer,
+            members: members.iter().map(|(u, v)| (u.to_string(), *v)).collect(),
+            ..Default::default()
+        }
+    }
+
+    fn view(peer: bool, members: &[(&str, i64)], app_version: i64) -> RelationView {
+        RelationView {
+            id: 7,
+            endpoint: "db".into(),
+            remote_app: if peer { "u".into() } else { "db".into() },
+            remote_endpoint: "db".into(),
+            peer,
+            alive: true,
+            container: false,
+            members: members.iter().map(|(u, v)| (u.to_string(), *v)).collect(),
+            app_version,
+        }
+    }
+
+    /// Juju's per-relation order (uniter-semantics §5.2), one rule per case.
+    #[test]
+    fn next_relation_op_table() {
+        let dying_view = |v: RelationView| RelationView { alive: false, ..v };
+        // (case, local state, remote view, unit dying, started, expected)
+        type Case = (
+            &'static str,
+            RelationState,
+            Option<RelationView>,
+            bool,
+            bool,
+            &'static str,
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "nothing to do",
+                rel_state(false, &[("db/0", 1)]),
+                Some(view(false, &[("db/0", 1)], 0)),
+                false,
+                true,
+                "none",
+            ),
+            (
+                "changed right after joined, before anything else",
+                RelationState {
+                    changed_pending: Some("db/0".into()),
+                    ..rel_state(false, &[("db/0", 1)])
+                },
+                Some(view(false, &[("db/1", 1)], 4)),
+                false,
+                true,
+                "relation-changed db/0 v1",
+            ),
+            (
+                "pending changed survives the unit dying",
+                RelationState {
+                    changed_pending: Some("db/0".into()),
+                    ..rel_state(false, &[("db/0", 3)])
+                },
+                Some(view(false, &[("db/0", 3)], 0)),
+                true,
+                true,
+                "relation-changed db/0 v3",
+            ),
+            (
+                "departed for a member gone, before joined of a new one",
+                rel_state(false, &[("db/0", 1)]),
+                Some(view(false, &[("db/1", 1)], 0)),
+                false,
+                true,
+                "relation-departed db/0 departing db/0",
+            ),
+            (
+                "unit dying: departed for every member, departing itself",
+                rel_state(false, &[("db/0", 1)]),
+                Some(view(false, &[("db/0", 1)], 0)),
+                true,
+                true,
+                "relation-departed db/0 departing u/0",
+            ),
+            (
+                "relation dying: departed first",
+                rel_state(false, &[("db/0", 1)]),
+                Some(dying_view(view(false, &[("db/0", 1)], 0))),
+                false,
+                true,
+                "relation-departed db/0 departing db/0",
+            ),
+            (
+                "relation gone, nobody left: broken",
+                rel_state(false, &[]),
+                None,
+                false,
+                true,
+                "relation-broken",
+            ),
+            (
+                "peer relation gone: forgotten, no broken",
+                rel_state(true, &[]),
+                None,
+                false,
+                true,
+                "ForgetRelation(7)",
+            ),
+            (
+                "broken even before start",
+                rel_state(false, &[]),
+                Some(dying_view(view(false, &[], 0))),
+                false,
+                false,
+                "relation-broken",
+            ),
+            (
+                "nothing joins before start",
+                rel_state(false, &[]),
+                Some(view(false, &[("db/0", 1)], 2)),
+                false,
+                false,
+                "none",
+            ),
+            (
+                "remote app data changed before joins",
+                rel_state(false, &[]),
+                Some(view(false, &[("db/0", 1)], 2)),
+                false,
+                true,
+                "relation-changed app v2",
+            ),
+            (
+                "an app bag never written gives no changed",
+                rel_state(false, &[]),
+                Some(view(false, &[], 0)),
+                false,
+                true,
+                "none",
+            ),
+            (
+                "joined for a new member",
+                rel_state(false, &[]),
+                Some(view(false, &[("db/0", 5)], 0)),
+                false,
+                true,
+                "relation-joined db/0 v5",
+            ),
+            (
+                "changed for a member whose data changed",
+                rel_state(false, &[("db/0", 1)]),
+                Some(view(false, &[("db/0", 2)], 0)),
+                false,
+                true,
+                "relation-changed db/0 v2",
+            ),
+        ];
+        for (name, local, remote, dying, started, want) in cases {
+            let got = next_relation_op(7, &local, remote.as_ref(), dying, started, "u/0");
+            let got = match got {
+                None => "none".to_string(),
+                Some(Decision::RunHook(h)) => {
+                    let mut s = h.kind.as_str().to_string();
+                    match (&h.remote_unit, h.change_version) {
+                        (Some(u), Some(v)) => s += &format!(" {u} v{v}"),
+                        (Some(u), None) => s += &format!(" {u}"),
+                        (None, Some(v)) => s += &format!(" app v{v}"),
+                        (None, None) => {}
+                    }
+                    if let Some(d) = &h.departing_unit {
+                        s += &format!(" departing {d}");
+                    }
+                    s
+                }
+                Some(other) => format!("{other:?}"),
+            };
+            assert_eq!(got, want, "case {name}");
+        }
+    }
+
+    #[test]
+    fn statuses_around_hooks() {
+        let h = HookInfo::simple;
+        let fresh = Progress::default();
+        let owned = Progress {
+            status_set: true,
+            ..Default::default()
+        };
+        // (case, hook, progress, status before, status after)
+        type Case<'a> = (
+            &'a str,
+            HookKind,
+            &'a Progress,
+            Option<AutoStatus>,
+            Option<AutoStatus>,
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "install, charm never set a status",
+                HookKind::Install,
+                &fresh,
+                Some(("maintenance", "installing charm software")),
+                None,
+            ),
+            (
+                "install, charm set a status",
+                HookKind::Install,
+                &owned,
+                None,
+                None,
+            ),
+            (
+                "start, no status ever",
+                HookKind::Start,
+                &fresh,
+                None,
+                Some(("unknown", "")),
+            ),
+            ("start, status set", HookKind::Start, &owned, None, None),
+            (
+                "stop",
+                HookKind::Stop,
+                &owned,
+                Some(("maintenance", "stopping charm software")),
+                Some(("maintenance", "")),
+            ),
+            (
+                "remove",
+                HookKind::Remove,
+                &owned,
+                Some(("maintenance", "cleaning up prior to charm deletion")),
+                Some(("terminated", "")),
+            ),
+            (
+                "config-changed",
+                HookKind::ConfigChanged,
+                &fresh,
+                None,
+                None,
+            ),
+        ];
+        for (name, kind, p, before, after) in cases {
+            assert_eq!(workload_before(&h(kind), p), before, "case {name} before");
+            assert_eq!(workload_after(&h(kind), p), after, "case {name} after");
+        }
+        // A start that calls status-set owns the status from then on.
+        let mut m = Memory::default();
+        let next = commit(&fresh, &h(HookKind::Start), &facts(), &mut m, true);
+        assert!(next.status_set);
+        assert_eq!(workload_after(&h(HookKind::Start), &next), None);
+        assert_eq!(agent_while(&h(HookKind::UpdateStatus)), None);
+        assert_eq!(
+            agent_while(&h(HookKind::Install)).as_deref(),
+            Some("running install hook")
+        );
+    }
+
+    #[test]
+    fn after_hook_table() {
+        let cases = [
+            (HookEnd::Missing, AfterHook::Commit),
+            (HookEnd::Exited(Exit::Code(0)), AfterHook::Commit),
+            (HookEnd::Exited(Exit::Code(1)), AfterHook::Fail),
+            (HookEnd::Exited(Exit::Signal(9)), AfterHook::Requeue),
+            (HookEnd::Exited(Exit::Signal(15)), AfterHook::Requeue),
+            (HookEnd::Exited(Exit::Signal(11)), AfterHook::Fail),
+            (HookEnd::NotStarted, AfterHook::Fail),
+            (HookEnd::Uncommittable, AfterHook::Fail),
+        ];
+        for (end, want) in cases {
+            assert_eq!(after_hook(&end), want, "{end:?}");
+        }
+    }
+
+    #[test]
+    fn resign_forget_and_own_app_writes() {
+        let mut p = Progress {
+            leader: true,
+            ..Default::default()
+        };
+        p.relations.insert(1, rel_state(true, &[]));
+        p.relations.insert(2, rel_state(false, &[]));
+        assert!(!resign(&p).leader);
+        let mut next = p.clone();
+        record_own_app_writes(&mut next, &[(1, 4), (2, 9)]);
+        assert_eq!(
+            next.relations[&1].app_version,
+            Some(4),
+            "own peer write seen"
+        );
+        assert_eq!(next.relations[&2].app_version, None, "not a peer relation");
+        assert!(!forget_relation(&p, 1).relations.contains_key(&1));
     }
 }

@@ -1,0 +1,246 @@
+//! Hooks: run one (statuses around it, journal before, the operation, the
+//! journal transition `decide::after_hook` picks), commit a success, skip
+//! one on `resolve --no-retry`, enter the error state on failure, forget a
+//! torn-down peer relation.
+
+use std::sync::{Arc, Mutex};
+
+use juju_types::hook::{HookInfo, HookKind};
+use juju_types::status::StatusValue;
+use serde_json::Value;
+use state_store::units::HookCommit;
+
+use super::operation::{Effects, Operation, Program, Ran};
+use super::Agent;
+use crate::context::{HookContext, HookScope};
+use crate::decide::{self, AfterHook, Facts, HookEnd, Resolved};
+use crate::shared::AgentError;
+
+impl Agent {
+    pub(super) async fn run_hook(&mut self, h: HookInfo, facts: &Facts) -> Result<(), AgentError> {
+        let name = h.name();
+        let lock = self.rt.machine_lock(&self.who.model, self.machine);
+        let _guard = lock.lock().await;
+        let retrying = self.progress.in_error();
+        if let Some((value, message)) = decide::workload_before(&h, &self.progress) {
+            self.set_workload(value, message)?;
+        }
+        self.progress = decide::begin(&self.progress, &h, facts, &mut self.mem);
+        self.retry_at = None;
+        self.persist_progress()?;
+        // The resolve request is consumed by this run (a resolve made while
+        // it runs is refused: the unit is not in error then).
+        if facts.resolved != Resolved::None {
+            self.store()
+                .set_resolved(&self.who.model, &self.who.unit, "")?;
+        }
+        if let Some(message) = decide::agent_while(&h) {
+            self.set_agent_status("executing", &message)?;
+        }
+        let dispatch_path = format!("hooks/{name}");
+        let ctx = Arc::new(Mutex::new(HookContext::new(
+            self.rt.clone(),
+            self.who.clone(),
+            self.scope(Some(&h), facts),
+            None,
+        )));
+        let ran = self
+            .run_operation(Operation {
+                program: Program::Handler {
+                    dispatch_path: &dispatch_path,
+                },
+                hook: Some(&h),
+                action: None,
+                name: &name,
+                module: &name,
+                ctx: ctx.clone(),
+                capture: false,
+                timeout: None,
+            })
+            .await?;
+        let op_log = "juju.worker.uniter.operation";
+        let mut effects = Effects::default();
+        let end = match ran {
+            Ran::Missing => {
+                self.log(
+                    "INFO",
+                    op_log,
+                    &format!("skipped \"{name}\" hook (missing)"),
+                );
+                HookEnd::Missing
+            }
+            Ran::NotStarted(message) => {
+                self.log("ERROR", op_log, &message);
+                HookEnd::NotStarted
+            }
+            Ran::TimedOut(_) => HookEnd::NotStarted,
+            Ran::Finished { out, via } => {
+                let end = HookEnd::Exited(out.exit.clone());
+                match decide::after_hook(&end) {
+                    AfterHook::Commit => match Effects::of(&ctx) {
+                        Ok(fx) => {
+                            self.log("INFO", op_log, &format!("ran \"{name}\" hook (via {via})"));
+                            effects = fx;
+                            end
+                        }
+                        Err(e) => {
+                            let message =
+                                format!("hook \"{name}\" failed to commit: {}", e.message);
+                            self.log("ERROR", op_log, &message);
+                            HookEnd::Uncommittable
+                        }
+                    },
+                    AfterHook::Requeue => {
+                        self.log(
+                            "WARNING",
+                            op_log,
+                            &format!(
+                                "hook \"{name}\" was killed ({}); re-queued",
+                                out.exit.describe()
+                            ),
+                        );
+                        end
+                    }
+                    AfterHook::Fail => {
+                        let message = format!(
+                            "hook \"{name}\" (via {via}) failed: {}",
+                            out.exit.describe()
+                        );
+                        self.log("ERROR", op_log, &message);
+                        end
+                    }
+                }
+            }
+        };
+        match decide::after_hook(&end) {
+            AfterHook::Commit => {
+                self.finish_hook(&h, facts, &effects)?;
+                if retrying {
+                    self.log(
+                        "INFO",
+                        "juju.worker.uniter",
+                        &format!("hook \"{name}\" retried successfully"),
+                    );
+                }
+                Ok(())
+            }
+            AfterHook::Requeue => {
+                self.progress = decide::requeue(&self.progress);
+                self.persist_progress()
+            }
+            AfterHook::Fail => self.enter_error(&name),
+        }
+    }
+
+    /// The pending hook failed: record it in the journal and show the error,
+    /// in one transaction. The retry timer is started by the main loop.
+    pub(super) fn enter_error(&mut self, name: &str) -> Result<(), AgentError> {
+        let msg = format!("hook failed: \"{name}\"");
+        let mut s = StatusValue::new("error", &msg, state_store::now());
+        s.data.insert("hook".into(), Value::String(name.into()));
+        let next = decide::fail(&self.progress);
+        self.store().commit_hook(
+            &self.who.model,
+            &self.who.unit,
+            &HookCommit {
+                agent_status: Some(&s),
+                ..Default::default()
+            },
+            |_| next.to_json(),
+        )?;
+        self.progress = next;
+        self.shown_agent_status = Some(("error".into(), msg));
+        Ok(())
+    }
+
+    /// What a hook context knows about this unit's relations and placement.
+    pub(super) fn scope(&self, hook: Option<&HookInfo>, facts: &Facts) -> HookScope {
+        HookScope {
+            hook: hook.cloned(),
+            relations: self.progress.relations.clone(),
+            views: facts.relations.clone(),
+            model_uuid: self.model_uuid.clone(),
+            machine: self.machine,
+        }
+    }
+
+    /// Wake the units that see relation `id` change (the other side, and the
+    /// own application for peers).
+    pub(super) fn wake_relation(&self, id: i64, facts: &Facts) {
+        if let Some(v) = facts.relations.iter().find(|v| v.id == id) {
+            self.rt.wake_app(&self.who.model, &v.remote_app);
+        } else if let Some(r) = self.progress.relations.get(&id) {
+            self.rt.wake_app(&self.who.model, &r.remote_app);
+        }
+    }
+
+    /// A peer relation is torn down: leave its scope, forget it.
+    pub(super) fn forget_relation(&mut self, id: i64, facts: &Facts) -> Result<(), AgentError> {
+        let next = decide::forget_relation(&self.progress, id);
+        self.store().commit_hook(
+            &self.who.model,
+            &self.who.unit,
+            &HookCommit {
+                leave_scope: Some(id),
+                ..Default::default()
+            },
+            |_| next.to_json(),
+        )?;
+        self.wake_relation(id, facts);
+        self.progress = next;
+        Ok(())
+    }
+
+    /// Commit a hook that succeeded (or is skipped by `resolve --no-retry`).
+    fn finish_hook(&mut self, h: &HookInfo, facts: &Facts, fx: &Effects) -> Result<(), AgentError> {
+        let mut next = decide::commit(&self.progress, h, facts, &mut self.mem, fx.status_set);
+        let now = state_store::now();
+        let after = decide::workload_after(h, &next).map(|(v, m)| StatusValue::new(v, m, now));
+        let idle = StatusValue::new("idle", "", now);
+        let rel = h.relation_id;
+        let enter = (h.kind == HookKind::RelationCreated).then_some(()).and(rel);
+        let leave = (h.kind == HookKind::RelationBroken).then_some(()).and(rel);
+        let address = self.who.address.clone();
+        self.store().commit_hook(
+            &self.who.model,
+            &self.who.unit,
+            &HookCommit {
+                charm_state: fx.state.as_ref(),
+                workload_status: after.as_ref(),
+                agent_status: Some(&idle),
+                bag_writes: &fx.bag_writes,
+                enter_scope: enter.map(|id| (id, address.as_str())),
+                leave_scope: leave,
+                ports: fx.ports.as_deref(),
+            },
+            |versions| {
+                decide::record_own_app_writes(&mut next, versions);
+                next.to_json()
+            },
+        )?;
+        self.shown_agent_status = Some(("idle".into(), String::new()));
+        for id in fx
+            .bag_writes
+            .iter()
+            .map(|w| w.relation_id)
+            .chain(enter)
+            .chain(leave)
+        {
+            self.wake_relation(id, facts);
+        }
+        self.progress = next;
+        self.retry_at = None;
+        Ok(())
+    }
+
+    pub(super) fn skip_hook(&mut self, h: HookInfo, facts: &Facts) -> Result<(), AgentError> {
+        self.log(
+            "INFO",
+            "juju.worker.uniter",
+            &format!("skipped \"{}\" hook (resolved without retry)", h.name()),
+        );
+        self.store()
+            .set_resolved(&self.who.model, &self.who.unit, "")?;
+        self.finish_hook(&h, facts, &Effects::default())
+    }
+}

@@ -1,0 +1,476 @@
+//! The unit agent loop: the effects around [`decide`]. Each iteration reads
+//! the model, asks `decide` what to do, and does it: run a hook or action as
+//! a real process, persist the journal before and the effects after, wait for
+//! a wake-up or a timer. Start-up goes through [`recover`] once.
+//!
+//! - `mod.rs`: spawning and supervision, start-up, observing the model, the
+//!   loop, waiting (update-status and retry timers), termination.
+//! - [`operation`]: the one path every hook, action and command runs through.
+//! - [`hook`]: hooks and their journal/status transitions.
+//! - [`task`]: actions and `exec` commands.
+
+mod hook;
+mod operation;
+mod task;
+
+pub use task::EXEC_ACTION;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use juju_types::model_config;
+use juju_types::status::StatusValue;
+use serde_json::{Map, Value};
+use state_store::tasks::TaskOutcome;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+use crate::charmdir;
+use crate::context::UnitIdentity;
+use crate::decide::{self, decide, Decision, Facts, Life, Memory, Resolved};
+use crate::progress::Progress;
+use crate::recover::recover;
+use crate::shared::{config_hash, io_err, AgentError, Runtime};
+use crate::toolserver::{self, Slot};
+
+/// Start the agent of `unit` as a task. A panic inside the agent is caught:
+/// the unit's agent status becomes `failed` and the controller keeps running.
+pub fn spawn(rt: Arc<Runtime>, model: String, unit: String) {
+    let key = (model.clone(), unit.clone());
+    if rt.has_agent(&key) {
+        rt.wake_unit(&model, &unit);
+        return;
+    }
+    let notify = rt.register(key.clone());
+    tokio::spawn(async move {
+        // Like Juju's worker restarts: an agent that fails (an error or a
+        // panic) is reported `failed` and started again after a pause, from
+        // its journal.
+        let mut pause = Duration::from_millis(500);
+        loop {
+            let inner = tokio::spawn(run(rt.clone(), model.clone(), unit.clone(), notify.clone()));
+            let failure = match inner.await {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(e.to_string()),
+                Err(e) if e.is_panic() => Some("agent panicked".to_string()),
+                Err(_) => None,
+            };
+            let Some(why) = failure else { break };
+            tracing::error!(%model, %unit, error = %why, "unit agent failed; restarting");
+            let s = StatusValue::new("failed", "resolver loop error", state_store::now());
+            let _ = rt.store.set_agent_status(&model, &unit, &s);
+            rt.log(&model, &entity(&unit), "ERROR", "juju.worker.uniter", &why);
+            let mut shutdown = rt.shutdown.subscribe();
+            if *shutdown.borrow() {
+                break;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = shutdown.changed() => break,
+            }
+            pause = (pause * 2).min(Duration::from_secs(30));
+        }
+        rt.unregister(&key);
+    });
+}
+
+fn entity(unit: &str) -> String {
+    format!("unit-{}", unit.replace('/', "-"))
+}
+
+/// Backoff for automatic hook retries: 5 s doubling to 5 min, ±3 % (§6.2).
+pub fn retry_delay(attempt: u32) -> Duration {
+    let base = 5.0 * 2f64.powi(attempt.min(10) as i32);
+    let capped = base.min(300.0);
+    Duration::from_secs_f64(capped * (0.97 + 0.06 * random_unit()))
+}
+
+/// A random number in [0, 1).
+fn random_unit() -> f64 {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).expect("the OS random source works");
+    (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// What one look at the model gives: the facts `decide` needs, and the model config.
+type Observed = (Facts, Map<String, Value>);
+
+struct Agent {
+    rt: Arc<Runtime>,
+    who: UnitIdentity,
+    /// The principal unit, for a subordinate.
+    principal: Option<String>,
+    model_uuid: String,
+    machine: i64,
+    tools_dir: PathBuf,
+    socket: PathBuf,
+    progress: Progress,
+    mem: Memory,
+    slot: Slot,
+    notify: Arc<Notify>,
+    shown_agent_status: Option<(String, String)>,
+    /// When the started retry timer fires (see [`decide::retry_timer`]).
+    retry_at: Option<Instant>,
+    update_at: Instant,
+    /// The update-status interval `update_at` was computed from; a model-config
+    /// change restarts the timer (uniter-semantics §4.7).
+    update_interval: Duration,
+}
+
+async fn run(
+    rt: Arc<Runtime>,
+    model: String,
+    unit: String,
+    notify: Arc<Notify>,
+) -> Result<(), AgentError> {
+    let Some(mut agent) = Agent::prepare(rt, model, unit, notify)? else {
+        return Ok(());
+    };
+    let slot = agent.slot.clone();
+    let rt2 = agent.rt.clone();
+    let (m, e) = (agent.who.model.clone(), agent.who.entity.clone());
+    let server = toolserver::serve(&agent.socket, slot, move |msg| {
+        tracing::warn!(model = %m, entity = %e, "{msg}");
+        rt2.log(&m, &e, "WARNING", "juju.worker.uniter.runner", &msg);
+    })
+    .map_err(io_err(format!("binding {}", agent.socket.display())))?;
+    let result = agent.main_loop().await;
+    server.abort();
+    let _ = std::fs::remove_file(&agent.socket);
+    result
+}
+
+impl Agent {
+    fn prepare(
+        rt: Arc<Runtime>,
+        model: String,
+        unit: String,
+        notify: Arc<Notify>,
+    ) -> Result<Option<Agent>, AgentError> {
+        let store = &rt.store;
+        let m = store.model(&model)?;
+        let u = match store.unit(&model, &unit) {
+            Ok(u) => u,
+            Err(state_store::StoreError::NotFound(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let app = store.application(&model, &u.app)?;
+        let address = store
+            .machines(&model)?
+            .into_iter()
+            .find(|x| x.id == u.machine)
+            .map(|x| x.address)
+            .unwrap_or_default();
+        let dir = rt.unit_dir(&m.uuid, &unit);
+        let charm_dir = dir.join("charm");
+        let tools_dir = dir.join("tools");
+        charmdir::ensure_unit_charm(Path::new(&app.charm_dir), &charm_dir).map_err(io_err(
+            format!("preparing charm dir {}", charm_dir.display()),
+        ))?;
+        charmdir::ensure_tools(&tools_dir, &rt.tool_binary, hook_commands::TOOL_NAMES).map_err(
+            io_err(format!("preparing tools dir {}", tools_dir.display())),
+        )?;
+        let socket = rt.socket_path(&dir);
+        crate::orphans::stop_orphan(&dir.join("hook.pid"));
+        let stored = Progress::from_json(&u.progress).map_err(state_store::StoreError::from)?;
+        let (progress, found) = recover(&stored);
+        let who = UnitIdentity {
+            model: model.clone(),
+            app: u.app.clone(),
+            unit: unit.clone(),
+            entity: entity(&unit),
+            address,
+            charm_dir,
+        };
+        if let Some(id) = found.terminated_action {
+            store.finish_task(
+                &model,
+                id,
+                &TaskOutcome {
+                    status: "failed",
+                    message: "action terminated",
+                    results: &Map::new(),
+                    return_code: None,
+                    stdout: "",
+                    stderr: "",
+                },
+            )?;
+            rt.tasks_changed();
+        }
+        if progress != stored {
+            store.set_progress(&model, &unit, &progress.to_json())?;
+        }
+        let interval = model_config::update_status_interval(&m.config);
+        let mut agent = Agent {
+            rt: rt.clone(),
+            who,
+            principal: u.principal.clone(),
+            model_uuid: m.uuid,
+            machine: u.machine,
+            tools_dir,
+            socket,
+            progress,
+            mem: Memory::default(),
+            slot: Arc::new(Mutex::new(None)),
+            notify,
+            shown_agent_status: None,
+            retry_at: None,
+            update_at: Instant::now() + jitter(interval),
+            update_interval: interval,
+        };
+        if let Some(name) = found.failed_hook {
+            agent.log(
+                "ERROR",
+                "juju.worker.uniter",
+                &format!(
+                    "hook \"{name}\" was running when the controller stopped; reporting it failed"
+                ),
+            );
+            agent.enter_error(&name)?;
+        }
+        if let Some(name) = found.still_failed {
+            // Idle in error when the controller stopped: nothing was cut
+            // short; show the error again (the retry timer starts afresh).
+            agent.enter_error(&name)?;
+        }
+        Ok(Some(agent))
+    }
+
+    fn log(&self, level: &str, module: &str, message: &str) {
+        self.rt
+            .log(&self.who.model, &self.who.entity, level, module, message);
+    }
+
+    fn store(&self) -> &state_store::Store {
+        &self.rt.store
+    }
+
+    /// Read the model: the facts and the model config; `None` when the unit no longer exists.
+    fn observe(&self) -> Result<Option<Observed>, AgentError> {
+        let s = self.store();
+        let u = match s.unit(&self.who.model, &self.who.unit) {
+            Ok(u) => u,
+            Err(state_store::StoreError::NotFound(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let app = s.application(&self.who.model, &self.who.app)?;
+        let charm = self.rt.charm(Path::new(&app.charm_dir))?;
+        let model = s.model(&self.who.model)?;
+        let facts = Facts {
+            life: if u.life == "alive" {
+                Life::Alive
+            } else {
+                Life::Dying
+            },
+            is_leader: app.leader.as_deref() == Some(self.who.unit.as_str()),
+            config_hash: config_hash(&charm, &app.config, app.trust),
+            leader_settings_version: app.leader_settings_version,
+            pending_action: s.next_pending_action(&self.who.model, &self.who.unit)?,
+            pending_exec: s.next_pending_exec(&self.who.model, &self.who.unit)?,
+            resolved: match u.resolved.as_str() {
+                "retry" => Resolved::Retry,
+                "no-retry" => Resolved::NoRetry,
+                _ => Resolved::None,
+            },
+            unit: self.who.unit.clone(),
+            relations: s.relation_views(
+                &self.who.model,
+                &self.who.app,
+                &self.who.unit,
+                self.machine,
+            )?,
+            has_subordinates: s.has_subordinates(&self.who.model, &self.who.unit)?,
+            forced: u.force,
+            auto_retry: model_config::auto_retry(&model.config),
+        };
+        Ok(Some((facts, model.config)))
+    }
+
+    async fn main_loop(&mut self) -> Result<(), AgentError> {
+        let mut shutdown = self.rt.shutdown.subscribe();
+        loop {
+            if *shutdown.borrow() {
+                return Ok(());
+            }
+            let Some((facts, model_config)) = self.observe()? else {
+                return Ok(());
+            };
+            self.apply_retry_timer(&facts);
+            match decide(&self.progress, &facts, &self.mem) {
+                Decision::RunHook(h) => self.run_hook(h, &facts).await?,
+                Decision::SkipHook(h) => self.skip_hook(h, &facts)?,
+                Decision::RunAction(id) => self.run_action(id).await?,
+                Decision::Resign => {
+                    self.progress = decide::resign(&self.progress);
+                    self.persist_progress()?;
+                }
+                Decision::ForgetRelation(id) => self.forget_relation(id, &facts)?,
+                Decision::DropHook(h) => {
+                    self.log(
+                        "INFO",
+                        "juju.worker.uniter",
+                        &format!("dropped \"{}\" hook: its relation is gone", h.name()),
+                    );
+                    self.store()
+                        .set_resolved(&self.who.model, &self.who.unit, "")?;
+                    self.progress = decide::drop_hook(&self.progress);
+                    self.persist_progress()?;
+                }
+                Decision::Terminate => return self.terminate(),
+                Decision::WaitInError | Decision::Idle => {
+                    self.wait(&model_config, &mut shutdown).await?
+                }
+            }
+        }
+    }
+
+    fn persist_progress(&self) -> Result<(), AgentError> {
+        Ok(self
+            .store()
+            .set_progress(&self.who.model, &self.who.unit, &self.progress.to_json())?)
+    }
+
+    fn set_agent_status(&mut self, status: &str, message: &str) -> Result<(), AgentError> {
+        let key = (status.to_string(), message.to_string());
+        if self.shown_agent_status.as_ref() == Some(&key) {
+            return Ok(());
+        }
+        let s = StatusValue::new(status, message, state_store::now());
+        self.store()
+            .set_agent_status(&self.who.model, &self.who.unit, &s)?;
+        self.shown_agent_status = Some(key);
+        Ok(())
+    }
+
+    fn set_workload(&self, status: &str, message: &str) -> Result<(), AgentError> {
+        let s = StatusValue::new(status, message, state_store::now());
+        Ok(self
+            .store()
+            .set_workload_status(&self.who.model, &self.who.unit, &s)?)
+    }
+
+    /// Idle (or in error): wait for a wake-up, a timer, or shutdown.
+    async fn wait(
+        &mut self,
+        model_config: &Map<String, Value>,
+        shutdown: &mut tokio::sync::watch::Receiver<bool>,
+    ) -> Result<(), AgentError> {
+        match self
+            .progress
+            .hook
+            .as_ref()
+            .filter(|_| self.progress.in_error())
+        {
+            Some(h) => {
+                let msg = format!("hook failed: \"{}\"", h.name());
+                self.set_agent_status("error", &msg)?;
+            }
+            None => self.set_agent_status("idle", "")?,
+        }
+        let interval = model_config::update_status_interval(model_config);
+        if interval != self.update_interval {
+            self.update_interval = interval;
+            self.update_at = Instant::now() + jitter(interval);
+        }
+        let retry_at = self.retry_at;
+        tokio::select! {
+            _ = self.notify.notified() => {}
+            _ = shutdown.changed() => {}
+            _ = tokio::time::sleep_until(self.update_at) => {
+                self.mem.update_status_due = true;
+                self.update_at = Instant::now() + jitter(interval);
+            }
+            _ = sleep_opt(retry_at) => {
+                self.retry_at = None;
+                self.mem.retry_due = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// Start or stop the automatic-retry timer as [`decide::retry_timer`] says.
+    fn apply_retry_timer(&mut self, facts: &Facts) {
+        let t = decide::retry_timer(&self.progress, facts, &self.mem);
+        match t {
+            decide::RetryTimer::Start { attempt } => {
+                let delay = retry_delay(attempt);
+                self.retry_at = Some(Instant::now() + delay);
+                if let Some(h) = &self.progress.hook {
+                    self.log(
+                        "INFO",
+                        "juju.worker.uniter",
+                        &format!(
+                            "hook \"{}\" will be retried in {}",
+                            h.name(),
+                            juju_types::duration::format(Duration::from_millis(
+                                delay.as_millis() as u64
+                            ))
+                        ),
+                    );
+                }
+            }
+            decide::RetryTimer::Stop => self.retry_at = None,
+            decide::RetryTimer::Keep => {}
+        }
+        decide::apply_retry_timer(&mut self.mem, t);
+    }
+
+    fn terminate(&mut self) -> Result<(), AgentError> {
+        let s = self.store();
+        s.fail_unit_tasks(&self.who.model, &self.who.unit, "unit removed")?;
+        self.rt.tasks_changed();
+        let related: Vec<String> = s
+            .relation_views(&self.who.model, &self.who.app, &self.who.unit, self.machine)?
+            .into_iter()
+            .map(|v| v.remote_app)
+            .collect();
+        let principal = self.principal.clone();
+        let leader = s.delete_unit(&self.who.model, &self.who.unit)?;
+        for app in related {
+            self.rt.wake_app(&self.who.model, &app);
+        }
+        if let Some(p) = principal {
+            self.rt.wake_unit(&self.who.model, &p);
+        }
+        self.log("INFO", "juju.worker.uniter", "unit removed");
+        if let Ok(app) = s.application(&self.who.model, &self.who.app) {
+            let left = s.units(&self.who.model, Some(&self.who.app))?;
+            if app.life != "alive" && left.is_empty() {
+                s.delete_application(&self.who.model, &self.who.app)?;
+            }
+        }
+        if leader.is_some() {
+            self.rt.wake_app(&self.who.model, &self.who.app);
+        }
+        if let Some(dir) = self.who.charm_dir.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        Ok(())
+    }
+}
+
+fn jitter(d: Duration) -> Duration {
+    d.mul_f64(0.8 + 0.4 * random_unit())
+}
+
+async fn sleep_opt(at: Option<Instant>) {
+    match at {
+        Some(t) => tokio::time::sleep_until(t).await,
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_backoff_doubles_to_five_minutes_with_small_jitter() {
+        let want = [5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 300.0, 300.0];
+        for (i, w) in want.iter().enumerate() {
+            let got = retry_delay(i as u32).as_secs_f64();
+            assert!(got >= w * 0.969 && got <= w * 1.031, "attempt {i}: {got}");
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! The one operation path: run a hook, an action or an `exec` command in a
+//! hook context. Every run takes the same steps — a fresh context id, the
+//! built environment, the context installed in the unit's tool slot, the
+//! process (its pid recorded for orphan recovery, killable by a forced
+//! removal), and the buffered effects collected only after exit 0.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use juju_types::hook::{HookInfo, HookKind};
+
+use super::Agent;
+use crate::context::HookContext;
+use crate::env::{self, ActionEnv, EnvInput, RelationEnv};
+use crate::runner::{self, Handler, Stream};
+use crate::shared::{io_err, AgentError};
+use crate::toolserver;
+
+/// What to run.
+pub(super) enum Program<'a> {
+    /// The charm's handler for `hooks/<name>` or `actions/<name>`.
+    Handler { dispatch_path: &'a str },
+    /// A `juju exec` command, run by a shell (no `JUJU_DISPATCH_PATH`).
+    Command(&'a str),
+}
+
+/// One run in a hook context.
+pub(super) struct Operation<'a> {
+    pub program: Program<'a>,
+    /// The hook being run (its name and relation variables), if a hook.
+    pub hook: Option<&'a HookInfo>,
+    /// The action being run, if an action.
+    pub action: Option<ActionEnv>,
+    /// Name used in the context id.
+    pub name: &'a str,
+    /// Last part of the log module of the process's output lines.
+    pub module: &'a str,
+    pub ctx: Arc<Mutex<HookContext>>,
+    /// Keep the full output (actions, commands); hooks only log it.
+    pub capture: bool,
+    /// Give up (and stop waiting for the process) after this long.
+    pub timeout: Option<Duration>,
+}
+
+/// How a run ended.
+pub(super) enum Ran {
+    /// The charm has no handler (hooks: success; actions: "not implemented").
+    Missing,
+    /// The handler could not be started.
+    NotStarted(String),
+    /// The process ended; `via` is the handler used (`dispatch` or the path).
+    Finished { out: runner::Outcome, via: String },
+    /// The timeout passed first.
+    TimedOut(Duration),
+}
+
+/// Buffered changes a run leaves to commit.
+#[derive(Debug, Default)]
+pub(super) struct Effects {
+    pub status_set: bool,
+    pub state: Option<std::collections::BTreeMap<String, String>>,
+    pub bag_writes: Vec<state_store::units::BagWrite>,
+    pub ports: Option<Vec<state_store::ports::OpenPort>>,
+}
+
+impl Effects {
+    /// The effects of a context whose process exited 0.
+    pub fn of(ctx: &Mutex<HookContext>) -> Result<Effects, hook_commands::ToolError> {
+        let c = ctx.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(Effects {
+            status_set: c.status_set,
+            state: c.pending_state().cloned(),
+            bag_writes: c.pending_bag_writes(),
+            ports: c.pending_ports()?,
+        })
+    }
+}
+
+impl Agent {
+    /// Run `op` to its end.
+    pub(super) async fn run_operation(&self, op: Operation<'_>) -> Result<Ran, AgentError> {
+        let (path, args, via, dispatch_path) = match op.program {
+            Program::Handler { dispatch_path } => {
+                match runner::discover(&self.who.charm_dir, dispatch_path) {
+                    Handler::Found { path, via } => (path, vec![], via, Some(dispatch_path)),
+                    Handler::Missing => return Ok(Ran::Missing),
+                    Handler::NoCharm => {
+                        return Ok(Ran::NotStarted("charm missing from disk".into()))
+                    }
+                    Handler::Unusable { path, reason } => {
+                        return Ok(Ran::NotStarted(format!(
+                            "fork/exec {}: {reason}",
+                            path.display()
+                        )))
+                    }
+                }
+            }
+            Program::Command(command) => {
+                let shell = Path::new("/bin/bash");
+                let shell = if shell.exists() {
+                    shell
+                } else {
+                    Path::new("/bin/sh")
+                };
+                let args = vec!["-c".to_string(), command.to_string()];
+                (shell.to_path_buf(), args, String::new(), None)
+            }
+        };
+        let ctx_id = toolserver::new_context_id(&self.who.unit, op.name);
+        let hook_name = op.hook.map(|h| h.name()).unwrap_or_default();
+        let env = self.env_for(
+            &ctx_id,
+            &hook_name,
+            dispatch_path,
+            op.action.as_ref(),
+            op.hook,
+        );
+        let module = format!("unit.{}.{}", self.who.unit, op.module);
+        let run = self.run_process(op.ctx, &ctx_id, &path, &args, &env, &module, op.capture);
+        let out = match op.timeout {
+            Some(t) => match tokio::time::timeout(t, run).await {
+                Ok(r) => r?,
+                Err(_) => {
+                    *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                    return Ok(Ran::TimedOut(t));
+                }
+            },
+            None => run.await?,
+        };
+        Ok(Ran::Finished { out, via })
+    }
+
+    fn env_for(
+        &self,
+        context_id: &str,
+        hook_name: &str,
+        dispatch_path: Option<&str>,
+        action: Option<&ActionEnv>,
+        hook: Option<&HookInfo>,
+    ) -> Vec<(String, String)> {
+        let relation = hook.filter(|h| h.kind.is_relation()).map(|h| RelationEnv {
+            endpoint: h.endpoint.clone().unwrap_or_default(),
+            id: h.relation_id.unwrap_or_default(),
+            remote_unit: h.remote_unit.clone().unwrap_or_default(),
+            remote_app: h.remote_app.clone().unwrap_or_default(),
+            departing_unit: h
+                .departing_unit
+                .clone()
+                .filter(|_| h.kind == HookKind::RelationDeparted),
+        });
+        env::build(&EnvInput {
+            charm_dir: &self.who.charm_dir,
+            tools_dir: &self.tools_dir,
+            socket: &self.socket,
+            context_id,
+            hook_name,
+            dispatch_path,
+            unit: &self.who.unit,
+            model_uuid: &self.model_uuid,
+            model_name: &self.who.model,
+            machine_id: &self.machine.to_string(),
+            principal_unit: self.principal.as_deref().unwrap_or(""),
+            relation: relation.as_ref(),
+            action,
+        })
+    }
+
+    /// Run `program` with `ctx` installed as the tool context.
+    #[allow(clippy::too_many_arguments)]
+    async fn run_process(
+        &self,
+        ctx: Arc<Mutex<HookContext>>,
+        context_id: &str,
+        program: &Path,
+        args: &[String],
+        env: &[(String, String)],
+        module: &str,
+        capture: bool,
+    ) -> Result<runner::Outcome, AgentError> {
+        *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = Some((context_id.to_string(), ctx));
+        let (rt, model, entity) = (&self.rt, &self.who.model, &self.who.entity);
+        let pid_file = self.pid_file();
+        let run = runner::run(
+            program,
+            args,
+            &self.who.charm_dir,
+            env,
+            capture,
+            // Recorded so that a restarted controller can stop a hook left
+            // running by a controller that was killed (see `orphans`).
+            |pid| {
+                let _ = std::fs::write(&pid_file, format!("{pid} {context_id}\n"));
+            },
+            |stream, line| {
+                let level = if stream == Stream::Stdout {
+                    "DEBUG"
+                } else {
+                    "WARNING"
+                };
+                rt.log(model, entity, level, module, line);
+            },
+        );
+        tokio::pin!(run);
+        // While it runs, a wake-up may be `remove-unit --force`: then kill it.
+        let result = loop {
+            tokio::select! {
+                r = &mut run => break r,
+                _ = self.notify.notified() => {
+                    if self.store().unit(model, &self.who.unit).map(|u| u.force).unwrap_or(true) {
+                        kill_recorded(&pid_file);
+                    }
+                }
+            }
+        };
+        let _ = std::fs::remove_file(&pid_file);
+        *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        result.map_err(io_err(format!("running {}", program.display())))
+    }
+
+    /// Where the running hook's pid and context id are recorded.
+    fn pid_file(&self) -> PathBuf {
+        self.who
+            .charm_dir
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("hook.pid")
+    }
+}
+
+/// SIGKILL the process group recorded in `pid_file` (a forced removal).
+fn kill_recorded(pid_file: &Path) {
+    let pid = std::fs::read_to_string(pid_file).ok().and_then(|t| {
+        t.split_whitespace()
+            .next()
+            .and_then(|p| p.parse::<i32>().ok())
+    });
+    if let Some(pid) = pid.filter(|p| *p > 1) {
+        // SAFETY: kill has no memory-safety preconditions; -pid is the
+        // hook's own process group (it was started as a group leader).
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+}
