@@ -188,6 +188,9 @@ pub struct ModelInfo {
     pub life: String,
     pub created: f64,
     pub machines: usize,
+    /// The model's machine ids, in order.
+    #[serde(default)]
+    pub machine_ids: Vec<i64>,
     pub units: usize,
     pub agent_version: String,
 }

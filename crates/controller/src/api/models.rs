@@ -50,13 +50,20 @@ pub fn add_model(ctl: &Controller, name: &str, config: &Map<String, Value>) -> A
 
 fn info(ctl: &Controller, m: &state_store::Model) -> Result<ModelInfo, super::ApiError> {
     let s = &ctl.rt.store;
+    let machine_ids: Vec<i64> = s
+        .machines(&m.name)
+        .map_err(store_err)?
+        .iter()
+        .map(|m| m.id)
+        .collect();
     Ok(ModelInfo {
         name: m.name.clone(),
         uuid: m.uuid.clone(),
         controller_uuid: ctl.uuid.clone(),
         life: m.life.clone(),
         created: m.created,
-        machines: s.machines(&m.name).map_err(store_err)?.len(),
+        machines: machine_ids.len(),
+        machine_ids,
         units: s.units(&m.name, None).map_err(store_err)?.len(),
         agent_version: juju_types::JUJU_VERSION.into(),
     })

@@ -3,7 +3,7 @@
 
 use clap::Args;
 use controller_api::api::{ModelInfo, Request};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::{print_value, Format};
 use crate::{ctx, timefmt, CliResult};
@@ -17,6 +17,20 @@ pub struct ShowModel {
     model_flag: Option<String>,
 }
 
+/// Juju's `machines` map: machine id -> its hardware's cores. Every machine
+/// is a loopback address on this host, so each has the host's cores.
+fn machines_json(m: &ModelInfo) -> Value {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let machines: Map<String, Value> = m
+        .machine_ids
+        .iter()
+        .map(|id| (id.to_string(), json!({ "cores": cores })))
+        .collect();
+    Value::Object(machines)
+}
+
 /// The JSON object for one model.
 pub fn model_json(m: &ModelInfo) -> Value {
     json!({
@@ -25,7 +39,7 @@ pub fn model_json(m: &ModelInfo) -> Value {
         "model-uuid": m.uuid,
         "model-type": "iaas",
         "controller-uuid": m.controller_uuid,
-        "controller-name": "minijuju",
+        "controller-name": ctx::CONTROLLER,
         "is-controller": false,
         "owner": "admin",
         "cloud": "local",
@@ -34,7 +48,7 @@ pub fn model_json(m: &ModelInfo) -> Value {
         "life": m.life,
         "status": {"current": "available", "since": timefmt::since(m.created)},
         "users": {"admin": {"display-name": "admin", "access": "admin", "last-connection": "just now"}},
-        "machines": {},
+        "machines": machines_json(m),
         "sla": "unsupported",
         "agent-version": m.agent_version,
         "credential": {"name": "local", "owner": "admin", "cloud": "local"},
@@ -44,7 +58,7 @@ pub fn model_json(m: &ModelInfo) -> Value {
 impl ShowModel {
     pub fn run(self) -> CliResult {
         let name = match self.model.or(self.model_flag) {
-            Some(m) => ctx::model_name(&m),
+            Some(m) => ctx::model_name(&m)?,
             None => ctx::model(&None)?,
         };
         let info: ModelInfo = ctx::client()?.call(&Request::ShowModel { name })?;
