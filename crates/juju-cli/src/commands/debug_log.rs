@@ -1,9 +1,12 @@
 //! `debug-log [--replay] [--limit N] [-n N] [--include X]... [--level L] [--tail|--no-tail]`
 //!
-//! Lines print as `<entity>: <HH:MM:SS> <LEVEL> <module> <message>`. Without
-//! `--tail` it prints and exits (Jubilant's `--limit` must return); `--tail`
-//! follows new lines.
+//! Lines print as `<entity>: <HH:MM:SS> <LEVEL> <module> <message>`. As in
+//! Juju, it follows new lines until interrupted when stdout is a terminal
+//! (or with `--tail`), and exits after the existing lines when stdout is not
+//! a terminal or with `--no-tail`. `--limit N` always prints and exits
+//! (Jubilant's `debug-log --limit N`, where 0 means every line).
 
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use clap::Args;
@@ -45,16 +48,26 @@ pub struct DebugLog {
     utc: bool,
 }
 
-fn level_rank(l: &str) -> u8 {
+fn level_rank(l: &str) -> Option<u8> {
     match l.to_ascii_uppercase().as_str() {
-        "TRACE" => 0,
-        "DEBUG" => 1,
-        "INFO" => 2,
-        "WARNING" | "WARN" => 3,
-        "ERROR" => 4,
-        "CRITICAL" => 5,
-        _ => 2,
+        "TRACE" => Some(0),
+        "DEBUG" => Some(1),
+        "INFO" => Some(2),
+        "WARNING" | "WARN" => Some(3),
+        "ERROR" => Some(4),
+        "CRITICAL" => Some(5),
+        _ => None,
     }
+}
+
+/// The `--level` a user may ask for: Juju accepts TRACE to ERROR (any case,
+/// `WARN` too) and refuses anything else with this wording.
+fn parse_level(l: &str) -> Result<u8, CliError> {
+    level_rank(l).filter(|r| *r <= 4).ok_or_else(|| {
+        CliError::usage(format!(
+            "level value \"{l}\" is not one of \"TRACE\", \"DEBUG\", \"INFO\", \"WARNING\", \"ERROR\""
+        ))
+    })
 }
 
 /// Whether an entity filter (`app`, `app/0`, `unit-app-0`, `machine-0`) matches.
@@ -74,8 +87,8 @@ fn matches(filter: &str, entity: &str) -> bool {
 
 impl DebugLog {
     fn wanted(&self, l: &LogEntry) -> bool {
-        let min = self.level.as_deref().map(level_rank).unwrap_or(0);
-        level_rank(&l.level) >= min
+        let min = self.level.as_deref().and_then(level_rank).unwrap_or(0);
+        level_rank(&l.level).unwrap_or(2) >= min
             && (self.include.is_empty() || self.include.iter().any(|f| matches(f, &l.entity)))
             && !self.exclude.iter().any(|f| matches(f, &l.entity))
     }
@@ -94,6 +107,12 @@ impl DebugLog {
     }
 
     pub fn run(self) -> CliResult {
+        if let Some(l) = self.level.as_deref().filter(|l| !l.is_empty()) {
+            parse_level(l)?;
+        }
+        if self.tail && self.no_tail {
+            return Err(CliError::usage("setting --tail and --no-tail not valid"));
+        }
         if self.tail && self.limit.is_some() {
             return Err(CliError::usage(
                 "setting --tail and --limit is not supported",
@@ -124,9 +143,18 @@ impl DebugLog {
         };
         let start = filtered.len().saturating_sub(keep);
         self.print(&filtered[start..]);
-        if !self.tail || self.no_tail {
+        let follow = if self.tail {
+            true
+        } else if self.no_tail || self.limit.is_some() {
+            false
+        } else {
+            std::io::stdout().is_terminal()
+        };
+        if !follow {
             return Ok(());
         }
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
         loop {
             std::thread::sleep(Duration::from_millis(200));
             let new = fetch(last)?;
@@ -134,6 +162,7 @@ impl DebugLog {
                 last = l.id;
             }
             self.print(&new);
+            let _ = std::io::stdout().flush();
         }
     }
 }
@@ -141,6 +170,22 @@ impl DebugLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn levels_are_juju_s() {
+        assert_eq!(parse_level("warn").unwrap(), 3);
+        assert_eq!(parse_level("ERROR").unwrap(), 4);
+        for bad in ["bogus", "CRITICAL", "unspecified"] {
+            let e = parse_level(bad).unwrap_err();
+            assert_eq!(e.code, 2);
+            assert_eq!(
+                e.message,
+                format!(
+                    "level value \"{bad}\" is not one of \"TRACE\", \"DEBUG\", \"INFO\", \"WARNING\", \"ERROR\""
+                )
+            );
+        }
+    }
 
     #[test]
     fn entity_filters() {
