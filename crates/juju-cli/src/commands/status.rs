@@ -37,6 +37,14 @@ impl Status {
             Format::Json | Format::Yaml => print_value(self.format, &status_format::to_json(&s)),
             _ => print!("{}", status_format::to_tabular(&s, self.relations)),
         }
+        // As Juju: after the output, say on stderr why nothing was listed.
+        if s.applications.is_empty() && s.machines.is_empty() {
+            match self.filter.len() {
+                0 => eprintln!("\nModel \"{}\" is empty.", s.model),
+                1 => eprintln!("\nNothing matched specified filter."),
+                _ => eprintln!("\nNothing matched specified filters."),
+            }
+        }
         Ok(())
     }
 }

@@ -474,10 +474,7 @@ pub fn to_tabular(s: &ModelStatus, relations: bool) -> String {
             format!("{}Z", timefmt::clock(s.now)),
         ],
     ]);
-    if s.applications.is_empty() {
-        out.push_str("\nModel \"");
-        out.push_str(&s.model);
-        out.push_str("\" is empty.\n");
+    if s.applications.is_empty() && s.machines.is_empty() {
         return out;
     }
     let mut apps = vec![row(&[
