@@ -108,23 +108,36 @@ fn current_model_file() -> PathBuf {
     home().join("current-model")
 }
 
-/// Strip `controller:` and `user/` qualifiers from a model reference.
-pub fn model_name(reference: &str) -> String {
-    let r = reference
-        .rsplit_once(':')
-        .map(|(_, m)| m)
-        .unwrap_or(reference);
-    r.rsplit_once('/').map(|(_, m)| m).unwrap_or(r).to_string()
+/// The name of the one controller, as `status`, `models`, `show-model` and
+/// `switch` report it.
+pub const CONTROLLER: &str = "minijuju";
+
+/// The model name in a reference `[controller:][user/]model`. A controller
+/// other than ours is refused with Juju's wording for a controller it does
+/// not know (a usage error: Juju resolves `-m` before running the command).
+pub fn model_name(reference: &str) -> Result<String, CliError> {
+    let r = match reference.split_once(':') {
+        Some((controller, model)) => {
+            if !controller.is_empty() && controller != CONTROLLER {
+                return Err(CliError::usage(format!(
+                    "controller {controller} not found"
+                )));
+            }
+            model
+        }
+        None => reference,
+    };
+    Ok(r.rsplit_once('/').map(|(_, m)| m).unwrap_or(r).to_string())
 }
 
 /// The model to act on: `-m/--model` or the current model.
 pub fn model(flag: &Option<String>) -> Result<String, CliError> {
     if let Some(m) = flag {
-        return Ok(model_name(m));
+        return model_name(m);
     }
     if let Ok(m) = std::env::var("JUJU_MODEL") {
         if !m.is_empty() {
-            return Ok(model_name(&m));
+            return model_name(&m);
         }
     }
     match std::fs::read_to_string(current_model_file()) {

@@ -55,6 +55,10 @@ fn main() -> ExitCode {
                     let _ = e.print();
                     ExitCode::SUCCESS
                 }
+                MissingRequiredArgument => {
+                    eprintln!("ERROR {}", commands::missing_argument(&args, &e));
+                    ExitCode::from(2)
+                }
                 _ => {
                     let text = e.to_string();
                     let first = text

@@ -7,6 +7,15 @@ use serde_json::{Map, Value};
 use super::key_values;
 use crate::{ctx, CliResult};
 
+/// Juju's error when no model name is given (it names the command as the
+/// user invoked it, `juju` or `minijuju`).
+pub fn missing_name(program: &str) -> String {
+    format!(
+        "{program}: no model name was passed. See \"{program} add-model --help\".\n\n\
+         Did you mean:\n\t{program} add-model <model name>"
+    )
+}
+
 #[derive(Args, Debug)]
 pub struct AddModel {
     /// Model name.
@@ -33,7 +42,7 @@ impl AddModel {
             .into_iter()
             .map(|(k, v)| (k, Value::String(v)))
             .collect();
-        let name = ctx::model_name(&self.name);
+        let name = ctx::model_name(&self.name)?;
         let info: ModelInfo = ctx::client()?.call(&Request::AddModel { name, config })?;
         eprintln!("Added '{}' model on local/default", info.name);
         if !self.no_switch {

@@ -4,7 +4,10 @@ use clap::Args;
 use controller_api::api::{Deployed, Request};
 
 use super::{comma_list, ModelArg};
-use crate::{ctx, CliResult};
+use crate::{ctx, CliError, CliResult};
+
+/// Juju's error when no application is given.
+pub const MISSING: &str = "no application specified";
 
 #[derive(Args, Debug)]
 pub struct AddUnit {
@@ -22,6 +25,9 @@ pub struct AddUnit {
 
 impl AddUnit {
     pub fn run(self) -> CliResult {
+        if self.num_units < 1 {
+            return Err(CliError::usage("--num-units must be a positive integer"));
+        }
         let d: Deployed = ctx::client()?.call(&Request::AddUnit {
             model: self.model.name()?,
             application: self.application,

@@ -9,6 +9,9 @@ use serde_json::{Map, Value};
 use super::{comma_list, print_value, Format, ModelArg};
 use crate::{ctx, CliError, CliResult};
 
+/// Juju's error when no application is given.
+pub const MISSING: &str = "no application name specified";
+
 #[derive(Args, Debug)]
 pub struct Config {
     #[command(flatten)]

@@ -13,6 +13,9 @@ use serde_json::{Map, Value};
 use super::{comma_list, ModelArg};
 use crate::{ctx, CliError, CliResult};
 
+/// Juju's error when no charm is given.
+pub const MISSING: &str = "no charm or bundle specified";
+
 #[derive(Args, Debug)]
 pub struct Deploy {
     #[command(flatten)]

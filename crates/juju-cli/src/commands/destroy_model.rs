@@ -5,6 +5,9 @@ use controller_api::api::Request;
 
 use crate::{ctx, CliError, CliResult};
 
+/// Juju's error when no model is given.
+pub const MISSING: &str = "no model specified";
+
 #[derive(Args, Debug)]
 pub struct DestroyModel {
     model: String,
@@ -40,7 +43,7 @@ impl DestroyModel {
                 "--destroy-storage and --release-storage cannot both be specified",
             ));
         }
-        let name = ctx::model_name(&self.model);
+        let name = ctx::model_name(&self.model)?;
         ctx::client()?.call_raw(&Request::DestroyModel {
             name: name.clone(),
             force: self.force,

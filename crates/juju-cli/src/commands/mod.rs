@@ -126,6 +126,54 @@ pub fn run(cli: Cli) -> CliResult {
     }
 }
 
+/// The error for a command run without a required positional argument:
+/// Juju's own wording where the command has one (each Juju command checks
+/// its arguments in `Init`, a usage error), else the missing arguments by
+/// name. `argv` is the whole command line; `e` is clap's error, which lists
+/// the missing arguments.
+pub fn missing_argument(argv: &[String], e: &clap::error::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    use clap::CommandFactory;
+    let missing: Vec<String> = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::Strings(v)) => v
+            .iter()
+            .map(|a| a.trim_end_matches('.').to_ascii_lowercase())
+            .collect(),
+        Some(ContextValue::String(a)) => vec![a.trim_end_matches('.').to_ascii_lowercase()],
+        _ => Vec::new(),
+    };
+    let program = argv
+        .first()
+        .and_then(|p| std::path::Path::new(p).file_name())
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "minijuju".into());
+    let cli = Cli::command();
+    let command = argv
+        .iter()
+        .skip(1)
+        .find_map(|a| cli.find_subcommand(a))
+        .map(|c| c.get_name().to_string())
+        .unwrap_or_default();
+    let juju = match command.as_str() {
+        "add-model" => Some(add_model::missing_name(&program)),
+        "add-unit" => Some(add_unit::MISSING.to_string()),
+        "config" => Some(config::MISSING.to_string()),
+        "deploy" => Some(deploy::MISSING.to_string()),
+        "destroy-model" => Some(destroy_model::MISSING.to_string()),
+        "remove-application" => Some(remove_application::MISSING.to_string()),
+        "remove-unit" => Some(remove_unit::MISSING.to_string()),
+        "resolve" => Some(resolve::MISSING.to_string()),
+        "run" => Some(run::MISSING.to_string()),
+        "show-task" => Some(show_task::MISSING.to_string()),
+        _ => None,
+    };
+    juju.unwrap_or_else(|| match missing.len() {
+        0 => "missing arguments".to_string(),
+        1 => format!("missing argument {}", missing[0]),
+        _ => format!("missing arguments {}", missing.join(" ")),
+    })
+}
+
 /// `-m/--model` on every model command.
 #[derive(Args, Debug, Clone)]
 pub struct ModelArg {

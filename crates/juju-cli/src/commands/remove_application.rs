@@ -6,6 +6,9 @@ use controller_api::api::Request;
 use super::ModelArg;
 use crate::{ctx, CliResult};
 
+/// Juju's error when no application is given.
+pub const MISSING: &str = "no application specified";
+
 #[derive(Args, Debug)]
 pub struct RemoveApplication {
     #[command(flatten)]

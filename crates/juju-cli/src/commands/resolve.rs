@@ -7,6 +7,9 @@ use controller_api::api::Request;
 use super::ModelArg;
 use crate::{ctx, CliResult};
 
+/// Juju's error when no unit is given.
+pub const MISSING: &str = "no unit specified";
+
 #[derive(Args, Debug)]
 pub struct Resolve {
     #[command(flatten)]

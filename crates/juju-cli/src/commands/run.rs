@@ -12,6 +12,9 @@ use serde_json::{json, Map, Value};
 use super::{print_value, Format, ModelArg};
 use crate::{ctx, timefmt, CliError, CliResult};
 
+/// Juju's error when no unit (nor anything else) is given.
+pub const MISSING: &str = "no unit specified";
+
 #[derive(Args, Debug)]
 pub struct Run {
     #[command(flatten)]
@@ -210,6 +213,10 @@ impl Run {
             }
             Err(e) => return Err(e.into()),
         };
+        if self.background {
+            background(&enq);
+            return Ok(());
+        }
         let n = enq.tasks.len();
         eprintln!(
             "Running operation {} with {n} task{}",
@@ -220,10 +227,6 @@ impl Run {
             eprintln!("  - task {} on unit-{}", t.id, t.unit.replace('/', "-"));
         }
         eprintln!();
-        if self.background {
-            eprintln!("Check the task status with 'juju show-task <id>'");
-            return Ok(());
-        }
         let ids: Vec<i64> = enq.tasks.iter().map(|t| t.id).collect();
         for id in &ids {
             eprintln!("Waiting for task {id}...");
@@ -253,6 +256,37 @@ impl Run {
         }
         failed_tasks(tasks)
     }
+}
+
+/// What `run --background` prints, as Juju 3.6 does: the operation and task
+/// ids on stderr for one task; for several, the ids per unit as YAML on
+/// stdout (`unit: {id: N}`) between the two stderr lines.
+fn background(enq: &Enqueued) {
+    if let [t] = enq.tasks.as_slice() {
+        eprintln!("Scheduled operation {} with task {}", enq.operation, t.id);
+        eprintln!(
+            "Check operation status with 'juju show-operation {}'",
+            enq.operation
+        );
+        eprintln!("Check task status with 'juju show-task {}'", t.id);
+        return;
+    }
+    eprintln!(
+        "Scheduled operation {} with {} tasks",
+        enq.operation,
+        enq.tasks.len()
+    );
+    let ids: Map<String, Value> = enq
+        .tasks
+        .iter()
+        .map(|t| (t.unit.clone(), json!({"id": t.id.to_string()})))
+        .collect();
+    print_value(Format::Yaml, &Value::Object(ids));
+    eprintln!(
+        "Check operation status with 'juju show-operation {}'",
+        enq.operation
+    );
+    eprintln!("Check task status with 'juju show-task <id>'");
 }
 
 /// The timeout error when a task has not finished (Jubilant maps `timed out`).

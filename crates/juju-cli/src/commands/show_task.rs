@@ -6,6 +6,9 @@ use controller_api::api::{Request, TaskInfo};
 use super::{print_value, run::task_json, Format, ModelArg};
 use crate::{ctx, CliError, CliResult};
 
+/// Juju's error when no task id is given.
+pub const MISSING: &str = "no task ID specified";
+
 #[derive(Args, Debug)]
 pub struct ShowTask {
     #[command(flatten)]

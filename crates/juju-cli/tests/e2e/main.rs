@@ -6,6 +6,7 @@ mod common;
 
 mod actions;
 mod bad_input;
+mod cli_edges;
 mod crash;
 mod exec;
 mod failures;
