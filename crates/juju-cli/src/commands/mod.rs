@@ -29,6 +29,7 @@ mod show_task;
 mod show_unit;
 mod status;
 mod status_format;
+mod status_summary;
 mod switch;
 mod version;
 

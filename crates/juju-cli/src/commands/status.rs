@@ -3,7 +3,7 @@
 use clap::Args;
 use controller_api::api::{ModelStatus, Request};
 
-use super::{print_value, status_format, Format, ModelArg};
+use super::{print_value, status_format, status_summary, Format, ModelArg};
 use crate::{ctx, CliResult};
 
 #[derive(Args, Debug)]
@@ -35,6 +35,10 @@ impl Status {
         }
         match self.format {
             Format::Json | Format::Yaml => print_value(self.format, &status_format::to_json(&s)),
+            Format::Summary => print!(
+                "{}",
+                status_summary::to_summary(&status_format::to_json(&s))
+            ),
             _ => print!("{}", status_format::to_tabular(&s, self.relations)),
         }
         // As Juju: after the output, say on stderr why nothing was listed.

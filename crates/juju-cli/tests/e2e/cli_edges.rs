@@ -250,6 +250,22 @@ fn status_filters_show_model_machines_and_not_found_wording() {
     let r = mj.run(&["status", "rec/1"]);
     assert_eq!(r.stderr, "");
     assert!(r.stdout.contains("rec/1"), "{}", r.stdout);
+    // --format summary is Juju's summary, not the tabular view.
+    let summary = mj.ok(&["status", "--format", "summary"]);
+    let lines: Vec<&str> = summary.lines().map(str::trim_end).collect();
+    assert_eq!(lines[0], "Running on subnets:  127.0.0.0/8", "{summary}");
+    for line in [
+        "      # Machines:  (3)",
+        "         started:   3",
+        "         # Units:  (3)",
+        "          active:   3",
+        "  # Applications:  (1)",
+        "              rec  0/1  exposed",
+        "        # Remote:  (0)",
+    ] {
+        assert!(lines.contains(&line), "{line:?} missing:\n{summary}");
+    }
+    assert!(!summary.contains("Workload"), "{summary}");
     // show-model lists the model's machines, each with its cores.
     let show: Value = serde_json::from_str(&mj.ok(&["show-model", "--format", "json"])).unwrap();
     let machines = show["m"]["machines"].as_object().unwrap();
