@@ -117,7 +117,18 @@ pub fn run(
         .build()
         .map_err(io("starting runtime"))?;
     runtime.block_on(async move {
-        let rt = Runtime::new(Arc::new(store), paths.home.clone(), tool_binary);
+        // MINIJUJU_MAX_HOOKS bounds the hook processes running at once.
+        let max_processes = std::env::var("MINIJUJU_MAX_HOOKS")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or_else(unit_agent::shared::default_max_processes);
+        let rt = Runtime::with_max_processes(
+            Arc::new(store),
+            paths.home.clone(),
+            tool_binary,
+            max_processes,
+        );
         let ctl = Arc::new(Controller {
             rt: rt.clone(),
             paths: paths.clone(),

@@ -51,11 +51,36 @@ pub struct Runtime {
     pub task_events: watch::Sender<u64>,
     /// Set to true when the controller is shutting down.
     pub shutdown: watch::Sender<bool>,
+    /// Bounds the hook, action and command processes running at once
+    /// (across machines; on one machine they are serialised anyway).
+    pub process_slots: tokio::sync::Semaphore,
+}
+
+/// How many hook processes may run at once unless configured
+/// (`MINIJUJU_MAX_HOOKS`): 8 per CPU, at least 16. Most hooks wait on IO or
+/// on tool calls, so more than one per core keeps the machine busy; the
+/// bound keeps 10,000 units from forking 10,000 processes at once.
+pub fn default_max_processes() -> usize {
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    (8 * cpus).max(16)
 }
 
 impl Runtime {
     pub fn new(store: Arc<Store>, home: PathBuf, tool_binary: PathBuf) -> Arc<Self> {
+        Self::with_max_processes(store, home, tool_binary, default_max_processes())
+    }
+
+    /// A runtime running at most `max_processes` hook processes at once.
+    pub fn with_max_processes(
+        store: Arc<Store>,
+        home: PathBuf,
+        tool_binary: PathBuf,
+        max_processes: usize,
+    ) -> Arc<Self> {
         Arc::new(Runtime {
+            process_slots: tokio::sync::Semaphore::new(max_processes.max(1)),
             store,
             home,
             tool_binary,

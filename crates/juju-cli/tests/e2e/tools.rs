@@ -39,34 +39,62 @@ fn stale_and_foreign_context_ids_are_refused() {
     let charm = mj.recorder();
     mj.ok(&["deploy", charm.to_str().unwrap(), "rec", "-n", "2"]);
     mj.wait_settled("rec", 2, "active");
-    // The install hook's context is finished: its id is refused.
+    let id_of = |env: &[(String, String)]| {
+        env.iter()
+            .find(|(k, _)| k == "JUJU_CONTEXT_ID")
+            .unwrap()
+            .1
+            .clone()
+    };
+    // The install hook's context is finished: its id is refused by the
+    // unit's tool server (live while a command runs in the unit).
     let env = mj.env("rec/0", "install");
-    let (code, _, err) = tool(&mj, &env, "config-get", &[]);
-    assert_eq!(code, 1);
+    let stale = id_of(&env);
+    let out = mj.ok(&[
+        "exec",
+        "--unit",
+        "rec/0",
+        "--",
+        &format!("JUJU_CONTEXT_ID={stale} config-get; echo rc=$?"),
+    ]);
+    assert!(out.contains("rc=1"), "{out}");
+    let r = mj.run(&[
+        "exec",
+        "--unit",
+        "rec/0",
+        "--format",
+        "json",
+        "--",
+        &format!("JUJU_CONTEXT_ID={stale} config-get"),
+    ]);
     assert!(
-        err.starts_with("ERROR bad request: unknown context id"),
-        "{err}"
+        r.stdout.contains("ERROR bad request: unknown context id"),
+        "{}",
+        r.stdout
     );
     // Another unit's id on this unit's socket is refused as well.
-    let mut foreign = mj.env("rec/0", "start");
-    let other = mj.env("rec/1", "start");
-    let id1 = other
-        .iter()
-        .find(|(k, _)| k == "JUJU_CONTEXT_ID")
-        .unwrap()
-        .1
-        .clone();
-    for (k, v) in foreign.iter_mut() {
-        if k == "JUJU_CONTEXT_ID" {
-            *v = id1.clone();
-        }
-    }
-    let (code, _, err) = tool(&mj, &foreign, "is-leader", &[]);
-    assert_eq!(code, 1);
-    assert!(err.contains("bad request"), "{err}");
+    let id1 = id_of(&mj.env("rec/1", "start"));
+    let r = mj.run(&[
+        "exec",
+        "--unit",
+        "rec/0",
+        "--format",
+        "json",
+        "--",
+        &format!("JUJU_CONTEXT_ID={id1} is-leader"),
+    ]);
+    assert!(r.stdout.contains("bad request"), "{}", r.stdout);
     assert!(mj
         .log()
         .contains("refused is-leader call with unknown context id"));
+    // While nothing runs in the unit, its tool socket does not exist: the
+    // old id gets nowhere either.
+    let (code, _, err) = tool(&mj, &env, "config-get", &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with("ERROR cannot connect to unit agent"),
+        "{err}"
+    );
     // No context at all.
     let out = Command::new(format!(
         "{}/state-get",

@@ -196,7 +196,6 @@ impl Agent {
         let mut next = decide::commit(&self.progress, h, facts, &mut self.mem, fx.status_set);
         let now = state_store::now();
         let after = decide::workload_after(h, &next).map(|(v, m)| StatusValue::new(v, m, now));
-        let idle = StatusValue::new("idle", "", now);
         let rel = h.relation_id;
         let enter = (h.kind == HookKind::RelationCreated).then_some(()).and(rel);
         let leave = (h.kind == HookKind::RelationBroken).then_some(()).and(rel);
@@ -207,7 +206,10 @@ impl Agent {
             &HookCommit {
                 charm_state: fx.state.as_ref(),
                 workload_status: after.as_ref(),
-                agent_status: Some(&idle),
+                // The agent shows idle only when it has nothing left to do
+                // (`wait`), as Juju's resolver does: a start queued by
+                // config-changed follows without an idle in between.
+                agent_status: None,
                 bag_writes: &fx.bag_writes,
                 enter_scope: enter.map(|id| (id, address.as_str())),
                 leave_scope: leave,
@@ -218,7 +220,6 @@ impl Agent {
                 next.to_json()
             },
         )?;
-        self.shown_agent_status = Some(("idle".into(), String::new()));
         for id in fx
             .bag_writes
             .iter()

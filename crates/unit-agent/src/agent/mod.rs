@@ -32,7 +32,7 @@ use crate::decide::{self, decide, Decision, Facts, Life, Memory, Resolved};
 use crate::progress::Progress;
 use crate::recover::recover;
 use crate::shared::{config_hash, io_err, AgentError, Runtime};
-use crate::toolserver::{self, Slot};
+use crate::toolserver::Slot;
 
 /// Start the agent of `unit` as a task. A panic inside the agent is caught:
 /// the unit's agent status becomes `failed` and the controller keeps running.
@@ -127,16 +127,7 @@ async fn run(
     let Some(mut agent) = Agent::prepare(rt, model, unit, notify)? else {
         return Ok(());
     };
-    let slot = agent.slot.clone();
-    let rt2 = agent.rt.clone();
-    let (m, e) = (agent.who.model.clone(), agent.who.entity.clone());
-    let server = toolserver::serve(&agent.socket, slot, move |msg| {
-        tracing::warn!(model = %m, entity = %e, "{msg}");
-        rt2.log(&m, &e, "WARNING", "juju.worker.uniter.runner", &msg);
-    })
-    .map_err(io_err(format!("binding {}", agent.socket.display())))?;
     let result = agent.main_loop().await;
-    server.abort();
     let _ = std::fs::remove_file(&agent.socket);
     result
 }

@@ -1,8 +1,10 @@
 //! The one operation path: run a hook, an action or an `exec` command in a
-//! hook context. Every run takes the same steps — a fresh context id, the
-//! built environment, the context installed in the unit's tool slot, the
-//! process (its pid recorded for orphan recovery, killable by a forced
-//! removal), and the buffered effects collected only after exit 0.
+//! hook context. Every run takes the same steps — a process slot (the
+//! runtime bounds how many run at once), a fresh context id, the built
+//! environment, the context installed in the unit's tool slot, the unit's
+//! tool socket (bound for the run only, so an idle unit holds no file
+//! descriptor), the process (its pid recorded for orphan recovery, killable
+//! by a forced removal), and the buffered effects collected only after exit 0.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -117,6 +119,13 @@ impl Agent {
             op.hook,
         );
         let module = format!("unit.{}.{}", self.who.unit, op.module);
+        let _permit = self
+            .rt
+            .process_slots
+            .acquire()
+            .await
+            .expect("the process semaphore is never closed");
+        let _server = self.serve_tools()?;
         let run = self.run_process(op.ctx, &ctx_id, &path, &args, &env, &module, op.capture);
         let out = match op.timeout {
             Some(t) => match tokio::time::timeout(t, run).await {
@@ -129,6 +138,22 @@ impl Agent {
             None => run.await?,
         };
         Ok(Ran::Finished { out, via })
+    }
+
+    /// Bind the unit's tool socket for one run; it is closed and removed
+    /// when the guard drops.
+    fn serve_tools(&self) -> Result<ToolServer, AgentError> {
+        let rt = self.rt.clone();
+        let (m, e) = (self.who.model.clone(), self.who.entity.clone());
+        let task = toolserver::serve(&self.socket, self.slot.clone(), move |msg| {
+            tracing::warn!(model = %m, entity = %e, "{msg}");
+            rt.log(&m, &e, "WARNING", "juju.worker.uniter.runner", &msg);
+        })
+        .map_err(io_err(format!("binding {}", self.socket.display())))?;
+        Ok(ToolServer {
+            task,
+            socket: self.socket.clone(),
+        })
     }
 
     fn env_for(
@@ -225,6 +250,19 @@ impl Agent {
             .parent()
             .unwrap_or(Path::new("."))
             .join("hook.pid")
+    }
+}
+
+/// The unit's tool socket while a run lasts.
+struct ToolServer {
+    task: tokio::task::JoinHandle<()>,
+    socket: PathBuf,
+}
+
+impl Drop for ToolServer {
+    fn drop(&mut self) {
+        self.task.abort();
+        let _ = std::fs::remove_file(&self.socket);
     }
 }
 
