@@ -11,7 +11,6 @@
 //! (exit 2) worded like Juju's.
 
 use std::collections::BTreeMap;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use juju_types::output::{self, go_quote, Format};
@@ -518,24 +517,12 @@ pub fn read_file_arg(req: &ToolRequest, path: &str) -> Result<Option<Vec<u8>>, T
     }
 }
 
-/// Go's `*PathError` text: `open /x/y: no such file or directory`.
-pub fn go_path_error(op: &str, path: &Path, err: &io::Error) -> String {
-    let text = err.to_string();
-    let text = match text.rfind(" (os error ") {
-        Some(p) => &text[..p],
-        None => &text,
-    };
-    let mut chars = text.chars();
-    let lowered = match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    };
-    format!("{op} {}: {lowered}", path.display())
-}
+pub use juju_types::goerr::go_path_error;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io;
 
     const DOC: Doc = Doc {
         name: "demo",

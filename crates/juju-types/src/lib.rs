@@ -7,6 +7,7 @@
 
 pub mod charm;
 pub mod duration;
+pub mod goerr;
 pub mod hook;
 pub mod model_config;
 pub mod names;
