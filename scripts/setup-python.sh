@@ -4,8 +4,9 @@
 #
 #  1. <repo>/.venv: a virtualenv with the test tooling from
 #     tests/python/requirements.txt (ops[testing], jubilant, pytest, PyYAML).
-#  2. For every example charm that has a requirements.txt (hello-ops, kv-db,
-#     kv-app):
+#  2. For every example charm (examples/charms) and Python test charm
+#     (tests/python/charms) that has a requirements.txt (hello-ops, kv-db,
+#     kv-app; ops2-unified, which pins ops 2.x):
 #     its runtime dependencies into <charm>/venv with `pip install --target`,
 #     and the absolute path of the interpreter they were installed for into
 #     <charm>/.python, which the charm's dispatch script reads (hooks run
@@ -63,7 +64,7 @@ base_version="$("$base_python" -c 'import sys; print("%d.%d.%d" % sys.version_in
 say "charms will run $base_python (Python $base_version)"
 
 # --- 2. charm dependencies ----------------------------------------------------
-for charm in "$repo"/examples/charms/*/; do
+for charm in "$repo"/examples/charms/*/ "$repo"/tests/python/charms/*/; do
     charm="${charm%/}"
     name="$(basename "$charm")"
     [ -f "$charm/requirements.txt" ] || continue
@@ -76,7 +77,7 @@ for charm in "$repo"/examples/charms/*/; do
         say "$name: venv/ is up to date"
     else
         rm -rf "$target.new"
-        "$vpy" -m pip install "${pip_quiet[@]}" --target "$target.new" -r "$charm/requirements.txt" \
+        "$vpy" -m pip install "${pip_quiet[@]}" --no-warn-conflicts --target "$target.new" -r "$charm/requirements.txt" \
             || die "$name: pip install --target failed"
         printf '%s\n' "$stamp" > "$target.new/.minijuju-stamp"
         rm -rf "$target"

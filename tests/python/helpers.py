@@ -6,6 +6,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 CHARMS = REPO / 'examples' / 'charms'
+# Charms that exist only for the tests (their venv/ comes from scripts/setup-python.sh).
+TEST_CHARMS = REPO / 'tests' / 'python' / 'charms'
 
 # How long a wait() for a freshly deployed application may take, in seconds.
 DEPLOY_TIMEOUT = 120.0

@@ -134,6 +134,10 @@ pub struct DeployArgs {
     pub model: String,
     /// Absolute path to a charm directory or `.charm` file.
     pub charm_path: String,
+    /// The charm as the user named it on the command line; errors name it.
+    /// Empty means `charm_path`.
+    #[serde(default)]
+    pub charm_arg: String,
     pub application: Option<String>,
     pub num_units: u32,
     /// Raw `key=value` config strings.

@@ -1,29 +1,63 @@
 //! Staging a charm for deployment: a `.charm` archive is unpacked, a charm
 //! directory is copied, into the controller's own pristine copy, which is
-//! validated before anything is recorded in the model.
+//! validated before anything is recorded in the model. A charm described
+//! only by `charmcraft.yaml` gets the classic `metadata.yaml`,
+//! `config.yaml`, `actions.yaml` (and `manifest.yaml`) in its copy, as
+//! `charmcraft pack` would have written them, because older `ops` reads
+//! only those.
+//!
+//! Errors name the charm as the user gave it on the command line, never the
+//! staged copy, in Juju's words:
+//! * nothing at the path: `charm or bundle at "./x" not found`;
+//! * a directory (or archive) with neither `metadata.yaml` nor
+//!   `charmcraft.yaml`: `charm or bundle at "./x" not found: no
+//!   metadata.yaml or charmcraft.yaml`;
+//! * a file that is not a zip archive: `invalid charm or bundle provided at
+//!   "./x.charm"`;
+//! * anything else (invalid YAML, a broken rule, an unreadable file, an
+//!   unsafe archive entry): `attempting to deploy "./x": <problem>`, where
+//!   the problem names the file inside the charm.
 
 use std::fs;
 use std::io;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 
-use juju_types::charm::{self, Charm};
+use juju_types::charm::{self, Charm, CharmError};
+use juju_types::goerr::errno_text;
 
-/// Copy or unpack `source` into a fresh directory under `charms_dir` and parse
-/// it. On any error the staged copy is removed and the error names the file,
-/// key and problem.
-pub fn stage(source: &Path, charms_dir: &Path) -> Result<(PathBuf, Charm), String> {
-    let meta =
-        fs::metadata(source).map_err(|e| format!("cannot read charm {}: {e}", source.display()))?;
+/// Copy or unpack `source` into a fresh directory under `charms_dir`, parse
+/// it, and add the classic files a unified charm lacks. `shown` is the charm
+/// as the user named it; every error names it (see the module docs). On any
+/// error the staged copy is removed.
+pub fn stage(source: &Path, shown: &str, charms_dir: &Path) -> Result<(PathBuf, Charm), String> {
+    let attempting = |problem: String| format!("attempting to deploy {shown:?}: {problem}");
+    let meta = match fs::metadata(source) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(format!("charm or bundle at {shown:?} not found"))
+        }
+        Err(e) => return Err(attempting(errno_text(&e))),
+    };
+    if !meta.is_dir() && !charm::is_archive(source) {
+        return Err(format!("invalid charm or bundle provided at {shown:?}"));
+    }
     let dest = charms_dir.join(format!("charm-{}", &crate::new_uuid()[..8]));
     fs::create_dir_all(charms_dir)
         .map_err(|e| format!("cannot create {}: {e}", charms_dir.display()))?;
     let staged = if meta.is_dir() {
-        copy_tree(source, &dest).map_err(|e| format!("cannot copy charm {}: {e}", source.display()))
+        copy_tree(source, &dest).map_err(|(rel, e)| {
+            attempting(format!("cannot copy {}: {}", rel.display(), errno_text(&e)))
+        })
     } else {
-        charm::extract_archive(source, &dest).map_err(|e| e.to_string())
+        charm::extract_archive(source, &dest).map_err(|e| describe(&e, shown, source, &dest))
     };
-    let loaded = staged.and_then(|()| charm::load_dir(&dest).map_err(|e| e.to_string()));
+    let loaded = staged.and_then(|()| {
+        let c = charm::load_dir(&dest).map_err(|e| describe(&e, shown, source, &dest))?;
+        charm::write_classic_files(&dest, &c.bases)
+            .map_err(|e| describe(&e, shown, source, &dest))?;
+        Ok(c)
+    });
     match loaded {
         Ok(c) => Ok((dest, c)),
         Err(e) => {
@@ -33,19 +67,218 @@ pub fn stage(source: &Path, charms_dir: &Path) -> Result<(PathBuf, Charm), Strin
     }
 }
 
-fn copy_tree(src: &Path, dest: &Path) -> io::Result<()> {
-    fs::create_dir_all(dest)?;
-    for entry in fs::read_dir(src)? {
-        let entry = entry?;
-        let (from, to) = (entry.path(), dest.join(entry.file_name()));
-        let ft = entry.file_type()?;
-        if ft.is_dir() {
-            copy_tree(&from, &to)?;
-        } else if ft.is_symlink() {
-            symlink(fs::read_link(&from)?, &to)?;
+/// The message for a charm-reading error: the user's `shown` path instead
+/// of the staged copy `dest` or the resolved `source`, and files inside the
+/// charm by their path in it.
+fn describe(err: &CharmError, shown: &str, source: &Path, dest: &Path) -> String {
+    let inside = |p: &Path| -> String {
+        p.strip_prefix(dest)
+            .or_else(|_| p.strip_prefix(source))
+            .map(|r| r.display().to_string())
+            .unwrap_or_else(|_| p.display().to_string())
+    };
+    let problem = match err {
+        CharmError::NotACharm(_) => {
+            return format!(
+                "charm or bundle at {shown:?} not found: no metadata.yaml or charmcraft.yaml"
+            )
+        }
+        CharmError::NotAZip { .. } => {
+            return format!("invalid charm or bundle provided at {shown:?}")
+        }
+        CharmError::Io { path, source: e } if path == dest || path == source => errno_text(e),
+        CharmError::Io { path, source: e } => format!("{}: {}", inside(path), errno_text(e)),
+        CharmError::Archive { message, .. } => message.clone(),
+        other => other.to_string(),
+    };
+    format!("attempting to deploy {shown:?}: {problem}")
+}
+
+/// Copy the tree `src` to `dest`; an error carries the path (relative to
+/// `src`) it happened at.
+fn copy_tree(src: &Path, dest: &Path) -> Result<(), (PathBuf, io::Error)> {
+    copy_below(src, dest, Path::new(""))
+}
+
+fn copy_below(src: &Path, dest: &Path, rel: &Path) -> Result<(), (PathBuf, io::Error)> {
+    let at = |r: &Path| {
+        let r = if r.as_os_str().is_empty() {
+            PathBuf::from(".")
         } else {
-            fs::copy(&from, &to)?;
+            r.to_path_buf()
+        };
+        move |e: io::Error| (r, e)
+    };
+    let (from_dir, to_dir) = (src.join(rel), dest.join(rel));
+    fs::create_dir_all(&to_dir).map_err(at(rel))?;
+    for entry in fs::read_dir(&from_dir).map_err(at(rel))? {
+        let entry = entry.map_err(at(rel))?;
+        let rel = rel.join(entry.file_name());
+        let (from, to) = (src.join(&rel), dest.join(&rel));
+        let ft = entry.file_type().map_err(at(&rel))?;
+        if ft.is_dir() {
+            copy_below(src, dest, &rel)?;
+        } else if ft.is_symlink() {
+            symlink(fs::read_link(&from).map_err(at(&rel))?, &to).map_err(at(&rel))?;
+        } else {
+            fs::copy(&from, &to).map_err(at(&rel))?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// Stage `source` (shown as `shown`) into a fresh charms dir; the error
+    /// text, checked to name neither the charms dir nor the resolved path.
+    fn stage_err(source: &Path, shown: &str) -> String {
+        let charms = tempfile::tempdir().unwrap();
+        let e = stage(source, shown, charms.path()).unwrap_err();
+        assert!(
+            !e.contains(&charms.path().display().to_string()),
+            "names the staged copy: {e}"
+        );
+        if shown != source.display().to_string() {
+            assert!(
+                !e.contains(&source.display().to_string()),
+                "names the resolved path: {e}"
+            );
+        }
+        // Nothing is left behind.
+        let left = fs::read_dir(charms.path()).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(left, 0, "{e}");
+        e
+    }
+
+    fn zip(path: &Path, files: &[(&str, &str)]) {
+        let mut w = zip::ZipWriter::new(fs::File::create(path).unwrap());
+        for (name, text) in files {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(text.as_bytes()).unwrap();
+        }
+        w.finish().unwrap();
+    }
+
+    #[test]
+    fn errors_name_the_users_path() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path();
+
+        assert_eq!(
+            stage_err(&p.join("missing"), "./missing"),
+            "charm or bundle at \"./missing\" not found"
+        );
+
+        fs::create_dir(p.join("empty")).unwrap();
+        assert_eq!(
+            stage_err(&p.join("empty"), "./empty"),
+            "charm or bundle at \"./empty\" not found: no metadata.yaml or charmcraft.yaml"
+        );
+
+        fs::create_dir(p.join("badyaml")).unwrap();
+        fs::write(p.join("badyaml/metadata.yaml"), "name: [\n").unwrap();
+        let e = stage_err(&p.join("badyaml"), "./badyaml");
+        assert!(
+            e.starts_with("attempting to deploy \"./badyaml\": metadata.yaml: invalid YAML: "),
+            "{e}"
+        );
+
+        fs::create_dir(p.join("badkey")).unwrap();
+        fs::write(p.join("badkey/charmcraft.yaml"), "type: charm\n").unwrap();
+        assert_eq!(
+            stage_err(&p.join("badkey"), "badkey"),
+            "attempting to deploy \"badkey\": charmcraft.yaml: name: charm name is required"
+        );
+
+        fs::write(p.join("text.charm"), "not a zip").unwrap();
+        assert_eq!(
+            stage_err(&p.join("text.charm"), "./text.charm"),
+            "invalid charm or bundle provided at \"./text.charm\""
+        );
+
+        // Starts like a zip, but is cut short.
+        fs::write(p.join("cut.charm"), b"PK\x03\x04garbage").unwrap();
+        assert_eq!(
+            stage_err(&p.join("cut.charm"), "./cut.charm"),
+            "invalid charm or bundle provided at \"./cut.charm\""
+        );
+
+        zip(&p.join("empty.charm"), &[("README", "")]);
+        assert_eq!(
+            stage_err(&p.join("empty.charm"), "./empty.charm"),
+            "charm or bundle at \"./empty.charm\" not found: no metadata.yaml or charmcraft.yaml"
+        );
+
+        zip(
+            &p.join("bad.charm"),
+            &[("metadata.yaml", "name: x\nrequires:\n  db:\n")],
+        );
+        assert_eq!(
+            stage_err(&p.join("bad.charm"), "/abs/bad.charm"),
+            "attempting to deploy \"/abs/bad.charm\": metadata.yaml: requires.db: interface is required"
+        );
+
+        zip(
+            &p.join("unsafe.charm"),
+            &[("metadata.yaml", "name: x\n"), ("../escape", "")],
+        );
+        assert_eq!(
+            stage_err(&p.join("unsafe.charm"), "./unsafe.charm"),
+            "attempting to deploy \"./unsafe.charm\": unsafe path \"../escape\" in archive"
+        );
+
+        // An unreadable file inside the charm is named by its path in it
+        // (root reads everything, so only check when not running as root).
+        if unsafe { libc::geteuid() } != 0 {
+            fs::create_dir_all(p.join("locked/src")).unwrap();
+            fs::write(p.join("locked/metadata.yaml"), "name: locked\n").unwrap();
+            fs::write(p.join("locked/src/charm.py"), "").unwrap();
+            fs::set_permissions(
+                p.join("locked/src/charm.py"),
+                fs::Permissions::from_mode(0o000),
+            )
+            .unwrap();
+            assert_eq!(
+                stage_err(&p.join("locked"), "./locked"),
+                "attempting to deploy \"./locked\": cannot copy src/charm.py: permission denied"
+            );
+        }
+    }
+
+    #[test]
+    fn unified_charm_gets_the_classic_files_and_the_source_is_untouched() {
+        let src = tempfile::tempdir().unwrap();
+        fs::write(
+            src.path().join("charmcraft.yaml"),
+            "name: uni\ntype: charm\nsummary: s\nbase: ubuntu@22.04\nplatforms: {amd64: }\n\
+             parts: {charm: {plugin: charm}}\nconfig:\n  options:\n    x: {type: int, default: 1}\n",
+        )
+        .unwrap();
+        fs::write(src.path().join("actions.yaml"), "mine: {}\n").unwrap();
+        let charms = tempfile::tempdir().unwrap();
+        let (dir, c) = stage(src.path(), "./uni", charms.path()).unwrap();
+        assert!(dir.starts_with(charms.path()));
+        for f in ["metadata.yaml", "config.yaml", "manifest.yaml"] {
+            assert!(dir.join(f).is_file(), "{f}");
+            assert!(!src.path().join(f).exists(), "{f} written into the source");
+        }
+        assert_eq!(
+            fs::read_to_string(dir.join("actions.yaml")).unwrap(),
+            "mine: {}\n"
+        );
+        let meta = fs::read_to_string(dir.join("metadata.yaml")).unwrap();
+        assert!(meta.contains("name: uni"), "{meta}");
+        for left_out in ["type:", "base:", "platforms:", "parts:", "config:"] {
+            assert!(!meta.contains(left_out), "{left_out} in {meta}");
+        }
+        // The copy reads back as the same charm.
+        assert_eq!(charm::load_dir(&dir).unwrap(), c);
+        assert_eq!(c.bases[0].display(), "ubuntu@22.04");
+        assert!(c.actions.get("mine").is_some());
+    }
 }

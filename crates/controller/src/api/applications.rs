@@ -59,8 +59,14 @@ pub fn typed_config(
 pub fn deploy(ctl: &Controller, a: &DeployArgs) -> ApiResult {
     let s = &ctl.rt.store;
     let model = s.model(&a.model).map_err(store_err)?;
+    let shown = if a.charm_arg.is_empty() {
+        &a.charm_path
+    } else {
+        &a.charm_arg
+    };
     let (dir, charm) = crate::deploy::stage(
         Path::new(&a.charm_path),
+        shown,
         &ctl.paths.charms().join(&model.uuid[..8]),
     )
     .map_err(bad)?;

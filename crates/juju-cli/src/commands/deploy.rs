@@ -1,7 +1,7 @@
 //! `deploy <charm-path> [app] [-n N] [--config k=v|file.yaml]... [--to a,b] [--trust]`
 //!
 //! Local charms only (a directory or a `.charm` file). Charmhub names are
-//! refused with a clear error.
+//! refused with a clear error; errors about the charm name it as given.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -106,6 +106,7 @@ impl Deploy {
         let deployed: Deployed = ctx::client()?.call(&Request::Deploy(DeployArgs {
             model,
             charm_path: abs.display().to_string(),
+            charm_arg: self.charm.clone(),
             application: self.application,
             num_units: self.num_units,
             config,

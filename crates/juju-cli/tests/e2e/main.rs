@@ -8,6 +8,7 @@ mod actions;
 mod bad_input;
 mod cli_edges;
 mod crash;
+mod deploy_input;
 mod exec;
 mod failures;
 mod lifecycle;

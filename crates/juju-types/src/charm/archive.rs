@@ -44,7 +44,10 @@ fn zip_err(archive: &Path, e: impl std::fmt::Display) -> CharmError {
 
 fn open(archive: &Path) -> Result<ZipArchive<File>, CharmError> {
     let file = File::open(archive).map_err(|e| CharmError::io(archive, e))?;
-    ZipArchive::new(file).map_err(|e| zip_err(archive, e))
+    ZipArchive::new(file).map_err(|e| CharmError::NotAZip {
+        archive: archive.to_path_buf(),
+        message: e.to_string(),
+    })
 }
 
 /// The safe relative path for entry `name`, `Some(empty)` for the root
@@ -339,7 +342,7 @@ mod tests {
         let not_zip = tmp.path().join("x.charm");
         fs::write(&not_zip, "not a zip").unwrap();
         let e = extract_archive(&not_zip, &tmp.path().join("d")).unwrap_err();
-        assert!(matches!(e, CharmError::Archive { .. }), "{e}");
+        assert!(matches!(e, CharmError::NotAZip { .. }), "{e}");
         assert!(e.to_string().starts_with(&not_zip.display().to_string()));
         let e = load_archive(&tmp.path().join("missing.charm")).unwrap_err();
         assert!(matches!(e, CharmError::Io { .. }), "{e}");

@@ -8,13 +8,16 @@
 //! `config: {options: ...}` and the actions under `actions:`. When both
 //! `metadata.yaml` and `charmcraft.yaml` exist, `metadata.yaml` wins (a
 //! packed charm carries the generated classic files). `manifest.yaml`, written
-//! by charmcraft, gives the bases the charm runs on.
+//! by charmcraft, gives the bases the charm runs on. [`write_classic_files`]
+//! adds the classic files to a unified charm directory, as `charmcraft pack`
+//! does, for charm code that reads only those (ops 2.x).
 //!
 //! Every validation error names the file, the dotted key path and the
 //! problem, e.g. `metadata.yaml: requires.db: interface is required`.
 
 mod actions;
 mod archive;
+mod charmcraft;
 mod config;
 mod metadata;
 mod yaml;
@@ -27,6 +30,7 @@ use serde_json::{Map, Value};
 
 pub use actions::{is_valid_action_name, ActionSpec, Actions};
 pub use archive::{extract_archive, is_archive};
+pub use charmcraft::{classic_files, write_classic_files};
 pub use config::{is_secret_uri, ConfigError, ConfigOption, ConfigSchema, OptionType};
 pub use metadata::{
     implicit_juju_info, ContainerSpec, Endpoint, Metadata, Mount, ResourceKind, ResourceSpec, Role,
@@ -56,6 +60,9 @@ pub enum CharmError {
         #[source]
         source: io::Error,
     },
+    /// A `.charm` file is not a zip archive at all.
+    #[error("{}: not a zip archive: {message}", .archive.display())]
+    NotAZip { archive: PathBuf, message: String },
     /// A `.charm` archive is unreadable or unsafe.
     #[error("{}: {message}", .archive.display())]
     Archive { archive: PathBuf, message: String },
@@ -185,7 +192,15 @@ fn load_from(src: &mut dyn Source, origin: &Path) -> Result<Charm, CharmError> {
         return Err(CharmError::NotACharm(origin.to_path_buf()));
     };
     const FILE: &str = "charmcraft.yaml";
-    let doc = yaml::parse(FILE, &text)?;
+    let mut doc = yaml::parse(FILE, &text)?;
+    // charmcraft also accepts `extra_bindings` for `extra-bindings`.
+    if let Value::Object(top) = &mut doc {
+        if !top.contains_key("extra-bindings") {
+            if let Some(v) = top.remove("extra_bindings") {
+                top.insert("extra-bindings".into(), v);
+            }
+        }
+    }
     let loc = Loc::root(FILE);
     let meta = metadata::parse_metadata(&doc, &loc)?;
     let top = as_map(&doc, &loc, &empty)?;
