@@ -140,10 +140,13 @@ pub struct DeployArgs {
     pub charm_arg: String,
     pub application: Option<String>,
     pub num_units: u32,
-    /// Raw `key=value` config strings.
+    /// Raw `key=value` config strings; they override the YAML file's values.
     pub config: BTreeMap<String, String>,
-    /// Typed config from YAML files.
-    pub config_typed: Map<String, Value>,
+    /// The text of the `--config` YAML file, keyed by application name (read
+    /// with `juju_types::charm::read_settings_yaml` once the application name
+    /// is known).
+    #[serde(default)]
+    pub config_yaml: Option<String>,
     pub to: Vec<String>,
     pub trust: bool,
 }

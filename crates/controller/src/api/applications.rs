@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use controller_api::api::{DeployArgs, Deployed, ErrorCode};
-use juju_types::charm::Charm;
+use juju_types::charm::{Charm, FileSettings};
 use serde_json::{Map, Value};
 use state_store::applications::{insert_application, NewApplication};
 use state_store::units::insert_unit;
@@ -81,7 +81,19 @@ pub fn deploy(ctl: &Controller, a: &DeployArgs) -> ApiResult {
     if !juju_types::names::is_valid_application(&name) {
         return Err(cleanup(bad(format!("invalid application name \"{name}\""))));
     }
-    let config = typed_config(&charm, &a.config, &a.config_typed).map_err(cleanup)?;
+    // The YAML file's section for this application, then `key=value`
+    // settings over it; `trust` in the file is application config, which
+    // the `--trust` flag overrides.
+    let file = match &a.config_yaml {
+        Some(text) => {
+            juju_types::charm::read_settings_yaml(text, &name).map_err(|e| cleanup(bad(e)))?
+        }
+        None => FileSettings::default(),
+    };
+    let mut from_file = file.charm;
+    from_file.retain(|_, v| !v.is_null());
+    let config = typed_config(&charm, &a.config, &from_file).map_err(cleanup)?;
+    let trust = a.trust || file.trust.unwrap_or(false);
     let n = if charm.meta.subordinate {
         0
     } else {
@@ -98,7 +110,7 @@ pub fn deploy(ctl: &Controller, a: &DeployArgs) -> ApiResult {
                     charm_dir: &dir.display().to_string(),
                     charm_name: &charm.meta.name,
                     config: &config,
-                    trust: a.trust,
+                    trust,
                 },
             )?;
             let mut names = Vec::new();

@@ -43,14 +43,26 @@ impl Config {
                 "can only retrieve a single value, or all values",
             ));
         }
-        let reset = comma_list(&self.reset);
+        let mut reset = comma_list(&self.reset);
         let set: BTreeMap<String, String> = super::key_values(&sets)?;
-        let set_typed: Map<String, Value> = match &self.file {
-            Some(f) => {
-                super::deploy::split_config(std::slice::from_ref(f), &self.application)?.typed
+        // The file's section for this application, as `deploy --config`
+        // reads it; a null value resets the option to its default.
+        let mut set_typed = Map::new();
+        if let Some(f) = &self.file {
+            let text = super::deploy::read_settings_file(f)?;
+            let file = juju_types::charm::read_settings_yaml(&text, &self.application)
+                .map_err(CliError::runtime)?;
+            for (k, v) in file.charm {
+                if v.is_null() {
+                    reset.push(k);
+                } else {
+                    set_typed.insert(k, v);
+                }
             }
-            None => Map::new(),
-        };
+            if let Some(trust) = file.trust {
+                set_typed.insert("trust".into(), Value::Bool(trust));
+            }
+        }
         if !set.is_empty() || !reset.is_empty() || !set_typed.is_empty() {
             client.call_raw(&Request::Config {
                 model,

@@ -2,13 +2,21 @@
 //!
 //! Local charms only (a directory or a `.charm` file). Charmhub names are
 //! refused with a clear error; errors about the charm name it as given.
+//!
+//! `--config` as in Juju 3.6: `key=value` settings (for a key given twice
+//! the later value wins; `key=@file` reads the value from a file) and at
+//! most one YAML file keyed by application name. The controller takes the
+//! file's section for the application once it knows the name (the charm's
+//! name by default; see `juju_types::charm::read_settings_yaml`), and
+//! `key=value` settings override it. `--config trust=...` is dropped, as
+//! Juju does: trust comes from `--trust` (or `trust` in the file).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use controller_api::api::{DeployArgs, Deployed, Request};
-use serde_json::{Map, Value};
+use juju_types::goerr::go_path_error;
 
 use super::{comma_list, ModelArg};
 use crate::{ctx, CliError, CliResult};
@@ -27,7 +35,9 @@ pub struct Deploy {
     /// Number of units.
     #[arg(short = 'n', long = "num-units", default_value_t = 1)]
     num_units: u32,
-    /// `key=value` or a YAML file keyed by application name (repeatable).
+    /// `key=value` (repeatable; `key=@file` reads the value from a file),
+    /// or one YAML file keyed by application name; `key=value` settings
+    /// override the file's.
     #[arg(long)]
     config: Vec<String>,
     /// Placement: machine ids or `new`, comma-separated.
@@ -47,37 +57,87 @@ pub struct Deploy {
     force: bool,
 }
 
-/// Config from the command line: raw `key=value` strings, and typed values from YAML files.
+/// `--config` values as Juju reads them.
 pub struct ConfigArgs {
-    pub raw: BTreeMap<String, String>,
-    pub typed: Map<String, Value>,
+    /// `key=value` settings; for a key given twice the later value wins.
+    pub pairs: BTreeMap<String, String>,
+    /// The text of the one YAML file given, if any.
+    pub yaml: Option<String>,
 }
 
-/// Split `--config` values into raw `key=value` strings and typed values from YAML files.
-pub fn split_config(values: &[String], app: &str) -> Result<ConfigArgs, CliError> {
-    let mut raw = BTreeMap::new();
-    let mut typed = Map::new();
+/// Juju's limit on a file read by `key=@file`.
+const MAX_VALUE_FILE: u64 = 5 * 1024 * 1024;
+
+/// Sort `--config` values as Juju does: a value with `=` is a `key=value`
+/// setting (`key=@path` reads the value from a file), anything else is the
+/// path of a YAML settings file, of which there may be only one.
+pub fn read_config_args(values: &[String]) -> Result<ConfigArgs, CliError> {
+    let mut pairs = BTreeMap::new();
+    let mut files = Vec::new();
     for v in values {
-        if let Some((k, val)) = v.split_once('=').filter(|(k, _)| !k.is_empty()) {
-            raw.insert(k.to_string(), val.to_string());
-            continue;
+        if v.is_empty() {
+            return Err(CliError::usage(
+                "invalid value \"\" for flag --config: empty string not valid",
+            ));
         }
-        let text = std::fs::read_to_string(v)
-            .map_err(|e| CliError::runtime(format!("cannot read config file {v}: {e}")))?;
-        let doc: Value = serde_yaml_ng::from_str(&text)
-            .map_err(|e| CliError::runtime(format!("config file {v}: {e}")))?;
-        let section = doc.get(app).cloned().unwrap_or(doc);
-        match section {
-            Value::Object(m) => typed.extend(m),
-            Value::Null => {}
-            _ => {
-                return Err(CliError::runtime(format!(
-                    "config file {v}: expected a map of options under \"{app}\""
-                )))
+        match v.split_once('=') {
+            Some((k, val)) => {
+                let val = match val.strip_prefix('@') {
+                    Some(file) => read_value_file(file)?,
+                    None => val.to_string(),
+                };
+                pairs.insert(k.to_string(), val);
             }
+            None => files.push(v.as_str()),
         }
     }
-    Ok(ConfigArgs { raw, typed })
+    let yaml = match files.as_slice() {
+        [] => None,
+        [file] => Some(read_settings_file(file)?),
+        more => {
+            return Err(CliError::runtime(format!(
+                "only a single config YAML file can be specified, got {}",
+                more.len()
+            )))
+        }
+    };
+    Ok(ConfigArgs { pairs, yaml })
+}
+
+/// The absolute form of a path given on the command line (`~` is the home
+/// directory, a relative path is relative to the working directory).
+fn abs_path(path: &str) -> PathBuf {
+    let expanded = match path.strip_prefix("~/") {
+        Some(rest) => std::env::var_os("HOME")
+            .map(|h| PathBuf::from(h).join(rest))
+            .unwrap_or_else(|| PathBuf::from(path)),
+        None => PathBuf::from(path),
+    };
+    std::env::current_dir()
+        .map(|cwd| cwd.join(&expanded))
+        .unwrap_or(expanded)
+}
+
+/// The text of a settings YAML file; errors read like Go's (`open
+/// /abs/path: no such file or directory`).
+pub fn read_settings_file(path: &str) -> Result<String, CliError> {
+    let abs = abs_path(path);
+    std::fs::read_to_string(&abs).map_err(|e| {
+        let op = if abs.is_dir() { "read" } else { "open" };
+        CliError::runtime(go_path_error(op, &abs, &e))
+    })
+}
+
+/// The value of a `key=@file` setting: the file's contents (at most 5 MiB).
+fn read_value_file(path: &str) -> Result<String, CliError> {
+    let abs = abs_path(path);
+    let fail = |e: String| CliError::runtime(format!("cannot read option from file {path:?}: {e}"));
+    let meta = std::fs::metadata(&abs).map_err(|e| fail(go_path_error("stat", &abs, &e)))?;
+    if meta.len() > MAX_VALUE_FILE {
+        return Err(CliError::runtime("size of option file is larger than 5M"));
+    }
+    let op = if meta.is_dir() { "read" } else { "open" };
+    std::fs::read_to_string(&abs).map_err(|e| fail(go_path_error(op, &abs, &e)))
 }
 
 impl Deploy {
@@ -98,11 +158,13 @@ impl Deploy {
         }
         let abs = std::fs::canonicalize(path)
             .map_err(|e| CliError::runtime(format!("cannot resolve {}: {e}", self.charm)))?;
-        let app_hint = self.application.clone().unwrap_or_default();
         let ConfigArgs {
-            raw: config,
-            typed: config_typed,
-        } = split_config(&self.config, &app_hint)?;
+            pairs: mut config,
+            yaml: config_yaml,
+        } = read_config_args(&self.config)?;
+        // As in Juju, `trust` comes from the --trust flag, not from
+        // `--config trust=...` (a YAML file may still set it).
+        config.remove("trust");
         let deployed: Deployed = ctx::client()?.call(&Request::Deploy(DeployArgs {
             model,
             charm_path: abs.display().to_string(),
@@ -110,7 +172,7 @@ impl Deploy {
             application: self.application,
             num_units: self.num_units,
             config,
-            config_typed,
+            config_yaml,
             to: comma_list(&self.to),
             trust: self.trust,
         }))?;

@@ -20,6 +20,7 @@ mod archive;
 mod charmcraft;
 mod config;
 mod metadata;
+mod settings;
 mod yaml;
 
 use std::io;
@@ -36,6 +37,7 @@ pub use metadata::{
     implicit_juju_info, ContainerSpec, Endpoint, Metadata, Mount, ResourceKind, ResourceSpec, Role,
     Scope, StorageKind, StorageSpec,
 };
+pub use settings::{read_settings_yaml, FileSettings};
 
 use yaml::{as_map, opt_str, Loc};
 
