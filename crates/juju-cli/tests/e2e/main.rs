@@ -10,6 +10,7 @@ mod cli_edges;
 mod crash;
 mod exec;
 mod failures;
+mod home;
 mod lifecycle;
 mod models;
 mod relation_tools;
