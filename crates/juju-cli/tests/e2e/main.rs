@@ -13,6 +13,7 @@ mod failures;
 mod home;
 mod lifecycle;
 mod models;
+mod readme;
 mod relation_tools;
 mod relations;
 mod retry;
