@@ -140,7 +140,9 @@ fn an_existing_0755_directory_keeps_its_mode_and_works() {
     std::fs::create_dir(&h.path).unwrap();
     std::fs::set_permissions(&h.path, std::fs::Permissions::from_mode(0o755)).unwrap();
     h.ok(&["add-model", "dev"]);
-    assert!(h.ok(&["status"]).contains("Model \"dev\" is empty."));
+    let status: serde_json::Value =
+        serde_json::from_str(&h.ok(&["status", "--format", "json"])).unwrap();
+    assert_eq!(status["model"]["name"], "dev");
     assert_eq!(mode(&h.path), 0o755, "the user's directory was re-moded");
     // Its database is owner-only all the same.
     assert_eq!(mode(&h.path.join("controller.db")), 0o600);
