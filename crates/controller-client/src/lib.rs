@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use controller_api::api::{ApiError, ErrorCode, Request, Response};
 use serde::de::DeserializeOwned;
@@ -22,6 +23,9 @@ pub enum ClientError {
     Io(#[from] std::io::Error),
     #[error("unexpected controller reply: {0}")]
     Decode(#[from] serde_json::Error),
+    /// The controller could not be started; the message says why.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl ClientError {
@@ -34,16 +38,44 @@ impl ClientError {
     }
 }
 
+/// What a [`Client`] does when nothing answers on its socket: answer the
+/// request itself (`Ok(Some(value))`), or make a controller answer (start
+/// one) and return `Ok(None)` so that the request is sent again.
+pub type WhenDown =
+    Arc<dyn Fn(&Request) -> Result<Option<serde_json::Value>, ClientError> + Send + Sync>;
+
 /// A connection target.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Client {
     socket: PathBuf,
+    when_down: Option<WhenDown>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("socket", &self.socket)
+            .field("when_down", &self.when_down.is_some())
+            .finish()
+    }
 }
 
 impl Client {
+    /// A client that fails when nothing answers on `socket`.
     pub fn new(socket: &Path) -> Self {
         Client {
             socket: socket.to_path_buf(),
+            when_down: None,
+        }
+    }
+
+    /// A client that consults `when_down` the first time a request finds
+    /// nothing answering on `socket` (see [`WhenDown`]). Nothing happens
+    /// until a request is sent.
+    pub fn when_down(socket: &Path, when_down: WhenDown) -> Self {
+        Client {
+            socket: socket.to_path_buf(),
+            when_down: Some(when_down),
         }
     }
 
@@ -60,11 +92,27 @@ impl Client {
 
     /// Send `req` and return the raw `ok` value.
     pub fn call_raw(&self, req: &Request) -> Result<serde_json::Value, ClientError> {
-        let mut stream =
+        let connect = || {
             UnixStream::connect(&self.socket).map_err(|source| ClientError::Connect {
                 path: self.socket.display().to_string(),
                 source,
-            })?;
+            })
+        };
+        let mut stream = match (connect(), &self.when_down) {
+            (Ok(s), _) => s,
+            (Err(ClientError::Connect { source, .. }), Some(when_down))
+                if matches!(
+                    source.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
+                ) =>
+            {
+                match when_down(req)? {
+                    Some(answer) => return Ok(answer),
+                    None => connect()?,
+                }
+            }
+            (Err(e), _) => return Err(e),
+        };
         let mut line = serde_json::to_vec(req)?;
         line.push(b'\n');
         stream.write_all(&line)?;

@@ -6,7 +6,7 @@
 //! gracefully on SIGTERM/SIGINT or a `Shutdown` request.
 
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,6 +17,7 @@ use unit_agent::Runtime;
 
 pub mod api;
 pub mod deploy;
+pub mod no_database;
 pub mod paths;
 pub mod subordinates;
 
@@ -34,6 +35,8 @@ pub enum ControllerError {
     },
     #[error(transparent)]
     Store(#[from] state_store::StoreError),
+    #[error(transparent)]
+    Home(#[from] paths::HomeError),
 }
 
 fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> ControllerError {
@@ -86,11 +89,17 @@ fn take_lock(paths: &Paths) -> Result<std::fs::File, ControllerError> {
 
 /// Prepare the data directory and open the store, refusing a bad database.
 pub fn open(home: &Path) -> Result<(Paths, Store, std::fs::File), ControllerError> {
-    std::fs::create_dir_all(home).map_err(io(format!("creating {}", home.display())))?;
-    std::fs::set_permissions(home, std::fs::Permissions::from_mode(0o700))
-        .map_err(io(format!("securing {}", home.display())))?;
+    paths::ensure_home(home, &format!("data directory {}", home.display()))?;
     let paths = Paths::new(home);
     let lock = take_lock(&paths)?;
+    // Owner-only database whatever the directory's mode (SQLite gives its
+    // WAL and shared-memory files the database file's mode).
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(paths.db())
+        .map_err(io(format!("creating {}", paths.db().display())))?;
     let store = Store::open(&paths.db())?;
     Ok((paths, store, lock))
 }

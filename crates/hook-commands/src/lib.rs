@@ -42,6 +42,7 @@ mod status_get;
 mod status_set;
 mod structured;
 mod unit_get;
+mod unsupported;
 
 /// One tool invocation as received from the client.
 #[derive(Debug, Clone)]
@@ -291,7 +292,19 @@ pub trait ToolContext {
     fn goal_state(&mut self) -> Result<GoalState, ToolError>;
 }
 
-/// The tool names this agent serves (and links into each unit's tools dir).
+pub use unsupported::{REMOVED_TOOL_NAMES, UNSUPPORTED_TOOL_NAMES};
+
+/// Every name linked into a unit's tools dir: the tools minijuju implements
+/// ([`TOOL_NAMES`]) and the stand-ins for the others (`unsupported.rs`).
+pub fn linked_tool_names() -> impl Iterator<Item = &'static str> {
+    TOOL_NAMES
+        .iter()
+        .chain(UNSUPPORTED_TOOL_NAMES)
+        .chain(REMOVED_TOOL_NAMES)
+        .copied()
+}
+
+/// The tools this agent implements.
 pub const TOOL_NAMES: &[&str] = &[
     "action-fail",
     "action-get",
@@ -324,7 +337,8 @@ pub const TOOL_NAMES: &[&str] = &[
 /// Run one tool invocation against `ctx`.
 ///
 /// Usage errors exit 2, runtime errors exit 1, both as `ERROR <msg>` on
-/// stderr; an unknown tool name is refused like Juju's tool server does.
+/// stderr; an unknown tool name is refused like Juju's tool server does, a
+/// tool not implemented yet says so (`unsupported.rs`).
 pub fn run_tool(ctx: &mut dyn ToolContext, req: &ToolRequest) -> ToolResponse {
     let run: fn(&mut dyn ToolContext, &ToolRequest) -> Outcome = match req.tool.as_str() {
         "action-fail" => action_fail::run,
@@ -353,10 +367,7 @@ pub fn run_tool(ctx: &mut dyn ToolContext, req: &ToolRequest) -> ToolResponse {
         "status-get" => status_get::run,
         "status-set" => status_set::run,
         "unit-get" => unit_get::run,
-        other => {
-            let msg = format!("bad request: unknown hook command: {other}");
-            return ToolError::runtime(msg).into();
-        }
+        other => return unsupported::answer(other).unwrap_or_else(|| unsupported::unknown(other)),
     };
     run(ctx, req).unwrap_or_else(|stop| stop)
 }

@@ -1,13 +1,15 @@
-//! What every command needs: the data directory, a client for its controller
-//! (starting the daemon on first use), and the current model.
+//! What every command needs: the data directory (checked, never re-moded), a
+//! client for its controller (starting the daemon when a request needs it),
+//! and the current model.
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use controller::Paths;
-use controller_client::Client;
+use controller_client::{Client, ClientError};
 
 use crate::CliError;
 
@@ -44,27 +46,64 @@ pub fn tool_binary() -> Result<PathBuf, CliError> {
     Ok(tool)
 }
 
+/// How the data directory is named in messages: by the variable that chose
+/// it when the user set one.
+fn home_what(home: &Path) -> String {
+    match std::env::var_os("MINIJUJU_HOME").filter(|h| !h.is_empty()) {
+        Some(_) => format!("MINIJUJU_HOME {}", home.display()),
+        None => format!("data directory {}", home.display()),
+    }
+}
+
+/// [`home`], refused if it is not a directory or is writable by group or
+/// others (it is neither created nor changed here).
+pub fn checked_home() -> Result<PathBuf, CliError> {
+    let home = home();
+    controller::paths::check_home(&home, &home_what(&home))
+        .map_err(|e| CliError::runtime(e.to_string()))?;
+    Ok(home)
+}
+
+/// [`home`], created owner-only if missing, checked as [`checked_home`].
+pub fn ensure_home() -> Result<PathBuf, CliError> {
+    let home = home();
+    controller::paths::ensure_home(&home, &home_what(&home))
+        .map_err(|e| CliError::runtime(e.to_string()))?;
+    Ok(home)
+}
+
 /// A client for the controller of [`home`], without starting it.
 pub fn client_if_running() -> Option<Client> {
     let c = Client::new(&Paths::new(&home()).socket());
     c.ping().then_some(c)
 }
 
-/// A client for the controller of [`home`], starting the daemon if needed.
+/// A client for the controller of [`home`]. Nothing is started until a
+/// request finds no controller answering: then a read-only request in a data
+/// directory where no controller has ever run (no database, so no models)
+/// is answered here as an empty controller would, and anything else starts
+/// the daemon first.
 pub fn client() -> Result<Client, CliError> {
-    if let Some(c) = client_if_running() {
-        return Ok(c);
-    }
-    start_daemon(None)?;
-    Ok(Client::new(&Paths::new(&home()).socket()))
+    let paths = Paths::new(&checked_home()?);
+    let socket = paths.socket();
+    Ok(Client::when_down(
+        &socket,
+        Arc::new(move |req| {
+            if !paths.db().exists() {
+                if let Some(answer) = controller::no_database::answer(req) {
+                    return answer.map(Some).map_err(ClientError::Api);
+                }
+            }
+            start_daemon(None).map_err(|e| ClientError::Unavailable(e.message))?;
+            Ok(None)
+        }),
+    ))
 }
 
 /// Start the daemon detached and wait until it answers. `grace` is how long
 /// it lets running hooks finish when asked to stop (seconds).
 pub fn start_daemon(grace: Option<u64>) -> Result<(), CliError> {
-    let home = home();
-    std::fs::create_dir_all(&home)
-        .map_err(|e| CliError::runtime(format!("cannot create {}: {e}", home.display())))?;
+    let home = ensure_home()?;
     let err_path = home.join("controller.err");
     let err_file = std::fs::File::create(&err_path)
         .map_err(|e| CliError::runtime(format!("cannot create {}: {e}", err_path.display())))?;
@@ -142,15 +181,18 @@ pub fn model(flag: &Option<String>) -> Result<String, CliError> {
     }
     match std::fs::read_to_string(current_model_file()) {
         Ok(m) if !m.trim().is_empty() => Ok(m.trim().to_string()),
+        // Juju's wording (modelcmd.ErrNoModelSpecified).
         _ => Err(CliError::runtime(
-            "no model in focus: use `minijuju add-model <name>` or `minijuju switch <name>`",
+            "No model in focus.\n\nPlease use \"juju models\" to see models available to you.\n\
+             You can set current model by running \"juju switch\"\n\
+             or specify any other model on the command line using the \"-m\" option.",
         )),
     }
 }
 
 /// Make `name` the current model.
 pub fn set_current_model(name: &str) -> Result<(), CliError> {
-    std::fs::create_dir_all(home()).ok();
+    ensure_home()?;
     std::fs::write(current_model_file(), format!("{name}\n"))
         .map_err(|e| CliError::runtime(format!("cannot record current model: {e}")))
 }

@@ -202,6 +202,7 @@ pub async fn wait_tasks(
 }
 
 pub fn show_task(ctl: &Controller, model: &str, id: i64) -> ApiResult {
+    ctl.rt.store.model(model).map_err(store_err)?;
     let t = ctl.rt.store.task(model, id).map_err(store_err)?;
     ok(task_info(t))
 }

@@ -159,9 +159,10 @@ impl Agent {
         charmdir::ensure_unit_charm(Path::new(&app.charm_dir), &charm_dir).map_err(io_err(
             format!("preparing charm dir {}", charm_dir.display()),
         ))?;
-        charmdir::ensure_tools(&tools_dir, &rt.tool_binary, hook_commands::TOOL_NAMES).map_err(
-            io_err(format!("preparing tools dir {}", tools_dir.display())),
-        )?;
+        let tool_names: Vec<&str> = hook_commands::linked_tool_names().collect();
+        charmdir::ensure_tools(&tools_dir, &rt.tool_binary, &tool_names).map_err(io_err(
+            format!("preparing tools dir {}", tools_dir.display()),
+        ))?;
         let socket = rt.socket_path(&dir);
         crate::orphans::stop_orphan(&dir.join("hook.pid"));
         let stored = Progress::from_json(&u.progress).map_err(state_store::StoreError::from)?;

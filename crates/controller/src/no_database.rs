@@ -1,0 +1,121 @@
+//! Answers to read-only requests for a data directory where no controller
+//! has ever run (no database): there are no models, so listing models gives
+//! none and every question about a model is `model "x" not found`, exactly
+//! what a freshly started controller would answer. The CLI uses this so that
+//! `status`, `models`, `show-model`, `debug-log`, `config` and the like do not
+//! start a daemon just to say so.
+
+use controller_api::api::{ApiError, ErrorCode, Request};
+use serde_json::Value;
+
+/// The answer of a controller with an empty store to `req`, or `None` when
+/// the request changes something (or concerns the daemon itself) and so
+/// needs a running controller.
+pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
+    use Request::*;
+    let no_model = |name: &str| {
+        Some(Err(ApiError {
+            code: ErrorCode::NotFound,
+            message: format!("model \"{name}\" not found"),
+        }))
+    };
+    match req {
+        ListModels => Some(Ok(Value::Array(Vec::new()))),
+        ShowModel { name } => no_model(name),
+        ModelConfig { model, set, reset } if set.is_empty() && reset.is_empty() => no_model(model),
+        Config {
+            model,
+            set,
+            set_typed,
+            reset,
+            ..
+        } if set.is_empty() && set_typed.is_empty() && reset.is_empty() => no_model(model),
+        Status { model }
+        | WaitTasks { model, .. }
+        | ShowTask { model, .. }
+        | Operations { model }
+        | DebugLog { model, .. }
+        | ShowUnit { model, .. } => no_model(model),
+        // Changes, and requests about the daemon itself.
+        ControllerInfo
+        | Shutdown
+        | AddModel { .. }
+        | DestroyModel { .. }
+        | ModelConfig { .. }
+        | Deploy(_)
+        | AddUnit { .. }
+        | RemoveUnit { .. }
+        | RemoveApplication { .. }
+        | Config { .. }
+        | Run { .. }
+        | Resolve { .. }
+        | Integrate { .. }
+        | RemoveRelation { .. }
+        | Exec { .. } => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn not_found(req: Request) -> String {
+        answer(&req).expect("answered").unwrap_err().message
+    }
+
+    #[test]
+    fn reads_are_answered_as_an_empty_controller() {
+        assert_eq!(
+            answer(&Request::ListModels).unwrap().unwrap(),
+            Value::Array(vec![])
+        );
+        assert_eq!(
+            not_found(Request::Status {
+                model: "dev".into()
+            }),
+            "model \"dev\" not found"
+        );
+        assert_eq!(
+            not_found(Request::ShowModel { name: "x".into() }),
+            "model \"x\" not found"
+        );
+        assert_eq!(
+            not_found(Request::Config {
+                model: "m".into(),
+                application: "a".into(),
+                set: BTreeMap::new(),
+                set_typed: Default::default(),
+                reset: vec![],
+            }),
+            "model \"m\" not found"
+        );
+    }
+
+    #[test]
+    fn changes_need_a_controller() {
+        let mut set = BTreeMap::new();
+        set.insert("k".to_string(), "v".to_string());
+        for req in [
+            Request::AddModel {
+                name: "dev".into(),
+                config: Default::default(),
+            },
+            Request::ControllerInfo,
+            Request::ModelConfig {
+                model: "m".into(),
+                set: set.clone(),
+                reset: vec![],
+            },
+            Request::Config {
+                model: "m".into(),
+                application: "a".into(),
+                set: BTreeMap::new(),
+                set_typed: Default::default(),
+                reset: vec!["k".into()],
+            },
+        ] {
+            assert!(answer(&req).is_none(), "{req:?}");
+        }
+    }
+}
