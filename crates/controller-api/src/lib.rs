@@ -3,10 +3,18 @@
 //! - [`toolwire`]: the hook-tool protocol between the tiny tool client and a
 //!   unit agent. Std only, so the client stays small and fast to start.
 //! - [`api`]: the CLI <-> controller API, JSON lines over the controller's
-//!   unix socket, versioned by [`API_VERSION`].
+//!   unix socket, versioned by [`API_VERSION`]; [`envelope`] puts that
+//!   version on every request line and checks it on the daemon's side.
+
+#![forbid(unsafe_code)]
 
 pub mod api;
+pub mod envelope;
 pub mod toolwire;
 
-/// Bumped whenever a request or response shape changes incompatibly.
-pub const API_VERSION: u32 = 1;
+/// Bumped whenever a request or response shape changes incompatibly. Every
+/// request line carries it (see [`envelope`]); the daemon refuses a line
+/// that carries another, so a daemon left running across an upgrade says so
+/// instead of misreading requests. Version 1 was the API before request
+/// lines carried a version.
+pub const API_VERSION: u32 = 2;

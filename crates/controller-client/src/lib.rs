@@ -1,5 +1,8 @@
 //! Blocking client for the controller API: one request per connection over
-//! the controller's unix socket, JSON lines both ways.
+//! the controller's unix socket, JSON lines both ways, each request stamped
+//! with this build's `API_VERSION` (the daemon refuses another).
+
+#![forbid(unsafe_code)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
@@ -7,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use controller_api::api::{ApiError, ErrorCode, Request, Response};
+use controller_api::envelope::encode_request;
 use serde::de::DeserializeOwned;
 
 /// Client errors: the controller's own answer, or a transport failure.
@@ -113,9 +117,7 @@ impl Client {
             }
             (Err(e), _) => return Err(e),
         };
-        let mut line = serde_json::to_vec(req)?;
-        line.push(b'\n');
-        stream.write_all(&line)?;
+        stream.write_all(&encode_request(req)?)?;
         let mut reader = BufReader::new(stream);
         let mut answer = String::new();
         reader.read_line(&mut answer)?;
@@ -129,5 +131,53 @@ impl Client {
             Response::Ok(v) => Ok(v),
             Response::Error(e) => Err(ClientError::Api(e)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::net::UnixListener;
+
+    /// A one-shot server that records the request line and answers `reply`.
+    fn serve_once(reply: &'static str) -> (tempfile::TempDir, std::thread::JoinHandle<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let listener = UnixListener::bind(dir.path().join("s")).unwrap();
+        let t = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut line = String::new();
+            BufReader::new(conn.try_clone().unwrap())
+                .read_line(&mut line)
+                .unwrap();
+            conn.write_all(reply.as_bytes()).unwrap();
+            line
+        });
+        (dir, t)
+    }
+
+    #[test]
+    fn every_request_carries_the_api_version() {
+        let (dir, server) = serve_once("{\"ok\":null}\n");
+        let client = Client::new(&dir.path().join("s"));
+        client.call_raw(&Request::ListModels).unwrap();
+        let line: serde_json::Value = serde_json::from_str(&server.join().unwrap()).unwrap();
+        assert_eq!(line["api-version"], controller_api::API_VERSION);
+        assert_eq!(line["method"], "list-models");
+    }
+
+    #[test]
+    fn a_version_refusal_reads_as_the_daemons_message() {
+        let (dir, server) = serve_once(
+            "{\"error\":{\"code\":\"bad-request\",\"message\":\"minijuju controller speaks API version 9, this client speaks 2: restart it with 'minijuju controller stop'\"}}\n",
+        );
+        let err = Client::new(&dir.path().join("s"))
+            .call_raw(&Request::ListModels)
+            .unwrap_err();
+        server.join().unwrap();
+        assert_eq!(err.code(), Some(ErrorCode::BadRequest));
+        assert_eq!(
+            err.to_string(),
+            "minijuju controller speaks API version 9, this client speaks 2: restart it with 'minijuju controller stop'"
+        );
     }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use controller_api::api::{ApiError, ErrorCode, Request, Response};
+use controller_api::envelope::decode_request;
 use serde::Serialize;
 use state_store::StoreError;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -85,7 +86,8 @@ async fn connection(stream: UnixStream, ctl: Arc<Controller>) -> std::io::Result
     let (r, mut w) = stream.into_split();
     let mut line = String::new();
     BufReader::new(r).read_line(&mut line).await?;
-    let response = match serde_json::from_str::<Request>(&line) {
+    // The client's API version is checked first (`envelope`).
+    let response = match decode_request(&line) {
         Ok(req) => {
             let name = format!("{req:?}");
             let name = name.split([' ', '(', '{']).next().unwrap_or("").to_string();
@@ -98,7 +100,10 @@ async fn connection(stream: UnixStream, ctl: Arc<Controller>) -> std::io::Result
                 Err(e) => Response::Error(e),
             }
         }
-        Err(e) => Response::Error(error(ErrorCode::BadRequest, format!("bad request: {e}"))),
+        Err(e) => {
+            tracing::info!(error = %e.message, "request refused");
+            Response::Error(e)
+        }
     };
     let mut out = serde_json::to_vec(&response).expect("response serialises");
     out.push(b'\n');

@@ -5,6 +5,7 @@
 mod common;
 
 mod actions;
+mod api_version;
 mod bad_input;
 mod cli_edges;
 mod crash;
