@@ -23,6 +23,8 @@
 //! Uses the `minijuju` and `minijuju-hook-tool` binaries next to this one
 //! (build with `cargo build --release --workspace`).
 
+#![forbid(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};

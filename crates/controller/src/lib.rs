@@ -5,6 +5,9 @@
 //! unit, serves the API on an owner-only unix socket ([`api`]) and shuts down
 //! gracefully on SIGTERM/SIGINT or a `Shutdown` request.
 
+// Unsafe code here is a few libc calls, each with a `// SAFETY:` comment.
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::io::AsRawFd;

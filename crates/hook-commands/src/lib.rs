@@ -6,6 +6,8 @@
 //! everything goes through [`ToolContext`], which the agent implements over the
 //! hook's buffered context (and tests implement with a fake).
 
+#![forbid(unsafe_code)]
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

@@ -6,6 +6,8 @@
 //! Kept deliberately tiny (std only, no allocation-heavy setup) because every
 //! tool call a hook makes pays its start-up cost.
 
+#![forbid(unsafe_code)]
+
 use std::io::{Read, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net::UnixStream;

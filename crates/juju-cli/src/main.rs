@@ -3,6 +3,9 @@
 //! print `ERROR <message>` on failure, and exit with Juju's codes: 0 success,
 //! 1 runtime error, 2 usage error.
 
+// Unsafe code here is a few libc calls, each with a `// SAFETY:` comment.
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 mod commands;
 mod ctx;
 mod timefmt;

@@ -5,6 +5,8 @@
 //! Nothing here talks to the controller or spawns processes; the only IO is
 //! reading a charm directory or `.charm` archive in [`charm`].
 
+#![forbid(unsafe_code)]
+
 pub mod charm;
 pub mod duration;
 pub mod goerr;

@@ -8,6 +8,8 @@
 //! Files: [`schema`] (numbered migrations), one file per table group
 //! ([`models`], [`applications`], [`units`], [`tasks`], [`logs`]).
 
+#![forbid(unsafe_code)]
+
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 

@@ -10,6 +10,9 @@
 //! - [`charmdir`]: per-unit charm and tools directories.
 //! - [`shared`]: the runtime shared by all agents of a controller.
 
+// Unsafe code here is a few libc calls, each with a `// SAFETY:` comment.
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 pub mod agent;
 pub mod charmdir;
 pub mod context;

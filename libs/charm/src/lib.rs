@@ -184,6 +184,7 @@
 //! ```
 
 #![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod dispatch;
 mod env;

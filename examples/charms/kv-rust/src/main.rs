@@ -20,6 +20,8 @@
 //!   the `rust-vs-python` benchmark compares).
 //! * Actions: `db-info`, `whoami`, `selftest` (see actions.yaml).
 
+#![forbid(unsafe_code)]
+
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
