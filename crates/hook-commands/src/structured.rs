@@ -5,12 +5,12 @@
 //!
 //! `juju_types::output` works on `serde_json::Value`, whose maps are always
 //! sorted, so this module builds the text itself from a small tree, reusing
-//! that module's scalar rendering (JSON escaping, yaml.v2 quoting rules).
+//! that module's scalar rendering (JSON escaping, yaml.v2 quoting rules) and
+//! its yaml.v2 key order (`sort_yaml_keys`), the one order all YAML here uses.
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use juju_types::output::{to_json, to_yaml, Format};
+use juju_types::output::{sort_yaml_keys, to_json, to_yaml, Format};
 use serde_json::Value;
 
 /// A value to print.
@@ -146,7 +146,7 @@ impl Node {
             Node::Struct(fields) => entries(out, fields.iter().map(|(k, v)| (*k, v)).collect()),
             Node::Map(map) => {
                 let mut keys: Vec<&String> = map.keys().collect();
-                natural_sort(&mut keys);
+                sort_yaml_keys(&mut keys);
                 entries(
                     out,
                     keys.into_iter().map(|k| (k.as_str(), &map[k])).collect(),
@@ -172,62 +172,6 @@ fn yaml_str(s: &str) -> String {
     } else {
         text.to_string()
     }
-}
-
-/// Sort map keys the way yaml.v2 orders them (an insertion sort: maps here
-/// are small, and it never depends on the order being consistent).
-fn natural_sort(keys: &mut [&String]) {
-    for i in 1..keys.len() {
-        let mut j = i;
-        while j > 0 && natural_cmp(keys[j], keys[j - 1]) == Ordering::Less {
-            keys.swap(j, j - 1);
-            j -= 1;
-        }
-    }
-}
-
-/// yaml.v2's order for string map keys: at the first difference, two
-/// letters compare as characters, a letter sorts after a non-letter, and
-/// otherwise the runs of digits starting there compare as numbers (then by
-/// run length, then by character). A leading-zero run counts as part of a
-/// larger number when a non-zero digit precedes it. Equal prefixes: shorter
-/// first.
-fn natural_cmp(a: &str, b: &str) -> Ordering {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let Some(i) = (0..a.len().min(b.len())).find(|&i| a[i] != b[i]) else {
-        return a.len().cmp(&b.len());
-    };
-    let (al, bl) = (a[i].is_alphabetic(), b[i].is_alphabetic());
-    if al && bl {
-        return a[i].cmp(&b[i]);
-    }
-    if al != bl {
-        return if al {
-            Ordering::Greater
-        } else {
-            Ordering::Less
-        };
-    }
-    let seed = {
-        let zero_here = a[i] == '0' || b[i] == '0';
-        let before = a[..i].iter().rev().take_while(|c| c.is_ascii_digit());
-        let nonzero_before = before.clone().any(|&c| c != '0');
-        i64::from(zero_here && nonzero_before)
-    };
-    let run = |s: &[char]| {
-        let digits = s[i..].iter().take_while(|c| c.is_ascii_digit());
-        let mut n = seed;
-        let mut len = 0;
-        for c in digits {
-            n = n.wrapping_mul(10).wrapping_add(i64::from(*c as u8 - b'0'));
-            len += 1;
-        }
-        (n, len)
-    };
-    let ((an, alen), (bn, blen)) = (run(&a), run(&b));
-    an.cmp(&bn)
-        .then(alen.cmp(&blen))
-        .then_with(|| a[i].cmp(&b[i]))
 }
 
 #[cfg(test)]
@@ -295,7 +239,7 @@ mod tests {
             .map(|k| k.to_string())
             .collect();
         let mut refs: Vec<&String> = keys.iter().collect();
-        natural_sort(&mut refs);
+        sort_yaml_keys(&mut refs);
         let got: Vec<&str> = refs.iter().map(|k| k.as_str()).collect();
         assert_eq!(
             got,
