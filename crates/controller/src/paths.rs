@@ -1,5 +1,8 @@
 //! The layout of a controller's data directory (`MINIJUJU_HOME`), and the
-//! checks made before using one.
+//! checks made before using one. These are the daemon's own files; a unit's
+//! directory (`agents/<model>/unit-<app>-<n>`) is named by
+//! `unit_agent::shared::Runtime::unit_dir`, and `controller.err` and
+//! `current-model` belong to the CLI. ARCHITECTURE.md draws the whole tree.
 
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -36,7 +39,8 @@ impl Paths {
     pub fn log(&self) -> PathBuf {
         self.home.join("controller.log")
     }
-    /// Pristine copies of deployed charms.
+    /// Pristine copies of deployed charms: `charms/<first 8 of the model
+    /// uuid>/charm-<8 hex>/`.
     pub fn charms(&self) -> PathBuf {
         self.home.join("charms")
     }
