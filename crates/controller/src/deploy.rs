@@ -234,6 +234,7 @@ mod tests {
 
         // An unreadable file inside the charm is named by its path in it
         // (root reads everything, so only check when not running as root).
+        // SAFETY: geteuid has no preconditions and cannot fail.
         if unsafe { libc::geteuid() } != 0 {
             fs::create_dir_all(p.join("locked/src")).unwrap();
             fs::write(p.join("locked/metadata.yaml"), "name: locked\n").unwrap();
