@@ -59,6 +59,7 @@ pub fn ensure(ctl: &Controller, model: &str) -> Result<Vec<String>, StoreError> 
                 let u = s.transaction(|tx| {
                     insert_unit_with_principal(tx, model, &sub, Some(p.machine), Some(&p.name))
                 })?;
+                unit_agent::crashpoint::reached("subordinates-created");
                 s.ensure_leader(model, &sub)?;
                 created.push(u.name);
             }

@@ -9,6 +9,7 @@
 //! - [`context`], [`toolserver`]: hook contexts and the per-unit tool socket.
 //! - [`charmdir`]: per-unit charm and tools directories.
 //! - [`shared`]: the runtime shared by all agents of a controller.
+//! - [`crashpoint`]: named kill points for the crash suite (`MINIJUJU_CRASH_AT`).
 
 // Unsafe code here is a few libc calls, each with a `// SAFETY:` comment.
 #![deny(clippy::undocumented_unsafe_blocks)]
@@ -16,6 +17,7 @@
 pub mod agent;
 pub mod charmdir;
 pub mod context;
+pub mod crashpoint;
 pub mod decide;
 pub mod env;
 pub mod orphans;

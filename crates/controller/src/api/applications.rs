@@ -170,6 +170,7 @@ pub fn add_unit(ctl: &Controller, model: &str, app: &str, n: u32, to: &[String])
             Ok(names)
         })
         .map_err(store_err)?;
+    unit_agent::crashpoint::reached("units-added");
     for u in &units {
         unit_agent::agent::spawn(ctl.rt.clone(), model.to_string(), u.clone());
     }
@@ -217,6 +218,7 @@ pub fn remove_unit(ctl: &Controller, model: &str, units: &[String], force: bool)
         s.ensure_leader(model, &u.app).map_err(store_err)?;
         ctl.rt.wake_app(model, &u.app);
     }
+    unit_agent::crashpoint::reached("units-dying");
     crate::subordinates::reap(ctl, model).map_err(store_err)?;
     ok(())
 }
@@ -240,6 +242,7 @@ pub fn remove_application(
     for a in apps {
         s.set_application_life(model, a, "dying")
             .map_err(store_err)?;
+        unit_agent::crashpoint::reached("application-dying");
         let units = s.units(model, Some(a)).map_err(store_err)?;
         if units.is_empty() {
             s.delete_application(model, a).map_err(store_err)?;

@@ -96,6 +96,7 @@ pub fn integrate(ctl: &Controller, model: &str, a: &str, b: &str) -> ApiResult {
         )
     })
     .map_err(store_err)?;
+    unit_agent::crashpoint::reached("relation-committed");
     crate::subordinates::sync(ctl, model).map_err(store_err)?;
     for e in &endpoints {
         ctl.rt.wake_app(model, &e.app);

@@ -419,6 +419,7 @@ impl Agent {
             .collect();
         let principal = self.principal.clone();
         let leader = s.delete_unit(&self.who.model, &self.who.unit)?;
+        crate::crashpoint::reached("unit-terminated");
         for app in related {
             self.rt.wake_app(&self.who.model, &app);
         }
