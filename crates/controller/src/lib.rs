@@ -1,8 +1,9 @@
 //! The minijuju controller daemon.
 //!
 //! [`run`] owns one data directory: it takes the directory's lock (one
-//! controller per directory), opens the store, starts a unit agent for every
-//! unit, serves the API on an owner-only unix socket ([`api`]) and shuts down
+//! controller per directory), opens the store, repairs what a crash may have
+//! left half done ([`subordinates::reconcile_all`]), starts a unit agent for
+//! every unit, serves the API on an owner-only unix socket ([`api`]) and shuts down
 //! gracefully on SIGTERM/SIGINT or a `Shutdown` request.
 
 // Unsafe code here is a few libc calls, each with a `// SAFETY:` comment.
@@ -149,6 +150,8 @@ pub fn run(
         let listener = api::bind(&paths.socket())?;
         std::fs::write(paths.pid(), format!("{}\n", std::process::id()))
             .map_err(io("writing pid file"))?;
+        // Finish what a crash may have left half done, before any agent runs.
+        subordinates::reconcile_all(&ctl)?;
         for u in rt.store.all_units()? {
             unit_agent::agent::spawn(rt.clone(), u.model, u.name);
         }

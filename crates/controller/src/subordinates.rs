@@ -3,98 +3,88 @@
 //! on the principal's machine; it becomes dying when its principal does or
 //! when no alive container relation links it to its principal any more
 //! (uniter-semantics §11.4).
+//!
+//! The store does the reconciliation inside the transaction of each change
+//! that can need it (`state_store::lifecycle`), so no crash can separate a
+//! relation or a principal from its subordinates; this module tells the
+//! store which applications are subordinates, starts and wakes the agents
+//! afterwards, and repairs every model at start-up ([`reconcile_all`]).
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
-use state_store::units::insert_unit_with_principal;
+use state_store::lifecycle::SubordinateChanges;
 use state_store::StoreError;
 
 use crate::Controller;
 
-/// Whether an application's charm is a subordinate.
-fn is_subordinate(ctl: &Controller, model: &str, app: &str) -> bool {
-    ctl.rt
+/// Names of the model's applications whose charm is a subordinate.
+pub fn subordinate_apps(ctl: &Controller, model: &str) -> Result<BTreeSet<String>, StoreError> {
+    Ok(ctl
+        .rt
         .store
-        .application(model, app)
-        .ok()
-        .and_then(|a| ctl.rt.charm(Path::new(&a.charm_dir)).ok())
-        .is_some_and(|c| c.meta.subordinate)
+        .applications(model)?
+        .into_iter()
+        .filter(|a| {
+            ctl.rt
+                .charm(Path::new(&a.charm_dir))
+                .is_ok_and(|c| c.meta.subordinate)
+        })
+        .map(|a| a.name)
+        .collect())
 }
 
-/// (subordinate app, principal app) pairs linked by alive container relations.
-fn links(ctl: &Controller, model: &str) -> Result<Vec<(String, String)>, StoreError> {
-    let mut out = Vec::new();
-    for r in ctl.rt.store.relations(model)? {
-        if r.scope != "container" || r.life != "alive" || r.endpoints.len() != 2 {
-            continue;
-        }
-        let (a, b) = (&r.endpoints[0].app, &r.endpoints[1].app);
-        match (is_subordinate(ctl, model, a), is_subordinate(ctl, model, b)) {
-            (true, false) => out.push((a.clone(), b.clone())),
-            (false, true) => out.push((b.clone(), a.clone())),
-            _ => {}
-        }
+/// After a committed change: start the agents of new subordinate units and
+/// wake the applications whose units' life or leadership changed.
+pub fn apply(ctl: &Controller, model: &str, changes: &SubordinateChanges) {
+    if !changes.created.is_empty() {
+        unit_agent::crashpoint::reached("subordinates-created");
     }
-    Ok(out)
+    for name in &changes.created {
+        unit_agent::agent::spawn(ctl.rt.clone(), model.to_string(), name.clone());
+    }
+    for app in &changes.changed_apps {
+        ctl.rt.wake_app(model, app);
+    }
 }
 
-/// Create missing subordinate units; returns their names (agents to start).
-pub fn ensure(ctl: &Controller, model: &str) -> Result<Vec<String>, StoreError> {
-    let s = &ctl.rt.store;
-    let links = links(ctl, model)?;
-    let units = s.units(model, None)?;
-    let mut created = Vec::new();
-    for (sub, principal_app) in links {
-        if s.application(model, &sub)?.life != "alive" {
-            continue;
+/// Start-up repair of every model, before any agent starts: finish what a
+/// crash may have left half done (missing or stale subordinates, a dying
+/// application whose last unit is gone, the agent directory of a unit
+/// deleted just before the crash). Returns the units created.
+pub fn reconcile_all(ctl: &Controller) -> Result<usize, StoreError> {
+    let mut created = 0;
+    for m in ctl.rt.store.models()? {
+        let subs = subordinate_apps(ctl, &m.name)?;
+        let changes = ctl.rt.store.reconcile_model(&m.name, &subs)?;
+        for u in &changes.created {
+            tracing::info!(model = %m.name, unit = %u, "created missing subordinate unit");
         }
-        for p in units
+        created += changes.created.len();
+        let keep: BTreeSet<PathBuf> = ctl
+            .rt
+            .store
+            .units(&m.name, None)?
             .iter()
-            .filter(|u| u.app == principal_app && u.life == "alive")
-        {
-            let has = units
-                .iter()
-                .any(|u| u.app == sub && u.principal.as_deref() == Some(p.name.as_str()));
-            if !has {
-                let u = s.transaction(|tx| {
-                    insert_unit_with_principal(tx, model, &sub, Some(p.machine), Some(&p.name))
-                })?;
-                unit_agent::crashpoint::reached("subordinates-created");
-                s.ensure_leader(model, &sub)?;
-                created.push(u.name);
-            }
-        }
+            .map(|u| ctl.rt.unit_dir(&m.uuid, &u.name))
+            .collect();
+        remove_stale_unit_dirs(&ctl.rt.unit_dir(&m.uuid, "x/0"), &keep);
     }
     Ok(created)
 }
 
-/// Mark subordinates dying whose principal is dying or no longer linked.
-pub fn reap(ctl: &Controller, model: &str) -> Result<(), StoreError> {
-    let s = &ctl.rt.store;
-    let links = links(ctl, model)?;
-    let units = s.units(model, None)?;
-    for u in units.iter().filter(|u| u.life == "alive") {
-        let Some(p) = &u.principal else { continue };
-        let principal = units.iter().find(|x| &x.name == p);
-        let linked = principal.is_some_and(|pu| {
-            pu.life == "alive"
-                && links
-                    .iter()
-                    .any(|(sub, papp)| *sub == u.app && *papp == pu.app)
-        });
-        if !linked {
-            s.set_unit_life(model, &u.name, "dying")?;
-            s.ensure_leader(model, &u.app)?;
-            ctl.rt.wake_app(model, &u.app);
+/// Remove the `unit-*` directories next to `sample` that belong to no unit.
+fn remove_stale_unit_dirs(sample: &Path, keep: &BTreeSet<PathBuf>) {
+    let Some(Ok(entries)) = sample.parent().map(std::fs::read_dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        let is_unit = e.file_name().to_string_lossy().starts_with("unit-");
+        if is_unit && !keep.contains(&path) {
+            unit_agent::orphans::stop_orphan(&path.join("hook.pid"));
+            tracing::info!(dir = %path.display(), "removing the directory of a removed unit");
+            let _ = std::fs::remove_dir_all(&path);
         }
     }
-    Ok(())
-}
-
-/// Create and start subordinates after a change that may need them.
-pub fn sync(ctl: &Controller, model: &str) -> Result<(), StoreError> {
-    for name in ensure(ctl, model)? {
-        unit_agent::agent::spawn(ctl.rt.clone(), model.to_string(), name);
-    }
-    reap(ctl, model)
 }

@@ -163,28 +163,7 @@ impl Store {
 
     /// Delete an application row (its units must be gone).
     pub fn delete_application(&self, model: &str, name: &str) -> Result<()> {
-        self.transaction(|tx| {
-            // Its relations die with it; those nobody is in any more go now.
-            let ids: Vec<i64> = {
-                let mut st = tx.prepare(
-                    "SELECT relation_id FROM relation_endpoints WHERE model = ?1 AND app = ?2",
-                )?;
-                let rows = st.query_map([model, name], |r| r.get(0))?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            for id in ids {
-                tx.execute(
-                    "UPDATE relations SET life = 'dying' WHERE model = ?1 AND id = ?2",
-                    params![model, id],
-                )?;
-                crate::relations::delete_if_done(tx, model, id)?;
-            }
-            tx.execute(
-                "DELETE FROM applications WHERE model = ?1 AND name = ?2",
-                [model, name],
-            )?;
-            Ok(())
-        })
+        self.transaction(|tx| delete_application(tx, model, name))
     }
 
     /// Merge `changes` into the leader settings (empty value deletes), only if
@@ -231,6 +210,29 @@ impl Store {
     pub fn ensure_leader(&self, model: &str, app: &str) -> Result<Option<String>> {
         self.transaction(|tx| ensure_leader(tx, model, app))
     }
+}
+
+/// See [`Store::delete_application`]; usable inside a transaction.
+pub(crate) fn delete_application(tx: &Transaction, model: &str, name: &str) -> Result<()> {
+    // Its relations die with it; those nobody is in any more go now.
+    let ids: Vec<i64> = {
+        let mut st =
+            tx.prepare("SELECT relation_id FROM relation_endpoints WHERE model = ?1 AND app = ?2")?;
+        let rows = st.query_map([model, name], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for id in ids {
+        tx.execute(
+            "UPDATE relations SET life = 'dying' WHERE model = ?1 AND id = ?2",
+            params![model, id],
+        )?;
+        crate::relations::delete_if_done(tx, model, id)?;
+    }
+    tx.execute(
+        "DELETE FROM applications WHERE model = ?1 AND name = ?2",
+        [model, name],
+    )?;
+    Ok(())
 }
 
 /// See [`Store::ensure_leader`].

@@ -6,7 +6,9 @@
 //! transaction, so a crash leaves either all of them or none.
 //!
 //! Files: [`schema`] (numbered migrations), one file per table group
-//! ([`models`], [`applications`], [`units`], [`tasks`], [`logs`]).
+//! ([`models`], [`applications`], [`units`], [`tasks`], [`logs`]); [`lifecycle`]
+//! holds the life changes that span several tables (subordinates, unit
+//! termination, removals), one transaction each.
 
 #![forbid(unsafe_code)]
 
@@ -16,6 +18,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::Connection;
 
 pub mod applications;
+pub mod lifecycle;
 pub mod logs;
 pub mod models;
 pub mod ports;

@@ -81,7 +81,7 @@ pub fn insert_relation(
     Ok(id)
 }
 
-fn load(
+pub(crate) fn load(
     conn: &rusqlite::Connection,
     model: &str,
     where_sql: &str,

@@ -201,13 +201,23 @@ impl Store {
 
     /// Fail every pending/running task of a unit (the unit went away).
     pub fn fail_unit_tasks(&self, model: &str, unit: &str, message: &str) -> Result<()> {
-        self.lock().execute(
-            "UPDATE tasks SET status = 'failed', message = ?3, completed = ?4 \
-             WHERE model = ?1 AND unit = ?2 AND status IN ('pending', 'running')",
-            params![model, unit, message, crate::now()],
-        )?;
-        Ok(())
+        fail_unit_tasks(&self.lock(), model, unit, message)
     }
+}
+
+/// See [`Store::fail_unit_tasks`]; usable inside a transaction.
+pub(crate) fn fail_unit_tasks(
+    conn: &rusqlite::Connection,
+    model: &str,
+    unit: &str,
+    message: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE tasks SET status = 'failed', message = ?3, completed = ?4 \
+         WHERE model = ?1 AND unit = ?2 AND status IN ('pending', 'running')",
+        params![model, unit, message, crate::now()],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -124,6 +124,62 @@ pub fn insert_unit_with_principal(
     })
 }
 
+/// See [`Store::units`]; usable inside a transaction.
+pub(crate) fn units_of(
+    conn: &rusqlite::Connection,
+    model: &str,
+    app: Option<&str>,
+) -> Result<Vec<Unit>> {
+    let mut st = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM units WHERE model = ?1 AND (?2 IS NULL OR app = ?2) ORDER BY app, number"
+    ))?;
+    let rows = st.query_map(params![model, app], from_row)?;
+    rows.map(|r| finish(r?)).collect()
+}
+
+/// Mark a unit dying (and forced, with `force`) inside a transaction.
+pub(crate) fn mark_dying(tx: &Transaction, model: &str, unit: &str, force: bool) -> Result<()> {
+    let n = tx.execute(
+        "UPDATE units SET life = 'dying', force = force OR ?3 WHERE model = ?1 AND name = ?2",
+        params![model, unit, force],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!("unit \"{unit}\" not found")));
+    }
+    Ok(())
+}
+
+/// Remove a unit row with its scopes, ports and (if nothing else is on it)
+/// machine; elect a new leader if it led. Returns the application and its
+/// leader afterwards.
+pub(crate) fn delete_unit(
+    tx: &Transaction,
+    model: &str,
+    unit: &str,
+) -> Result<(String, Option<String>)> {
+    let (app, machine): (String, i64) = tx
+        .query_row(
+            "SELECT app, machine FROM units WHERE model = ?1 AND name = ?2",
+            [model, unit],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("unit \"{unit}\" not found")))?;
+    crate::relations::leave_all_scopes(tx, model, unit)?;
+    crate::ports::set_unit_ports(tx, model, unit, &[])?;
+    tx.execute(
+        "DELETE FROM units WHERE model = ?1 AND name = ?2",
+        [model, unit],
+    )?;
+    tx.execute(
+        "DELETE FROM machines WHERE model = ?1 AND id = ?2 AND NOT EXISTS \
+         (SELECT 1 FROM units WHERE model = ?1 AND machine = ?2)",
+        params![model, machine],
+    )?;
+    let leader = crate::applications::ensure_leader(tx, model, &app)?;
+    Ok((app, leader))
+}
+
 /// A buffered write to a relation databag.
 #[derive(Debug, Clone)]
 pub struct BagWrite {
@@ -175,12 +231,7 @@ impl Store {
 
     /// Units of a model (optionally one application), by application then number.
     pub fn units(&self, model: &str, app: Option<&str>) -> Result<Vec<Unit>> {
-        let conn = self.lock();
-        let mut st = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM units WHERE model = ?1 AND (?2 IS NULL OR app = ?2) ORDER BY app, number"
-        ))?;
-        let rows = st.query_map(params![model, app], from_row)?;
-        rows.map(|r| finish(r?)).collect()
+        units_of(&self.lock(), model, app)
     }
 
     /// Every unit in every model (controller start-up).
@@ -224,14 +275,7 @@ impl Store {
 
     /// Mark a unit dying with `--force`.
     pub fn force_remove(&self, model: &str, unit: &str) -> Result<()> {
-        let n = self.lock().execute(
-            "UPDATE units SET life = 'dying', force = 1 WHERE model = ?1 AND name = ?2",
-            [model, unit],
-        )?;
-        if n == 0 {
-            return Err(StoreError::NotFound(format!("unit \"{unit}\" not found")));
-        }
-        Ok(())
+        self.transaction(|tx| mark_dying(tx, model, unit, true))
     }
 
     /// Record a resolve request (`retry` / `no-retry`; `""` clears it).
@@ -316,25 +360,7 @@ impl Store {
     /// Remove a dead unit, elect a new leader if it led, and drop its machine
     /// if nothing else is on it. Returns the application's leader afterwards.
     pub fn delete_unit(&self, model: &str, unit: &str) -> Result<Option<String>> {
-        self.transaction(|tx| {
-            let (app, machine): (String, i64) = tx.query_row(
-                "SELECT app, machine FROM units WHERE model = ?1 AND name = ?2",
-                [model, unit],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            crate::relations::leave_all_scopes(tx, model, unit)?;
-            crate::ports::set_unit_ports(tx, model, unit, &[])?;
-            tx.execute(
-                "DELETE FROM units WHERE model = ?1 AND name = ?2",
-                [model, unit],
-            )?;
-            tx.execute(
-                "DELETE FROM machines WHERE model = ?1 AND id = ?2 AND NOT EXISTS \
-                 (SELECT 1 FROM units WHERE model = ?1 AND machine = ?2)",
-                params![model, machine],
-            )?;
-            crate::applications::ensure_leader(tx, model, &app)
-        })
+        self.transaction(|tx| Ok(delete_unit(tx, model, unit)?.1))
     }
 }
 

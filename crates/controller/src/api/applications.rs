@@ -160,39 +160,29 @@ pub fn add_unit(ctl: &Controller, model: &str, app: &str, n: u32, to: &[String])
         )));
     }
     let places = placements(to, n)?;
-    let units = s
+    let subs = crate::subordinates::subordinate_apps(ctl, model).map_err(store_err)?;
+    // The new units and their subordinates, in one transaction.
+    let (units, changes) = s
         .transaction(|tx| {
             let mut names = Vec::new();
             for p in &places {
                 names.push(insert_unit(tx, model, app, *p)?.name);
             }
             state_store::applications::ensure_leader(tx, model, app)?;
-            Ok(names)
+            let changes = state_store::lifecycle::reconcile_subordinates(tx, model, &subs)?;
+            Ok((names, changes))
         })
         .map_err(store_err)?;
     unit_agent::crashpoint::reached("units-added");
     for u in &units {
         unit_agent::agent::spawn(ctl.rt.clone(), model.to_string(), u.clone());
     }
-    crate::subordinates::sync(ctl, model).map_err(store_err)?;
+    crate::subordinates::apply(ctl, model, &changes);
     ctl.rt.wake_app(model, app);
     ok(Deployed {
         application: app.to_string(),
         units,
     })
-}
-
-/// Mark a unit dying; with `force` it runs no more hooks (a running one is
-/// killed) and goes at once.
-fn mark_dying(ctl: &Controller, model: &str, unit: &str, force: bool) -> Result<(), ApiError> {
-    let s = &ctl.rt.store;
-    if force {
-        s.force_remove(model, unit).map_err(store_err)?;
-    } else {
-        s.set_unit_life(model, unit, "dying").map_err(store_err)?;
-    }
-    ctl.rt.wake_unit(model, unit);
-    Ok(())
 }
 
 pub fn remove_unit(ctl: &Controller, model: &str, units: &[String], force: bool) -> ApiResult {
@@ -211,15 +201,26 @@ pub fn remove_unit(ctl: &Controller, model: &str, units: &[String], force: bool)
                 format!("removing unit {name} failed: unit \"{name}\" does not exist"),
             )
         })?;
-        found.push(u);
+        if u.principal.is_some() {
+            return Err(bad(format!(
+                "removing unit {name} failed: unit \"{name}\" is a subordinate, to remove use \
+                 remove-relation. Note: this will remove all units of \"{}\"",
+                u.app
+            )));
+        }
+        found.push(u.name);
     }
-    for u in &found {
-        mark_dying(ctl, model, &u.name, force)?;
-        s.ensure_leader(model, &u.app).map_err(store_err)?;
-        ctl.rt.wake_app(model, &u.app);
-    }
+    // Dying units (forced: no more hooks, a running one is killed), their
+    // leadership passed on and their subordinates dying, in one transaction.
+    let subs = crate::subordinates::subordinate_apps(ctl, model).map_err(store_err)?;
+    let changes = s
+        .remove_units(model, &found, force, &subs)
+        .map_err(store_err)?;
     unit_agent::crashpoint::reached("units-dying");
-    crate::subordinates::reap(ctl, model).map_err(store_err)?;
+    for u in &found {
+        ctl.rt.wake_unit(model, u);
+    }
+    crate::subordinates::apply(ctl, model, &changes);
     ok(())
 }
 
@@ -239,19 +240,14 @@ pub fn remove_application(
             )
         })?;
     }
-    for a in apps {
-        s.set_application_life(model, a, "dying")
-            .map_err(store_err)?;
-        unit_agent::crashpoint::reached("application-dying");
-        let units = s.units(model, Some(a)).map_err(store_err)?;
-        if units.is_empty() {
-            s.delete_application(model, a).map_err(store_err)?;
-        }
-        for u in units {
-            mark_dying(ctl, model, &u.name, force)?;
-        }
-        ctl.rt.wake_app(model, a);
-    }
+    // Every application and unit dying (the subordinates of those units
+    // too), those without units deleted, in one transaction.
+    let subs = crate::subordinates::subordinate_apps(ctl, model).map_err(store_err)?;
+    let changes = s
+        .remove_applications(model, apps, force, &subs)
+        .map_err(store_err)?;
+    unit_agent::crashpoint::reached("application-dying");
+    crate::subordinates::apply(ctl, model, &changes);
     ok(())
 }
 

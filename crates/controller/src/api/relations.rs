@@ -85,19 +85,23 @@ pub fn integrate(ctl: &Controller, model: &str, a: &str, b: &str) -> ApiResult {
             role: e.role.as_str().to_string(),
         })
         .collect();
-    s.transaction(|tx| {
-        state_store::relations::insert_relation(
-            tx,
-            model,
-            &resolved.key,
-            &resolved.interface,
-            resolved.scope.as_str(),
-            &endpoints,
-        )
-    })
-    .map_err(store_err)?;
+    let subs = crate::subordinates::subordinate_apps(ctl, model).map_err(store_err)?;
+    // The relation and the subordinate units it calls for, in one transaction.
+    let changes = s
+        .transaction(|tx| {
+            state_store::relations::insert_relation(
+                tx,
+                model,
+                &resolved.key,
+                &resolved.interface,
+                resolved.scope.as_str(),
+                &endpoints,
+            )?;
+            state_store::lifecycle::reconcile_subordinates(tx, model, &subs)
+        })
+        .map_err(store_err)?;
     unit_agent::crashpoint::reached("relation-committed");
-    crate::subordinates::sync(ctl, model).map_err(store_err)?;
+    crate::subordinates::apply(ctl, model, &changes);
     for e in &endpoints {
         ctl.rt.wake_app(model, &e.app);
     }
@@ -129,12 +133,14 @@ pub fn remove_relation(ctl: &Controller, model: &str, specs: &[String], _force: 
         }
         _ => return Err(bad("a relation must involve two applications")),
     };
-    s.set_relation_life(model, found.id, "dying")
+    let subs = crate::subordinates::subordinate_apps(ctl, model).map_err(store_err)?;
+    let changes = s
+        .remove_relation(model, found.id, &subs)
         .map_err(store_err)?;
     for e in &found.endpoints {
         ctl.rt.wake_app(model, &e.application);
     }
-    crate::subordinates::reap(ctl, model).map_err(store_err)?;
+    crate::subordinates::apply(ctl, model, &changes);
     ok(())
 }
 

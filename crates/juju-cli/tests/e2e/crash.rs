@@ -5,6 +5,13 @@
 //! committed writes, every task ends. And SIGKILL of a hook process alone
 //! re-queues the hook instead of failing it.
 //!
+//! Kill points (`kill_*`): the controller runs with `MINIJUJU_CRASH_AT` and
+//! kills itself right after the commit of a multi-step change (integrate
+//! with a subordinate, add-unit, remove-unit, unit termination,
+//! remove-application); after a restart, every alive principal has its
+//! subordinates, nothing is orphaned, dying applications finish going, and
+//! leadership is held.
+//!
 //! `MINIJUJU_CRASH_KILLS` sets the number of kills (default 50);
 //! `MINIJUJU_CRASH_SEED` replays a run (the seed is printed).
 
@@ -359,4 +366,271 @@ fn sigkill_of_a_hook_process_requeues_it() {
         .count();
     assert_eq!(installs, 2, "the killed install ran again");
     assert!(mj.log().contains("re-queued"));
+}
+
+// --- Kill points ----------------------------------------------------------
+//
+// The controller is started with `MINIJUJU_CRASH_AT=<point>` and killed
+// (SIGKILL, by itself) exactly when it reaches that point of a multi-step
+// change; after a plain restart the model must be whole again.
+
+/// The model the kill-point tests start from: `app` (tracer, `n` units) and
+/// the subordinate `sub`, related when `related`, settled.
+fn subordinate_model(n: usize, related: bool) -> Mj {
+    let mj = Mj::new();
+    let app = mj.fixture("trace-app");
+    let sub = mj.fixture("trace-sub");
+    mj.ok(&["deploy", app.to_str().unwrap(), "app", "-n", &n.to_string()]);
+    mj.ok(&["deploy", sub.to_str().unwrap(), "sub"]);
+    if related {
+        mj.ok(&["integrate", "sub", "app"]);
+    }
+    mj.settle("kill-point model");
+    mj
+}
+
+/// Restart the controller armed with `point`, run `args`, wait until the
+/// controller has killed itself at that point, check the database and start
+/// it again unarmed.
+fn crash_at(mj: &Mj, point: &str, args: &[&str]) {
+    mj.ok(&["controller", "stop"]);
+    let armed: crate::common::Run = mj
+        .cmd(&["controller", "start"])
+        .env("MINIJUJU_CRASH_AT", point)
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(armed.code, 0, "armed start: {}", armed.stderr);
+    let pid = controller_pid(mj).expect("controller pid");
+    // The controller may die before it answers: the outcome does not matter.
+    let _ = mj.run(args);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while alive(pid) {
+        assert!(
+            Instant::now() < deadline,
+            "the controller never reached crash point {point} ({args:?}):\n{}",
+            mj.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let log = std::fs::read_to_string(mj.home.path().join("controller.log")).unwrap();
+    assert!(
+        log.contains("crash point reached") && log.contains(point),
+        "the controller died elsewhere than at {point}:\n{log}"
+    );
+    integrity(mj);
+    let r: crate::common::Run = mj
+        .cmd(&["controller", "start"])
+        .env_remove("MINIJUJU_CRASH_AT")
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(r.code, 0, "restart: {}", r.stderr);
+}
+
+/// Invariants of a model with the container link `sub` -> `app`, read from
+/// the database once the model is settled: every alive principal unit has
+/// exactly one subordinate of each linked application, every subordinate
+/// has its principal, every open task has its unit, no dying application is
+/// left without units, and every application with alive units has an alive
+/// leader.
+fn check_whole(mj: &Mj, links: &[(&str, &str)]) {
+    let store = state_store::Store::open(&mj.home.path().join("controller.db")).unwrap();
+    let units = store.units("m", None).unwrap();
+    let apps = store.applications("m").unwrap();
+    let relations = store.relations("m").unwrap();
+    for (sub, principal) in links {
+        let linked = relations.iter().any(|r| {
+            r.life == "alive"
+                && r.scope == "container"
+                && r.endpoints.iter().any(|e| e.app == *sub)
+                && r.endpoints.iter().any(|e| e.app == *principal)
+        });
+        if !linked {
+            continue;
+        }
+        for p in units
+            .iter()
+            .filter(|u| u.app == *principal && u.life == "alive")
+        {
+            let n = units
+                .iter()
+                .filter(|u| u.app == *sub && u.principal.as_deref() == Some(p.name.as_str()))
+                .count();
+            assert_eq!(n, 1, "{} has {n} units of {sub}: {units:#?}", p.name);
+        }
+    }
+    for u in &units {
+        if let Some(p) = &u.principal {
+            assert!(
+                units.iter().any(|x| &x.name == p),
+                "{} outlived its principal {p}",
+                u.name
+            );
+        }
+    }
+    for t in store.tasks("m").unwrap() {
+        if matches!(t.status.as_str(), "pending" | "running") {
+            assert!(
+                units.iter().any(|u| u.name == t.unit),
+                "task {} of the removed unit {} is still {}",
+                t.id,
+                t.unit,
+                t.status
+            );
+        }
+    }
+    for a in &apps {
+        let mine: Vec<_> = units.iter().filter(|u| u.app == a.name).collect();
+        assert!(
+            a.life == "alive" || !mine.is_empty(),
+            "dying application {} has no units left but is still there",
+            a.name
+        );
+        if mine.iter().any(|u| u.life == "alive") {
+            let leader = a
+                .leader
+                .as_deref()
+                .unwrap_or_else(|| panic!("{} has alive units and no leader: {mine:#?}", a.name));
+            assert!(
+                mine.iter().any(|u| u.name == leader && u.life == "alive"),
+                "{}'s leader {leader} is not an alive unit",
+                a.name
+            );
+        }
+    }
+}
+
+/// Units of `app` in a status document, subordinates included.
+fn unit_names(s: &Value, app: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in s["applications"].as_object().unwrap().values() {
+        for (name, u) in a["units"].as_object().into_iter().flatten() {
+            if name.starts_with(&format!("{app}/")) {
+                out.push(name.clone());
+            }
+            for sname in u["subordinates"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|x| x.0)
+            {
+                if sname.starts_with(&format!("{app}/")) {
+                    out.push(sname.clone());
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every principal unit of `app` carries one `sub` unit.
+fn every_principal_has_sub(s: &Value, app: &str, n: usize) -> bool {
+    let units = s["applications"][app]["units"].as_object();
+    units.is_some_and(|u| {
+        u.len() == n
+            && u.values().all(|u| {
+                u["subordinates"]
+                    .as_object()
+                    .is_some_and(|m| m.keys().filter(|k| k.starts_with("sub/")).count() == 1)
+            })
+    })
+}
+
+#[test]
+fn kill_after_the_relation_commit_then_subordinates_appear() {
+    let mj = subordinate_model(2, false);
+    crash_at(&mj, "relation-committed", &["integrate", "sub", "app"]);
+    mj.wait_status("a subordinate on every app unit", 60, |s| {
+        every_principal_has_sub(s, "app", 2)
+    });
+    mj.settle("integrate after the crash");
+    check_whole(&mj, &[("sub", "app")]);
+    assert_eq!(unit_names(&mj.status(), "sub").len(), 2);
+}
+
+#[test]
+fn kill_when_subordinates_are_created_then_they_get_a_leader() {
+    let mj = subordinate_model(2, false);
+    crash_at(&mj, "subordinates-created", &["integrate", "sub", "app"]);
+    let s = mj.wait_status("a subordinate on every app unit, one leading", 60, |s| {
+        every_principal_has_sub(s, "app", 2)
+            && s.to_string().contains("\"leader\":true")
+            && unit_names(s, "sub").len() == 2
+    });
+    mj.settle("subordinates after the crash");
+    check_whole(&mj, &[("sub", "app")]);
+    let _ = s;
+}
+
+#[test]
+fn kill_after_add_unit_commits_then_the_new_unit_gets_its_subordinate() {
+    let mj = subordinate_model(1, true);
+    crash_at(&mj, "units-added", &["add-unit", "app"]);
+    mj.wait_status("a subordinate on both app units", 60, |s| {
+        every_principal_has_sub(s, "app", 2)
+    });
+    mj.settle("add-unit after the crash");
+    check_whole(&mj, &[("sub", "app")]);
+}
+
+#[test]
+fn kill_after_remove_unit_commits_then_the_unit_and_its_subordinate_go() {
+    let mj = subordinate_model(2, true);
+    // A subordinate goes with its relation, not on its own (Juju's wording).
+    let r = mj.run(&["remove-unit", "sub/1", "--no-prompt"]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains(
+            "removing unit sub/1 failed: unit \"sub/1\" is a subordinate, to remove use \
+             remove-relation. Note: this will remove all units of \"sub\""
+        ),
+        "{}",
+        r.stderr
+    );
+    crash_at(&mj, "units-dying", &["remove-unit", "app/1", "--no-prompt"]);
+    mj.wait_status("app/1 and its subordinate gone", 60, |s| {
+        every_principal_has_sub(s, "app", 1) && unit_names(s, "sub").len() == 1
+    });
+    mj.settle("remove-unit after the crash");
+    check_whole(&mj, &[("sub", "app")]);
+}
+
+#[test]
+fn kill_when_the_last_unit_terminates_then_the_dying_application_goes() {
+    let mj = subordinate_model(1, true);
+    crash_at(
+        &mj,
+        "unit-terminated",
+        &["remove-application", "sub", "--no-prompt"],
+    );
+    mj.wait_status("sub removed", 60, |s| {
+        s["applications"].get("sub").is_none()
+    });
+    mj.settle("remove-application after the crash");
+    check_whole(&mj, &[("sub", "app")]);
+    // The removed unit's agent directory does not outlive it either.
+    let agents = mj.home.path().join("agents");
+    for model in std::fs::read_dir(&agents).unwrap() {
+        let dir = model.unwrap().path().join("unit-sub-0");
+        assert!(!dir.exists(), "{} left behind", dir.display());
+    }
+}
+
+#[test]
+fn kill_after_remove_application_commits_then_the_application_goes() {
+    let mj = subordinate_model(2, true);
+    crash_at(
+        &mj,
+        "application-dying",
+        &["remove-application", "app", "--no-prompt"],
+    );
+    mj.wait_status("app removed with its subordinates", 60, |s| {
+        s["applications"].get("app").is_none() && unit_names(s, "sub").is_empty()
+    });
+    mj.settle("remove-application after the crash");
+    check_whole(&mj, &[("sub", "app")]);
+    // The subordinate application stays, without units (as in Juju).
+    assert!(mj.status()["applications"].get("sub").is_some());
 }

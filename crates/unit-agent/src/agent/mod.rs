@@ -410,16 +410,17 @@ impl Agent {
 
     fn terminate(&mut self) -> Result<(), AgentError> {
         let s = self.store();
-        s.fail_unit_tasks(&self.who.model, &self.who.unit, "unit removed")?;
-        self.rt.tasks_changed();
         let related: Vec<String> = s
             .relation_views(&self.who.model, &self.who.app, &self.who.unit, self.machine)?
             .into_iter()
             .map(|v| v.remote_app)
             .collect();
         let principal = self.principal.clone();
-        let leader = s.delete_unit(&self.who.model, &self.who.unit)?;
+        // Tasks failed, unit deleted, leadership passed on, a dying
+        // application left empty deleted: one transaction.
+        let done = s.terminate_unit(&self.who.model, &self.who.unit, "unit removed")?;
         crate::crashpoint::reached("unit-terminated");
+        self.rt.tasks_changed();
         for app in related {
             self.rt.wake_app(&self.who.model, &app);
         }
@@ -427,13 +428,7 @@ impl Agent {
             self.rt.wake_unit(&self.who.model, &p);
         }
         self.log("INFO", "juju.worker.uniter", "unit removed");
-        if let Ok(app) = s.application(&self.who.model, &self.who.app) {
-            let left = s.units(&self.who.model, Some(&self.who.app))?;
-            if app.life != "alive" && left.is_empty() {
-                s.delete_application(&self.who.model, &self.who.app)?;
-            }
-        }
-        if leader.is_some() {
+        if done.leader.is_some() {
             self.rt.wake_app(&self.who.model, &self.who.app);
         }
         if let Some(dir) = self.who.charm_dir.parent() {
