@@ -294,3 +294,29 @@ fn scripted_model_obeys_relation_guarantees() {
         assert!(e.principal.is_empty(), "{e:?}");
     }
 }
+
+/// Removing a principal application takes its subordinate units along
+/// (uniter-semantics §11.4): its units used to wait for them forever.
+#[test]
+fn removing_a_principal_application_removes_its_subordinates() {
+    let mj = Mj::new();
+    let app = mj.fixture("trace-app");
+    let sub = mj.fixture("trace-sub");
+    mj.ok(&["deploy", app.to_str().unwrap(), "app", "-n", "2"]);
+    mj.ok(&["deploy", sub.to_str().unwrap(), "sub"]);
+    mj.ok(&["integrate", "sub", "app"]);
+    mj.settle("subordinates");
+    mj.ok(&["remove-application", "app", "--no-prompt"]);
+    let s = mj.wait_status("app and its subordinates gone", 60, |s| {
+        s["applications"].get("app").is_none()
+    });
+    // The subordinate application stays, without units.
+    assert!(s["applications"]["sub"].get("units").is_none(), "{s:#}");
+    let trace = read_trace(&mj);
+    for u in ["sub/0", "sub/1"] {
+        assert!(
+            trace.iter().any(|e| e.unit == u && e.hook == "remove"),
+            "{u} ran its remove hook"
+        );
+    }
+}
