@@ -21,6 +21,7 @@ use unit_agent::Runtime;
 
 pub mod api;
 pub mod deploy;
+pub mod feed;
 pub mod no_database;
 pub mod paths;
 pub mod subordinates;
@@ -151,6 +152,7 @@ pub fn run(
         std::fs::write(paths.pid(), format!("{}\n", std::process::id()))
             .map_err(io("writing pid file"))?;
         // Finish what a crash may have left half done, before any agent runs.
+        feed::start(&rt)?;
         subordinates::reconcile_all(&ctl)?;
         for u in rt.store.all_units()? {
             unit_agent::agent::spawn(rt.clone(), u.model, u.name);

@@ -7,8 +7,8 @@
 //! The store does the reconciliation inside the transaction of each change
 //! that can need it (`state_store::lifecycle`), so no crash can separate a
 //! relation or a principal from its subordinates; this module tells the
-//! store which applications are subordinates, starts and wakes the agents
-//! afterwards, and repairs every model at start-up ([`reconcile_all`]).
+//! store which applications are subordinates and repairs every model at
+//! start-up ([`reconcile_all`]); the change feed starts the new units' agents.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -34,17 +34,11 @@ pub fn subordinate_apps(ctl: &Controller, model: &str) -> Result<BTreeSet<String
         .collect())
 }
 
-/// After a committed change: start the agents of new subordinate units and
-/// wake the applications whose units' life or leadership changed.
-pub fn apply(ctl: &Controller, model: &str, changes: &SubordinateChanges) {
+/// After a committed change that created subordinate units (their agents
+/// are started by the change feed): the crash suite's kill point.
+pub fn committed(changes: &SubordinateChanges) {
     if !changes.created.is_empty() {
         unit_agent::crashpoint::reached("subordinates-created");
-    }
-    for name in &changes.created {
-        unit_agent::agent::spawn(ctl.rt.clone(), model.to_string(), name.clone());
-    }
-    for app in &changes.changed_apps {
-        ctl.rt.wake_app(model, app);
     }
 }
 

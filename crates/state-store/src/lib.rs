@@ -13,11 +13,12 @@
 #![forbid(unsafe_code)]
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use rusqlite::Connection;
 
 pub mod applications;
+pub mod feed;
 pub mod lifecycle;
 pub mod logs;
 pub mod models;
@@ -53,6 +54,37 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Handle on the database. Cheap to share behind an `Arc`.
 pub struct Store {
     conn: Mutex<Connection>,
+    /// Told what each committed write touched ([`feed`]).
+    listener: OnceLock<feed::Listener>,
+}
+
+/// The connection, held; when released after writes, the change feed is
+/// drained (see [`feed`]).
+pub(crate) struct ConnGuard<'a> {
+    conn: MutexGuard<'a, Connection>,
+    store: &'a Store,
+    changes_before: u64,
+}
+
+impl std::ops::Deref for ConnGuard<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for ConnGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+impl Drop for ConnGuard<'_> {
+    fn drop(&mut self) {
+        if self.conn.total_changes() != self.changes_before {
+            self.store.drain_changes(&self.conn);
+        }
+    }
 }
 
 /// Seconds since the epoch, as stored in every timestamp column.
@@ -100,6 +132,7 @@ impl Store {
         }
         Ok(Store {
             conn: Mutex::new(conn),
+            listener: OnceLock::new(),
         })
     }
 
@@ -119,13 +152,20 @@ impl Store {
         })?;
         Ok(Store {
             conn: Mutex::new(conn),
+            listener: OnceLock::new(),
         })
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn lock(&self) -> ConnGuard<'_> {
         // A panic while holding the lock cannot leave a half-done transaction
         // (rusqlite rolls back on drop), so a poisoned lock is still usable.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let changes_before = conn.total_changes();
+        ConnGuard {
+            conn,
+            store: self,
+            changes_before,
+        }
     }
 
     /// Run `f` inside one transaction; commits if it returns Ok.

@@ -335,14 +335,12 @@ impl ToolContext for HookContext {
     }
 
     fn leader_set(&mut self, settings: &BTreeMap<String, String>) -> Result<(), ToolError> {
-        let changed = self
-            .rt
+        // A change bumps the settings version; the change feed wakes the
+        // followers.
+        self.rt
             .store
             .leader_set(&self.who.model, &self.who.app, &self.who.unit, settings)
             .map_err(|e| ToolError::runtime(format!("cannot write leadership settings: {e}")))?;
-        if changed {
-            self.rt.wake_app(&self.who.model, &self.who.app);
-        }
         Ok(())
     }
 
@@ -395,7 +393,6 @@ impl ToolContext for HookContext {
             .store
             .append_task_log(&self.who.model, id, message)
             .map_err(Self::store_err)?;
-        self.rt.tasks_changed();
         Ok(())
     }
 

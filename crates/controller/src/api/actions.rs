@@ -105,9 +105,6 @@ pub fn run(
         .map(|u| (u.name.clone(), params.clone()))
         .collect();
     let (operation, ids) = s.enqueue_tasks(model, action, &tasks).map_err(store_err)?;
-    for u in &units {
-        ctl.rt.wake_unit(model, &u.name);
-    }
     let infos: Result<Vec<_>, _> = ids
         .iter()
         .map(|id| s.task(model, *id).map(task_info).map_err(store_err))
@@ -164,9 +161,6 @@ pub fn exec(
     let (operation, ids) = s
         .enqueue_tasks(model, unit_agent::agent::EXEC_ACTION, &tasks)
         .map_err(store_err)?;
-    for u in &targets {
-        ctl.rt.wake_unit(model, &u.name);
-    }
     let infos: Result<Vec<_>, _> = ids
         .iter()
         .map(|id| s.task(model, *id).map(task_info).map_err(store_err))

@@ -135,9 +135,6 @@ pub fn deploy(ctl: &Controller, a: &DeployArgs) -> ApiResult {
             Ok(names)
         })
         .map_err(|e| cleanup(store_err(e)))?;
-    for u in &units {
-        unit_agent::agent::spawn(ctl.rt.clone(), a.model.clone(), u.clone());
-    }
     ok(Deployed {
         application: name,
         units,
@@ -174,11 +171,7 @@ pub fn add_unit(ctl: &Controller, model: &str, app: &str, n: u32, to: &[String])
         })
         .map_err(store_err)?;
     unit_agent::crashpoint::reached("units-added");
-    for u in &units {
-        unit_agent::agent::spawn(ctl.rt.clone(), model.to_string(), u.clone());
-    }
-    crate::subordinates::apply(ctl, model, &changes);
-    ctl.rt.wake_app(model, app);
+    crate::subordinates::committed(&changes);
     ok(Deployed {
         application: app.to_string(),
         units,
@@ -217,10 +210,7 @@ pub fn remove_unit(ctl: &Controller, model: &str, units: &[String], force: bool)
         .remove_units(model, &found, force, &subs)
         .map_err(store_err)?;
     unit_agent::crashpoint::reached("units-dying");
-    for u in &found {
-        ctl.rt.wake_unit(model, u);
-    }
-    crate::subordinates::apply(ctl, model, &changes);
+    crate::subordinates::committed(&changes);
     ok(())
 }
 
@@ -247,7 +237,7 @@ pub fn remove_application(
         .remove_applications(model, apps, force, &subs)
         .map_err(store_err)?;
     unit_agent::crashpoint::reached("application-dying");
-    crate::subordinates::apply(ctl, model, &changes);
+    crate::subordinates::committed(&changes);
     ok(())
 }
 
@@ -264,7 +254,6 @@ pub fn resolve(ctl: &Controller, model: &str, units: &[String], no_retry: bool) 
     for u in found {
         let mode = if no_retry { "no-retry" } else { "retry" };
         s.set_resolved(model, &u.name, mode).map_err(store_err)?;
-        ctl.rt.wake_unit(model, &u.name);
     }
     ok(())
 }

@@ -75,6 +75,5 @@ pub fn config(
     config.extend(changes);
     s.set_application_config(model, app, &config)
         .map_err(store_err)?;
-    ctl.rt.wake_app(model, app);
     ok(())
 }

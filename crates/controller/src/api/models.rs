@@ -97,7 +97,6 @@ pub async fn destroy_model(ctl: &Arc<Controller>, name: &str, force: bool) -> Ap
             }
         }
     }
-    ctl.rt.wake_model(name);
     // Teardown hooks run; with --force, units still there after a grace
     // period are forced out (a hung hook is killed).
     let limit = if force { 10 } else { 600 };
@@ -112,7 +111,6 @@ pub async fn destroy_model(ctl: &Arc<Controller>, name: &str, force: bool) -> Ap
         if force && !forced && now > deadline {
             for u in &left {
                 s.force_remove(name, &u.name).map_err(store_err)?;
-                ctl.rt.wake_unit(name, &u.name);
             }
             forced = true;
         }
@@ -164,6 +162,5 @@ pub fn model_config(
         config.remove(k);
     }
     s.set_model_config(model, &config).map_err(store_err)?;
-    ctl.rt.wake_model(model);
     ok(())
 }

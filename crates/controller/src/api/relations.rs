@@ -101,10 +101,7 @@ pub fn integrate(ctl: &Controller, model: &str, a: &str, b: &str) -> ApiResult {
         })
         .map_err(store_err)?;
     unit_agent::crashpoint::reached("relation-committed");
-    crate::subordinates::apply(ctl, model, &changes);
-    for e in &endpoints {
-        ctl.rt.wake_app(model, &e.app);
-    }
+    crate::subordinates::committed(&changes);
     ok(())
 }
 
@@ -137,10 +134,7 @@ pub fn remove_relation(ctl: &Controller, model: &str, specs: &[String], _force: 
     let changes = s
         .remove_relation(model, found.id, &subs)
         .map_err(store_err)?;
-    for e in &found.endpoints {
-        ctl.rt.wake_app(model, &e.application);
-    }
-    crate::subordinates::apply(ctl, model, &changes);
+    crate::subordinates::committed(&changes);
     ok(())
 }
 

@@ -164,18 +164,8 @@ impl Agent {
         }
     }
 
-    /// Wake the units that see relation `id` change (the other side, and the
-    /// own application for peers).
-    pub(super) fn wake_relation(&self, id: i64, facts: &Facts) {
-        if let Some(v) = facts.relations.iter().find(|v| v.id == id) {
-            self.rt.wake_app(&self.who.model, &v.remote_app);
-        } else if let Some(r) = self.progress.relations.get(&id) {
-            self.rt.wake_app(&self.who.model, &r.remote_app);
-        }
-    }
-
     /// A peer relation is torn down: leave its scope, forget it.
-    pub(super) fn forget_relation(&mut self, id: i64, facts: &Facts) -> Result<(), AgentError> {
+    pub(super) fn forget_relation(&mut self, id: i64) -> Result<(), AgentError> {
         let next = decide::forget_relation(&self.progress, id);
         self.store().commit_hook(
             &self.who.model,
@@ -186,7 +176,6 @@ impl Agent {
             },
             |_| next.to_json(),
         )?;
-        self.wake_relation(id, facts);
         self.progress = next;
         Ok(())
     }
@@ -220,15 +209,6 @@ impl Agent {
                 next.to_json()
             },
         )?;
-        for id in fx
-            .bag_writes
-            .iter()
-            .map(|w| w.relation_id)
-            .chain(enter)
-            .chain(leave)
-        {
-            self.wake_relation(id, facts);
-        }
         self.progress = next;
         self.retry_at = None;
         Ok(())

@@ -188,7 +188,6 @@ impl Agent {
                     stderr: "",
                 },
             )?;
-            rt.tasks_changed();
         }
         if progress != stored {
             store.set_progress(&model, &unit, &progress.to_json())?;
@@ -297,7 +296,7 @@ impl Agent {
                     self.progress = decide::resign(&self.progress);
                     self.persist_progress()?;
                 }
-                Decision::ForgetRelation(id) => self.forget_relation(id, &facts)?,
+                Decision::ForgetRelation(id) => self.forget_relation(id)?,
                 Decision::DropHook(h) => {
                     self.log(
                         "INFO",
@@ -409,28 +408,13 @@ impl Agent {
     }
 
     fn terminate(&mut self) -> Result<(), AgentError> {
-        let s = self.store();
-        let related: Vec<String> = s
-            .relation_views(&self.who.model, &self.who.app, &self.who.unit, self.machine)?
-            .into_iter()
-            .map(|v| v.remote_app)
-            .collect();
-        let principal = self.principal.clone();
         // Tasks failed, unit deleted, leadership passed on, a dying
-        // application left empty deleted: one transaction.
-        let done = s.terminate_unit(&self.who.model, &self.who.unit, "unit removed")?;
+        // application left empty deleted: one transaction (the change feed
+        // wakes the related units, the principal and a new leader).
+        self.store()
+            .terminate_unit(&self.who.model, &self.who.unit, "unit removed")?;
         crate::crashpoint::reached("unit-terminated");
-        self.rt.tasks_changed();
-        for app in related {
-            self.rt.wake_app(&self.who.model, &app);
-        }
-        if let Some(p) = principal {
-            self.rt.wake_unit(&self.who.model, &p);
-        }
         self.log("INFO", "juju.worker.uniter", "unit removed");
-        if done.leader.is_some() {
-            self.rt.wake_app(&self.who.model, &self.who.app);
-        }
         if let Some(dir) = self.who.charm_dir.parent() {
             let _ = std::fs::remove_dir_all(dir);
         }

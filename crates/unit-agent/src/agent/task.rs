@@ -109,7 +109,6 @@ impl Agent {
         self.progress.action = Some(id);
         self.persist_progress()?;
         self.store().start_task(&self.who.model, id)?;
-        self.rt.tasks_changed();
         if !exec {
             self.set_agent_status("executing", &format!("running action {}", task.action))?;
         }
@@ -206,11 +205,6 @@ impl Agent {
             },
         )?;
         self.progress = next;
-        if let Some(f) = &facts {
-            for w in &fx.bag_writes {
-                self.wake_relation(w.relation_id, f);
-            }
-        }
         self.store().finish_task(
             &self.who.model,
             id,
@@ -223,7 +217,6 @@ impl Agent {
                 stderr: &String::from_utf8_lossy(&run.stderr),
             },
         )?;
-        self.rt.tasks_changed();
         self.log(
             "INFO",
             "juju.worker.uniter.operation",
