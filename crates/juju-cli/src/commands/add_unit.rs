@@ -3,8 +3,8 @@
 use clap::Args;
 use controller_api::api::{Deployed, Request};
 
-use super::{comma_list, ModelArg};
-use crate::{ctx, CliError, CliResult};
+use super::{comma_list, num_units, ModelArg};
+use crate::{ctx, CliResult};
 
 /// Juju's error when no application is given.
 pub const MISSING: &str = "no application specified";
@@ -14,8 +14,13 @@ pub struct AddUnit {
     #[command(flatten)]
     model: ModelArg,
     application: String,
-    #[arg(short = 'n', long = "num-units", default_value_t = 1)]
-    num_units: u32,
+    #[arg(
+        short = 'n',
+        long = "num-units",
+        default_value_t = 1,
+        allow_negative_numbers = true
+    )]
+    num_units: i64,
     #[arg(long)]
     to: Vec<String>,
     /// Accepted for compatibility.
@@ -25,13 +30,11 @@ pub struct AddUnit {
 
 impl AddUnit {
     pub fn run(self) -> CliResult {
-        if self.num_units < 1 {
-            return Err(CliError::usage("--num-units must be a positive integer"));
-        }
+        let num_units = num_units(self.num_units)?;
         let d: Deployed = ctx::client()?.call(&Request::AddUnit {
             model: self.model.name()?,
             application: self.application,
-            num_units: self.num_units,
+            num_units,
             to: comma_list(&self.to),
         })?;
         for u in d.units {

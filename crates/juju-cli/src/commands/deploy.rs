@@ -18,7 +18,7 @@ use clap::Args;
 use controller_api::api::{DeployArgs, Deployed, Request};
 use juju_types::goerr::go_path_error;
 
-use super::{comma_list, ModelArg};
+use super::{comma_list, num_units, ModelArg};
 use crate::{ctx, CliError, CliResult};
 
 /// Juju's error when no charm is given.
@@ -33,8 +33,13 @@ pub struct Deploy {
     /// Application name (default: the charm's name).
     application: Option<String>,
     /// Number of units.
-    #[arg(short = 'n', long = "num-units", default_value_t = 1)]
-    num_units: u32,
+    #[arg(
+        short = 'n',
+        long = "num-units",
+        default_value_t = 1,
+        allow_negative_numbers = true
+    )]
+    num_units: i64,
     /// `key=value` (repeatable; `key=@file` reads the value from a file),
     /// or one YAML file keyed by application name; `key=value` settings
     /// override the file's.
@@ -142,6 +147,7 @@ fn read_value_file(path: &str) -> Result<String, CliError> {
 
 impl Deploy {
     pub fn run(self) -> CliResult {
+        let num_units = num_units(self.num_units)?;
         let model = self.model.name()?;
         let path = Path::new(&self.charm);
         if !path.exists() {
@@ -170,7 +176,7 @@ impl Deploy {
             charm_path: abs.display().to_string(),
             charm_arg: self.charm.clone(),
             application: self.application,
-            num_units: self.num_units,
+            num_units,
             config,
             config_yaml,
             to: comma_list(&self.to),

@@ -221,6 +221,15 @@ pub fn key_values(args: &[String]) -> Result<std::collections::BTreeMap<String, 
     Ok(out)
 }
 
+/// `-n/--num-units` of `deploy` and `add-unit`: Juju reads any integer
+/// (negative ones too) and refuses one below 1, before anything else.
+pub fn num_units(n: i64) -> Result<u32, CliError> {
+    u32::try_from(n)
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| CliError::usage("--num-units must be a positive integer"))
+}
+
 /// Comma-separated list flags (`--reset a,b`), accumulated across repeats.
 pub fn comma_list(values: &[String]) -> Vec<String> {
     values

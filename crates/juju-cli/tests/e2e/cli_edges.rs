@@ -123,12 +123,25 @@ fn flag_values_juju_refuses() {
         2,
         "--num-units must be a positive integer",
     );
-    refused(
-        &mj,
-        &["add-unit", "rec", "--num-units=0"],
-        2,
-        "--num-units must be a positive integer",
-    );
+    // Zero or negative unit counts, for add-unit and deploy alike (Juju's
+    // UnitCommandBase); nothing is deployed.
+    for args in [
+        &["add-unit", "rec", "--num-units=0"][..],
+        &["add-unit", "rec", "-n", "-1"],
+        &["deploy", charm.to_str().unwrap(), "none", "-n", "0"],
+        &["deploy", charm.to_str().unwrap(), "none", "--num-units=0"],
+        &["deploy", charm.to_str().unwrap(), "none", "-n", "-2"],
+        &[
+            "deploy",
+            charm.to_str().unwrap(),
+            "none",
+            "--num-units",
+            "-1",
+        ],
+    ] {
+        refused(&mj, args, 2, "--num-units must be a positive integer");
+    }
+    assert!(mj.status()["applications"].get("none").is_none());
     for bad in ["bogus", "critical", "Everything"] {
         refused(
             &mj,
