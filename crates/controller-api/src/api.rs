@@ -85,6 +85,11 @@ pub enum Request {
     Operations {
         model: String,
     },
+    /// The tasks of one operation (`show-operation`), oldest first.
+    ShowOperation {
+        model: String,
+        id: i64,
+    },
     DebugLog {
         model: String,
         after: i64,

@@ -12,9 +12,10 @@ pub mod api;
 pub mod envelope;
 pub mod toolwire;
 
-/// Bumped whenever a request or response shape changes incompatibly. Every
-/// request line carries it (see [`envelope`]); the daemon refuses a line
-/// that carries another, so a daemon left running across an upgrade says so
-/// instead of misreading requests. Version 1 was the API before request
-/// lines carried a version.
-pub const API_VERSION: u32 = 2;
+/// Bumped whenever a request or response shape changes incompatibly, or a
+/// request is added (an older daemon could only answer it with `unknown
+/// variant`). Every request line carries it (see [`envelope`]); the daemon
+/// refuses a line that carries another, so a daemon left running across an
+/// upgrade says so instead of misreading requests. Version 1 was the API
+/// before request lines carried a version; version 3 added `show-operation`.
+pub const API_VERSION: u32 = 3;

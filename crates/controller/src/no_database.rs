@@ -34,6 +34,7 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | WaitTasks { model, .. }
         | ShowTask { model, .. }
         | Operations { model }
+        | ShowOperation { model, .. }
         | DebugLog { model, .. }
         | ShowUnit { model, .. } => no_model(model),
         // Changes, and requests about the daemon itself.

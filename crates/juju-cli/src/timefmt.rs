@@ -44,6 +44,21 @@ pub fn since(ts: f64) -> String {
     )
 }
 
+/// Go's `time.Time.String()` of a UTC time, at the millisecond precision
+/// Juju's database keeps: `2026-11-22 02:10:00.25 +0000 UTC` (trailing
+/// zeros of the fraction dropped, no fraction for whole seconds).
+pub fn go_utc(ts: f64) -> String {
+    let ms = (ts * 1000.0).round() as i64;
+    let (y, mo, d, h, mi, s) = civil(ms.div_euclid(1000) as f64);
+    let frac = ms.rem_euclid(1000);
+    let frac = if frac == 0 {
+        String::new()
+    } else {
+        format!(".{frac:03}").trim_end_matches('0').to_string()
+    };
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}{frac} +0000 UTC")
+}
+
 /// `02:10:00`.
 pub fn clock(ts: f64) -> String {
     let (_, _, _, h, mi, s) = civil(ts);
@@ -60,5 +75,12 @@ mod tests {
         assert_eq!(rfc3339(1_795_313_400.9), "2026-11-22T02:10:00Z");
         assert_eq!(since(951_782_400.0), "29 Feb 2000 00:00:00Z");
         assert_eq!(clock(3661.0), "01:01:01");
+        assert_eq!(go_utc(1_795_313_400.0), "2026-11-22 02:10:00 +0000 UTC");
+        assert_eq!(go_utc(1_795_313_400.25), "2026-11-22 02:10:00.25 +0000 UTC");
+        assert_eq!(
+            go_utc(1_795_313_400.123_4),
+            "2026-11-22 02:10:00.123 +0000 UTC"
+        );
+        assert_eq!(go_utc(1_795_313_400.999_6), "2026-11-22 02:10:01 +0000 UTC");
     }
 }

@@ -119,6 +119,24 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("task {id} not found")))
     }
 
+    /// The tasks of one operation, oldest first, or Juju's `operation N not
+    /// found` (a task id is not an operation id). An operation's tasks are
+    /// enqueued in one transaction, so this set never grows.
+    pub fn operation_tasks(&self, model: &str, operation: i64) -> Result<Vec<Task>> {
+        let conn = self.lock();
+        let mut st = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM tasks WHERE model = ?1 AND operation = ?2 ORDER BY id"
+        ))?;
+        let rows = st.query_map(params![model, operation], from_row)?;
+        let tasks = rows.map(|r| finish(r?)).collect::<Result<Vec<_>>>()?;
+        if tasks.is_empty() {
+            return Err(StoreError::NotFound(format!(
+                "operation {operation} not found"
+            )));
+        }
+        Ok(tasks)
+    }
+
     /// All tasks of a model, oldest first.
     pub fn tasks(&self, model: &str) -> Result<Vec<Task>> {
         let conn = self.lock();
@@ -245,5 +263,19 @@ mod tests {
         s.append_task_log("m", 2, "hello").unwrap();
         let t = s.task("m", 2).unwrap();
         assert_eq!(t.log[0].1, "hello");
+        let op_tasks: Vec<i64> = s
+            .operation_tasks("m", 3)
+            .unwrap()
+            .iter()
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(op_tasks, vec![4, 5]);
+        // A task id is not an operation id.
+        for id in [2, 4, 99] {
+            match s.operation_tasks("m", id) {
+                Err(StoreError::NotFound(m)) => assert_eq!(m, format!("operation {id} not found")),
+                other => panic!("{id}: {other:?}"),
+            }
+        }
     }
 }

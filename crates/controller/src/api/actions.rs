@@ -1,5 +1,5 @@
 //! Actions: `run` (validate, then enqueue one task per unit), waiting for
-//! tasks, `show-task` and `operations`.
+//! tasks, `show-task`, `show-operation` and `operations`.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -205,5 +205,13 @@ pub fn operations(ctl: &Controller, model: &str) -> ApiResult {
     let s = &ctl.rt.store;
     s.model(model).map_err(store_err)?;
     let tasks = s.tasks(model).map_err(store_err)?;
+    ok(tasks.into_iter().map(task_info).collect::<Vec<_>>())
+}
+
+/// `show-operation`: the operation's tasks, or `operation N not found`.
+pub fn show_operation(ctl: &Controller, model: &str, id: i64) -> ApiResult {
+    let s = &ctl.rt.store;
+    s.model(model).map_err(store_err)?;
+    let tasks = s.operation_tasks(model, id).map_err(store_err)?;
     ok(tasks.into_iter().map(task_info).collect::<Vec<_>>())
 }

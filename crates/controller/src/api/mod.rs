@@ -161,6 +161,7 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request) -> ApiResult {
         } => actions::wait_tasks(ctl, &model, &ids, timeout_ms).await,
         ShowTask { model, id } => actions::show_task(ctl, &model, id),
         Operations { model } => actions::operations(ctl, &model),
+        ShowOperation { model, id } => actions::show_operation(ctl, &model, id),
         DebugLog {
             model,
             after,

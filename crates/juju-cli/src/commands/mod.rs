@@ -25,6 +25,7 @@ mod remove_unit;
 mod resolve;
 mod run;
 mod show_model;
+mod show_operation;
 mod show_task;
 mod show_unit;
 mod status;
@@ -90,6 +91,8 @@ pub enum Command {
     ShowTask(show_task::ShowTask),
     /// List operations (action runs).
     Operations(operations::Operations),
+    /// Show an operation's result.
+    ShowOperation(show_operation::ShowOperation),
     /// Retry (or skip) a failed hook.
     #[command(alias = "resolved")]
     Resolve(resolve::Resolve),
@@ -122,6 +125,7 @@ pub fn run(cli: Cli) -> CliResult {
         Exec(c) => c.run(),
         ShowTask(c) => c.run(),
         Operations(c) => c.run(),
+        ShowOperation(c) => c.run(),
         Resolve(c) => c.run(),
         Controller(c) => c.run(),
     }
@@ -165,6 +169,7 @@ pub fn missing_argument(argv: &[String], e: &clap::error::Error) -> String {
         "remove-unit" => Some(remove_unit::MISSING.to_string()),
         "resolve" => Some(resolve::MISSING.to_string()),
         "run" => Some(run::MISSING.to_string()),
+        "show-operation" => Some(show_operation::MISSING.to_string()),
         "show-task" => Some(show_task::MISSING.to_string()),
         _ => None,
     };

@@ -1,11 +1,14 @@
-//! `operations [--format tabular|json|yaml]`: action runs, newest last.
+//! `operations [--format tabular|json|yaml]`: action runs, oldest first.
+//! YAML and JSON print each operation as `show-operation` does (without
+//! results and logs), keyed by operation id.
 
 use std::collections::BTreeMap;
 
 use clap::Args;
 use controller_api::api::{Request, TaskInfo};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
+use super::show_operation::{operation_status, operation_value, summary};
 use super::{print_value, status_format::table, Format, ModelArg};
 use crate::{ctx, timefmt, CliResult};
 
@@ -17,30 +20,13 @@ pub struct Operations {
     format: Format,
 }
 
-/// Overall status of an operation from its tasks.
-fn op_status(tasks: &[&TaskInfo]) -> String {
-    for s in [
-        "running",
-        "pending",
-        "error",
-        "failed",
-        "cancelled",
-        "aborted",
-    ] {
-        if tasks.iter().any(|t| t.status == s) {
-            return s.to_string();
-        }
-    }
-    "completed".into()
-}
-
 impl Operations {
     pub fn run(self) -> CliResult {
         let tasks: Vec<TaskInfo> = ctx::client()?.call(&Request::Operations {
             model: self.model.name()?,
         })?;
-        let mut ops: BTreeMap<i64, Vec<&TaskInfo>> = BTreeMap::new();
-        for t in &tasks {
+        let mut ops: BTreeMap<i64, Vec<TaskInfo>> = BTreeMap::new();
+        for t in tasks {
             ops.entry(t.operation).or_default().push(t);
         }
         if self.format == Format::Tabular {
@@ -54,14 +40,13 @@ impl Operations {
             ]];
             for (id, ts) in &ops {
                 let ids: Vec<String> = ts.iter().map(|t| t.id.to_string()).collect();
-                let units: Vec<&str> = ts.iter().map(|t| t.unit.as_str()).collect();
                 rows.push(vec![
                     id.to_string(),
-                    op_status(ts),
+                    operation_status(ts),
                     ts[0].started.map(timefmt::clock).unwrap_or_default(),
                     ts[0].completed.map(timefmt::clock).unwrap_or_default(),
                     ids.join(","),
-                    format!("{} run on {}", ts[0].action, units.join(",")),
+                    summary(ts),
                 ]);
             }
             print!("{}", table(&rows));
@@ -69,16 +54,7 @@ impl Operations {
         }
         let out: Map<String, Value> = ops
             .iter()
-            .map(|(id, ts)| {
-                let tasks: Map<String, Value> = ts
-                    .iter()
-                    .map(|t| (t.id.to_string(), super::run::task_json(t)))
-                    .collect();
-                (
-                    id.to_string(),
-                    json!({"action": ts[0].action, "status": op_status(ts), "tasks": tasks}),
-                )
-            })
+            .map(|(id, ts)| (id.to_string(), operation_value(ts, false)))
             .collect();
         print_value(self.format, &Value::Object(out));
         Ok(())

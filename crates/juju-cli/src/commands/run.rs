@@ -60,15 +60,9 @@ fn insert_dotted(m: &mut Map<String, Value>, key: &str, value: Value) {
     }
 }
 
-/// The per-task JSON value Juju prints (and Jubilant parses).
-pub fn task_json(t: &TaskInfo) -> Value {
-    let mut m = Map::new();
-    m.insert("id".into(), json!(t.id.to_string()));
-    m.insert("status".into(), json!(t.status));
-    m.insert("unit".into(), json!(t.unit));
-    if !t.message.is_empty() {
-        m.insert("message".into(), json!(t.message));
-    }
+/// A task's `results` as Juju reports them: the charm's results plus
+/// `return-code`, and `stdout`/`stderr` when not empty.
+pub fn task_results(t: &TaskInfo) -> Map<String, Value> {
     let mut results = t.results.clone();
     if let Some(rc) = t.return_code {
         results.insert("return-code".into(), json!(rc));
@@ -79,6 +73,19 @@ pub fn task_json(t: &TaskInfo) -> Value {
     if !t.stderr.is_empty() {
         results.insert("stderr".into(), json!(t.stderr));
     }
+    results
+}
+
+/// The per-task JSON value Juju prints (and Jubilant parses).
+pub fn task_json(t: &TaskInfo) -> Value {
+    let mut m = Map::new();
+    m.insert("id".into(), json!(t.id.to_string()));
+    m.insert("status".into(), json!(t.status));
+    m.insert("unit".into(), json!(t.unit));
+    if !t.message.is_empty() {
+        m.insert("message".into(), json!(t.message));
+    }
+    let results = task_results(t);
     if !results.is_empty() {
         m.insert("results".into(), Value::Object(results));
     }

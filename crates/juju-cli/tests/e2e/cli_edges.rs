@@ -37,6 +37,7 @@ fn missing_arguments_are_named_as_juju_names_them() {
         (&["resolve"], "no unit specified"),
         (&["resolved"], "no unit specified"),
         (&["show-task"], "no task ID specified"),
+        (&["show-operation"], "no operation ID specified"),
         (
             &["integrate"],
             "an integration must involve two applications",

@@ -20,4 +20,5 @@ mod relation_tools;
 mod relations;
 mod retry;
 mod rust_charm;
+mod show_operation;
 mod tools;
