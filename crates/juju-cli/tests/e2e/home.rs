@@ -104,6 +104,7 @@ fn read_only_answers(h: &Home) {
         &["show-unit", "-m", "dev", "app/0"],
         &["operations", "-m", "dev"],
         &["show-task", "-m", "dev", "1"],
+        &["show-operation", "-m", "dev", "1"],
         &["switch", "dev"],
     ] {
         assert_eq!(h.fails(args), "ERROR model \"dev\" not found\n", "{args:?}");
