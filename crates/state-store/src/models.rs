@@ -146,6 +146,19 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The address of one machine (`None` when it does not exist).
+    pub fn machine_address(&self, model: &str, id: i64) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT address FROM machines WHERE model = ?1 AND id = ?2",
+                rusqlite::params![model, id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Delete machines that no unit uses any more.
     pub fn prune_machines(&self, model: &str) -> Result<()> {
         self.lock().execute(

@@ -137,6 +137,11 @@ CREATE TABLE unit_ports (
     r#"
 ALTER TABLE units ADD COLUMN force INTEGER NOT NULL DEFAULT 0;
 "#,
+    // Agents ask "has this principal subordinates?" on every look at the
+    // model: without an index that is a scan of every unit.
+    r#"
+CREATE INDEX units_principal ON units(model, principal);
+"#,
 ];
 
 /// The schema version this binary writes.

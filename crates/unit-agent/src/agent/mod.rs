@@ -148,10 +148,7 @@ impl Agent {
         };
         let app = store.application(&model, &u.app)?;
         let address = store
-            .machines(&model)?
-            .into_iter()
-            .find(|x| x.id == u.machine)
-            .map(|x| x.address)
+            .machine_address(&model, u.machine)?
             .unwrap_or_default();
         let dir = rt.unit_dir(&m.uuid, &unit);
         let charm_dir = dir.join("charm");
