@@ -52,6 +52,12 @@ fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> ControllerEr
 /// Shared state of the running controller, given to every API handler.
 pub struct Controller {
     pub rt: Arc<Runtime>,
+    /// A read-only connection for requests that only read (`status`,
+    /// `debug-log`, `show-unit`, ...): they neither wait behind the agents'
+    /// writes nor hold them up.
+    pub reader: Arc<Store>,
+    /// API requests being answered (shutdown lets them finish).
+    pub inflight: std::sync::atomic::AtomicUsize,
     pub paths: Paths,
     pub uuid: String,
 }
@@ -143,12 +149,14 @@ pub fn run(
             tool_binary,
             max_processes,
         );
+        let reader = Arc::new(Store::open_reader(&paths.db())?);
         let ctl = Arc::new(Controller {
+            reader,
+            inflight: Default::default(),
             rt: rt.clone(),
             paths: paths.clone(),
             uuid,
         });
-        let listener = api::bind(&paths.socket())?;
         std::fs::write(paths.pid(), format!("{}\n", std::process::id()))
             .map_err(io("writing pid file"))?;
         // Finish what a crash may have left half done, before any agent runs.
@@ -157,22 +165,63 @@ pub fn run(
         for u in rt.store.all_units()? {
             unit_agent::agent::spawn(rt.clone(), u.model, u.name);
         }
+        // Nothing fails after this point: the API runtime is only ever shut
+        // down in the background (dropping it here would block).
+        let (api_runtime, accepting) = serve_api_on_own_threads(&paths.socket(), ctl.clone())?;
         tracing::info!(pid = std::process::id(), socket = %paths.socket().display(), "controller started");
-        let server = tokio::spawn(api::serve(listener, ctl.clone()));
         wait_for_shutdown(&rt).await;
         tracing::info!("controller stopping");
         let _ = rt.shutdown.send(true);
-        server.abort();
+        // Stop accepting; let requests in flight (the `Shutdown` request
+        // among them) write their answers.
+        accepting.abort();
         let _ = std::fs::remove_file(paths.socket());
+        let answered = tokio::time::Instant::now() + Duration::from_secs(2);
+        while ctl.inflight.load(std::sync::atomic::Ordering::SeqCst) > 0
+            && tokio::time::Instant::now() < answered
+        {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        api_runtime.shutdown_background();
         // Let running hooks finish (bounded): agents exit between operations.
         let deadline = tokio::time::Instant::now() + shutdown_grace;
         while rt.agent_count() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        if let Err(e) = rt.store.checkpoint() {
+            tracing::warn!(error = %e, "could not checkpoint the database at shutdown");
+        }
         let _ = std::fs::remove_file(paths.pid());
         tracing::info!("controller stopped");
         Ok::<_, ControllerError>(())
     })
+}
+
+/// Serve the CLI API on its own runtime (two threads): requests are
+/// answered however busy the agents keep the main runtime's workers.
+fn serve_api_on_own_threads(
+    socket: &Path,
+    ctl: Arc<Controller>,
+) -> Result<(tokio::runtime::Runtime, tokio::task::JoinHandle<()>), ControllerError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("api")
+        .enable_all()
+        .build()
+        .map_err(io("starting the API runtime"))?;
+    let bound = {
+        let _entered = runtime.enter();
+        api::bind(socket)
+    };
+    let listener = match bound {
+        Ok(l) => l,
+        Err(e) => {
+            runtime.shutdown_background();
+            return Err(e);
+        }
+    };
+    let accepting = runtime.spawn(api::serve(listener, ctl));
+    Ok((runtime, accepting))
 }
 
 async fn wait_for_shutdown(rt: &Runtime) {

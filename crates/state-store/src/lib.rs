@@ -136,6 +136,38 @@ impl Store {
         })
     }
 
+    /// A second, read-only connection to an open database (already checked
+    /// and migrated by [`Store::open`]). In WAL mode it reads committed data
+    /// while the main connection writes, so answering `status` never waits
+    /// behind thousands of agents' writes, and they never wait behind it.
+    pub fn open_reader(path: &Path) -> Result<Store> {
+        let err = |e: rusqlite::Error| StoreError::Open {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(err)?;
+        conn.pragma_update(None, "query_only", true).map_err(err)?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+            listener: OnceLock::new(),
+        })
+    }
+
+    /// Move everything in the write-ahead log into the database file and
+    /// empty the log, as closing the last connection would (the daemon does
+    /// it at shutdown: its reader connection may outlive the writer).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.lock()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// Pages the database file holds (tests size fault injection with it).
     pub fn page_count(&self) -> Result<i64> {
         Ok(self

@@ -12,7 +12,7 @@ pub fn debug_log(
     limit: Option<usize>,
     newest: bool,
 ) -> ApiResult {
-    let s = &ctl.rt.store;
+    let s = &ctl.reader;
     s.model(model).map_err(store_err)?;
     let lines = s.logs(model, after, limit, newest).map_err(store_err)?;
     ok(lines

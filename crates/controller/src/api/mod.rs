@@ -74,10 +74,14 @@ pub async fn serve(listener: UnixListener, ctl: Arc<Controller>) {
             continue;
         };
         let ctl = ctl.clone();
+        ctl.inflight
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         tokio::spawn(async move {
-            if let Err(e) = connection(stream, ctl).await {
+            if let Err(e) = connection(stream, ctl.clone()).await {
                 tracing::debug!(error = %e, "api connection failed");
             }
+            ctl.inflight
+                .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
         });
     }
 }
@@ -108,6 +112,17 @@ async fn connection(stream: UnixStream, ctl: Arc<Controller>) -> std::io::Result
     let mut out = serde_json::to_vec(&response).expect("response serialises");
     out.push(b'\n');
     w.write_all(&out).await
+}
+
+/// Run a handler on the blocking pool.
+async fn blocking(
+    ctl: &Arc<Controller>,
+    f: impl FnOnce(&Controller) -> ApiResult + Send + 'static,
+) -> ApiResult {
+    let ctl = ctl.clone();
+    tokio::task::spawn_blocking(move || f(&ctl))
+        .await
+        .unwrap_or_else(|e| Err(error(ErrorCode::Internal, format!("request failed: {e}"))))
 }
 
 async fn dispatch(ctl: &Arc<Controller>, req: Request) -> ApiResult {
@@ -147,7 +162,8 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request) -> ApiResult {
             set_typed,
             reset,
         } => config::config(ctl, &model, &application, &set, &set_typed, &reset),
-        Status { model } => status::status(ctl, &model),
+        // Reads that may be large run off the async workers, on the reader.
+        Status { model } => blocking(ctl, move |c| status::status(c, &model)).await,
         Run {
             model,
             units,
@@ -167,7 +183,12 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request) -> ApiResult {
             after,
             limit,
             newest,
-        } => logs::debug_log(ctl, &model, after, limit, newest),
+        } => {
+            blocking(ctl, move |c| {
+                logs::debug_log(c, &model, after, limit, newest)
+            })
+            .await
+        }
         Resolve {
             model,
             units,

@@ -20,7 +20,7 @@ fn entry(s: &StatusValue) -> StatusEntry {
 }
 
 pub fn status(ctl: &Controller, model: &str) -> ApiResult {
-    let s = &ctl.rt.store;
+    let s = &ctl.reader;
     let m = s.model(model).map_err(store_err)?;
     let machines = s.machines(model).map_err(store_err)?;
     let addr: BTreeMap<i64, String> = machines.iter().map(|x| (x.id, x.address.clone())).collect();

@@ -156,7 +156,7 @@ fn config_file_is_keyed_by_application_name() {
             c,
             "rec",
             "-n",
-            "0",
+            "1",
             "--config",
             "message=from-flag",
             "--config",
@@ -175,7 +175,7 @@ fn config_file_is_keyed_by_application_name() {
     let r = run_in(
         &mj,
         dir,
-        &["deploy", c, "-n", "0", "--config", "by-charm.yaml"],
+        &["deploy", c, "-n", "1", "--config", "by-charm.yaml"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(settings(&mj, "recorder").0["count"], 5);
@@ -239,7 +239,7 @@ fn config_values_files_and_their_errors() {
         ),
     ];
     for (extra, code, want) in cases {
-        let mut args = vec!["deploy", c, "a", "-n", "0"];
+        let mut args = vec!["deploy", c, "a", "-n", "1"];
         args.extend_from_slice(extra);
         let r = run_in(&mj, dir, &args);
         assert_eq!(r.code, *code, "{extra:?}: {}", r.stderr);
@@ -263,7 +263,7 @@ fn config_values_files_and_their_errors() {
             c,
             "a",
             "-n",
-            "0",
+            "1",
             "--config",
             "count=2",
             "--config",
@@ -282,7 +282,7 @@ fn config_values_files_and_their_errors() {
     let r = run_in(
         &mj,
         dir,
-        &["deploy", c, "b", "-n", "0", "--config", "trust.yaml"],
+        &["deploy", c, "b", "-n", "1", "--config", "trust.yaml"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let (values, trust) = settings(&mj, "b");
@@ -292,7 +292,7 @@ fn config_values_files_and_their_errors() {
     let r = run_in(
         &mj,
         dir,
-        &["deploy", c, "t", "-n", "0", "--config", "trust=true"],
+        &["deploy", c, "t", "-n", "1", "--config", "trust=true"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(settings(&mj, "t").1, false);
@@ -303,7 +303,7 @@ fn config_values_files_and_their_errors() {
     let r = run_in(
         &mj,
         dir,
-        &["deploy", c, "copy", "-n", "0", "--config", "dump.yaml"],
+        &["deploy", c, "copy", "-n", "1", "--config", "dump.yaml"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(settings(&mj, "copy").0, settings(&mj, "a").0);
@@ -314,7 +314,7 @@ fn config_file_flag_reads_the_file_as_deploy_does() {
     let mj = Mj::new();
     let charm = mj.recorder();
     let dir = mj.trace.path();
-    mj.ok(&["deploy", charm.to_str().unwrap(), "rec", "-n", "0"]);
+    mj.ok(&["deploy", charm.to_str().unwrap(), "rec", "-n", "1"]);
     std::fs::write(dir.join("flat.yaml"), "count: 5\n").unwrap();
     std::fs::write(dir.join("rec.yaml"), "rec:\n  count: 5\n  message: hi\n").unwrap();
     std::fs::write(dir.join("reset.yaml"), "rec:\n  message:\n").unwrap();
