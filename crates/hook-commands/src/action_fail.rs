@@ -3,7 +3,7 @@
 //! message is used; an explicit empty argument sets an empty message.
 
 use crate::flags::{self, Doc};
-use crate::{done, ensure_action, Outcome, ToolContext, ToolRequest};
+use crate::{done, Outcome, Session, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "action-fail",
@@ -15,7 +15,7 @@ const DOC: Doc = Doc {
 /// Message used when none is given.
 const DEFAULT_MESSAGE: &str = "action failed without reason given, check action for errors";
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, &[], &req.args)?;
     let message = match p.args.split_first() {
         None => DEFAULT_MESSAGE,
@@ -24,7 +24,7 @@ pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
             message.as_str()
         }
     };
-    ensure_action(ctx)?;
+    ctx.ensure_action()?;
     ctx.action_fail(message)?;
     Ok(done())
 }
@@ -55,7 +55,7 @@ mod tests {
         for (argv, want, failed) in rows {
             let mut ctx = FakeContext::in_action(json!({}));
             assert_eq!(&run(&mut ctx, argv), want, "{argv:?}");
-            assert_eq!(ctx.action_failed.as_deref(), *failed, "{argv:?}");
+            assert_eq!(ctx.hook.action_failed(), *failed, "{argv:?}");
         }
         let mut outside = FakeContext::default();
         assert_eq!(

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::flags::{self, Doc, Flag, Output, FORMAT, OUTPUT};
-use crate::{Outcome, ToolContext, ToolError, ToolRequest};
+use crate::{Outcome, Session, ToolError, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "action-get",
@@ -27,7 +27,7 @@ fn lookup(params: &Map<String, Value>, keys: &[&str]) -> Value {
     }
 }
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, FLAGS, &req.args)?;
     let keys: Option<Vec<&str>> = match p.args.split_first() {
         None => None,

@@ -2,7 +2,7 @@
 //! immediately (hook-tools.md §2.24). Arguments are joined with spaces.
 
 use crate::flags::{self, Doc};
-use crate::{done, ensure_action, Outcome, ToolContext, ToolError, ToolRequest};
+use crate::{done, Outcome, Session, ToolError, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "action-log",
@@ -11,12 +11,12 @@ const DOC: Doc = Doc {
     details: "",
 };
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, &[], &req.args)?;
     if p.args.is_empty() {
         return Err(ToolError::usage("no message specified").into());
     }
-    ensure_action(ctx)?;
+    ctx.ensure_action()?;
     ctx.action_log(&p.args.join(" "))?;
     Ok(done())
 }

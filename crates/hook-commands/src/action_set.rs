@@ -6,7 +6,7 @@
 use juju_types::output::go_quote;
 
 use crate::flags::{self, Doc};
-use crate::{done, ensure_action, Outcome, ToolContext, ToolError, ToolRequest};
+use crate::{done, Outcome, Session, ToolError, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "action-set",
@@ -57,14 +57,14 @@ fn parse_arg(arg: &str) -> Result<(Vec<String>, String), ToolError> {
     Ok((path, value.to_string()))
 }
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, &[], &req.args)?;
     let results = p
         .args
         .iter()
         .map(|a| parse_arg(a))
         .collect::<Result<Vec<_>, _>>()?;
-    ensure_action(ctx)?;
+    ctx.ensure_action()?;
     for (path, value) in &results {
         ctx.action_set(path, value)?;
     }
@@ -141,7 +141,7 @@ mod tests {
             let mut ctx = FakeContext::in_action(json!({}));
             assert_eq!(&run(&mut ctx, argv), want, "{argv:?}");
             assert_eq!(
-                &serde_json::Value::Object(ctx.action_results.clone()),
+                &serde_json::Value::Object(ctx.hook.action_results().clone()),
                 results,
                 "{argv:?}"
             );

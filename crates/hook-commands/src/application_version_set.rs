@@ -2,7 +2,7 @@
 //! `juju status` (hook-tools.md §2.34). Exactly one argument; empty allowed.
 
 use crate::flags::{self, Doc};
-use crate::{done, Outcome, ToolContext, ToolError, ToolRequest};
+use crate::{done, Outcome, Session, ToolError, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "application-version-set",
@@ -11,7 +11,7 @@ const DOC: Doc = Doc {
     details: "",
 };
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, &[], &req.args)?;
     let Some((version, rest)) = p.args.split_first() else {
         return Err(ToolError::usage("no version specified").into());

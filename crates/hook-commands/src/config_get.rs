@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use juju_types::output::go_quote;
 
 use crate::flags::{self, Doc, Flag, Output, FORMAT, OUTPUT};
-use crate::{Outcome, ToolContext, ToolError, ToolRequest};
+use crate::{Outcome, Session, ToolError, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "config-get",
@@ -24,7 +24,7 @@ const FLAGS: &[Flag] = &[
     Flag::boolean(&["a", "all"], "include options that have no value"),
 ];
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, FLAGS, &req.args)?;
     let all = p.is_set("all");
     let key = match p.args.split_first() {

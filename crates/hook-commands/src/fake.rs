@@ -4,14 +4,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use juju_types::hook::HookKind;
 use juju_types::output::go_quote;
 use juju_types::ports::PortRange;
 use juju_types::status::StatusValue;
 use serde_json::{json, Map, Value};
 
 use crate::{
-    run_tool, AddressInfo, BindAddress, ConfigValues, GoalState, GoalStatus, NetworkInfo,
-    RelationRef, ToolContext, ToolError, ToolRequest, ToolResponse,
+    run_tool, AddressInfo, BindAddress, ConfigValues, GoalState, GoalStatus, HookState,
+    NetworkInfo, OpenRange, RelationRef, Session, ToolContext, ToolError, ToolRequest,
+    ToolResponse,
 };
 
 /// A relation the fake unit takes part in.
@@ -61,11 +63,11 @@ pub(crate) struct FakeContext {
     pub leader_settings: BTreeMap<String, String>,
     pub addresses: (String, String),
     pub action: Option<Map<String, Value>>,
-    pub action_results: Map<String, Value>,
-    pub action_failed: Option<String>,
     pub action_logs: Vec<String>,
-    /// Every mutating call, e.g. `set_unit_status active ready`.
+    /// Every data write and some reads, e.g. `set_unit_status active ready`.
     pub calls: Vec<String>,
+    /// The hook's kind.
+    pub hook_kind: Option<HookKind>,
     /// `JUJU_REMOTE_UNIT` / `JUJU_REMOTE_APP` of the hook.
     pub remote_unit: Option<String>,
     pub remote_app: Option<String>,
@@ -76,12 +78,15 @@ pub(crate) struct FakeContext {
     /// Network info by `(binding, relation)`; a relation without its own
     /// entry falls back to `(binding, None)`.
     pub networks: BTreeMap<(String, Option<i64>), NetworkInfo>,
-    /// Open ranges of this unit (pending changes applied) as
-    /// `(range, endpoint)`, `""` meaning all endpoints.
-    pub ports: BTreeSet<(PortRange, String)>,
+    /// Committed open ranges of this unit as `(range, endpoint)`, `""`
+    /// meaning all endpoints.
+    pub ports: BTreeSet<OpenRange>,
     /// Ranges other units on the machine have open: `(range, unit)`.
     pub foreign_ports: Vec<(PortRange, String)>,
     pub goal: GoalState,
+    /// What the hook has cached and buffered so far (the same across the
+    /// runs of one test, as across the tool calls of one hook).
+    pub hook: HookState,
 }
 
 impl Default for FakeContext {
@@ -109,10 +114,9 @@ impl Default for FakeContext {
             leader_settings: BTreeMap::new(),
             addresses: ("10.0.0.1".into(), "192.0.2.1".into()),
             action: None,
-            action_results: Map::new(),
-            action_failed: None,
             action_logs: Vec::new(),
             calls: Vec::new(),
+            hook_kind: None,
             remote_unit: None,
             remote_app: None,
             relations: default_relations(),
@@ -121,6 +125,7 @@ impl Default for FakeContext {
             ports: BTreeSet::new(),
             foreign_ports: vec![(PortRange::parse("9000-9100/tcp").unwrap(), "other/0".into())],
             goal: default_goal(),
+            hook: HookState::default(),
         }
     }
 }
@@ -283,27 +288,53 @@ impl FakeContext {
         }
     }
 
-    fn leadership(&self) -> Result<bool, ToolError> {
-        self.leader.clone().map_err(ToolError::runtime)
-    }
-
-    fn app_name(&self) -> &str {
-        self.unit.split('/').next().unwrap_or_default()
-    }
-
     fn known(&self, id: i64) -> Result<&FakeRelation, ToolError> {
         self.relations
             .get(&id)
             .ok_or_else(|| ToolError::runtime("relation not found"))
     }
 
-    /// Targets of a port change: `""` for all endpoints.
-    fn targets(endpoints: &[String]) -> Vec<String> {
-        if endpoints.is_empty() {
-            vec![String::new()]
-        } else {
-            endpoints.to_vec()
+    /// The charm state as the hook sees it (pending writes included).
+    pub fn state_now(&self) -> BTreeMap<String, String> {
+        match self.hook.pending_state() {
+            Some(s) => s.clone(),
+            None => self.state.clone(),
         }
+    }
+
+    /// The open ranges as the hook sees them (pending changes included).
+    pub fn ports_now(&self) -> BTreeSet<OpenRange> {
+        let committed: Vec<OpenRange> = self.ports.iter().cloned().collect();
+        match self.hook.pending_ports(committed) {
+            Some(p) => p.into_iter().collect(),
+            None => self.ports.clone(),
+        }
+    }
+
+    /// The own unit's (or application's) bag of `id` with pending writes.
+    pub fn own_bag_now(&self, id: i64, app: bool) -> BTreeMap<String, String> {
+        let owner = if app {
+            self.unit.split('/').next().unwrap_or_default().to_string()
+        } else {
+            self.unit.clone()
+        };
+        let mut bag = self
+            .bags
+            .get(&(id, owner, app))
+            .cloned()
+            .unwrap_or_default();
+        for (rel, is_app, changes) in self.hook.pending_bag_writes() {
+            if rel == id && is_app == app {
+                for (k, v) in changes {
+                    if v.is_empty() {
+                        bag.remove(k);
+                    } else {
+                        bag.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        bag
     }
 }
 
@@ -311,8 +342,17 @@ impl ToolContext for FakeContext {
     fn unit_name(&self) -> &str {
         &self.unit
     }
+    fn hook_kind(&self) -> Option<HookKind> {
+        self.hook_kind
+    }
     fn hook_relation(&self) -> Option<(i64, String)> {
         self.relation.clone()
+    }
+    fn hook_remote_unit(&self) -> Option<String> {
+        self.remote_unit.clone()
+    }
+    fn hook_remote_app(&self) -> Option<String> {
+        self.remote_app.clone()
     }
     fn log(&mut self, level: &str, message: &str) {
         self.logs.push((level.into(), message.into()));
@@ -321,7 +361,7 @@ impl ToolContext for FakeContext {
         Ok(self.config.clone())
     }
     fn is_leader(&mut self) -> Result<bool, ToolError> {
-        self.leadership()
+        self.leader.clone().map_err(ToolError::runtime)
     }
     fn unit_status(&mut self) -> Result<StatusValue, ToolError> {
         Ok(self.unit_status.clone())
@@ -345,28 +385,14 @@ impl ToolContext for FakeContext {
         self.workload_version = Some(version.into());
         Ok(())
     }
-    fn state(&mut self) -> Result<BTreeMap<String, String>, ToolError> {
+    fn charm_state(&mut self) -> Result<BTreeMap<String, String>, ToolError> {
+        self.calls.push("charm_state".into());
         Ok(self.state.clone())
-    }
-    fn state_set(&mut self, key: &str, value: &str) -> Result<(), ToolError> {
-        self.calls.push(format!("state_set {key}"));
-        self.state.insert(key.into(), value.into());
-        Ok(())
-    }
-    fn state_delete(&mut self, key: &str) -> Result<(), ToolError> {
-        self.calls.push(format!("state_delete {key}"));
-        self.state.remove(key);
-        Ok(())
     }
     fn leader_settings(&mut self) -> Result<BTreeMap<String, String>, ToolError> {
         Ok(self.leader_settings.clone())
     }
     fn leader_set(&mut self, settings: &BTreeMap<String, String>) -> Result<(), ToolError> {
-        if !self.leadership()? {
-            return Err(ToolError::runtime(
-                "cannot write leadership settings: this unit is not the leader",
-            ));
-        }
         for (k, v) in settings {
             if v.is_empty() {
                 self.leader_settings.remove(k);
@@ -388,32 +414,9 @@ impl ToolContext for FakeContext {
     fn action_params(&self) -> Option<&Map<String, Value>> {
         self.action.as_ref()
     }
-    fn action_set(&mut self, path: &[String], value: &str) -> Result<(), ToolError> {
-        let (last, parents) = path.split_last().expect("non-empty path");
-        let mut node = &mut self.action_results;
-        for key in parents {
-            let entry = node.entry(key.clone()).or_insert_with(|| json!({}));
-            if !entry.is_object() {
-                *entry = json!({});
-            }
-            node = entry.as_object_mut().expect("object");
-        }
-        node.insert(last.clone(), Value::String(value.into()));
-        Ok(())
-    }
-    fn action_fail(&mut self, message: &str) -> Result<(), ToolError> {
-        self.action_failed = Some(message.into());
-        Ok(())
-    }
     fn action_log(&mut self, message: &str) -> Result<(), ToolError> {
         self.action_logs.push(message.into());
         Ok(())
-    }
-    fn hook_remote_unit(&self) -> Option<String> {
-        self.remote_unit.clone()
-    }
-    fn hook_remote_app(&self) -> Option<String> {
-        self.remote_app.clone()
     }
     fn relation(&mut self, id: i64) -> Result<Option<RelationRef>, ToolError> {
         Ok(self.relations.get(&id).map(|r| RelationRef {
@@ -435,49 +438,19 @@ impl ToolContext for FakeContext {
             })
             .collect())
     }
-    fn relation_units(&mut self, id: i64) -> Result<Vec<String>, ToolError> {
+    fn relation_members(&mut self, id: i64) -> Result<Vec<String>, ToolError> {
         Ok(self.known(id)?.units.clone())
     }
-    fn relation_get(
+    fn relation_bag(
         &mut self,
         id: i64,
         owner: &str,
         app: bool,
     ) -> Result<BTreeMap<String, String>, ToolError> {
-        self.known(id)?;
-        if app && owner == self.app_name() && !self.leadership()? {
-            return Err(ToolError::runtime("permission denied"));
-        }
+        self.calls
+            .push(format!("relation_bag {id} {owner} app={app}"));
         let key = (id, owner.to_string(), app);
         Ok(self.bags.get(&key).cloned().unwrap_or_default())
-    }
-    fn relation_set(
-        &mut self,
-        id: i64,
-        app: bool,
-        settings: &BTreeMap<String, String>,
-    ) -> Result<(), ToolError> {
-        self.known(id)?;
-        if app && !self.leadership()? {
-            return Err(ToolError::runtime("cannot write relation settings"));
-        }
-        let pairs: Vec<String> = settings.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        self.calls
-            .push(format!("relation_set {id} app={app} {}", pairs.join(",")));
-        let owner = if app {
-            self.app_name().to_string()
-        } else {
-            self.unit.clone()
-        };
-        let bag = self.bags.entry((id, owner, app)).or_default();
-        for (k, v) in settings {
-            if v.is_empty() {
-                bag.remove(k);
-            } else {
-                bag.insert(k.clone(), v.clone());
-            }
-        }
-        Ok(())
     }
     fn relation_model_uuid(&mut self, id: i64) -> Result<String, ToolError> {
         Ok(self.known(id)?.model_uuid.clone())
@@ -498,46 +471,12 @@ impl ToolContext for FakeContext {
             ))
         })
     }
-    fn open_port(&mut self, range: &PortRange, endpoints: &[String]) -> Result<(), ToolError> {
-        for (theirs, unit) in &self.foreign_ports {
-            if range.overlaps(theirs) {
-                return Err(ToolError::runtime(format!(
-                    "cannot open {range} (unit {}): port range conflicts with {theirs} (unit {})",
-                    go_quote(&self.unit),
-                    go_quote(unit)
-                )));
-            }
-        }
-        self.calls
-            .push(format!("open_port {range} {}", endpoints.join(",")));
-        for ep in Self::targets(endpoints) {
-            self.ports.insert((range.clone(), ep));
-        }
-        Ok(())
+    /// Deliberately in reverse order, so the session has to sort.
+    fn unit_ports(&mut self) -> Result<Vec<OpenRange>, ToolError> {
+        Ok(self.ports.iter().rev().cloned().collect())
     }
-    fn close_port(&mut self, range: &PortRange, endpoints: &[String]) -> Result<(), ToolError> {
-        self.calls
-            .push(format!("close_port {range} {}", endpoints.join(",")));
-        for ep in Self::targets(endpoints) {
-            self.ports.remove(&(range.clone(), ep));
-        }
-        Ok(())
-    }
-    /// One entry per `(range, endpoint)`, so the tool has to merge them.
-    fn opened_ports(&mut self) -> Result<Vec<(PortRange, Vec<String>)>, ToolError> {
-        Ok(self
-            .ports
-            .iter()
-            .rev()
-            .map(|(range, ep)| {
-                let eps = if ep.is_empty() {
-                    vec![]
-                } else {
-                    vec![ep.clone()]
-                };
-                (range.clone(), eps)
-            })
-            .collect())
+    fn machine_ports(&mut self) -> Result<Vec<(PortRange, String)>, ToolError> {
+        Ok(self.foreign_ports.clone())
     }
     fn goal_state(&mut self) -> Result<GoalState, ToolError> {
         Ok(self.goal.clone())
@@ -559,9 +498,25 @@ pub(crate) fn run(ctx: &mut FakeContext, argv: &[&str]) -> Res {
     run_req(ctx, &request(argv, None))
 }
 
+/// Run a prepared request within the fake's hook and return the response.
+pub(crate) fn respond(ctx: &mut FakeContext, req: &ToolRequest) -> ToolResponse {
+    let mut hook = std::mem::take(&mut ctx.hook);
+    let response = run_tool(ctx, &mut hook, req);
+    ctx.hook = hook;
+    response
+}
+
+/// Call `f` with a session over the fake and its hook.
+pub(crate) fn with_session<T>(ctx: &mut FakeContext, f: impl FnOnce(&mut Session) -> T) -> T {
+    let mut hook = std::mem::take(&mut ctx.hook);
+    let out = f(&mut Session::new(ctx, &mut hook));
+    ctx.hook = hook;
+    out
+}
+
 /// Run a prepared request and return `(code, stdout, stderr)`.
 pub(crate) fn run_req(ctx: &mut FakeContext, req: &ToolRequest) -> Res {
-    match run_tool(ctx, req) {
+    match respond(ctx, req) {
         ToolResponse::Done {
             code,
             stdout,

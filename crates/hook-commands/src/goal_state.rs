@@ -12,7 +12,7 @@ use juju_types::output::Format;
 
 use crate::flags::{self, Doc, Flag, Output, OUTPUT};
 use crate::structured::Node;
-use crate::{GoalStatus, Outcome, ToolContext, ToolRequest};
+use crate::{GoalStatus, Outcome, Session, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "goal-state",
@@ -38,7 +38,7 @@ const FLAGS: &[Flag] = &[
     OUTPUT,
 ];
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, FLAGS, &req.args)?;
     flags::check_empty(&p.args)?;
     let mut out = Output::from_parsed(&p);

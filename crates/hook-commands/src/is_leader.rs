@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::flags::{self, Doc, Flag, Output, FORMAT, OUTPUT};
-use crate::{annotate, Outcome, ToolContext, ToolRequest};
+use crate::{annotate, Outcome, Session, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "is-leader",
@@ -15,7 +15,7 @@ const DOC: Doc = Doc {
 
 const FLAGS: &[Flag] = &[FORMAT, OUTPUT];
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, FLAGS, &req.args)?;
     flags::check_empty(&p.args)?;
     let leader = ctx

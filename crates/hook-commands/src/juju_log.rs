@@ -7,7 +7,7 @@
 use juju_types::output::go_quote;
 
 use crate::flags::{self, Doc, Flag};
-use crate::{Outcome, ToolContext, ToolError, ToolRequest, ToolResponse};
+use crate::{Outcome, Session, ToolError, ToolRequest, ToolResponse};
 
 const DOC: Doc = Doc {
     name: "juju-log",
@@ -35,7 +35,7 @@ fn parse_level(level: &str) -> Option<&'static str> {
     }
 }
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, FLAGS, &req.args)?;
     if p.args.is_empty() {
         return Err(ToolError::usage("no message specified").into());
@@ -55,7 +55,7 @@ pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
     })
 }
 
-fn choose_level(ctx: &mut dyn ToolContext, p: &flags::Parsed) -> &'static str {
+fn choose_level(ctx: &mut Session, p: &flags::Parsed) -> &'static str {
     if p.is_set("debug") {
         return "DEBUG";
     }

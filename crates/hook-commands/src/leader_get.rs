@@ -6,7 +6,7 @@ use juju_types::output::go_quote;
 use serde_json::{Map, Value};
 
 use crate::flags::{self, Doc, Flag, Output, FORMAT, OUTPUT};
-use crate::{annotate_once, Outcome, ToolContext, ToolError, ToolRequest};
+use crate::{annotate_once, Outcome, Session, ToolError, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "leader-get",
@@ -17,7 +17,7 @@ const DOC: Doc = Doc {
 
 const FLAGS: &[Flag] = &[FORMAT, OUTPUT];
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, FLAGS, &req.args)?;
     let key = match p.args.split_first() {
         None => "",

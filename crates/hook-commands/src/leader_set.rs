@@ -3,7 +3,7 @@
 //! removes the key. There is no `--file`, so stdin is never read.
 
 use crate::flags::{self, Doc};
-use crate::{annotate, annotate_once, done, ensure_leader, Outcome, ToolContext, ToolRequest};
+use crate::{annotate_once, done, Outcome, Session, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "leader-set",
@@ -13,10 +13,9 @@ const DOC: Doc = Doc {
               immediately. An empty value removes the key.",
 };
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, &[], &req.args)?;
     let settings = flags::parse_key_values(&p.args, true)?;
-    ensure_leader(ctx).map_err(annotate("cannot write leadership settings"))?;
     ctx.leader_set(&settings)
         .map_err(annotate_once("cannot write leadership settings"))?;
     Ok(done())

@@ -3,14 +3,18 @@
 //!
 //! The agent receives `{tool, args, cwd, stdin?}` from the tool client and calls
 //! [`run_tool`]. Tools never touch the database or the network themselves:
-//! everything goes through [`ToolContext`], which the agent implements over the
-//! hook's buffered context (and tests implement with a fake).
+//! they go through a [`Session`], which holds every rule of a hook context
+//! (leadership checks, buffering, read-your-writes, caching, who may read
+//! which databag) over the hook's [`HookState`] and the data-only
+//! [`ToolContext`], which the agent implements over the store (and tests
+//! with a fake).
 
 #![forbid(unsafe_code)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use juju_types::hook::HookKind;
 use juju_types::status::StatusValue;
 
 mod action_fail;
@@ -20,6 +24,7 @@ mod action_set;
 mod application_version_set;
 mod close_port;
 mod config_get;
+pub mod conformance;
 #[cfg(test)]
 mod fake;
 pub mod flags;
@@ -37,6 +42,7 @@ mod relation_ids;
 mod relation_list;
 mod relation_model_get;
 mod relation_set;
+mod session;
 mod state_delete;
 mod state_get;
 mod state_set;
@@ -45,6 +51,8 @@ mod status_set;
 mod structured;
 mod unit_get;
 mod unsupported;
+
+pub use session::{Bag, HookState, OpenRange, Session};
 
 /// One tool invocation as received from the client.
 #[derive(Debug, Clone)]
@@ -172,97 +180,84 @@ pub struct GoalState {
     pub relations: BTreeMap<String, BTreeMap<String, GoalStatus>>,
 }
 
-/// What tools may read and change. Implemented by the agent's hook context
-/// (buffering what Juju buffers, hook-tools.md §1.5) and by test fakes.
+/// The data a hook's tools read and write, and nothing else: no permission
+/// checks, no buffering, no caching. Those rules live once, above this
+/// trait, in [`Session`] (see `session.rs`), so the agent's store-backed
+/// context and the test fake cannot disagree about them.
 ///
-/// Errors returned here are runtime errors (exit 1) whose message is already
-/// in Juju's wording (e.g. `this unit is not the leader`).
+/// Reads return what is committed; writes here are the immediate ones
+/// (status, workload version, leader settings, action log, unit log).
+/// Errors are runtime errors (exit 1) in Juju's wording.
 pub trait ToolContext {
     /// `app/N` of the unit running the hook.
     fn unit_name(&self) -> &str;
+    /// The hook's kind, when running a hook.
+    fn hook_kind(&self) -> Option<HookKind>;
     /// The hook's relation as `(id, endpoint)`, for relation hooks.
     fn hook_relation(&self) -> Option<(i64, String)>;
+    /// `JUJU_REMOTE_UNIT` of the hook, when non-empty.
+    fn hook_remote_unit(&self) -> Option<String>;
+    /// `JUJU_REMOTE_APP` of the hook, when non-empty.
+    fn hook_remote_app(&self) -> Option<String>;
 
     /// Write a line to the unit's log (what `debug-log` shows), under module
     /// `unit.<unit>.juju-log`. `level` is one of TRACE DEBUG INFO WARNING ERROR CRITICAL.
     fn log(&mut self, level: &str, message: &str);
 
-    /// Charm config (snapshot taken once per hook).
+    /// The application's effective charm config
+    /// (`juju_types::charm::ConfigSchema::effective`).
     fn config(&mut self) -> Result<ConfigValues, ToolError>;
 
-    /// Whether this unit is the leader (sticky `false` within one hook).
+    /// Whether this unit holds the leadership now.
     fn is_leader(&mut self) -> Result<bool, ToolError>;
 
     /// The unit's workload status.
     fn unit_status(&mut self) -> Result<StatusValue, ToolError>;
-    /// Set the unit's workload status (immediate).
+    /// Write the unit's workload status.
     fn set_unit_status(&mut self, status: &str, message: &str) -> Result<(), ToolError>;
     /// The application status (as set, or derived) and each unit's status,
-    /// sorted by unit. Caller has checked leadership.
+    /// sorted by unit.
     fn app_status(&mut self) -> Result<(StatusValue, Vec<(String, StatusValue)>), ToolError>;
-    /// Set the application status (immediate). Caller has checked leadership.
+    /// Write the application status.
     fn set_app_status(&mut self, status: &str, message: &str) -> Result<(), ToolError>;
 
-    /// Set the workload version shown in status (immediate).
+    /// Write the workload version shown in status.
     fn set_workload_version(&mut self, version: &str) -> Result<(), ToolError>;
 
-    /// The unit's charm state including this hook's pending writes.
-    fn state(&mut self) -> Result<BTreeMap<String, String>, ToolError>;
-    /// Buffer a state write.
-    fn state_set(&mut self, key: &str, value: &str) -> Result<(), ToolError>;
-    /// Buffer a state delete.
-    fn state_delete(&mut self, key: &str) -> Result<(), ToolError>;
+    /// The unit's committed charm state.
+    fn charm_state(&mut self) -> Result<BTreeMap<String, String>, ToolError>;
 
     /// The application's leader settings.
     fn leader_settings(&mut self) -> Result<BTreeMap<String, String>, ToolError>;
-    /// Merge into the leader settings (immediate; empty value deletes).
-    /// Fails with `cannot write leadership settings: ...` when not leader.
+    /// Merge into the leader settings (empty value deletes).
     fn leader_set(&mut self, settings: &BTreeMap<String, String>) -> Result<(), ToolError>;
 
-    /// The unit's private and public address (its machine's loopback address).
+    /// The unit's private and public address.
     fn unit_address(&mut self, public: bool) -> Result<String, ToolError>;
 
     /// Action params (defaults applied); `None` when not running an action.
     fn action_params(&self) -> Option<&serde_json::Map<String, serde_json::Value>>;
-    /// Set a (nested) action result; `path` is the key split at dots.
-    fn action_set(&mut self, path: &[String], value: &str) -> Result<(), ToolError>;
-    /// Mark the action failed with `message`.
-    fn action_fail(&mut self, message: &str) -> Result<(), ToolError>;
-    /// Record an action progress message (immediate).
+    /// Record an action progress message.
     fn action_log(&mut self, message: &str) -> Result<(), ToolError>;
 
-    /// `JUJU_REMOTE_UNIT` of the hook, when non-empty.
-    fn hook_remote_unit(&self) -> Option<String>;
-    /// `JUJU_REMOTE_APP` of the hook, when non-empty.
-    fn hook_remote_app(&self) -> Option<String>;
     /// The relation with this id, if this unit's context knows it (it may be
     /// the hook's relation during relation-broken). `None` means the tool
     /// reports `relation not found`.
     fn relation(&mut self, id: i64) -> Result<Option<RelationRef>, ToolError>;
     /// Relations on `endpoint` that `relation-ids` lists (broken ones excluded).
     fn relation_ids(&mut self, endpoint: &str) -> Result<Vec<RelationRef>, ToolError>;
-    /// The remote units `relation-list` shows for relation `id` (joining unit
-    /// included during its joined/changed hook, departing unit excluded).
-    fn relation_units(&mut self, id: i64) -> Result<Vec<String>, ToolError>;
-    /// A databag of relation `id`: a unit's (`app == false`, `owner` a unit
-    /// name) or an application's (`app == true`, `owner` an app name). The
-    /// own unit's bag and, for the leader, the own app's bag include this
-    /// hook's pending writes. Errors are in Juju's wording (`permission denied`).
-    fn relation_get(
+    /// The remote units of relation `id` the unit has seen join (before
+    /// this hook's own joining or departing unit is counted).
+    fn relation_members(&mut self, id: i64) -> Result<Vec<String>, ToolError>;
+    /// A committed databag of relation `id`: a unit's (`app == false`,
+    /// `owner` a unit name) or an application's (`app == true`); empty when
+    /// there is none.
+    fn relation_bag(
         &mut self,
         id: i64,
         owner: &str,
         app: bool,
     ) -> Result<BTreeMap<String, String>, ToolError>;
-    /// Buffer writes to the own unit's (or, `app`, the own app's) bag of
-    /// relation `id`; an empty value deletes the key. `app` from a non-leader
-    /// fails with `cannot write relation settings`.
-    fn relation_set(
-        &mut self,
-        id: i64,
-        app: bool,
-        settings: &BTreeMap<String, String>,
-    ) -> Result<(), ToolError>;
     /// UUID of the model hosting the other side of relation `id`.
     fn relation_model_uuid(&mut self, id: i64) -> Result<String, ToolError>;
     /// Network info for an endpoint or extra-binding name (optionally as seen
@@ -273,23 +268,10 @@ pub trait ToolContext {
         binding: &str,
         relation: Option<i64>,
     ) -> Result<NetworkInfo, ToolError>;
-    /// Buffer opening a port range on `endpoints` (empty = all endpoints).
-    /// Conflicts with another unit's range on the same machine are errors.
-    fn open_port(
-        &mut self,
-        range: &juju_types::ports::PortRange,
-        endpoints: &[String],
-    ) -> Result<(), ToolError>;
-    /// Buffer closing a port range on `endpoints` (empty = all endpoints).
-    fn close_port(
-        &mut self,
-        range: &juju_types::ports::PortRange,
-        endpoints: &[String],
-    ) -> Result<(), ToolError>;
-    /// Open ranges including pending changes; endpoints empty = all (`*`).
-    fn opened_ports(
-        &mut self,
-    ) -> Result<Vec<(juju_types::ports::PortRange, Vec<String>)>, ToolError>;
+    /// The unit's committed open ranges, each with its endpoint (`""`: all).
+    fn unit_ports(&mut self) -> Result<Vec<session::OpenRange>, ToolError>;
+    /// Ranges the machine's other units have open, each with its unit.
+    fn machine_ports(&mut self) -> Result<Vec<(juju_types::ports::PortRange, String)>, ToolError>;
     /// The goal state of this unit's application.
     fn goal_state(&mut self) -> Result<GoalState, ToolError>;
 }
@@ -336,13 +318,18 @@ pub const TOOL_NAMES: &[&str] = &[
     "unit-get",
 ];
 
-/// Run one tool invocation against `ctx`.
+/// Run one tool invocation against `data`, within the hook whose cached and
+/// buffered state is `hook`.
 ///
 /// Usage errors exit 2, runtime errors exit 1, both as `ERROR <msg>` on
 /// stderr; an unknown tool name is refused like Juju's tool server does, a
 /// tool not implemented yet says so (`unsupported.rs`).
-pub fn run_tool(ctx: &mut dyn ToolContext, req: &ToolRequest) -> ToolResponse {
-    let run: fn(&mut dyn ToolContext, &ToolRequest) -> Outcome = match req.tool.as_str() {
+pub fn run_tool(
+    data: &mut dyn ToolContext,
+    hook: &mut HookState,
+    req: &ToolRequest,
+) -> ToolResponse {
+    let run: fn(&mut Session, &ToolRequest) -> Outcome = match req.tool.as_str() {
         "action-fail" => action_fail::run,
         "action-get" => action_get::run,
         "action-log" => action_log::run,
@@ -371,7 +358,7 @@ pub fn run_tool(ctx: &mut dyn ToolContext, req: &ToolRequest) -> ToolResponse {
         "unit-get" => unit_get::run,
         other => return unsupported::answer(other).unwrap_or_else(|| unsupported::unknown(other)),
     };
-    run(ctx, req).unwrap_or_else(|stop| stop)
+    run(&mut Session::new(data, hook), req).unwrap_or_else(|stop| stop)
 }
 
 /// What a tool body returns: `Err` carries an early, finished response
@@ -395,24 +382,6 @@ pub(crate) fn annotate_once(prefix: &'static str) -> impl Fn(ToolError) -> ToolE
         } else {
             annotate(prefix)(e)
         }
-    }
-}
-
-/// Juju's leadership gate for application-level writes and reads:
-/// `this unit is not the leader`, or `cannot determine leadership: …`.
-pub(crate) fn ensure_leader(ctx: &mut dyn ToolContext) -> Result<(), ToolError> {
-    match ctx.is_leader() {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(ToolError::runtime("this unit is not the leader")),
-        Err(e) => Err(annotate("cannot determine leadership")(e)),
-    }
-}
-
-/// Fails with `not running an action` outside an action.
-pub(crate) fn ensure_action(ctx: &dyn ToolContext) -> Result<(), ToolError> {
-    match ctx.action_params() {
-        Some(_) => Ok(()),
-        None => Err(ToolError::runtime("not running an action")),
     }
 }
 

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use crate::flags::{self, Doc, Flag, Output, FORMAT, OUTPUT};
 use crate::relation_arg::{self, RELATION};
 use crate::structured::Node;
-use crate::{BindAddress, NetworkInfo, Outcome, ToolContext, ToolError, ToolRequest};
+use crate::{BindAddress, NetworkInfo, Outcome, Session, ToolError, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "network-get",
@@ -55,7 +55,7 @@ const BIND: &str = "bind-address";
 const INGRESS: &str = "ingress-address";
 const EGRESS: &str = "egress-subnets";
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let (p, relation) = relation_arg::parse(ctx, &DOC, FLAGS, &req.args)?;
     let Some((binding, rest)) = p.args.split_first() else {
         return Err(ToolError::usage("no arguments specified").into());

@@ -11,7 +11,7 @@
 use juju_types::ports::PortRange;
 
 use crate::flags::{self, Doc, Flag, DEPRECATED_FORMAT};
-use crate::{done, Outcome, ToolContext, ToolError, ToolRequest};
+use crate::{done, Outcome, Session, ToolError, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "open-port",
@@ -37,9 +37,9 @@ pub(crate) const PORT_FLAGS: &[Flag] = &[
 ];
 
 /// Which change a port command asks for.
-pub(crate) type PortOp = fn(&mut dyn ToolContext, &PortRange, &[String]) -> Result<(), ToolError>;
+pub(crate) type PortOp = fn(&mut Session, &PortRange, &[String]) -> Result<(), ToolError>;
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     run_port_command(ctx, req, &DOC, |ctx, range, endpoints| {
         ctx.open_port(range, endpoints)
     })
@@ -47,7 +47,7 @@ pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
 
 /// Parse `<range> [--endpoints …]` and apply `op`.
 pub(crate) fn run_port_command(
-    ctx: &mut dyn ToolContext,
+    ctx: &mut Session,
     req: &ToolRequest,
     doc: &Doc,
     op: PortOp,
@@ -125,8 +125,22 @@ mod tests {
         for (argv, want, calls) in rows {
             let mut ctx = FakeContext::default();
             assert_eq!(&run(&mut ctx, argv), want, "{argv:?}");
-            let want_calls: Vec<String> = calls.iter().map(|c| format!("open_port {c}")).collect();
-            assert_eq!(ctx.calls, want_calls, "{argv:?}");
+            // Each `<range> <endpoints>` opened, buffered.
+            let want_ports: std::collections::BTreeSet<_> = calls
+                .iter()
+                .flat_map(|c| {
+                    let (range, eps) = c.split_once(' ').unwrap();
+                    let range = juju_types::ports::PortRange::parse(range).unwrap();
+                    let eps: Vec<&str> = if eps.is_empty() {
+                        vec![""]
+                    } else {
+                        eps.split(',').collect()
+                    };
+                    eps.into_iter().map(move |e| (range.clone(), e.to_string()))
+                })
+                .collect();
+            assert_eq!(ctx.ports_now(), want_ports, "{argv:?}");
+            assert!(ctx.ports.is_empty(), "{argv:?}");
         }
     }
 

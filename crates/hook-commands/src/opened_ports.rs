@@ -9,7 +9,7 @@ use juju_types::ports::PortRange;
 use serde_json::Value;
 
 use crate::flags::{self, Doc, Flag, Output, FORMAT, OUTPUT};
-use crate::{Outcome, ToolContext, ToolRequest};
+use crate::{Outcome, Session, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "opened-ports",
@@ -37,17 +37,18 @@ struct Targets {
     named: BTreeSet<String>,
 }
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, FLAGS, &req.args)?;
     flags::check_empty(&p.args)?;
     let mut ranges: BTreeMap<PortRange, Targets> = BTreeMap::new();
-    for (range, endpoints) in ctx.opened_ports()? {
+    for (range, endpoint) in ctx.opened_ports()? {
         let targets = ranges.entry(range).or_default();
-        // An empty list, or an empty name (Juju's "" endpoint), means all.
-        targets.all |= endpoints.is_empty() || endpoints.iter().any(String::is_empty);
-        targets
-            .named
-            .extend(endpoints.into_iter().filter(|e| !e.is_empty()));
+        // An empty name (Juju's "" endpoint) means all.
+        if endpoint.is_empty() {
+            targets.all = true;
+        } else {
+            targets.named.insert(endpoint);
+        }
     }
     let show_endpoints = p.is_set("endpoints");
     let entries = ranges.into_iter().map(|(range, targets)| {

@@ -11,7 +11,7 @@
 //! `-r` the hook's own relation is the default.
 
 use crate::flags::{self, Doc, Flag, Parsed};
-use crate::{RelationRef, ToolContext, ToolError, ToolResponse};
+use crate::{RelationRef, Session, ToolError, ToolResponse};
 
 /// `-r` / `--relation`.
 pub(crate) const RELATION: Flag = Flag::value(
@@ -24,7 +24,7 @@ pub(crate) const RELATION: Flag = Flag::value(
 /// relation value against `ctx` as it is parsed. Returns the flags and the
 /// relation id: the last `-r` given, else the hook's relation, else `None`.
 pub(crate) fn parse<'a>(
-    ctx: &mut dyn ToolContext,
+    ctx: &mut Session,
     doc: &Doc,
     flags: &'a [Flag],
     argv: &[String],
@@ -48,14 +48,14 @@ pub(crate) fn required(id: Option<i64>) -> Result<i64, ToolError> {
 
 /// Look the relation up again when the tool runs, as Juju does; a relation
 /// that has gone is `relation not found` (exit 1).
-pub(crate) fn lookup(ctx: &mut dyn ToolContext, id: i64) -> Result<RelationRef, ToolError> {
+pub(crate) fn lookup(ctx: &mut Session, id: i64) -> Result<RelationRef, ToolError> {
     ctx.relation(id)?
         .ok_or_else(|| ToolError::runtime("relation not found"))
 }
 
 /// One `-r` value to a relation id (the error is the reason part of
 /// `invalid value … for option -r: <reason>`).
-fn resolve(ctx: &mut dyn ToolContext, value: &str) -> Result<i64, String> {
+fn resolve(ctx: &mut Session, value: &str) -> Result<i64, String> {
     let (endpoint, number) = match value.rfind(':') {
         Some(i) => (&value[..i], &value[i + 1..]),
         None => ("", value),
@@ -73,7 +73,7 @@ fn resolve(ctx: &mut dyn ToolContext, value: &str) -> Result<i64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fake::FakeContext;
+    use crate::fake::{with_session, FakeContext};
 
     const DOC: Doc = Doc {
         name: "demo",
@@ -88,7 +88,7 @@ mod tests {
     }
 
     fn id_of(ctx: &mut FakeContext, a: &[&str]) -> Result<Option<i64>, String> {
-        match parse(ctx, &DOC, FLAGS, &argv(a)) {
+        match with_session(ctx, |s| parse(s, &DOC, FLAGS, &argv(a))) {
             Ok((_, id)) => Ok(id),
             Err(ToolResponse::Done { code, stderr, .. }) => {
                 assert_eq!(code, 2, "{a:?}");
@@ -176,9 +176,10 @@ mod tests {
         );
         assert_eq!(required(Some(3)), Ok(3));
         assert_eq!(
-            lookup(&mut ctx, 99),
+            with_session(&mut ctx, |s| lookup(s, 99)),
             Err(ToolError::runtime("relation not found"))
         );
-        assert_eq!(lookup(&mut ctx, 3).unwrap().remote_app, "mysql");
+        let found = with_session(&mut ctx, |s| lookup(s, 3));
+        assert_eq!(found.unwrap().remote_app, "mysql");
     }
 }

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::flags::{self, Doc, Flag, Output, FORMAT, OUTPUT};
 use crate::relation_arg::{self, RELATION};
-use crate::{Outcome, ToolContext, ToolError, ToolRequest};
+use crate::{Outcome, Session, ToolError, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "relation-get",
@@ -37,7 +37,7 @@ const FLAGS: &[Flag] = &[
     ),
 ];
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let (p, relation) = relation_arg::parse(ctx, &DOC, FLAGS, &req.args)?;
     let id = relation_arg::required(relation)?;
     let mut args = p.args.iter();
@@ -64,7 +64,7 @@ pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
 
 /// Whose databag to read: `(owner, is an application bag)`.
 fn choose_owner(
-    ctx: &dyn ToolContext,
+    ctx: &Session,
     given: Option<&String>,
     app: bool,
 ) -> Result<(String, bool), ToolError> {
@@ -171,8 +171,10 @@ mod tests {
                 (&["relation-get", "--format=json", "-", "mysql/1"], ok("{\"egress-subnets\":\"10.1.2.4/32\",\"ingress-address\":\"10.1.2.4\",\"private-address\":\"10.1.2.4\"}\n")),
                 (&["relation-get", "--app", "--format=json"], ok("{\"password\":\"s3cret\"}\n")),
                 (&["relation-get", "password", "--app"], ok("s3cret\n")),
-                // -r overrides the hook relation.
-                (&["relation-get", "-r", "db:10", "--format=json"], ok("{}\n")),
+                // -r overrides the hook relation; the hook's remote unit is
+                // not in relation 10, so the controller refuses (Juju 3.6
+                // `ReadRemoteSettings`: only units of the relation's apps).
+                (&["relation-get", "-r", "db:10", "--format=json"], fail(1, "permission denied")),
             ],
         );
         // relation-created/-broken: no remote unit, so the remote app's bag.

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::flags::{self, Doc, Flag, Output, FORMAT, OUTPUT};
-use crate::{Outcome, ToolContext, ToolError, ToolRequest};
+use crate::{Outcome, Session, ToolError, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "relation-ids",
@@ -18,7 +18,7 @@ const DOC: Doc = Doc {
 
 const FLAGS: &[Flag] = &[FORMAT, OUTPUT];
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, FLAGS, &req.args)?;
     let endpoint = match p.args.split_first() {
         Some((name, rest)) => {

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::flags::{self, Doc, Flag, Output, FORMAT, OUTPUT};
 use crate::relation_arg::{self, RELATION};
-use crate::{Outcome, ToolContext, ToolRequest};
+use crate::{Outcome, Session, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "relation-model-get",
@@ -19,7 +19,7 @@ const DOC: Doc = Doc {
 
 const FLAGS: &[Flag] = &[FORMAT, OUTPUT, RELATION];
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let (p, relation) = relation_arg::parse(ctx, &DOC, FLAGS, &req.args)?;
     let id = relation_arg::required(relation)?;
     flags::check_empty(&p.args)?;

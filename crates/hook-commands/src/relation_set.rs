@@ -11,7 +11,7 @@
 use crate::flags::{self, Doc, Flag, DEPRECATED_FORMAT};
 use crate::relation_arg::{self, RELATION};
 use crate::state_set::parse_settings_yaml;
-use crate::{done, Outcome, ToolContext, ToolError, ToolRequest, ToolResponse};
+use crate::{done, Outcome, Session, ToolError, ToolRequest, ToolResponse};
 
 const DOC: Doc = Doc {
     name: "relation-set",
@@ -34,7 +34,7 @@ const FLAGS: &[Flag] = &[
     DEPRECATED_FORMAT,
 ];
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let (p, relation) = relation_arg::parse(ctx, &DOC, FLAGS, &req.args)?;
     let id = relation_arg::required(relation)?;
     let overrides = flags::parse_key_values(&p.args, true)?;
@@ -64,13 +64,11 @@ pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
 mod tests {
     use std::collections::BTreeMap;
 
-    use crate::fake::{bag, fail, ok, request, run, run_req, FakeContext, Res};
+    use crate::fake::{bag, fail, ok, request, respond, run, run_req, FakeContext, Res};
     use crate::ToolResponse;
 
     fn own(ctx: &FakeContext, app: bool) -> BTreeMap<String, String> {
-        let owner = if app { "wp" } else { "wp/0" };
-        let key = (3, owner.to_string(), app);
-        ctx.bags.get(&key).cloned().unwrap_or_default()
+        ctx.own_bag_now(3, app)
     }
 
     fn unit_bag(extra: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -89,14 +87,14 @@ mod tests {
         let mut ctx = FakeContext::default();
         let argv = ["relation-set", "-r", "db:3", "--app", "--file", "-"];
         let req = request(&argv, None);
-        assert_eq!(crate::run_tool(&mut ctx, &req), ToolResponse::NeedStdin);
-        assert!(ctx.calls.is_empty());
+        assert_eq!(respond(&mut ctx, &req), ToolResponse::NeedStdin);
+        assert_eq!(ctx.hook.pending_bag_writes().count(), 0);
         let stdin = br#"{"password": "new", "host": "10.0.0.1", "db-name": ""}"#;
         let req = request(&argv, Some(stdin));
         assert_eq!(run_req(&mut ctx, &req), ok(""));
         assert_eq!(
-            ctx.calls,
-            ["relation_set 3 app=true db-name=,host=10.0.0.1,password=new"]
+            ctx.own_bag_now(3, true),
+            bag(&[("host", "10.0.0.1"), ("password", "new")])
         );
         assert_eq!(
             own(&ctx, true),

@@ -2,7 +2,7 @@
 //! (hook-tools.md §2.28). No key, or a missing key, is a silent no-op.
 
 use crate::flags::{self, Doc};
-use crate::{done, Outcome, ToolContext, ToolRequest};
+use crate::{done, Outcome, Session, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "state-delete",
@@ -11,7 +11,7 @@ const DOC: Doc = Doc {
     details: "",
 };
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, &[], &req.args)?;
     let Some((key, rest)) = p.args.split_first() else {
         return Ok(done());
@@ -29,26 +29,27 @@ mod tests {
 
     #[test]
     fn table() {
-        let rows: &[(&[&str], Res, &[&str])] = &[
-            (&["state-delete", "a"], ok(""), &["state_delete a"]),
-            (
-                &["state-delete", "missing"],
-                ok(""),
-                &["state_delete missing"],
-            ),
-            (&["state-delete"], ok(""), &[]),
-            (&["state-delete", ""], ok(""), &[]),
+        // (argv, result, whether the delete leaves a change to commit)
+        let rows: &[(&[&str], Res, bool)] = &[
+            (&["state-delete", "a"], ok(""), true),
+            (&["state-delete", "missing"], ok(""), false),
+            (&["state-delete"], ok(""), false),
+            (&["state-delete", ""], ok(""), false),
             (
                 &["state-delete", "a", "b"],
                 fail(2, "unrecognized args: [\"b\"]"),
-                &[],
+                false,
             ),
         ];
-        for (argv, want, calls) in rows {
+        for (argv, want, changed) in rows {
             let mut ctx = FakeContext::default();
             ctx.state.insert("a".into(), "1".into());
             assert_eq!(&run(&mut ctx, argv), want, "{argv:?}");
-            assert_eq!(&ctx.calls, calls, "{argv:?}");
+            assert_eq!(ctx.hook.pending_state().is_some(), *changed, "{argv:?}");
+            let gone = *changed;
+            assert_eq!(ctx.state_now().contains_key("a"), !gone, "{argv:?}");
+            // The committed state is untouched until the agent commits.
+            assert!(ctx.state.contains_key("a"));
         }
     }
 }

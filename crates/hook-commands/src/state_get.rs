@@ -6,7 +6,7 @@ use juju_types::output::{go_quote, Format};
 use serde_json::{Map, Value};
 
 use crate::flags::{self, Doc, Flag, Output, FORMAT, OUTPUT};
-use crate::{Outcome, ToolContext, ToolError, ToolRequest};
+use crate::{Outcome, Session, ToolError, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "state-get",
@@ -21,7 +21,7 @@ const FLAGS: &[Flag] = &[
     Flag::boolean(&["strict"], "fail if the key does not exist"),
 ];
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, FLAGS, &req.args)?;
     let key = match p.args.split_first() {
         None => "",

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::flags::{self, Doc, Flag};
-use crate::{done, Outcome, ToolContext, ToolError, ToolRequest, ToolResponse};
+use crate::{done, Outcome, Session, ToolError, ToolRequest, ToolResponse};
 
 const DOC: Doc = Doc {
     name: "state-set",
@@ -29,7 +29,7 @@ const MAX_KEY: usize = 256;
 /// Longest state value accepted, in bytes.
 const MAX_VALUE: usize = 64 * 1024;
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, FLAGS, &req.args)?;
     let overrides = flags::parse_key_values(&p.args, true)?;
     let mut pairs = BTreeMap::new();
@@ -77,7 +77,7 @@ pub(crate) fn parse_settings_yaml(data: &[u8]) -> Result<BTreeMap<String, String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fake::{fail, ok, request, run, run_req, FakeContext, Res};
+    use crate::fake::{fail, ok, request, respond, run, run_req, FakeContext, Res};
 
     fn state(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
@@ -119,7 +119,7 @@ mod tests {
         for (argv, want, after) in rows {
             let mut ctx = FakeContext::default();
             assert_eq!(&run(&mut ctx, argv), want, "{argv:?}");
-            assert_eq!(&ctx.state, after, "{argv:?}");
+            assert_eq!(&ctx.state_now(), after, "{argv:?}");
         }
     }
 
@@ -127,8 +127,9 @@ mod tests {
     fn stdin_is_lazy() {
         let mut ctx = FakeContext::default();
         let req = request(&["state-set", "--file", "-"], None);
-        assert_eq!(crate::run_tool(&mut ctx, &req), ToolResponse::NeedStdin);
+        assert_eq!(respond(&mut ctx, &req), ToolResponse::NeedStdin);
         assert!(ctx.calls.is_empty());
+        assert_eq!(ctx.hook.pending_state(), None);
         // Usage errors come before the stdin request.
         let req = request(&["state-set", "--file", "-", "bad"], None);
         assert_eq!(
@@ -164,7 +165,7 @@ mod tests {
             let mut ctx = FakeContext::default();
             let req = request(&["state-set", "--file", "-"], Some(doc.as_bytes()));
             assert_eq!(run_req(&mut ctx, &req), ok(""), "{doc:?}");
-            assert_eq!(&ctx.state, want, "{doc:?}");
+            assert_eq!(&ctx.state_now(), want, "{doc:?}");
         }
     }
 
@@ -177,7 +178,7 @@ mod tests {
         let mut req = request(&["state-set", "--file", "kv.yaml", "a=cli"], None);
         req.cwd = dir.clone();
         assert_eq!(run_req(&mut ctx, &req), ok(""));
-        assert_eq!(ctx.state, state(&[("a", "cli"), ("b", "kept")]));
+        assert_eq!(ctx.state_now(), state(&[("a", "cli"), ("b", "kept")]));
 
         req.args = vec!["--file=missing.yaml".into()];
         let want = format!(
@@ -206,7 +207,7 @@ mod tests {
             run(&mut ctx, &["state-set", &long_value]),
             fail(1, "max allowed value length (65536) exceeded")
         );
-        assert!(ctx.state.is_empty());
+        assert!(ctx.state_now().is_empty());
         let at_limit = format!("{}={}", "k".repeat(256), "v".repeat(65_536));
         assert_eq!(run(&mut ctx, &["state-set", &at_limit]), ok(""));
     }

@@ -7,7 +7,7 @@ use juju_types::status::StatusValue;
 use serde_json::{Map, Value};
 
 use crate::flags::{self, Doc, Flag, Output, FORMAT, OUTPUT};
-use crate::{annotate, ensure_leader, Outcome, ToolContext, ToolRequest, ToolResponse};
+use crate::{annotate, Outcome, Session, ToolRequest, ToolResponse};
 
 const DOC: Doc = Doc {
     name: "status-get",
@@ -28,7 +28,7 @@ const FLAGS: &[Flag] = &[
     ),
 ];
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, FLAGS, &req.args)?;
     flags::check_empty(&p.args)?;
     let out = Output::from_parsed(&p);
@@ -40,7 +40,7 @@ pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
     }
 }
 
-fn unit(ctx: &mut dyn ToolContext, req: &ToolRequest, out: &Output, include: bool) -> Outcome {
+fn unit(ctx: &mut Session, req: &ToolRequest, out: &Output, include: bool) -> Outcome {
     let status = ctx
         .unit_status()
         .map_err(annotate("finding workload status"))?;
@@ -54,14 +54,8 @@ fn unit(ctx: &mut dyn ToolContext, req: &ToolRequest, out: &Output, include: boo
     ))
 }
 
-fn application(
-    ctx: &mut dyn ToolContext,
-    req: &ToolRequest,
-    out: &Output,
-    include: bool,
-) -> Outcome {
+fn application(ctx: &mut Session, req: &ToolRequest, out: &Output, include: bool) -> Outcome {
     let prefix = annotate("finding application status");
-    ensure_leader(ctx).map_err(&prefix)?;
     let (app, units) = ctx.app_status().map_err(&prefix)?;
     if !include && out.format == Format::Smart {
         return Ok(out.write(req, &Value::String(app.status))?);

@@ -5,7 +5,7 @@ use juju_types::output::go_quote;
 use juju_types::status::SETTABLE;
 
 use crate::flags::{self, Doc, Flag};
-use crate::{done, ensure_leader, Outcome, ToolContext, ToolError, ToolRequest};
+use crate::{done, Outcome, Session, ToolError, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "status-set",
@@ -41,11 +41,10 @@ fn status_args(args: &[String]) -> Result<(&str, &str), ToolError> {
     Ok((status, message))
 }
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, FLAGS, &req.args)?;
     let (status, message) = status_args(&p.args)?;
     if p.is_set("application") {
-        ensure_leader(ctx)?;
         ctx.set_app_status(status, message)?;
     } else {
         ctx.set_unit_status(status, message)?;

@@ -5,7 +5,7 @@ use juju_types::output::go_quote;
 use serde_json::Value;
 
 use crate::flags::{self, Doc, Flag, Output, FORMAT, OUTPUT};
-use crate::{Outcome, ToolContext, ToolError, ToolRequest};
+use crate::{Outcome, Session, ToolError, ToolRequest};
 
 const DOC: Doc = Doc {
     name: "unit-get",
@@ -16,7 +16,7 @@ const DOC: Doc = Doc {
 
 const FLAGS: &[Flag] = &[FORMAT, OUTPUT];
 
-pub(crate) fn run(ctx: &mut dyn ToolContext, req: &ToolRequest) -> Outcome {
+pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
     let p = flags::parse(&DOC, FLAGS, &req.args)?;
     let Some((setting, rest)) = p.args.split_first() else {
         return Err(ToolError::usage("no setting specified").into());

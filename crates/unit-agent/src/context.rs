@@ -1,15 +1,18 @@
 //! The hook context: what one running hook, action or command may read and
-//! change through its tools. Implements [`ToolContext`]. Buffered effects
-//! (hook-tools.md §1.5: charm state here) stay in memory until the agent
-//! commits them after a successful exit; immediate ones (status, workload
-//! version, leader settings, action log) go to the store at once.
+//! change through its tools. [`StoreData`] implements the data-only
+//! [`ToolContext`] over the store; the rules (leadership checks, buffering,
+//! read-your-writes, caching, databag permissions) are `hook-commands`'
+//! [`Session`](hook_commands::Session), over the hook's [`HookState`]. The
+//! buffered effects stay in that state until the agent commits them after a
+//! successful exit; immediate ones (status, workload version, leader
+//! settings, action log) go to the store at once.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use hook_commands::{
-    AddressInfo, BindAddress, ConfigValues, GoalState, GoalStatus, NetworkInfo, RelationRef,
-    ToolContext, ToolError,
+    AddressInfo, BindAddress, ConfigValues, GoalState, GoalStatus, HookState, NetworkInfo,
+    OpenRange, RelationRef, ToolContext, ToolError, ToolRequest, ToolResponse,
 };
 use juju_types::hook::{HookInfo, HookKind};
 use juju_types::ports::PortRange;
@@ -33,22 +36,11 @@ pub struct HookScope {
     pub machine: i64,
 }
 
-/// A buffered port operation.
-#[derive(Debug, Clone)]
-struct PortOp {
-    open: bool,
-    range: PortRange,
-    endpoints: Vec<String>,
-}
-
 /// The action being run in this context.
 #[derive(Debug, Clone, Default)]
 pub struct ActionState {
     pub id: i64,
     pub params: Map<String, Value>,
-    pub results: Map<String, Value>,
-    /// `Some(message)` after `action-fail`.
-    pub failed: Option<String>,
 }
 
 /// Identity of the unit a context belongs to.
@@ -62,24 +54,19 @@ pub struct UnitIdentity {
     pub charm_dir: std::path::PathBuf,
 }
 
-/// One hook/action/command context.
+/// One hook/action/command context: the data its tools see and what the
+/// hook has buffered so far.
 pub struct HookContext {
+    data: StoreData,
+    hook: HookState,
+}
+
+/// The store as one unit's hook sees it: data only ([`ToolContext`]).
+pub struct StoreData {
     rt: Arc<Runtime>,
     who: UnitIdentity,
     scope: HookScope,
-    config: Option<ConfigValues>,
-    not_leader: bool,
-    /// Charm state including pending writes; `None` until first read/write.
-    state: Option<BTreeMap<String, String>>,
-    pub state_dirty: bool,
-    /// `status-set` (unit) was called.
-    pub status_set: bool,
-    pub action: Option<ActionState>,
-    /// Pending relation writes by (relation id, is_app); empty value deletes.
-    bag_writes: BTreeMap<(i64, bool), BTreeMap<String, String>>,
-    /// Remote bags read during this hook (cached for its duration).
-    bag_cache: BTreeMap<(i64, String, bool), BTreeMap<String, String>>,
-    port_ops: Vec<PortOp>,
+    action: Option<ActionState>,
 }
 
 impl HookContext {
@@ -90,75 +77,67 @@ impl HookContext {
         action: Option<ActionState>,
     ) -> Self {
         HookContext {
-            rt,
-            who,
-            scope,
-            bag_writes: BTreeMap::new(),
-            bag_cache: BTreeMap::new(),
-            port_ops: Vec::new(),
-            config: None,
-            not_leader: false,
-            state: None,
-            state_dirty: false,
-            status_set: false,
-            action,
+            data: StoreData {
+                rt,
+                who,
+                scope,
+                action,
+            },
+            hook: HookState::default(),
         }
     }
 
-    fn store_err(e: state_store::StoreError) -> ToolError {
-        ToolError::runtime(e.to_string())
+    /// Run one tool call in this context.
+    pub fn run_tool(&mut self, req: &ToolRequest) -> ToolResponse {
+        hook_commands::run_tool(&mut self.data, &mut self.hook, req)
     }
 
-    fn load_state(&mut self) -> Result<&mut BTreeMap<String, String>, ToolError> {
-        if self.state.is_none() {
-            let u = self
-                .rt
-                .store
-                .unit(&self.who.model, &self.who.unit)
-                .map_err(Self::store_err)?;
-            self.state = Some(u.charm_state);
-        }
-        Ok(self.state.as_mut().expect("just loaded"))
+    /// Whether the hook set the unit's workload status.
+    pub fn status_set(&self) -> bool {
+        self.hook.unit_status_set()
+    }
+
+    /// The charm state to commit, if the hook changed it.
+    pub fn pending_state(&self) -> Option<&BTreeMap<String, String>> {
+        self.hook.pending_state()
     }
 
     /// The relation databag writes to commit.
     pub fn pending_bag_writes(&self) -> Vec<BagWrite> {
-        self.bag_writes
-            .iter()
-            .filter(|(_, c)| !c.is_empty())
-            .map(|((id, is_app), changes)| BagWrite {
-                relation_id: *id,
-                owner: if *is_app {
-                    self.who.app.clone()
+        let who = &self.data.who;
+        self.hook
+            .pending_bag_writes()
+            .map(|(id, is_app, changes)| BagWrite {
+                relation_id: id,
+                owner: if is_app {
+                    who.app.clone()
                 } else {
-                    self.who.unit.clone()
+                    who.unit.clone()
                 },
-                is_app: *is_app,
+                is_app,
                 changes: changes.clone(),
             })
             .collect()
     }
 
     /// The unit's opened ports after this hook, if it changed them.
-    pub fn pending_ports(&self) -> Result<Option<Vec<OpenPort>>, ToolError> {
-        if self.port_ops.is_empty() {
-            return Ok(None);
-        }
-        self.effective_ports().map(Some)
+    pub fn pending_ports(&mut self) -> Result<Option<Vec<OpenPort>>, ToolError> {
+        let committed = self.data.unit_ports()?;
+        Ok(self.hook.pending_ports(committed))
     }
 
-    fn effective_ports(&self) -> Result<Vec<OpenPort>, ToolError> {
-        let mut ports = self
-            .rt
-            .store
-            .unit_ports(&self.who.model, &self.who.unit)
-            .map_err(Self::store_err)?;
-        for op in &self.port_ops {
-            apply_port_op(&mut ports, op);
-        }
-        ports.sort();
-        ports.dedup();
-        Ok(ports)
+    /// The action's results and its `action-fail` message.
+    pub fn action_outcome(&self) -> (Map<String, Value>, Option<String>) {
+        (
+            self.hook.action_results().clone(),
+            self.hook.action_failed().map(String::from),
+        )
+    }
+}
+
+impl StoreData {
+    fn store_err(e: state_store::StoreError) -> ToolError {
+        ToolError::runtime(e.to_string())
     }
 
     fn hook(&self) -> Option<&HookInfo> {
@@ -196,18 +175,9 @@ impl HookContext {
             .or_else(|| self.view(id).map(|v| v.peer))
             .unwrap_or(false)
     }
-
-    /// The charm state to commit, if the hook changed it.
-    pub fn pending_state(&self) -> Option<&BTreeMap<String, String>> {
-        if self.state_dirty {
-            self.state.as_ref()
-        } else {
-            None
-        }
-    }
 }
 
-impl ToolContext for HookContext {
+impl ToolContext for StoreData {
     fn unit_name(&self) -> &str {
         &self.who.unit
     }
@@ -224,9 +194,6 @@ impl ToolContext for HookContext {
     }
 
     fn config(&mut self) -> Result<ConfigValues, ToolError> {
-        if let Some(c) = &self.config {
-            return Ok(c.clone());
-        }
         let app = self
             .rt
             .store
@@ -236,23 +203,16 @@ impl ToolContext for HookContext {
             .rt
             .charm(std::path::Path::new(&app.charm_dir))
             .map_err(|e| ToolError::runtime(e.to_string()))?;
-        let cfg = effective_config(&charm, &app.config);
-        self.config = Some(cfg.clone());
-        Ok(cfg)
+        Ok(effective_config(&charm, &app.config))
     }
 
     fn is_leader(&mut self) -> Result<bool, ToolError> {
-        if self.not_leader {
-            return Ok(false);
-        }
         let app = self
             .rt
             .store
             .application(&self.who.model, &self.who.app)
             .map_err(|e| ToolError::runtime(format!("leadership status unknown: {e}")))?;
-        let leader = app.leader.as_deref() == Some(self.who.unit.as_str());
-        self.not_leader = !leader;
-        Ok(leader)
+        Ok(app.leader.as_deref() == Some(self.who.unit.as_str()))
     }
 
     fn unit_status(&mut self) -> Result<StatusValue, ToolError> {
@@ -269,9 +229,7 @@ impl ToolContext for HookContext {
         self.rt
             .store
             .set_workload_status(&self.who.model, &self.who.unit, &s)
-            .map_err(Self::store_err)?;
-        self.status_set = true;
-        Ok(())
+            .map_err(Self::store_err)
     }
 
     fn app_status(&mut self) -> Result<(StatusValue, Vec<(String, StatusValue)>), ToolError> {
@@ -307,22 +265,13 @@ impl ToolContext for HookContext {
             .map_err(Self::store_err)
     }
 
-    fn state(&mut self) -> Result<BTreeMap<String, String>, ToolError> {
-        Ok(self.load_state()?.clone())
-    }
-
-    fn state_set(&mut self, key: &str, value: &str) -> Result<(), ToolError> {
-        self.load_state()?
-            .insert(key.to_string(), value.to_string());
-        self.state_dirty = true;
-        Ok(())
-    }
-
-    fn state_delete(&mut self, key: &str) -> Result<(), ToolError> {
-        if self.load_state()?.remove(key).is_some() {
-            self.state_dirty = true;
-        }
-        Ok(())
+    fn charm_state(&mut self) -> Result<BTreeMap<String, String>, ToolError> {
+        let u = self
+            .rt
+            .store
+            .unit(&self.who.model, &self.who.unit)
+            .map_err(Self::store_err)?;
+        Ok(u.charm_state)
     }
 
     fn leader_settings(&mut self) -> Result<BTreeMap<String, String>, ToolError> {
@@ -352,37 +301,6 @@ impl ToolContext for HookContext {
         self.action.as_ref().map(|a| &a.params)
     }
 
-    fn action_set(&mut self, path: &[String], value: &str) -> Result<(), ToolError> {
-        let a = self
-            .action
-            .as_mut()
-            .ok_or_else(|| ToolError::runtime("not running an action"))?;
-        let (last, parents) = path
-            .split_last()
-            .ok_or_else(|| ToolError::usage("empty key"))?;
-        let mut map = &mut a.results;
-        for p in parents {
-            let entry = map
-                .entry(p.clone())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if !entry.is_object() {
-                *entry = Value::Object(Map::new());
-            }
-            map = entry.as_object_mut().expect("object");
-        }
-        map.insert(last.clone(), Value::String(value.to_string()));
-        Ok(())
-    }
-
-    fn action_fail(&mut self, message: &str) -> Result<(), ToolError> {
-        let a = self
-            .action
-            .as_mut()
-            .ok_or_else(|| ToolError::runtime("not running an action"))?;
-        a.failed = Some(message.to_string());
-        Ok(())
-    }
-
     fn action_log(&mut self, message: &str) -> Result<(), ToolError> {
         let id = self
             .action
@@ -394,6 +312,10 @@ impl ToolContext for HookContext {
             .append_task_log(&self.who.model, id, message)
             .map_err(Self::store_err)?;
         Ok(())
+    }
+
+    fn hook_kind(&self) -> Option<HookKind> {
+        self.hook().map(|h| h.kind)
     }
 
     fn hook_remote_unit(&self) -> Option<String> {
@@ -432,84 +354,27 @@ impl ToolContext for HookContext {
         Ok(out)
     }
 
-    fn relation_units(&mut self, id: i64) -> Result<Vec<String>, ToolError> {
-        let mut units: Vec<String> = self
+    fn relation_members(&mut self, id: i64) -> Result<Vec<String>, ToolError> {
+        Ok(self
             .scope
             .relations
             .get(&id)
             .map(|r| r.members.keys().cloned().collect())
-            .unwrap_or_default();
-        if let Some(h) = self.hook().filter(|h| h.relation_id == Some(id)) {
-            if let Some(u) = &h.remote_unit {
-                match h.kind {
-                    HookKind::RelationJoined | HookKind::RelationChanged => units.push(u.clone()),
-                    HookKind::RelationDeparted => units.retain(|x| x != u),
-                    _ => {}
-                }
-            }
-        }
-        units.sort();
-        units.dedup();
-        Ok(units)
+            .unwrap_or_default())
     }
 
-    fn relation_get(
+    fn relation_bag(
         &mut self,
         id: i64,
         owner: &str,
         app: bool,
     ) -> Result<BTreeMap<String, String>, ToolError> {
-        let own = if app {
-            owner == self.who.app
-        } else {
-            owner == self.who.unit
-        };
-        if own && app && !self.is_peer(id) && !self.is_leader()? {
-            return Err(ToolError::runtime("permission denied"));
-        }
-        let key = (id, owner.to_string(), app);
-        let mut bag = match self.bag_cache.get(&key) {
-            Some(b) if !own => b.clone(),
-            _ => {
-                let (b, _) = self
-                    .rt
-                    .store
-                    .relation_bag(&self.who.model, id, owner, app)
-                    .map_err(Self::store_err)?;
-                if !own {
-                    self.bag_cache.insert(key, b.clone());
-                }
-                b
-            }
-        };
-        if own {
-            if let Some(changes) = self.bag_writes.get(&(id, app)) {
-                for (k, v) in changes {
-                    if v.is_empty() {
-                        bag.remove(k);
-                    } else {
-                        bag.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-        }
+        let (bag, _) = self
+            .rt
+            .store
+            .relation_bag(&self.who.model, id, owner, app)
+            .map_err(Self::store_err)?;
         Ok(bag)
-    }
-
-    fn relation_set(
-        &mut self,
-        id: i64,
-        app: bool,
-        settings: &BTreeMap<String, String>,
-    ) -> Result<(), ToolError> {
-        if app && !self.is_leader()? {
-            return Err(ToolError::runtime("cannot write relation settings"));
-        }
-        let pending = self.bag_writes.entry((id, app)).or_default();
-        for (k, v) in settings {
-            pending.insert(k.clone(), v.clone());
-        }
-        Ok(())
     }
 
     fn relation_model_uuid(&mut self, _id: i64) -> Result<String, ToolError> {
@@ -554,46 +419,22 @@ impl ToolContext for HookContext {
         })
     }
 
-    fn open_port(&mut self, range: &PortRange, endpoints: &[String]) -> Result<(), ToolError> {
+    fn unit_ports(&mut self) -> Result<Vec<OpenRange>, ToolError> {
+        self.rt
+            .store
+            .unit_ports(&self.who.model, &self.who.unit)
+            .map_err(Self::store_err)
+    }
+
+    fn machine_ports(&mut self) -> Result<Vec<(PortRange, String)>, ToolError> {
         let others = self
             .rt
             .store
             .machine_ports(&self.who.model, self.scope.machine, &self.who.unit)
             .map_err(Self::store_err)?;
-        if let Some((unit, (r, _))) = others.iter().find(|(_, (r, _))| r.overlaps(range)) {
-            return Err(ToolError::runtime(format!(
-                "cannot open {range} (unit \"{}\"): port range conflicts with {r} (unit \"{unit}\")",
-                self.who.unit
-            )));
-        }
-        self.port_ops.push(PortOp {
-            open: true,
-            range: range.clone(),
-            endpoints: endpoints.to_vec(),
-        });
-        Ok(())
-    }
-
-    fn close_port(&mut self, range: &PortRange, endpoints: &[String]) -> Result<(), ToolError> {
-        self.port_ops.push(PortOp {
-            open: false,
-            range: range.clone(),
-            endpoints: endpoints.to_vec(),
-        });
-        Ok(())
-    }
-
-    fn opened_ports(&mut self) -> Result<Vec<(PortRange, Vec<String>)>, ToolError> {
-        let mut grouped: BTreeMap<PortRange, Vec<String>> = BTreeMap::new();
-        for (range, ep) in self.effective_ports()? {
-            grouped.entry(range).or_default().push(ep);
-        }
-        Ok(grouped
+        Ok(others
             .into_iter()
-            .map(|(r, eps)| {
-                let all = eps.iter().any(String::is_empty);
-                (r, if all { Vec::new() } else { eps })
-            })
+            .map(|(unit, (range, _))| (range, unit))
             .collect())
     }
 
@@ -648,7 +489,7 @@ impl ToolContext for HookContext {
     }
 }
 
-impl HookContext {
+impl StoreData {
     fn principal_of_self(&self) -> Option<String> {
         self.rt
             .store
@@ -658,48 +499,142 @@ impl HookContext {
     }
 }
 
-/// Apply one open/close to a unit's port list (empty endpoints = all).
-fn apply_port_op(ports: &mut Vec<OpenPort>, op: &PortOp) {
-    let targets: Vec<String> = if op.endpoints.is_empty() {
-        vec![String::new()]
-    } else {
-        op.endpoints.clone()
-    };
-    if op.open {
-        for ep in targets {
-            if !ports.iter().any(|(r, e)| *r == op.range && *e == ep) {
-                ports.push((op.range.clone(), ep));
-            }
-        }
-    } else if op.endpoints.is_empty() {
-        ports.retain(|(r, _)| *r != op.range);
-    } else {
-        ports.retain(|(r, e)| !(*r == op.range && targets.contains(e)));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hook_commands::conformance::{check, Ids};
+    use state_store::applications::{insert_application, NewApplication};
+    use state_store::relations::{insert_relation, write_bag, RelationEndpoint};
+    use state_store::units::insert_unit;
+    use state_store::Store;
 
-    fn p(s: &str) -> PortRange {
-        PortRange::parse(s).unwrap()
+    fn bag(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
-    #[test]
-    fn port_ops_apply_in_order() {
-        let mut ports = vec![];
-        let op = |open, r: &str, eps: &[&str]| PortOp {
-            open,
-            range: p(r),
-            endpoints: eps.iter().map(|s| s.to_string()).collect(),
+    /// The conformance scenario (`hook_commands::conformance`) in a real
+    /// store, as `wp/0` sees it; `wp/1` leads when `leader` is false.
+    fn scenario(leader: bool) -> (StoreData, Ids) {
+        let store = Arc::new(Store::open_in_memory().unwrap());
+        store
+            .add_model("m", "0123abcd-0000-4000-8000-000000000000", &Map::new())
+            .unwrap();
+        let endpoint = |app: &str, endpoint: &str, role: &str| RelationEndpoint {
+            app: app.into(),
+            endpoint: endpoint.into(),
+            role: role.into(),
         };
-        apply_port_op(&mut ports, &op(true, "80", &[]));
-        apply_port_op(&mut ports, &op(true, "80", &[]));
-        apply_port_op(&mut ports, &op(true, "443", &["web", "api"]));
-        assert_eq!(ports.len(), 3);
-        apply_port_op(&mut ports, &op(false, "443", &["api"]));
-        apply_port_op(&mut ports, &op(false, "80", &[]));
-        assert_eq!(ports, vec![(p("443"), "web".to_string())]);
+        let ids = store
+            .transaction(|tx| {
+                for (app, n) in [("wp", 2), ("mysql", 1)] {
+                    insert_application(
+                        tx,
+                        &NewApplication {
+                            model: "m",
+                            name: app,
+                            charm_dir: "/nonexistent",
+                            charm_name: app,
+                            config: &Map::new(),
+                            trust: false,
+                        },
+                    )?;
+                    for _ in 0..n {
+                        insert_unit(tx, "m", app, None)?;
+                    }
+                }
+                let db = insert_relation(
+                    tx,
+                    "m",
+                    "mysql:db wp:db",
+                    "mysql",
+                    "global",
+                    &[
+                        endpoint("mysql", "db", "provider"),
+                        endpoint("wp", "db", "requirer"),
+                    ],
+                )?;
+                let peers = insert_relation(
+                    tx,
+                    "m",
+                    "wp:peers",
+                    "wp-peers",
+                    "global",
+                    &[endpoint("wp", "peers", "peer")],
+                )?;
+                for (id, owner, app, settings) in [
+                    (db, "mysql/0", false, bag(&[("user", "wp")])),
+                    (db, "mysql", true, bag(&[("password", "s3cret")])),
+                    (db, "wp/0", false, bag(&[("own", "unit")])),
+                    (db, "wp", true, bag(&[("db-name", "wordpress")])),
+                    (peers, "wp/1", false, bag(&[("peer", "one")])),
+                    (peers, "wp", true, bag(&[("shared", "yes")])),
+                ] {
+                    write_bag(tx, "m", id, owner, app, &settings)?;
+                }
+                Ok(Ids { db, peers })
+            })
+            .unwrap();
+        if !leader {
+            // wp/0 (the lowest number) would be elected; let wp/1 lead.
+            store.set_unit_life("m", "wp/0", "dying").unwrap();
+        }
+        store.ensure_leader("m", "wp").unwrap();
+        store.set_unit_life("m", "wp/0", "alive").unwrap();
+        let wp0 = store.unit("m", "wp/0").unwrap();
+        let home = std::env::temp_dir();
+        let rt = Runtime::new(store, home.clone(), home.join("no-tool"));
+        let state = |remote_app: &str, member: &str, peer: bool, endpoint: &str| RelationState {
+            endpoint: endpoint.into(),
+            remote_app: remote_app.into(),
+            peer,
+            members: BTreeMap::from([(member.to_string(), 1)]),
+            ..Default::default()
+        };
+        let scope = HookScope {
+            relations: BTreeMap::from([
+                (ids.db, state("mysql", "mysql/0", false, "db")),
+                (ids.peers, state("wp", "wp/1", true, "peers")),
+            ]),
+            machine: wp0.machine,
+            ..Default::default()
+        };
+        let who = UnitIdentity {
+            model: "m".into(),
+            app: "wp".into(),
+            unit: "wp/0".into(),
+            entity: "unit-wp-0".into(),
+            address: "10.0.0.1".into(),
+            charm_dir: home,
+        };
+        let data = StoreData {
+            rt,
+            who,
+            scope,
+            action: None,
+        };
+        (data, ids)
+    }
+
+    /// The store-backed context answers the conformance table exactly as
+    /// the fake does (among others: a follower reads its own application's
+    /// bag of a peer relation, but not of a regular one).
+    #[test]
+    fn the_store_context_answers_the_table() {
+        for leader in [true, false] {
+            let (_, ids) = scenario(leader);
+            let wrong = check(
+                &mut |l| {
+                    let (data, got) = scenario(l);
+                    assert_eq!((got.db, got.peers), (ids.db, ids.peers));
+                    Box::new(data)
+                },
+                ids,
+                leader,
+            );
+            assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        }
     }
 }

@@ -108,7 +108,7 @@ fn answer(call: ToolCall, slot: &Slot, on_refused: &(dyn Fn(String) + Send + Syn
     };
     // One call at a time per context: the context mutex serialises them.
     let mut ctx = ctx.lock().unwrap_or_else(|p| p.into_inner());
-    match hook_commands::run_tool(&mut *ctx, &req) {
+    match ctx.run_tool(&req) {
         ToolResponse::Done {
             code,
             stdout,

@@ -69,9 +69,9 @@ pub(super) struct Effects {
 impl Effects {
     /// The effects of a context whose process exited 0.
     pub fn of(ctx: &Mutex<HookContext>) -> Result<Effects, hook_commands::ToolError> {
-        let c = ctx.lock().unwrap_or_else(|p| p.into_inner());
+        let mut c = ctx.lock().unwrap_or_else(|p| p.into_inner());
         Ok(Effects {
-            status_set: c.status_set,
+            status_set: c.status_set(),
             state: c.pending_state().cloned(),
             bag_writes: c.pending_bag_writes(),
             ports: c.pending_ports()?,

@@ -120,7 +120,6 @@ impl Agent {
         let state = (!exec).then(|| ActionState {
             id,
             params: task.params.clone(),
-            ..Default::default()
         });
         let ctx = Arc::new(Mutex::new(HookContext::new(
             self.rt.clone(),
@@ -176,13 +175,10 @@ impl Agent {
         } else {
             Effects::default()
         };
-        let (results, action_failed) = {
-            let c = ctx.lock().unwrap_or_else(|p| p.into_inner());
-            match c.action.as_ref() {
-                Some(a) => (a.results.clone(), a.failed.clone()),
-                None => (Default::default(), None),
-            }
-        };
+        let (results, action_failed) = ctx
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .action_outcome();
         let run = if exec {
             command_outcome(ran)
         } else {
