@@ -57,9 +57,11 @@ pub enum Request {
     Config {
         model: String,
         application: String,
+        /// Raw `key=value` strings to set (typed by the controller).
         set: BTreeMap<String, String>,
-        /// Typed values from a YAML file.
-        set_typed: Map<String, Value>,
+        /// The text of a `--file` settings YAML, keyed by application name
+        /// (parsed and typed by the controller, as for `deploy`).
+        config_yaml: Option<String>,
         reset: Vec<String>,
     },
     Status {

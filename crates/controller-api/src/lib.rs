@@ -17,5 +17,6 @@ pub mod toolwire;
 /// variant`). Every request line carries it (see [`envelope`]); the daemon
 /// refuses a line that carries another, so a daemon left running across an
 /// upgrade says so instead of misreading requests. Version 1 was the API
-/// before request lines carried a version; version 3 added `show-operation`.
-pub const API_VERSION: u32 = 3;
+/// before request lines carried a version; version 3 added `show-operation`;
+/// version 4 sends `config --file`'s text instead of typed values.
+pub const API_VERSION: u32 = 4;

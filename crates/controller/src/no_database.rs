@@ -26,10 +26,10 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         Config {
             model,
             set,
-            set_typed,
+            config_yaml: None,
             reset,
             ..
-        } if set.is_empty() && set_typed.is_empty() && reset.is_empty() => no_model(model),
+        } if set.is_empty() && reset.is_empty() => no_model(model),
         Status { model }
         | WaitTasks { model, .. }
         | ShowTask { model, .. }
@@ -86,7 +86,7 @@ mod tests {
                 model: "m".into(),
                 application: "a".into(),
                 set: BTreeMap::new(),
-                set_typed: Default::default(),
+                config_yaml: None,
                 reset: vec![],
             }),
             "model \"m\" not found"
@@ -112,7 +112,7 @@ mod tests {
                 model: "m".into(),
                 application: "a".into(),
                 set: BTreeMap::new(),
-                set_typed: Default::default(),
+                config_yaml: None,
                 reset: vec!["k".into()],
             },
         ] {

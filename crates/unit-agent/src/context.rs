@@ -23,7 +23,7 @@ use state_store::relations::RelationView;
 use state_store::units::BagWrite;
 
 use crate::progress::RelationState;
-use crate::shared::{effective_config, Runtime};
+use crate::shared::Runtime;
 
 /// What a context knows about where its hook stands: the hook, the unit's
 /// relations (its own memory and the model's view), and placement.
@@ -203,7 +203,7 @@ impl ToolContext for StoreData {
             .rt
             .charm(std::path::Path::new(&app.charm_dir))
             .map_err(|e| ToolError::runtime(e.to_string()))?;
-        Ok(effective_config(&charm, &app.config))
+        Ok(charm.config.effective_values(&app.config))
     }
 
     fn is_leader(&mut self) -> Result<bool, ToolError> {

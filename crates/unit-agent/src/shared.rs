@@ -2,7 +2,7 @@
 //! data directory layout, wake-ups between agents, machine locks, the parsed
 //! charm cache and the unit log.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -230,28 +230,10 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-/// Effective config: charm defaults overlaid with the user's values. Every
-/// option appears; `None` = unset with no default.
-pub fn effective_config(
-    charm: &Charm,
-    user: &Map<String, Value>,
-) -> BTreeMap<String, Option<Value>> {
-    charm
-        .config
-        .options
-        .iter()
-        .map(|(k, opt)| {
-            (
-                k.clone(),
-                user.get(k).cloned().or_else(|| opt.default.clone()),
-            )
-        })
-        .collect()
-}
-
-/// The hash config-changed compares: effective config plus trust.
+/// The hash config-changed compares: the effective config
+/// (`ConfigSchema::effective_values`) plus trust.
 pub fn config_hash(charm: &Charm, user: &Map<String, Value>, trust: bool) -> String {
-    let cfg = effective_config(charm, user);
+    let cfg = charm.config.effective_values(user);
     let text = serde_json::to_string(&(cfg, trust)).expect("config serialises");
     format!("{:016x}", fnv1a(text.as_bytes()))
 }

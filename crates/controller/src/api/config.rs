@@ -1,5 +1,8 @@
 //! `config`: read an application's config in `juju config --format json`'s
-//! shape, or set/reset options (values typed and validated against the charm).
+//! shape, or set/reset options. Values arrive as the user wrote them
+//! (`key=value` strings, a settings YAML) and are typed and validated
+//! against the charm here, as for `deploy`; the effective values are
+//! `ConfigSchema::effective`, the one rule the agents use too.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,7 +19,7 @@ pub fn config(
     model: &str,
     app: &str,
     set: &BTreeMap<String, String>,
-    set_typed: &Map<String, Value>,
+    config_yaml: Option<&str>,
     reset: &[String],
 ) -> ApiResult {
     let s = &ctl.rt.store;
@@ -26,24 +29,18 @@ pub fn config(
         .rt
         .charm(Path::new(&application.charm_dir))
         .map_err(|e| error(ErrorCode::Internal, e.to_string()))?;
-    if set.is_empty() && set_typed.is_empty() && reset.is_empty() {
+    if set.is_empty() && config_yaml.is_none() && reset.is_empty() {
         let mut settings = BTreeMap::new();
-        for (k, opt) in &charm.config.options {
-            let user = application.config.get(k);
-            let source = match (user, &opt.default) {
-                (Some(v), Some(d)) if v == d => "default",
-                (Some(_), _) => "user",
-                (None, Some(_)) => "default",
-                (None, None) => "unset",
-            };
+        for (k, effective) in charm.config.effective(&application.config) {
+            let opt = &charm.config.options[&k];
             settings.insert(
-                k.clone(),
+                k,
                 ConfigSetting {
                     default: opt.default.clone(),
                     description: opt.description.clone(),
-                    source: source.into(),
+                    source: effective.source.into(),
                     kind: opt.kind.as_str().into(),
-                    value: user.cloned().or_else(|| opt.default.clone()),
+                    value: effective.value,
                 },
             );
         }
@@ -61,15 +58,33 @@ pub fn config(
             application_config: BTreeMap::from([("trust".to_string(), trust)]),
         });
     }
-    for k in reset {
+    // The file's section for this application; a null value resets the
+    // option to its default.
+    let mut reset = reset.to_vec();
+    let mut set_typed = Map::new();
+    if let Some(text) = config_yaml {
+        let file = juju_types::charm::read_settings_yaml(text, app)
+            .map_err(|e| error(ErrorCode::BadRequest, e))?;
+        for (k, v) in file.charm {
+            if v.is_null() {
+                reset.push(k);
+            } else {
+                set_typed.insert(k, v);
+            }
+        }
+        if let Some(trust) = file.trust {
+            set_typed.insert("trust".into(), Value::Bool(trust));
+        }
+    }
+    for k in &reset {
         charm
             .config
             .get(k)
             .map_err(|e| error(ErrorCode::BadRequest, e.to_string()))?;
     }
-    let changes = typed_config(&charm, set, set_typed)?;
+    let changes = typed_config(&charm, set, &set_typed)?;
     let mut config = application.config.clone();
-    for k in reset {
+    for k in &reset {
         config.remove(k);
     }
     config.extend(changes);

@@ -159,9 +159,16 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request) -> ApiResult {
             model,
             application,
             set,
-            set_typed,
+            config_yaml,
             reset,
-        } => config::config(ctl, &model, &application, &set, &set_typed, &reset),
+        } => config::config(
+            ctl,
+            &model,
+            &application,
+            &set,
+            config_yaml.as_deref(),
+            &reset,
+        ),
         // Reads that may be large run off the async workers, on the reader.
         Status { model } => blocking(ctl, move |c| status::status(c, &model)).await,
         Run {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use clap::Args;
 use controller_api::api::{AppConfig, Request};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{comma_list, print_value, Format, ModelArg};
 use crate::{ctx, CliError, CliResult};
@@ -43,32 +43,20 @@ impl Config {
                 "can only retrieve a single value, or all values",
             ));
         }
-        let mut reset = comma_list(&self.reset);
+        let reset = comma_list(&self.reset);
         let set: BTreeMap<String, String> = super::key_values(&sets)?;
-        // The file's section for this application, as `deploy --config`
-        // reads it; a null value resets the option to its default.
-        let mut set_typed = Map::new();
-        if let Some(f) = &self.file {
-            let text = super::deploy::read_settings_file(f)?;
-            let file = juju_types::charm::read_settings_yaml(&text, &self.application)
-                .map_err(CliError::runtime)?;
-            for (k, v) in file.charm {
-                if v.is_null() {
-                    reset.push(k);
-                } else {
-                    set_typed.insert(k, v);
-                }
-            }
-            if let Some(trust) = file.trust {
-                set_typed.insert("trust".into(), Value::Bool(trust));
-            }
-        }
-        if !set.is_empty() || !reset.is_empty() || !set_typed.is_empty() {
+        // The file is read here (its path is the user's) and sent as text:
+        // the controller parses and types it against the charm.
+        let config_yaml = match &self.file {
+            Some(f) => Some(super::deploy::read_settings_file(f)?),
+            None => None,
+        };
+        if !set.is_empty() || !reset.is_empty() || config_yaml.is_some() {
             client.call_raw(&Request::Config {
                 model,
                 application: self.application,
                 set,
-                set_typed,
+                config_yaml,
                 reset,
             })?;
             return Ok(());
@@ -77,7 +65,7 @@ impl Config {
             model,
             application: self.application.clone(),
             set,
-            set_typed,
+            config_yaml: None,
             reset,
         })?;
         if let Some(key) = gets.first() {

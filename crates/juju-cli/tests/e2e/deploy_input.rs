@@ -339,6 +339,15 @@ fn config_file_flag_reads_the_file_as_deploy_does() {
         (&values["count"], &values["message"]),
         (&5.into(), &"hi".into())
     );
+    // The controller types the file's values against the charm, and a
+    // wrong one changes nothing.
+    std::fs::write(dir.join("bad.yaml"), "rec:\n  count: many\n  message: no\n").unwrap();
+    let r = run_in(&mj, dir, &["config", "rec", "--file", "bad.yaml"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, "ERROR option \"count\" expected int, got \"many\"\n")
+    );
+    assert_eq!(settings(&mj, "rec").0["message"], "hi");
     // A null value resets the option to its default.
     let r = run_in(&mj, dir, &["config", "rec", "--file", "reset.yaml"]);
     assert_eq!(r.code, 0, "{}", r.stderr);

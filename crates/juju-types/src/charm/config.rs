@@ -96,6 +96,15 @@ pub enum ConfigError {
     },
 }
 
+/// One option's effective value and where it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Effective {
+    /// `None`: unset, with no default.
+    pub value: Option<Value>,
+    /// `user`, `default` or `unset`.
+    pub source: &'static str,
+}
+
 /// All options of a charm.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConfigSchema {
@@ -121,6 +130,36 @@ impl ConfigSchema {
         self.options
             .iter()
             .filter_map(|(k, o)| o.default.clone().map(|d| (k.clone(), d)))
+            .collect()
+    }
+
+    /// The effective config, the one rule everything uses (config-get, the
+    /// `config` command, the config-changed hash): every option, with the
+    /// user's value if set, else the charm's default, else `None`; and where
+    /// the value comes from (`user`, `default` (also a user value equal to
+    /// the default, as Juju reports it), `unset`).
+    pub fn effective(&self, user: &Map<String, Value>) -> BTreeMap<String, Effective> {
+        self.options
+            .iter()
+            .map(|(k, opt)| {
+                let set = user.get(k).filter(|v| !v.is_null());
+                let source = match (set, &opt.default) {
+                    (Some(v), Some(d)) if v == d => "default",
+                    (Some(_), _) => "user",
+                    (None, Some(_)) => "default",
+                    (None, None) => "unset",
+                };
+                let value = set.cloned().or_else(|| opt.default.clone());
+                (k.clone(), Effective { value, source })
+            })
+            .collect()
+    }
+
+    /// The effective values only (see [`ConfigSchema::effective`]).
+    pub fn effective_values(&self, user: &Map<String, Value>) -> BTreeMap<String, Option<Value>> {
+        self.effective(user)
+            .into_iter()
+            .map(|(k, e)| (k, e.value))
             .collect()
     }
 
@@ -276,6 +315,35 @@ pub(crate) fn parse_config(doc: &Value, loc: &Loc) -> Result<ConfigSchema, Charm
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn effective_values_and_sources() {
+        let schema = ConfigSchema::parse(
+            "options:\n  a: {type: int, default: 1}\n  b: {type: string}\n  c: {type: string, default: x}\n  d: {type: boolean}\n",
+        )
+        .unwrap();
+        let user: Map<String, Value> =
+            serde_json::from_str(r#"{"a": 5, "c": "x", "d": null}"#).unwrap();
+        let got: Vec<(String, Option<Value>, &str)> = schema
+            .effective(&user)
+            .into_iter()
+            .map(|(k, e)| (k, e.value, e.source))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("a".into(), Some(Value::from(5)), "user"),
+                ("b".into(), None, "unset"),
+                // A user value equal to the default is reported as the default.
+                ("c".into(), Some(Value::from("x")), "default"),
+                ("d".into(), None, "unset"),
+            ]
+        );
+        assert_eq!(
+            schema.effective_values(&Map::new())["a"],
+            Some(Value::from(1))
+        );
+    }
 
     const SAMPLE: &str = r#"
 options:
