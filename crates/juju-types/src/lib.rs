@@ -11,6 +11,7 @@ pub mod charm;
 pub mod duration;
 pub mod goerr;
 pub mod hook;
+pub mod life;
 pub mod model_config;
 pub mod names;
 pub mod output;

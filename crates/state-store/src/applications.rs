@@ -26,7 +26,7 @@ pub struct Application {
     pub leader_settings_version: i64,
     /// Status set with `status-set --application`; `None` = derive from units.
     pub status: Option<StatusValue>,
-    pub life: String,
+    pub life: juju_types::life::Life,
     pub created: f64,
 }
 
@@ -47,7 +47,7 @@ fn from_row(r: &Row) -> rusqlite::Result<(Application, [String; 2], Option<Strin
             leader_settings: BTreeMap::new(),
             leader_settings_version: r.get(9)?,
             status: None,
-            life: r.get(11)?,
+            life: crate::life_at(r, 11)?,
             created: r.get(12)?,
         },
         [r.get(5)?, r.get(8)?],
@@ -153,10 +153,15 @@ impl Store {
     }
 
     /// Mark an application dying.
-    pub fn set_application_life(&self, model: &str, name: &str, life: &str) -> Result<()> {
+    pub fn set_application_life(
+        &self,
+        model: &str,
+        name: &str,
+        life: juju_types::life::Life,
+    ) -> Result<()> {
         self.lock().execute(
             "UPDATE applications SET life = ?3 WHERE model = ?1 AND name = ?2",
-            params![model, name, life],
+            params![model, name, life.as_str()],
         )?;
         Ok(())
     }

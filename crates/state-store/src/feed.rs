@@ -258,7 +258,8 @@ mod tests {
         .unwrap();
         assert!(take(&seen).is_empty());
         // What an agent decides on does.
-        s.set_resolved("m", "a/0", "retry").unwrap();
+        s.set_resolved("m", "a/0", juju_types::life::Resolved::Retry)
+            .unwrap();
         assert_eq!(
             take(&seen),
             [vec![Change::Unit {

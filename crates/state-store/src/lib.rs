@@ -249,6 +249,18 @@ pub fn next_sequence(tx: &rusqlite::Transaction, name: &str) -> Result<i64> {
     Ok(v)
 }
 
+/// Column `i` as a [`Life`](juju_types::life::Life).
+pub(crate) fn life_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<juju_types::life::Life> {
+    let s: String = r.get(i)?;
+    juju_types::life::Life::parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("unknown life {s:?}").into(),
+        )
+    })
+}
+
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("serialising plain data cannot fail")
 }

@@ -16,6 +16,7 @@
 
 use std::collections::BTreeSet;
 
+use juju_types::life::Life;
 use rusqlite::{params, Transaction};
 
 use crate::units::{insert_unit_with_principal, units_of};
@@ -45,13 +46,13 @@ pub struct Terminated {
     pub application_removed: bool,
 }
 
-fn app_life(tx: &Transaction, model: &str, app: &str) -> Result<Option<String>> {
+fn app_life(tx: &Transaction, model: &str, app: &str) -> Result<Option<Life>> {
     use rusqlite::OptionalExtension;
     Ok(tx
         .query_row(
             "SELECT life FROM applications WHERE model = ?1 AND name = ?2",
             [model, app],
-            |r| r.get(0),
+            |r| crate::life_at(r, 0),
         )
         .optional()?)
 }
@@ -64,7 +65,7 @@ fn links(
 ) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for r in crate::relations::load(tx, model, "AND ?2 IS NOT NULL", &1)? {
-        if r.scope != "container" || r.life != "alive" || r.endpoints.len() != 2 {
+        if r.scope != "container" || !r.life.is_alive() || r.endpoints.len() != 2 {
             continue;
         }
         let (a, b) = (&r.endpoints[0].app, &r.endpoints[1].app);
@@ -90,10 +91,10 @@ pub fn reconcile_subordinates(
     let links = links(tx, model, subordinate_apps)?;
     let units = units_of(tx, model, None)?;
     let mut changes = SubordinateChanges::default();
-    for u in units.iter().filter(|u| u.life == "alive") {
+    for u in units.iter().filter(|u| u.life.is_alive()) {
         let Some(p) = &u.principal else { continue };
         let linked = units.iter().find(|x| &x.name == p).is_some_and(|pu| {
-            pu.life == "alive"
+            pu.life.is_alive()
                 && links
                     .iter()
                     .any(|(sub, papp)| *sub == u.app && *papp == pu.app)
@@ -104,12 +105,12 @@ pub fn reconcile_subordinates(
         }
     }
     for (sub, principal_app) in &links {
-        if app_life(tx, model, sub)?.as_deref() != Some("alive") {
+        if app_life(tx, model, sub)? != Some(Life::Alive) {
             continue;
         }
         for p in units
             .iter()
-            .filter(|u| &u.app == principal_app && u.life == "alive")
+            .filter(|u| &u.app == principal_app && u.life.is_alive())
         {
             let has = units
                 .iter()
@@ -241,7 +242,7 @@ impl Store {
             crate::tasks::fail_unit_tasks(tx, model, unit, message)?;
             let (app, leader) = crate::units::delete_unit(tx, model, unit)?;
             let empty = units_of(tx, model, Some(&app))?.is_empty();
-            let dying = app_life(tx, model, &app)?.is_some_and(|l| l != "alive");
+            let dying = app_life(tx, model, &app)?.is_some_and(|l| !l.is_alive());
             if empty && dying {
                 crate::applications::delete_application(tx, model, &app)?;
             }
@@ -317,7 +318,7 @@ mod tests {
         .unwrap()
     }
 
-    fn subordinates(s: &Store) -> Vec<(String, String, String)> {
+    fn subordinates(s: &Store) -> Vec<(String, String, Life)> {
         s.units("m", Some("sub"))
             .unwrap()
             .into_iter()
@@ -333,8 +334,8 @@ mod tests {
         assert_eq!(
             subordinates(&s),
             [
-                ("sub/0".into(), "app/0".into(), "alive".into()),
-                ("sub/1".into(), "app/1".into(), "alive".into())
+                ("sub/0".into(), "app/0".into(), Life::Alive),
+                ("sub/1".into(), "app/1".into(), Life::Alive)
             ]
         );
         assert_eq!(
@@ -357,11 +358,11 @@ mod tests {
             .remove_units("m", &["app/1".into()], false, &subs())
             .unwrap();
         assert!(c.changed_apps.contains("sub"));
-        assert_eq!(s.unit("m", "sub/1").unwrap().life, "dying");
-        assert_eq!(s.unit("m", "sub/0").unwrap().life, "alive");
+        assert_eq!(s.unit("m", "sub/1").unwrap().life, Life::Dying);
+        assert_eq!(s.unit("m", "sub/0").unwrap().life, Life::Alive);
         let id = s.relations("m").unwrap()[0].id;
         s.remove_relation("m", id, &subs()).unwrap();
-        assert_eq!(s.unit("m", "sub/0").unwrap().life, "dying");
+        assert_eq!(s.unit("m", "sub/0").unwrap().life, Life::Dying);
         assert_eq!(s.application("m", "sub").unwrap().leader, None);
     }
 
@@ -371,8 +372,10 @@ mod tests {
         relate(&s);
         s.remove_applications("m", &["app".into()], false, &subs())
             .unwrap();
-        assert!(subordinates(&s).iter().all(|(_, _, life)| life == "dying"));
-        assert_eq!(s.application("m", "app").unwrap().life, "dying");
+        assert!(subordinates(&s)
+            .iter()
+            .all(|(_, _, life)| *life == Life::Dying));
+        assert_eq!(s.application("m", "app").unwrap().life, Life::Dying);
     }
 
     #[test]
@@ -395,7 +398,7 @@ mod tests {
     #[test]
     fn start_up_reconciliation_deletes_a_dying_application_without_units() {
         let s = model();
-        s.set_application_life("m", "sub", "dying").unwrap();
+        s.set_application_life("m", "sub", Life::Dying).unwrap();
         s.reconcile_model("m", &subs()).unwrap();
         assert!(s.application("m", "sub").is_err());
         assert!(s.application("m", "app").is_ok());

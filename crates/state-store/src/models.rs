@@ -14,7 +14,7 @@ pub struct Model {
     pub created: f64,
     /// Model config values the user set (defaults live with their readers).
     pub config: Map<String, Value>,
-    pub life: String,
+    pub life: juju_types::life::Life,
 }
 
 /// A machine row.
@@ -32,7 +32,7 @@ fn model_from_row(r: &Row) -> rusqlite::Result<(Model, String)> {
             uuid: r.get(1)?,
             created: r.get(2)?,
             config: Map::new(),
-            life: r.get(4)?,
+            life: crate::life_at(r, 4)?,
         },
         r.get(3)?,
     ))
@@ -115,9 +115,11 @@ impl Store {
     }
 
     /// Set a model's life (`dying` while it is being destroyed).
-    pub fn set_model_life(&self, name: &str, life: &str) -> Result<()> {
-        self.lock()
-            .execute("UPDATE models SET life = ?2 WHERE name = ?1", [name, life])?;
+    pub fn set_model_life(&self, name: &str, life: juju_types::life::Life) -> Result<()> {
+        self.lock().execute(
+            "UPDATE models SET life = ?2 WHERE name = ?1",
+            [name, life.as_str()],
+        )?;
         Ok(())
     }
 

@@ -25,7 +25,7 @@ pub struct Relation {
     pub interface: String,
     /// `global` or `container`.
     pub scope: String,
-    pub life: String,
+    pub life: juju_types::life::Life,
     pub created: f64,
     pub endpoints: Vec<RelationEndpoint>,
 }
@@ -97,7 +97,7 @@ pub(crate) fn load(
                 key: r.get(1)?,
                 interface: r.get(2)?,
                 scope: r.get(3)?,
-                life: r.get(4)?,
+                life: crate::life_at(r, 4)?,
                 created: r.get(5)?,
                 endpoints: Vec::new(),
             })
@@ -145,11 +145,16 @@ impl Store {
     }
 
     /// Mark a relation dying (it is removed once no unit is in its scope).
-    pub fn set_relation_life(&self, model: &str, id: i64, life: &str) -> Result<()> {
+    pub fn set_relation_life(
+        &self,
+        model: &str,
+        id: i64,
+        life: juju_types::life::Life,
+    ) -> Result<()> {
         self.transaction(|tx| {
             tx.execute(
                 "UPDATE relations SET life = ?3 WHERE model = ?1 AND id = ?2",
-                params![model, id, life],
+                params![model, id, life.as_str()],
             )?;
             delete_if_done(tx, model, id)
         })
@@ -253,7 +258,7 @@ impl Store {
                 remote_app,
                 remote_endpoint,
                 peer,
-                alive: life == "alive",
+                alive: life == juju_types::life::Life::Alive.as_str(),
                 container,
                 members: m,
                 app_version: av,
@@ -399,7 +404,8 @@ mod tests {
         // A dying relation goes when its scope empties.
         s.transaction(|tx| enter_scope(tx, "m", id, "a/0", "127.1.0.1"))
             .unwrap();
-        s.set_relation_life("m", id, "dying").unwrap();
+        s.set_relation_life("m", id, juju_types::life::Life::Dying)
+            .unwrap();
         assert!(s.relation("m", id).is_ok());
         s.transaction(|tx| leave_scope(tx, "m", id, "a/0")).unwrap();
         assert!(s.relation("m", id).is_err());

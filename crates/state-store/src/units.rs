@@ -16,7 +16,7 @@ pub struct Unit {
     pub app: String,
     pub number: i64,
     pub machine: i64,
-    pub life: String,
+    pub life: juju_types::life::Life,
     pub workload_status: StatusValue,
     pub agent_status: StatusValue,
     pub workload_version: String,
@@ -24,7 +24,7 @@ pub struct Unit {
     /// The agent's journal (JSON owned by the unit agent); `{}` for a new unit.
     pub progress: String,
     /// Pending `resolve` request: `""`, `retry` or `no-retry`.
-    pub resolved: String,
+    pub resolved: juju_types::life::Resolved,
     /// The principal unit, for a subordinate unit.
     pub principal: Option<String>,
     /// Removed with `--force`: no more hooks; a running one is killed.
@@ -44,13 +44,22 @@ fn from_row(r: &Row) -> rusqlite::Result<RawUnit> {
             app: r.get(2)?,
             number: r.get(3)?,
             machine: r.get(4)?,
-            life: r.get(5)?,
+            life: crate::life_at(r, 5)?,
             workload_status: StatusValue::default(),
             agent_status: StatusValue::default(),
             workload_version: r.get(8)?,
             charm_state: BTreeMap::new(),
             progress: r.get(10)?,
-            resolved: r.get(11)?,
+            resolved: {
+                let s: String = r.get(11)?;
+                juju_types::life::Resolved::parse(&s).ok_or_else(|| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        11,
+                        rusqlite::types::Type::Text,
+                        format!("unknown resolve mode {s:?}").into(),
+                    )
+                })?
+            },
             principal: r.get(12)?,
             force: r.get(13)?,
         },
@@ -112,13 +121,13 @@ pub fn insert_unit_with_principal(
         app: app.into(),
         number,
         machine,
-        life: "alive".into(),
+        life: juju_types::life::Life::Alive,
         workload_status: ws,
         agent_status: ags,
         workload_version: String::new(),
         charm_state: BTreeMap::new(),
         progress: "{}".into(),
-        resolved: String::new(),
+        resolved: juju_types::life::Resolved::None,
         principal: principal.map(String::from),
         force: false,
     })
@@ -269,8 +278,13 @@ impl Store {
         self.update_unit(model, unit, "progress", progress)
     }
 
-    pub fn set_unit_life(&self, model: &str, unit: &str, life: &str) -> Result<()> {
-        self.update_unit(model, unit, "life", life)
+    pub fn set_unit_life(
+        &self,
+        model: &str,
+        unit: &str,
+        life: juju_types::life::Life,
+    ) -> Result<()> {
+        self.update_unit(model, unit, "life", life.as_str())
     }
 
     /// Mark a unit dying with `--force`.
@@ -279,8 +293,13 @@ impl Store {
     }
 
     /// Record a resolve request (`retry` / `no-retry`; `""` clears it).
-    pub fn set_resolved(&self, model: &str, unit: &str, mode: &str) -> Result<()> {
-        self.update_unit(model, unit, "resolved", mode)
+    pub fn set_resolved(
+        &self,
+        model: &str,
+        unit: &str,
+        mode: juju_types::life::Resolved,
+    ) -> Result<()> {
+        self.update_unit(model, unit, "resolved", mode.as_str())
     }
 
     fn update_unit(&self, model: &str, unit: &str, column: &str, value: &str) -> Result<()> {
@@ -411,7 +430,8 @@ mod tests {
             Some("app/0")
         );
         // Removing the leader elects the next alive unit.
-        s.set_unit_life("m", "app/0", "dying").unwrap();
+        s.set_unit_life("m", "app/0", juju_types::life::Life::Dying)
+            .unwrap();
         assert_eq!(
             s.ensure_leader("m", "app").unwrap().as_deref(),
             Some("app/1")

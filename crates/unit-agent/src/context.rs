@@ -442,7 +442,7 @@ impl ToolContext for StoreData {
         let store = &self.rt.store;
         let model = &self.who.model;
         let status_of = |u: &state_store::Unit| GoalStatus {
-            status: if u.life != "alive" {
+            status: if !u.life.is_alive() {
                 "dying".into()
             } else if u.agent_status.status == "error" {
                 "error".into()
@@ -579,10 +579,14 @@ mod tests {
             .unwrap();
         if !leader {
             // wp/0 (the lowest number) would be elected; let wp/1 lead.
-            store.set_unit_life("m", "wp/0", "dying").unwrap();
+            store
+                .set_unit_life("m", "wp/0", juju_types::life::Life::Dying)
+                .unwrap();
         }
         store.ensure_leader("m", "wp").unwrap();
-        store.set_unit_life("m", "wp/0", "alive").unwrap();
+        store
+            .set_unit_life("m", "wp/0", juju_types::life::Life::Alive)
+            .unwrap();
         let wp0 = store.unit("m", "wp/0").unwrap();
         let home = std::env::temp_dir();
         let rt = Runtime::new(store, home.clone(), home.join("no-tool"));

@@ -9,20 +9,7 @@ use state_store::relations::RelationView;
 use crate::progress::{Op, Progress, RelationState, Step};
 use crate::runner::Exit;
 
-/// Life of the unit as the model sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Life {
-    Alive,
-    Dying,
-}
-
-/// A pending `resolve` request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Resolved {
-    None,
-    Retry,
-    NoRetry,
-}
+pub use juju_types::life::{Life, Resolved};
 
 /// What the agent observed in the model just now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,7 +166,7 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
         (Op::RunHook, Step::Done, Some(h)) => return Decision::SkipHook(h.clone()),
         _ => {}
     }
-    let dying = f.life == Life::Dying;
+    let dying = !f.life.is_alive();
     if !p.installed {
         return if dying {
             Decision::Terminate

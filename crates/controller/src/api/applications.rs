@@ -1,6 +1,7 @@
 //! Application and unit endpoints: deploy, add-unit, remove-unit,
 //! remove-application, resolve.
 
+use juju_types::life::Resolved;
 use std::path::Path;
 
 use controller_api::api::{DeployArgs, Deployed, ErrorCode};
@@ -144,7 +145,7 @@ pub fn deploy(ctl: &Controller, a: &DeployArgs) -> ApiResult {
 pub fn add_unit(ctl: &Controller, model: &str, app: &str, n: u32, to: &[String]) -> ApiResult {
     let s = &ctl.rt.store;
     let application = s.application(model, app).map_err(store_err)?;
-    if application.life != "alive" {
+    if !application.life.is_alive() {
         return Err(bad(format!("application \"{app}\" is not alive")));
     }
     let charm = ctl
@@ -252,7 +253,11 @@ pub fn resolve(ctl: &Controller, model: &str, units: &[String], no_retry: bool) 
         found.push(u);
     }
     for u in found {
-        let mode = if no_retry { "no-retry" } else { "retry" };
+        let mode = if no_retry {
+            Resolved::NoRetry
+        } else {
+            Resolved::Retry
+        };
         s.set_resolved(model, &u.name, mode).map_err(store_err)?;
     }
     ok(())

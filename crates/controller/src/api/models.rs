@@ -1,6 +1,7 @@
 //! Controller and model endpoints: controller info, add/list/show/destroy
 //! model, model-config.
 
+use juju_types::life::{Life, Resolved};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -60,7 +61,7 @@ fn info(ctl: &Controller, m: &state_store::Model) -> Result<ModelInfo, super::Ap
         name: m.name.clone(),
         uuid: m.uuid.clone(),
         controller_uuid: ctl.uuid.clone(),
-        life: m.life.clone(),
+        life: m.life.to_string(),
         created: m.created,
         machines: machine_ids.len(),
         machine_ids,
@@ -85,14 +86,15 @@ pub fn show_model(ctl: &Controller, name: &str) -> ApiResult {
 pub async fn destroy_model(ctl: &Arc<Controller>, name: &str, force: bool) -> ApiResult {
     let s = &ctl.rt.store;
     let m = s.model(name).map_err(store_err)?;
-    s.set_model_life(name, "dying").map_err(store_err)?;
+    s.set_model_life(name, Life::Dying).map_err(store_err)?;
     for app in s.applications(name).map_err(store_err)? {
-        s.set_application_life(name, &app.name, "dying")
+        s.set_application_life(name, &app.name, Life::Dying)
             .map_err(store_err)?;
         for u in s.units(name, Some(&app.name)).map_err(store_err)? {
-            s.set_unit_life(name, &u.name, "dying").map_err(store_err)?;
+            s.set_unit_life(name, &u.name, Life::Dying)
+                .map_err(store_err)?;
             if force {
-                s.set_resolved(name, &u.name, "no-retry")
+                s.set_resolved(name, &u.name, Resolved::NoRetry)
                     .map_err(store_err)?;
             }
         }

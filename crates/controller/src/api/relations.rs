@@ -46,7 +46,7 @@ fn existing(ctl: &Controller, model: &str) -> Result<Vec<ExistingRelation>, ApiE
                     interface: r.interface.clone(),
                 })
                 .collect(),
-            dying: r.life != "alive",
+            dying: !r.life.is_alive(),
         })
         .collect())
 }
@@ -72,7 +72,7 @@ pub fn integrate(ctl: &Controller, model: &str, a: &str, b: &str) -> ApiResult {
     let resolved =
         rel::resolve(&sa, &sb, &ca.meta, &cb.meta, &existing(ctl, model)?).map_err(bad)?;
     for x in [&app_a, &app_b] {
-        if x.life != "alive" {
+        if !x.life.is_alive() {
             return Err(bad(rel::application_not_alive(&resolved.key, &x.name)));
         }
     }
@@ -192,7 +192,7 @@ pub fn show_unit(ctl: &Controller, model: &str, units: &[String]) -> ApiResult {
             name: u.name.clone(),
             charm: format!("local:{}-{}", app.charm_name, app.charm_rev),
             leader: app.leader.as_deref() == Some(u.name.as_str()),
-            life: u.life.clone(),
+            life: u.life.to_string(),
             machine: u.machine,
             address: machines
                 .iter()

@@ -49,7 +49,7 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
                     machine: u.machine,
                     address: addr.get(&u.machine).cloned().unwrap_or_default(),
                     leader: app.leader.as_deref() == Some(u.name.as_str()),
-                    life: u.life.clone(),
+                    life: u.life.to_string(),
                     workload,
                     agent,
                     workload_version: u.workload_version.clone(),
@@ -92,7 +92,7 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
             name: app.name.clone(),
             charm_name: app.charm_name.clone(),
             charm_rev: app.charm_rev,
-            life: app.life.clone(),
+            life: app.life.to_string(),
             status,
             version,
             units: unit_statuses,
@@ -130,13 +130,13 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
                         role: e.role.clone(),
                     })
                     .collect(),
-                status: if r.life == "alive" {
+                status: if r.life.is_alive() {
                     "joined"
                 } else {
                     "broken"
                 }
                 .into(),
-                life: r.life.clone(),
+                life: r.life.to_string(),
             })
             .collect(),
     })

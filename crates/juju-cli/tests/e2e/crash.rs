@@ -441,7 +441,7 @@ fn check_whole(mj: &Mj, links: &[(&str, &str)]) {
     let relations = store.relations("m").unwrap();
     for (sub, principal) in links {
         let linked = relations.iter().any(|r| {
-            r.life == "alive"
+            r.life.is_alive()
                 && r.scope == "container"
                 && r.endpoints.iter().any(|e| e.app == *sub)
                 && r.endpoints.iter().any(|e| e.app == *principal)
@@ -451,7 +451,7 @@ fn check_whole(mj: &Mj, links: &[(&str, &str)]) {
         }
         for p in units
             .iter()
-            .filter(|u| u.app == *principal && u.life == "alive")
+            .filter(|u| u.app == *principal && u.life.is_alive())
         {
             let n = units
                 .iter()
@@ -483,17 +483,17 @@ fn check_whole(mj: &Mj, links: &[(&str, &str)]) {
     for a in &apps {
         let mine: Vec<_> = units.iter().filter(|u| u.app == a.name).collect();
         assert!(
-            a.life == "alive" || !mine.is_empty(),
+            a.life.is_alive() || !mine.is_empty(),
             "dying application {} has no units left but is still there",
             a.name
         );
-        if mine.iter().any(|u| u.life == "alive") {
+        if mine.iter().any(|u| u.life.is_alive()) {
             let leader = a
                 .leader
                 .as_deref()
                 .unwrap_or_else(|| panic!("{} has alive units and no leader: {mine:#?}", a.name));
             assert!(
-                mine.iter().any(|u| u.name == leader && u.life == "alive"),
+                mine.iter().any(|u| u.name == leader && u.life.is_alive()),
                 "{}'s leader {leader} is not an alive unit",
                 a.name
             );

@@ -32,7 +32,7 @@ impl Agent {
         // it runs is refused: the unit is not in error then).
         if facts.resolved != Resolved::None {
             self.store()
-                .set_resolved(&self.who.model, &self.who.unit, "")?;
+                .set_resolved(&self.who.model, &self.who.unit, Resolved::None)?;
         }
         if let Some(message) = decide::agent_while(&h) {
             self.set_agent_status("executing", &message)?;
@@ -221,7 +221,7 @@ impl Agent {
             &format!("skipped \"{}\" hook (resolved without retry)", h.name()),
         );
         self.store()
-            .set_resolved(&self.who.model, &self.who.unit, "")?;
+            .set_resolved(&self.who.model, &self.who.unit, Resolved::None)?;
         self.finish_hook(&h, facts, &Effects::default())
     }
 }

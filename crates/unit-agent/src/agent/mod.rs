@@ -28,7 +28,7 @@ use tokio::time::Instant;
 
 use crate::charmdir;
 use crate::context::UnitIdentity;
-use crate::decide::{self, decide, Decision, Facts, Life, Memory, Resolved};
+use crate::decide::{self, decide, Decision, Facts, Memory, Resolved};
 use crate::progress::Progress;
 use crate::recover::recover;
 use crate::shared::{config_hash, io_err, AgentError, Runtime};
@@ -246,21 +246,13 @@ impl Agent {
         let charm = self.rt.charm(Path::new(&app.charm_dir))?;
         let model = s.model(&self.who.model)?;
         let facts = Facts {
-            life: if u.life == "alive" {
-                Life::Alive
-            } else {
-                Life::Dying
-            },
+            life: u.life,
             is_leader: app.leader.as_deref() == Some(self.who.unit.as_str()),
             config_hash: config_hash(&charm, &app.config, app.trust),
             leader_settings_version: app.leader_settings_version,
             pending_action: s.next_pending_action(&self.who.model, &self.who.unit)?,
             pending_exec: s.next_pending_exec(&self.who.model, &self.who.unit)?,
-            resolved: match u.resolved.as_str() {
-                "retry" => Resolved::Retry,
-                "no-retry" => Resolved::NoRetry,
-                _ => Resolved::None,
-            },
+            resolved: u.resolved,
             unit: self.who.unit.clone(),
             relations: s.relation_views(
                 &self.who.model,
@@ -301,7 +293,7 @@ impl Agent {
                         &format!("dropped \"{}\" hook: its relation is gone", h.name()),
                     );
                     self.store()
-                        .set_resolved(&self.who.model, &self.who.unit, "")?;
+                        .set_resolved(&self.who.model, &self.who.unit, Resolved::None)?;
                     self.progress = decide::drop_hook(&self.progress);
                     self.persist_progress()?;
                 }
