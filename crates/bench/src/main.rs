@@ -26,7 +26,7 @@
 //!   unit ran install, leadership, config-changed and start and status shows
 //!   every agent idle with workload `unknown`; the controller's peak
 //!   (VmHWM) and idle RSS, open descriptors and threads (sampled every
-//!   second), `status --format json` latency at idle (median of 5) and
+//!   0.25 s), `status --format json` latency at idle (median of 5) and
 //!   size, hooks per second; the floor is spawning 4N `/bin/sh -c 'exit 0'`
 //!   from this process, sequentially and from `MINIJUJU_MAX_HOOKS` threads.
 //!   With `--peers M`, the same for M units of a charm with a peer relation,
