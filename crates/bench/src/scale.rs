@@ -187,7 +187,7 @@ impl Drop for Sampler {
 
 // --- the log stream ---------------------------------------------------------
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct LogCounts {
     /// Hooks run (`ran "<hook>" hook`), by hook name.
     hooks: BTreeMap<String, usize>,
@@ -468,7 +468,9 @@ struct Outcome {
     hooks_done: Duration,
     /// status showed every unit idle with workload unknown.
     confirmed: Duration,
+    /// The log when settled, and at the end (after the idle measurements).
     counts: LogCounts,
+    after: LogCounts,
     before: ProcSample,
     peak: ProcSample,
     idle: ProcSample,
@@ -550,11 +552,11 @@ fn run_scenario(e: &Env, sc: &Scenario) -> Result<Outcome, String> {
 
     // 1. Every expected hook logged.
     let mut last_report = Instant::now();
-    let hooks_done = loop {
+    let (hooks_done, at_settle) = loop {
         {
             let c = watch.counts.lock().unwrap();
             if done(&c, &sc.expect) {
-                break t0.elapsed();
+                break (t0.elapsed(), c.clone());
             }
             let quiet = c.last_hook.unwrap_or(t0).elapsed();
             if quiet > STALL {
@@ -632,13 +634,14 @@ fn run_scenario(e: &Env, sc: &Scenario) -> Result<Outcome, String> {
     let final_sample = ProcSample::read(pid).unwrap_or(idle);
     let peak = sampler.peak().max(final_sample);
     drop(sampler);
-    let counts = std::mem::take(&mut *watch.counts.lock().unwrap());
+    let after = std::mem::take(&mut *watch.counts.lock().unwrap());
     drop(watch);
     Ok(Outcome {
         deploy_call,
         hooks_done,
         confirmed,
-        counts,
+        counts: at_settle,
+        after,
         before,
         peak,
         idle,
@@ -751,12 +754,20 @@ fn report(sc: &Scenario, o: &Outcome, hooks_for_floor: usize) {
             format!("{} (polled after the above)", secs(o.confirmed)),
         ),
         (
-            "hooks run".into(),
+            "hooks run until settled".into(),
             format!("{} ({})", c.total, kinds.join(", ")),
         ),
         (
             "hooks per second while settling".into(),
             format!("{:.0}", c.total as f64 / settle),
+        ),
+        (
+            "hooks run after settling (idle measurements)".into(),
+            format!(
+                "{} ({} update-status in all: the default 5 m timer)",
+                o.after.total.saturating_sub(c.total),
+                o.after.matching("update-status")
+            ),
         ),
         (
             format!("floor: {hooks_for_floor} x /bin/sh -c 'exit 0', sequential"),
@@ -808,12 +819,12 @@ fn report(sc: &Scenario, o: &Outcome, hooks_for_floor: usize) {
             "warnings/errors: debug-log / controller.log".into(),
             format!(
                 "{} / {} ERROR, {} WARN ({} \"Too many open files\"); debug-log restarts {}",
-                c.problems, o.log.errors, o.log.warnings, o.log.emfile, c.restarts
+                o.after.problems, o.log.errors, o.log.warnings, o.log.emfile, o.after.restarts
             ),
         ),
     ];
     table(&sc.title, &rows);
-    for l in c.last_problems.iter().chain(&o.log.last) {
+    for l in o.after.last_problems.iter().chain(&o.log.last) {
         println!("    {l}");
     }
 }
