@@ -122,7 +122,7 @@ impl Store {
     /// All applications of a model, by name.
     pub fn applications(&self, model: &str) -> Result<Vec<Application>> {
         let conn = self.lock();
-        let mut st = conn.prepare(&format!(
+        let mut st = conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM applications WHERE model = ?1 ORDER BY name"
         ))?;
         let rows = st.query_map([model], from_row)?;
@@ -222,7 +222,7 @@ pub(crate) fn delete_application(tx: &Transaction, model: &str, name: &str) -> R
     // Its relations die with it; those nobody is in any more go now.
     let ids: Vec<i64> = {
         let mut st =
-            tx.prepare("SELECT relation_id FROM relation_endpoints WHERE model = ?1 AND app = ?2")?;
+            tx.prepare_cached("SELECT relation_id FROM relation_endpoints WHERE model = ?1 AND app = ?2")?;
         let rows = st.query_map([model, name], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };

@@ -139,7 +139,7 @@ impl Store {
     ) -> Result<SubordinateChanges> {
         self.transaction(|tx| {
             let empty: Vec<String> = {
-                let mut st = tx.prepare(
+                let mut st = tx.prepare_cached(
                     "SELECT name FROM applications a WHERE model = ?1 AND life != 'alive' \
                      AND NOT EXISTS (SELECT 1 FROM units u WHERE u.model = a.model AND u.app = a.name)",
                 )?;

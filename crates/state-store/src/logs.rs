@@ -51,7 +51,7 @@ impl Store {
             "SELECT id, entity, ts, level, module, message FROM logs \
              WHERE model = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
         };
-        let mut st = conn.prepare(sql)?;
+        let mut st = conn.prepare_cached(sql)?;
         let rows = st.query_map(params![model, after, lim], |r| {
             Ok(LogLine {
                 id: r.get(0)?,

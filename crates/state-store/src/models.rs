@@ -82,7 +82,7 @@ impl Store {
     pub fn models(&self) -> Result<Vec<Model>> {
         let conn = self.lock();
         let mut st =
-            conn.prepare("SELECT name, uuid, created, config, life FROM models ORDER BY name")?;
+            conn.prepare_cached("SELECT name, uuid, created, config, life FROM models ORDER BY name")?;
         let rows = st.query_map([], model_from_row)?;
         rows.map(|r| finish(r?)).collect()
     }
@@ -137,7 +137,7 @@ impl Store {
     pub fn machines(&self, model: &str) -> Result<Vec<Machine>> {
         let conn = self.lock();
         let mut st =
-            conn.prepare("SELECT id, address, created FROM machines WHERE model = ?1 ORDER BY id")?;
+            conn.prepare_cached("SELECT id, address, created FROM machines WHERE model = ?1 ORDER BY id")?;
         let rows = st.query_map([model], |r| {
             Ok(Machine {
                 id: r.get(0)?,

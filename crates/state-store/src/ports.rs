@@ -23,7 +23,7 @@ impl Store {
     /// The unit's opened ports, sorted.
     pub fn unit_ports(&self, model: &str, unit: &str) -> Result<Vec<OpenPort>> {
         let conn = self.lock();
-        let mut st = conn.prepare(
+        let mut st = conn.prepare_cached(
             "SELECT protocol, from_port, to_port, endpoint FROM unit_ports WHERE model = ?1 AND unit = ?2",
         )?;
         let mut v: Vec<OpenPort> = st
@@ -41,7 +41,7 @@ impl Store {
         except: &str,
     ) -> Result<Vec<(String, OpenPort)>> {
         let conn = self.lock();
-        let mut st = conn.prepare(
+        let mut st = conn.prepare_cached(
             "SELECT p.unit, p.protocol, p.from_port, p.to_port, p.endpoint FROM unit_ports p \
              JOIN units u ON u.model = p.model AND u.name = p.unit \
              WHERE p.model = ?1 AND u.machine = ?2 AND p.unit != ?3",

@@ -87,7 +87,7 @@ pub(crate) fn load(
     where_sql: &str,
     arg: &dyn rusqlite::ToSql,
 ) -> Result<Vec<Relation>> {
-    let mut st = conn.prepare(&format!(
+    let mut st = conn.prepare_cached(&format!(
         "SELECT id, key, interface, scope, life, created FROM relations WHERE model = ?1 {where_sql} ORDER BY id"
     ))?;
     let mut rels: Vec<Relation> = st
@@ -103,7 +103,7 @@ pub(crate) fn load(
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut ep = conn.prepare(
+    let mut ep = conn.prepare_cached(
         "SELECT app, endpoint, role FROM relation_endpoints WHERE model = ?1 AND relation_id = ?2 \
          ORDER BY CASE role WHEN 'provider' THEN 0 WHEN 'peer' THEN 0 ELSE 1 END",
     )?;
@@ -163,7 +163,7 @@ impl Store {
     /// Units in a relation's scope.
     pub fn scope_units(&self, model: &str, id: i64) -> Result<Vec<String>> {
         let conn = self.lock();
-        let mut st = conn.prepare(
+        let mut st = conn.prepare_cached(
             "SELECT unit FROM relation_scopes WHERE model = ?1 AND relation_id = ?2 ORDER BY unit",
         )?;
         let rows = st.query_map(params![model, id], |r| r.get(0))?;
@@ -203,7 +203,7 @@ impl Store {
     ) -> Result<Vec<RelationView>> {
         let conn = self.lock();
         let mut out = Vec::new();
-        let mut mine = conn.prepare(
+        let mut mine = conn.prepare_cached(
             "SELECT r.id, r.life, r.scope, e.endpoint FROM relations r JOIN relation_endpoints e \
              ON e.model = r.model AND e.relation_id = r.id WHERE r.model = ?1 AND e.app = ?2 ORDER BY r.id",
         )?;
@@ -212,18 +212,18 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut other = conn.prepare(
+        let mut other = conn.prepare_cached(
             "SELECT app, endpoint FROM relation_endpoints WHERE model = ?1 AND relation_id = ?2 \
              AND NOT (app = ?3 AND endpoint = ?4)",
         )?;
-        let mut members = conn.prepare(
+        let mut members = conn.prepare_cached(
             "SELECT s.unit, COALESCE(st.version, 0), u.machine FROM relation_scopes s \
              JOIN units u ON u.model = s.model AND u.name = s.unit \
              LEFT JOIN relation_settings st ON st.model = s.model AND st.relation_id = s.relation_id \
                AND st.owner = s.unit AND st.is_app = 0 \
              WHERE s.model = ?1 AND s.relation_id = ?2 AND u.app = ?3 AND s.unit != ?4",
         )?;
-        let mut app_version = conn.prepare(
+        let mut app_version = conn.prepare_cached(
             "SELECT version FROM relation_settings WHERE model = ?1 AND relation_id = ?2 AND owner = ?3 AND is_app = 1",
         )?;
         for (id, life, scope, endpoint) in rows {
@@ -355,7 +355,7 @@ pub fn write_bag(
 pub fn leave_all_scopes(tx: &Transaction, model: &str, unit: &str) -> Result<()> {
     let ids: Vec<i64> = {
         let mut st =
-            tx.prepare("SELECT relation_id FROM relation_scopes WHERE model = ?1 AND unit = ?2")?;
+            tx.prepare_cached("SELECT relation_id FROM relation_scopes WHERE model = ?1 AND unit = ?2")?;
         let rows = st.query_map(params![model, unit], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };

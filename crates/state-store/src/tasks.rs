@@ -124,7 +124,7 @@ impl Store {
     /// enqueued in one transaction, so this set never grows.
     pub fn operation_tasks(&self, model: &str, operation: i64) -> Result<Vec<Task>> {
         let conn = self.lock();
-        let mut st = conn.prepare(&format!(
+        let mut st = conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM tasks WHERE model = ?1 AND operation = ?2 ORDER BY id"
         ))?;
         let rows = st.query_map(params![model, operation], from_row)?;
@@ -140,7 +140,7 @@ impl Store {
     /// All tasks of a model, oldest first.
     pub fn tasks(&self, model: &str) -> Result<Vec<Task>> {
         let conn = self.lock();
-        let mut st = conn.prepare(&format!(
+        let mut st = conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM tasks WHERE model = ?1 ORDER BY id"
         ))?;
         let rows = st.query_map([model], from_row)?;

@@ -139,7 +139,7 @@ pub(crate) fn units_of(
     model: &str,
     app: Option<&str>,
 ) -> Result<Vec<Unit>> {
-    let mut st = conn.prepare(&format!(
+    let mut st = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM units WHERE model = ?1 AND (?2 IS NULL OR app = ?2) ORDER BY app, number"
     ))?;
     let rows = st.query_map(params![model, app], from_row)?;
@@ -246,7 +246,7 @@ impl Store {
     /// Every unit in every model (controller start-up).
     pub fn all_units(&self) -> Result<Vec<Unit>> {
         let conn = self.lock();
-        let mut st = conn.prepare(&format!(
+        let mut st = conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM units ORDER BY model, app, number"
         ))?;
         let rows = st.query_map([], from_row)?;
