@@ -221,8 +221,9 @@ impl Store {
 pub(crate) fn delete_application(tx: &Transaction, model: &str, name: &str) -> Result<()> {
     // Its relations die with it; those nobody is in any more go now.
     let ids: Vec<i64> = {
-        let mut st =
-            tx.prepare_cached("SELECT relation_id FROM relation_endpoints WHERE model = ?1 AND app = ?2")?;
+        let mut st = tx.prepare_cached(
+            "SELECT relation_id FROM relation_endpoints WHERE model = ?1 AND app = ?2",
+        )?;
         let rows = st.query_map([model, name], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };

@@ -81,8 +81,8 @@ impl Store {
     /// All models, by name.
     pub fn models(&self) -> Result<Vec<Model>> {
         let conn = self.lock();
-        let mut st =
-            conn.prepare_cached("SELECT name, uuid, created, config, life FROM models ORDER BY name")?;
+        let mut st = conn
+            .prepare_cached("SELECT name, uuid, created, config, life FROM models ORDER BY name")?;
         let rows = st.query_map([], model_from_row)?;
         rows.map(|r| finish(r?)).collect()
     }
@@ -136,8 +136,9 @@ impl Store {
     /// Machines of a model.
     pub fn machines(&self, model: &str) -> Result<Vec<Machine>> {
         let conn = self.lock();
-        let mut st =
-            conn.prepare_cached("SELECT id, address, created FROM machines WHERE model = ?1 ORDER BY id")?;
+        let mut st = conn.prepare_cached(
+            "SELECT id, address, created FROM machines WHERE model = ?1 ORDER BY id",
+        )?;
         let rows = st.query_map([model], |r| {
             Ok(Machine {
                 id: r.get(0)?,

@@ -354,8 +354,9 @@ pub fn write_bag(
 /// Remove `unit` from every scope (it is being deleted).
 pub fn leave_all_scopes(tx: &Transaction, model: &str, unit: &str) -> Result<()> {
     let ids: Vec<i64> = {
-        let mut st =
-            tx.prepare_cached("SELECT relation_id FROM relation_scopes WHERE model = ?1 AND unit = ?2")?;
+        let mut st = tx.prepare_cached(
+            "SELECT relation_id FROM relation_scopes WHERE model = ?1 AND unit = ?2",
+        )?;
         let rows = st.query_map(params![model, unit], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };

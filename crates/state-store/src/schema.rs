@@ -182,7 +182,8 @@ mod tests {
             .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
         // Columns added by later migrations exist.
-        conn.prepare_cached("SELECT principal, force FROM units").unwrap();
+        conn.prepare_cached("SELECT principal, force FROM units")
+            .unwrap();
         conn.prepare_cached("SELECT id FROM relations").unwrap();
         // Running it again is a no-op.
         migrate(&conn).unwrap();
