@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use juju_types::hook::HookKind;
 use juju_types::output::go_quote;
 use juju_types::ports::PortRange;
-use juju_types::status::StatusValue;
+use juju_types::status::{Status, StatusValue};
 use serde_json::{json, Map, Value};
 
 use crate::{
@@ -103,11 +103,14 @@ impl Default for FakeContext {
             logs: Vec::new(),
             config,
             leader: Ok(true),
-            unit_status: StatusValue::new("active", "ready", 1.0),
-            app_status: StatusValue::new("maintenance", "installing", 1.0),
+            unit_status: StatusValue::new(Status::Active, "ready", 1.0),
+            app_status: StatusValue::new(Status::Maintenance, "installing", 1.0),
             unit_statuses: vec![
-                ("wp/0".into(), StatusValue::new("active", "", 1.0)),
-                ("wp/1".into(), StatusValue::new("waiting", "for db", 1.0)),
+                ("wp/0".into(), StatusValue::new(Status::Active, "", 1.0)),
+                (
+                    "wp/1".into(),
+                    StatusValue::new(Status::Waiting, "for db", 1.0),
+                ),
             ],
             workload_version: None,
             state: BTreeMap::new(),
@@ -366,7 +369,7 @@ impl ToolContext for FakeContext {
     fn unit_status(&mut self) -> Result<StatusValue, ToolError> {
         Ok(self.unit_status.clone())
     }
-    fn set_unit_status(&mut self, status: &str, message: &str) -> Result<(), ToolError> {
+    fn set_unit_status(&mut self, status: Status, message: &str) -> Result<(), ToolError> {
         self.calls
             .push(format!("set_unit_status {status} {message}"));
         self.unit_status = StatusValue::new(status, message, 2.0);
@@ -375,7 +378,7 @@ impl ToolContext for FakeContext {
     fn app_status(&mut self) -> Result<(StatusValue, Vec<(String, StatusValue)>), ToolError> {
         Ok((self.app_status.clone(), self.unit_statuses.clone()))
     }
-    fn set_app_status(&mut self, status: &str, message: &str) -> Result<(), ToolError> {
+    fn set_app_status(&mut self, status: Status, message: &str) -> Result<(), ToolError> {
         self.calls
             .push(format!("set_app_status {status} {message}"));
         self.app_status = StatusValue::new(status, message, 2.0);

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use juju_types::hook::HookKind;
-use juju_types::status::StatusValue;
+use juju_types::status::{Status, StatusValue};
 
 mod action_fail;
 mod action_get;
@@ -214,12 +214,12 @@ pub trait ToolContext {
     /// The unit's workload status.
     fn unit_status(&mut self) -> Result<StatusValue, ToolError>;
     /// Write the unit's workload status.
-    fn set_unit_status(&mut self, status: &str, message: &str) -> Result<(), ToolError>;
+    fn set_unit_status(&mut self, status: Status, message: &str) -> Result<(), ToolError>;
     /// The application status (as set, or derived) and each unit's status,
     /// sorted by unit.
     fn app_status(&mut self) -> Result<(StatusValue, Vec<(String, StatusValue)>), ToolError>;
     /// Write the application status.
-    fn set_app_status(&mut self, status: &str, message: &str) -> Result<(), ToolError>;
+    fn set_app_status(&mut self, status: Status, message: &str) -> Result<(), ToolError>;
 
     /// Write the workload version shown in status.
     fn set_workload_version(&mut self, version: &str) -> Result<(), ToolError>;

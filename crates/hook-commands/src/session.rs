@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 use juju_types::hook::HookKind;
 use juju_types::names::UnitName;
 use juju_types::ports::PortRange;
-use juju_types::status::StatusValue;
+use juju_types::status::{Status, StatusValue};
 use serde_json::{Map, Value};
 
 use crate::{annotate, ConfigValues, GoalState, NetworkInfo, RelationRef, ToolContext, ToolError};
@@ -178,7 +178,7 @@ impl<'a> Session<'a> {
     }
 
     /// Set the unit's status (immediate) and remember that the hook did.
-    pub fn set_unit_status(&mut self, status: &str, message: &str) -> Result<(), ToolError> {
+    pub fn set_unit_status(&mut self, status: Status, message: &str) -> Result<(), ToolError> {
         self.data.set_unit_status(status, message)?;
         self.hook.unit_status_set = true;
         Ok(())
@@ -192,7 +192,7 @@ impl<'a> Session<'a> {
     }
 
     /// Set the application status (leader only; immediate).
-    pub fn set_app_status(&mut self, status: &str, message: &str) -> Result<(), ToolError> {
+    pub fn set_app_status(&mut self, status: Status, message: &str) -> Result<(), ToolError> {
         self.ensure_leader()?;
         self.data.set_app_status(status, message)
     }

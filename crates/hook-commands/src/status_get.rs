@@ -45,7 +45,7 @@ fn unit(ctx: &mut Session, req: &ToolRequest, out: &Output, include: bool) -> Ou
         .unit_status()
         .map_err(annotate("finding workload status"))?;
     if !include && out.format == Format::Smart {
-        return Ok(out.write(req, &Value::String(status.status))?);
+        return Ok(out.write(req, &Value::String(status.status.to_string()))?);
     }
     Ok(write_ignoring_errors(
         out,
@@ -58,7 +58,7 @@ fn application(ctx: &mut Session, req: &ToolRequest, out: &Output, include: bool
     let prefix = annotate("finding application status");
     let (app, units) = ctx.app_status().map_err(&prefix)?;
     if !include && out.format == Format::Smart {
-        return Ok(out.write(req, &Value::String(app.status))?);
+        return Ok(out.write(req, &Value::String(app.status.to_string()))?);
     }
     let mut app_details = details(&app, include);
     let units: Map<String, Value> = units
@@ -75,7 +75,7 @@ fn application(ctx: &mut Session, req: &ToolRequest, out: &Output, include: bool
 /// `--include-data`.
 fn details(st: &StatusValue, include: bool) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("status".into(), Value::String(st.status.clone()));
+    m.insert("status".into(), Value::String(st.status.to_string()));
     if include {
         m.insert("status-data".into(), Value::Object(st.data.clone()));
         m.insert("message".into(), Value::String(st.message.clone()));

@@ -2,7 +2,7 @@
 //! leader, the application's) workload status (hook-tools.md §2.7).
 
 use juju_types::output::go_quote;
-use juju_types::status::SETTABLE;
+use juju_types::status::{Status, SETTABLE};
 
 use crate::flags::{self, Doc, Flag};
 use crate::{done, Outcome, Session, ToolError, ToolRequest};
@@ -22,18 +22,19 @@ const FLAGS: &[Flag] = &[Flag::boolean(
 )];
 
 /// `(status, message)` from the positionals (Juju's `Init`).
-fn status_args(args: &[String]) -> Result<(&str, &str), ToolError> {
-    let Some((status, rest)) = args.split_first() else {
+fn status_args(args: &[String]) -> Result<(Status, &str), ToolError> {
+    let Some((text, rest)) = args.split_first() else {
         return Err(ToolError::usage("invalid args, require <status> [message]"));
     };
-    if !SETTABLE.contains(&status.as_str()) {
+    let Some(status) = Status::parse(text).filter(|s| s.is_settable()) else {
+        let expected: Vec<&str> = SETTABLE.iter().map(|s| s.as_str()).collect();
         let msg = format!(
             "invalid status {}, expected one of [{}]",
-            go_quote(status),
-            SETTABLE.join(" ")
+            go_quote(text),
+            expected.join(" ")
         );
         return Err(ToolError::usage(msg));
-    }
+    };
     let Some((message, extra)) = rest.split_first() else {
         return Ok((status, ""));
     };

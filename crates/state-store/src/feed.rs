@@ -253,7 +253,7 @@ mod tests {
         s.set_agent_status(
             "m",
             "a/0",
-            &juju_types::status::StatusValue::new("idle", "", 0.0),
+            &juju_types::status::StatusValue::new(juju_types::status::Status::Idle, "", 0.0),
         )
         .unwrap();
         assert!(take(&seen).is_empty());

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use juju_types::status::StatusValue;
+use juju_types::status::{Status, StatusValue};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 use crate::{next_sequence, to_json, Result, Store, StoreError};
@@ -99,8 +99,8 @@ pub fn insert_unit_with_principal(
     let number = next_sequence(tx, &format!("unit:{model}:{app}"))?;
     let name = format!("{app}/{number}");
     let now = crate::now();
-    let ws = StatusValue::new("waiting", "waiting for machine", now);
-    let ags = StatusValue::new("allocating", "", now);
+    let ws = StatusValue::new(Status::Waiting, "waiting for machine", now);
+    let ags = StatusValue::new(Status::Allocating, "", now);
     tx.execute(
         "INSERT INTO units(model, name, app, number, machine, workload_status, agent_status, principal) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

@@ -16,7 +16,7 @@ use hook_commands::{
 };
 use juju_types::hook::{HookInfo, HookKind};
 use juju_types::ports::PortRange;
-use juju_types::status::StatusValue;
+use juju_types::status::{Status, StatusValue};
 use serde_json::{Map, Value};
 use state_store::ports::OpenPort;
 use state_store::relations::RelationView;
@@ -224,7 +224,7 @@ impl ToolContext for StoreData {
         Ok(u.workload_status)
     }
 
-    fn set_unit_status(&mut self, status: &str, message: &str) -> Result<(), ToolError> {
+    fn set_unit_status(&mut self, status: Status, message: &str) -> Result<(), ToolError> {
         let s = StatusValue::new(status, message, state_store::now());
         self.rt
             .store
@@ -250,7 +250,7 @@ impl ToolContext for StoreData {
         Ok((app_status, per_unit))
     }
 
-    fn set_app_status(&mut self, status: &str, message: &str) -> Result<(), ToolError> {
+    fn set_app_status(&mut self, status: Status, message: &str) -> Result<(), ToolError> {
         let s = StatusValue::new(status, message, state_store::now());
         self.rt
             .store
@@ -444,10 +444,10 @@ impl ToolContext for StoreData {
         let status_of = |u: &state_store::Unit| GoalStatus {
             status: if !u.life.is_alive() {
                 "dying".into()
-            } else if u.agent_status.status == "error" {
-                "error".into()
+            } else if u.agent_status.status == Status::Error {
+                Status::Error.to_string()
             } else {
-                u.workload_status.status.clone()
+                u.workload_status.status.to_string()
             },
             since: Some(u.workload_status.since),
         };

@@ -4,6 +4,7 @@
 //! together with [`commit`], which says how a successful hook advances progress.
 
 use juju_types::hook::{HookInfo, HookKind};
+use juju_types::status::Status;
 use state_store::relations::RelationView;
 
 use crate::progress::{Op, Progress, RelationState, Step};
@@ -399,15 +400,17 @@ pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory, status_set:
 }
 
 /// A status the agent sets itself: (value, message).
-pub type AutoStatus = (&'static str, &'static str);
+pub type AutoStatus = (Status, &'static str);
 
 /// Workload status the agent sets just before `h` runs (uniter-semantics
 /// §10.2): install (only while the charm never set a status), stop, remove.
 pub fn workload_before(h: &HookInfo, p: &Progress) -> Option<AutoStatus> {
     match h.kind {
-        HookKind::Install if !p.status_set => Some(("maintenance", "installing charm software")),
-        HookKind::Stop => Some(("maintenance", "stopping charm software")),
-        HookKind::Remove => Some(("maintenance", "cleaning up prior to charm deletion")),
+        HookKind::Install if !p.status_set => {
+            Some((Status::Maintenance, "installing charm software"))
+        }
+        HookKind::Stop => Some((Status::Maintenance, "stopping charm software")),
+        HookKind::Remove => Some((Status::Maintenance, "cleaning up prior to charm deletion")),
         _ => None,
     }
 }
@@ -416,9 +419,9 @@ pub fn workload_before(h: &HookInfo, p: &Progress) -> Option<AutoStatus> {
 /// after the commit (its `status_set` includes this hook's calls).
 pub fn workload_after(h: &HookInfo, next: &Progress) -> Option<AutoStatus> {
     match h.kind {
-        HookKind::Start if !next.status_set => Some(("unknown", "")),
-        HookKind::Stop => Some(("maintenance", "")),
-        HookKind::Remove => Some(("terminated", "")),
+        HookKind::Start if !next.status_set => Some((Status::Unknown, "")),
+        HookKind::Stop => Some((Status::Maintenance, "")),
+        HookKind::Remove => Some((Status::Terminated, "")),
         _ => None,
     }
 }
@@ -1228,7 +1231,7 @@ mod tests {
                 "install, charm never set a status",
                 HookKind::Install,
                 &fresh,
-                Some(("maintenance", "installing charm software")),
+                Some((Status::Maintenance, "installing charm software")),
                 None,
             ),
             (
@@ -1243,22 +1246,22 @@ mod tests {
                 HookKind::Start,
                 &fresh,
                 None,
-                Some(("unknown", "")),
+                Some((Status::Unknown, "")),
             ),
             ("start, status set", HookKind::Start, &owned, None, None),
             (
                 "stop",
                 HookKind::Stop,
                 &owned,
-                Some(("maintenance", "stopping charm software")),
-                Some(("maintenance", "")),
+                Some((Status::Maintenance, "stopping charm software")),
+                Some((Status::Maintenance, "")),
             ),
             (
                 "remove",
                 HookKind::Remove,
                 &owned,
-                Some(("maintenance", "cleaning up prior to charm deletion")),
-                Some(("terminated", "")),
+                Some((Status::Maintenance, "cleaning up prior to charm deletion")),
+                Some((Status::Terminated, "")),
             ),
             (
                 "config-changed",

@@ -2,6 +2,7 @@
 //! remove-application, resolve.
 
 use juju_types::life::Resolved;
+use juju_types::status::Status;
 use std::path::Path;
 
 use controller_api::api::{DeployArgs, Deployed, ErrorCode};
@@ -247,7 +248,7 @@ pub fn resolve(ctl: &Controller, model: &str, units: &[String], no_retry: bool) 
     let mut found = Vec::new();
     for name in units {
         let u = s.unit(model, name).map_err(store_err)?;
-        if u.agent_status.status != "error" {
+        if u.agent_status.status != Status::Error {
             return Err(bad(format!("unit \"{name}\" is not in an error state")));
         }
         found.push(u);

@@ -6,14 +6,14 @@ use controller_api::api::{
     ApplicationStatus, MachineStatus, ModelStatus, RelationEndpoint, RelationStatus, StatusEntry,
     UnitStatus,
 };
-use juju_types::status::StatusValue;
+use juju_types::status::{Status, StatusValue};
 
 use super::{ok, store_err, ApiResult};
 use crate::Controller;
 
 fn entry(s: &StatusValue) -> StatusEntry {
     StatusEntry {
-        current: s.status.clone(),
+        current: s.status.to_string(),
         message: s.message.clone(),
         since: s.since,
     }
@@ -30,20 +30,22 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
     for app in s.applications(model).map_err(store_err)? {
         let mine: Vec<_> = units.iter().filter(|u| u.app == app.name).collect();
         // An agent error is shown as the workload status (§6.1).
-        let shown = |u: &state_store::Unit| -> (StatusEntry, StatusEntry) {
-            if u.agent_status.status == "error" {
-                let mut agent = entry(&u.agent_status);
-                agent.current = "idle".into();
+        let shown = |u: &state_store::Unit| -> (StatusValue, StatusValue) {
+            if u.agent_status.status == Status::Error {
+                let mut agent = u.agent_status.clone();
+                agent.status = Status::Idle;
                 agent.message.clear();
-                (entry(&u.agent_status), agent)
+                (u.agent_status.clone(), agent)
             } else {
-                (entry(&u.workload_status), entry(&u.agent_status))
+                (u.workload_status.clone(), u.agent_status.clone())
             }
         };
+        let shown: Vec<(StatusValue, StatusValue)> = mine.iter().map(|u| shown(u)).collect();
         let unit_statuses: Vec<UnitStatus> = mine
             .iter()
-            .map(|u| {
-                let (workload, agent) = shown(u);
+            .zip(&shown)
+            .map(|(u, (workload, agent))| {
+                let (workload, agent) = (entry(workload), entry(agent));
                 UnitStatus {
                     name: u.name.clone(),
                     machine: u.machine,
@@ -60,21 +62,9 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
             .collect();
         let status = match &app.status {
             Some(st) => entry(st),
-            None => {
-                let shown_ws: Vec<StatusValue> = unit_statuses
-                    .iter()
-                    .map(|u| {
-                        StatusValue::new(&u.workload.current, &u.workload.message, u.workload.since)
-                    })
-                    .collect();
-                juju_types::status::derive(shown_ws.iter())
-                    .map(|s| entry(&s))
-                    .unwrap_or_else(|| StatusEntry {
-                        current: "unknown".into(),
-                        message: String::new(),
-                        since: app.created,
-                    })
-            }
+            None => juju_types::status::derive(shown.iter().map(|(w, _)| w))
+                .map(|s| entry(&s))
+                .unwrap_or_else(|| entry(&StatusValue::new(Status::Unknown, "", app.created))),
         };
         let version = unit_statuses
             .iter()

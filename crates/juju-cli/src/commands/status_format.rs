@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use controller_api::api::{
     ApplicationStatus, ModelStatus, RelationStatus, StatusEntry, UnitStatus,
 };
+use juju_types::status::Status;
 use serde_json::{json, Map, Value};
 
 use crate::timefmt;
@@ -341,7 +342,7 @@ fn row(cells: &[&str]) -> Vec<String> {
 
 /// A unit's message, prefixed `(<hook>)` while the agent is executing.
 fn unit_message(u: &UnitStatus) -> String {
-    if u.agent.current == "executing" {
+    if u.agent.current == Status::Executing.as_str() {
         let what = u
             .agent
             .message

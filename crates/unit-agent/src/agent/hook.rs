@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 
 use juju_types::hook::{HookInfo, HookKind};
-use juju_types::status::StatusValue;
+use juju_types::status::{Status, StatusValue};
 use serde_json::Value;
 use state_store::units::HookCommit;
 
@@ -35,7 +35,7 @@ impl Agent {
                 .set_resolved(&self.who.model, &self.who.unit, Resolved::None)?;
         }
         if let Some(message) = decide::agent_while(&h) {
-            self.set_agent_status("executing", &message)?;
+            self.set_agent_status(Status::Executing, &message)?;
         }
         let dispatch_path = format!("hooks/{name}");
         let ctx = Arc::new(Mutex::new(HookContext::new(
@@ -136,7 +136,7 @@ impl Agent {
     /// in one transaction. The retry timer is started by the main loop.
     pub(super) fn enter_error(&mut self, name: &str) -> Result<(), AgentError> {
         let msg = format!("hook failed: \"{name}\"");
-        let mut s = StatusValue::new("error", &msg, state_store::now());
+        let mut s = StatusValue::new(Status::Error, &msg, state_store::now());
         s.data.insert("hook".into(), Value::String(name.into()));
         let next = decide::fail(&self.progress);
         self.store().commit_hook(
@@ -149,7 +149,7 @@ impl Agent {
             |_| next.to_json(),
         )?;
         self.progress = next;
-        self.shown_agent_status = Some(("error".into(), msg));
+        self.shown_agent_status = Some((Status::Error, msg));
         Ok(())
     }
 

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use juju_types::model_config;
-use juju_types::status::StatusValue;
+use juju_types::status::{Status, StatusValue};
 use serde_json::{Map, Value};
 use state_store::tasks::TaskOutcome;
 use tokio::sync::Notify;
@@ -58,7 +58,7 @@ pub fn spawn(rt: Arc<Runtime>, model: String, unit: String) {
             };
             let Some(why) = failure else { break };
             tracing::error!(%model, %unit, error = %why, "unit agent failed; restarting");
-            let s = StatusValue::new("failed", "resolver loop error", state_store::now());
+            let s = StatusValue::new(Status::Failed, "resolver loop error", state_store::now());
             let _ = rt.store.set_agent_status(&model, &unit, &s);
             rt.log(&model, &entity(&unit), "ERROR", "juju.worker.uniter", &why);
             let mut shutdown = rt.shutdown.subscribe();
@@ -109,7 +109,7 @@ struct Agent {
     mem: Memory,
     slot: Slot,
     notify: Arc<Notify>,
-    shown_agent_status: Option<(String, String)>,
+    shown_agent_status: Option<(Status, String)>,
     /// When the started retry timer fires (see [`decide::retry_timer`]).
     retry_at: Option<Instant>,
     update_at: Instant,
@@ -311,8 +311,8 @@ impl Agent {
             .set_progress(&self.who.model, &self.who.unit, &self.progress.to_json())?)
     }
 
-    fn set_agent_status(&mut self, status: &str, message: &str) -> Result<(), AgentError> {
-        let key = (status.to_string(), message.to_string());
+    fn set_agent_status(&mut self, status: Status, message: &str) -> Result<(), AgentError> {
+        let key = (status, message.to_string());
         if self.shown_agent_status.as_ref() == Some(&key) {
             return Ok(());
         }
@@ -323,7 +323,7 @@ impl Agent {
         Ok(())
     }
 
-    fn set_workload(&self, status: &str, message: &str) -> Result<(), AgentError> {
+    fn set_workload(&self, status: Status, message: &str) -> Result<(), AgentError> {
         let s = StatusValue::new(status, message, state_store::now());
         Ok(self
             .store()
@@ -344,9 +344,9 @@ impl Agent {
         {
             Some(h) => {
                 let msg = format!("hook failed: \"{}\"", h.name());
-                self.set_agent_status("error", &msg)?;
+                self.set_agent_status(Status::Error, &msg)?;
             }
-            None => self.set_agent_status("idle", "")?,
+            None => self.set_agent_status(Status::Idle, "")?,
         }
         let interval = model_config::update_status_interval(model_config);
         if interval != self.update_interval {

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use juju_types::status::Status;
 use serde_json::Value;
 use state_store::tasks::TaskOutcome;
 use state_store::units::HookCommit;
@@ -110,7 +111,10 @@ impl Agent {
         self.persist_progress()?;
         self.store().start_task(&self.who.model, id)?;
         if !exec {
-            self.set_agent_status("executing", &format!("running action {}", task.action))?;
+            self.set_agent_status(
+                Status::Executing,
+                &format!("running action {}", task.action),
+            )?;
         }
         let facts = self.observe()?.map(|(f, _)| f);
         let scope = facts
