@@ -71,6 +71,16 @@ mod tests {
                 fail(2, "invalid status \"error\", expected one of [maintenance blocked waiting active]"),
                 &[],
             ),
+            (
+                &["status-set", "unknown"],
+                fail(2, "invalid status \"unknown\", expected one of [maintenance blocked waiting active]"),
+                &[],
+            ),
+            (
+                &["status-set", "Active"],
+                fail(2, "invalid status \"Active\", expected one of [maintenance blocked waiting active]"),
+                &[],
+            ),
             (&["status-set", "active", "a", "b"], fail(2, "unrecognized args: [\"b\"]"), &[]),
             (&["status-set", "--application=yes", "active"], fail(2, "invalid value \"yes\" for option --application: strconv.ParseBool: parsing \"yes\": invalid syntax"), &[]),
         ];

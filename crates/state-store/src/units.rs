@@ -445,6 +445,36 @@ mod tests {
     }
 
     #[test]
+    fn statuses_are_stored_as_text_and_unknown_text_is_refused() {
+        let s = store_with_app();
+        let u = s
+            .transaction(|tx| insert_unit(tx, "m", "app", None))
+            .unwrap();
+        assert_eq!(
+            (u.workload_status.status, u.agent_status.status),
+            (Status::Waiting, Status::Allocating)
+        );
+        let st = StatusValue::new(Status::Blocked, "need db", 5.0);
+        s.set_workload_status("m", "app/0", &st).unwrap();
+        assert_eq!(s.unit("m", "app/0").unwrap().workload_status, st);
+        let raw: String = s
+            .lock()
+            .query_row(
+                "SELECT workload_status FROM units WHERE name = 'app/0'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            raw,
+            r#"{"status":"blocked","message":"need db","since":5.0,"data":{}}"#
+        );
+        s.update_unit("m", "app/0", "agent_status", r#"{"status":"Idle"}"#)
+            .unwrap();
+        assert!(s.unit("m", "app/0").is_err());
+    }
+
+    #[test]
     fn leader_set_only_by_leader_and_versioned() {
         let s = store_with_app();
         s.transaction(|tx| insert_unit(tx, "m", "app", None))
