@@ -17,6 +17,7 @@ pub mod names;
 pub mod output;
 pub mod ports;
 pub mod relation;
+pub mod secrets;
 pub mod status;
 
 /// The Juju version minijuju reports everywhere (`JUJU_VERSION`, status, `version`).

@@ -21,7 +21,11 @@
 //! - relations: creation and removal of endpoints, life, scope entry and
 //!   exit, and databag writes wake the applications on the relation — for a
 //!   unit's scope change or databag write, the other side only (and its own
-//!   application too on a peer relation), as only they see it.
+//!   application too on a peer relation), as only they see it;
+//! - secrets: a new revision wakes the units that have read the secret
+//!   (secret-changed) and the owner; a consumer moving to another revision
+//!   and a new rotate policy wake the owner (an application-owned secret
+//!   wakes the application's units, a unit-owned one the unit).
 //!
 //! Agents' own bookkeeping (journal, statuses, charm state, logs, ports)
 //! records nothing: it concerns nobody else.
@@ -128,6 +132,27 @@ BEGIN
                          ELSE substr(NEW.owner, 1, instr(NEW.owner, '/') - 1) END
            OR (SELECT count(*) FROM main.relation_endpoints p
                WHERE p.model = NEW.model AND p.relation_id = NEW.relation_id) = 1);
+END;
+
+CREATE TEMP TRIGGER IF NOT EXISTS feed_secret_rev_ins AFTER INSERT ON main.secret_revisions
+BEGIN
+    INSERT INTO feed_changes SELECT 'unit', c.model, c.unit FROM main.secret_consumers c
+    WHERE c.model = NEW.model AND c.secret_id = NEW.secret_id;
+    INSERT INTO feed_changes SELECT CASE s.owner_kind WHEN 'unit' THEN 'unit' ELSE 'app' END,
+        s.model, s.owner FROM main.secrets s
+    WHERE s.model = NEW.model AND s.id = NEW.secret_id AND s.owner_kind <> 'model';
+END;
+CREATE TEMP TRIGGER IF NOT EXISTS feed_secret_upd AFTER UPDATE OF rotate_policy, next_rotate ON main.secrets
+WHEN NEW.owner_kind <> 'model'
+BEGIN
+    INSERT INTO feed_changes VALUES (CASE NEW.owner_kind WHEN 'unit' THEN 'unit' ELSE 'app' END,
+        NEW.model, NEW.owner);
+END;
+CREATE TEMP TRIGGER IF NOT EXISTS feed_secret_consumer_upd AFTER UPDATE OF revision ON main.secret_consumers
+BEGIN
+    INSERT INTO feed_changes SELECT CASE s.owner_kind WHEN 'unit' THEN 'unit' ELSE 'app' END,
+        s.model, s.owner FROM main.secrets s
+    WHERE s.model = NEW.model AND s.id = NEW.secret_id AND s.owner_kind <> 'model';
 END;
 "#;
 

@@ -142,6 +142,57 @@ ALTER TABLE units ADD COLUMN force INTEGER NOT NULL DEFAULT 0;
     r#"
 CREATE INDEX units_principal ON units(model, principal);
 "#,
+    // Secrets (uniter-semantics.md §8): the secret with its owner and
+    // metadata, its revisions (content as key -> base64), the units that
+    // consume it (tracked revision, consumer label) and its grants (an
+    // application or a unit, scoped to the relation they came from and
+    // removed with it).
+    r#"
+CREATE TABLE secrets (
+    model TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    owner_kind TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT '',
+    rotate_policy TEXT NOT NULL DEFAULT '',
+    next_rotate REAL,
+    latest INTEGER NOT NULL DEFAULT 0,
+    created REAL NOT NULL,
+    updated REAL NOT NULL,
+    PRIMARY KEY (model, id)
+);
+CREATE INDEX secrets_owner ON secrets(model, owner);
+CREATE TABLE secret_revisions (
+    model TEXT NOT NULL,
+    secret_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    content TEXT NOT NULL,
+    created REAL NOT NULL,
+    expire REAL,
+    PRIMARY KEY (model, secret_id, revision),
+    FOREIGN KEY (model, secret_id) REFERENCES secrets(model, id) ON DELETE CASCADE
+);
+CREATE TABLE secret_consumers (
+    model TEXT NOT NULL,
+    secret_id TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    revision INTEGER NOT NULL,
+    PRIMARY KEY (model, secret_id, unit),
+    FOREIGN KEY (model, secret_id) REFERENCES secrets(model, id) ON DELETE CASCADE
+);
+CREATE INDEX secret_consumers_unit ON secret_consumers(model, unit);
+CREATE TABLE secret_grants (
+    model TEXT NOT NULL,
+    secret_id TEXT NOT NULL,
+    target TEXT NOT NULL,
+    relation_id INTEGER,
+    PRIMARY KEY (model, secret_id, target),
+    FOREIGN KEY (model, secret_id) REFERENCES secrets(model, id) ON DELETE CASCADE,
+    FOREIGN KEY (model, relation_id) REFERENCES relations(model, id) ON DELETE CASCADE
+);
+"#,
 ];
 
 /// The schema version this binary writes.

@@ -217,6 +217,8 @@ pub struct HookCommit<'a> {
     pub leave_scope: Option<i64>,
     /// The unit's opened ports after the hook, when they changed.
     pub ports: Option<&'a [crate::ports::OpenPort]>,
+    /// The hook's secret changes, applied in order.
+    pub secret_ops: &'a [juju_types::secrets::SecretOp],
 }
 
 /// `(relation id, new version)` of each application bag a hook wrote.
@@ -347,6 +349,7 @@ impl Store {
             if let Some(ports) = c.ports {
                 crate::ports::set_unit_ports(tx, model, unit, ports)?;
             }
+            crate::secrets::apply_ops(tx, model, c.secret_ops)?;
             let n = tx.execute(
                 "UPDATE units SET progress = ?3 WHERE model = ?1 AND name = ?2",
                 [model, unit, &progress(&versions)],

@@ -1,0 +1,464 @@
+//! Secrets (uniter-semantics.md §8): secrets with their owner and metadata,
+//! revisions (content as key → base64, never logged), consumers (the
+//! revision each unit tracks and its consumer label) and grants (an
+//! application or a unit, scoped to a relation and removed with it).
+//!
+//! A hook's secret changes arrive as [`SecretOp`]s and are applied in order
+//! by [`apply_ops`], inside the hook's commit transaction.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use juju_types::secrets::{Content, OwnerKind, SecretMetaChange, SecretOp};
+
+use crate::{now, Result, Store, StoreError};
+
+/// A secret's metadata and its latest revision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Secret {
+    pub id: String,
+    pub owner_kind: OwnerKind,
+    /// Application or unit name (empty for a user secret).
+    pub owner: String,
+    pub label: String,
+    pub description: String,
+    /// Empty when never set.
+    pub rotate_policy: String,
+    pub next_rotate: Option<f64>,
+    pub latest: i64,
+    /// Expiry of the latest revision.
+    pub latest_expire: Option<f64>,
+}
+
+/// What one unit consumes of a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consumer {
+    pub secret_id: String,
+    pub label: String,
+    /// The revision the unit tracks.
+    pub revision: i64,
+    /// The secret's latest revision.
+    pub latest: i64,
+}
+
+const COLUMNS: &str = "s.id, s.owner_kind, s.owner, s.label, s.description, s.rotate_policy, \
+     s.next_rotate, s.latest, \
+     (SELECT r.expire FROM secret_revisions r WHERE r.model = s.model AND r.secret_id = s.id \
+      AND r.revision = s.latest)";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Secret> {
+    let kind: String = r.get(1)?;
+    Ok(Secret {
+        id: r.get(0)?,
+        owner_kind: OwnerKind::parse(&kind).unwrap_or(OwnerKind::Model),
+        owner: r.get(2)?,
+        label: r.get(3)?,
+        description: r.get(4)?,
+        rotate_policy: r.get(5)?,
+        next_rotate: r.get(6)?,
+        latest: r.get(7)?,
+        latest_expire: r.get(8)?,
+    })
+}
+
+impl Store {
+    /// One secret of a model.
+    pub fn secret(&self, model: &str, id: &str) -> Result<Option<Secret>> {
+        let conn = self.lock();
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM secrets s WHERE s.model = ?1 AND s.id = ?2"
+        ))?;
+        Ok(st.query_row([model, id], from_row).optional()?)
+    }
+
+    /// The secrets owned by an application or a unit, by id.
+    pub fn secrets_owned_by(&self, model: &str, owners: &[&str]) -> Result<Vec<Secret>> {
+        let conn = self.lock();
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM secrets s WHERE s.model = ?1 AND s.owner = ?2 ORDER BY s.id"
+        ))?;
+        let mut out = Vec::new();
+        for owner in owners {
+            for row in st.query_map([model, owner], from_row)? {
+                out.push(row?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The content of one revision (key → base64).
+    pub fn secret_content(&self, model: &str, id: &str, revision: i64) -> Result<Option<Content>> {
+        let conn = self.lock();
+        let text: Option<String> = conn
+            .query_row(
+                "SELECT content FROM secret_revisions WHERE model = ?1 AND secret_id = ?2 AND revision = ?3",
+                params![model, id, revision],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+    }
+
+    /// What `unit` consumes of secret `id`, if it has read it.
+    pub fn secret_consumer(&self, model: &str, id: &str, unit: &str) -> Result<Option<Consumer>> {
+        Ok(self
+            .consumed_secrets(model, unit)?
+            .into_iter()
+            .find(|c| c.secret_id == id))
+    }
+
+    /// Every secret `unit` has read, with the revision it tracks and the latest.
+    pub fn consumed_secrets(&self, model: &str, unit: &str) -> Result<Vec<Consumer>> {
+        let conn = self.lock();
+        let mut st = conn.prepare_cached(
+            "SELECT c.secret_id, c.label, c.revision, s.latest FROM secret_consumers c \
+             JOIN secrets s ON s.model = c.model AND s.id = c.secret_id \
+             WHERE c.model = ?1 AND c.unit = ?2 ORDER BY c.secret_id",
+        )?;
+        let rows = st.query_map([model, unit], |r| {
+            Ok(Consumer {
+                secret_id: r.get(0)?,
+                label: r.get(1)?,
+                revision: r.get(2)?,
+                latest: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The grants of a secret: `(application or unit, relation id)`.
+    pub fn secret_grants(&self, model: &str, id: &str) -> Result<Vec<(String, Option<i64>)>> {
+        let conn = self.lock();
+        let mut st = conn.prepare_cached(
+            "SELECT target, relation_id FROM secret_grants WHERE model = ?1 AND secret_id = ?2 ORDER BY target",
+        )?;
+        let rows = st.query_map([model, id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn not_found(id: &str) -> StoreError {
+    StoreError::NotFound(format!("secret \"{id}\" not found"))
+}
+
+fn latest(tx: &Transaction, model: &str, id: &str) -> Result<i64> {
+    tx.query_row(
+        "SELECT latest FROM secrets WHERE model = ?1 AND id = ?2",
+        [model, id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| not_found(id))
+}
+
+fn next_rotate(policy: &str, from: f64) -> Option<f64> {
+    juju_types::secrets::rotate_period(policy)
+        .ok()
+        .filter(|p| *p > 0.0)
+        .map(|p| from + p)
+}
+
+fn apply_meta(tx: &Transaction, model: &str, id: &str, meta: &SecretMetaChange) -> Result<()> {
+    let t = now();
+    if let Some(l) = &meta.label {
+        tx.execute(
+            "UPDATE secrets SET label = ?3, updated = ?4 WHERE model = ?1 AND id = ?2",
+            params![model, id, l, t],
+        )?;
+    }
+    if let Some(d) = &meta.description {
+        tx.execute(
+            "UPDATE secrets SET description = ?3, updated = ?4 WHERE model = ?1 AND id = ?2",
+            params![model, id, d, t],
+        )?;
+    }
+    if let Some(p) = &meta.rotate {
+        tx.execute(
+            "UPDATE secrets SET rotate_policy = ?3, next_rotate = ?4, updated = ?5 WHERE model = ?1 AND id = ?2",
+            params![model, id, p, next_rotate(p, t), t],
+        )?;
+    }
+    Ok(())
+}
+
+fn insert_revision(
+    tx: &Transaction,
+    model: &str,
+    id: &str,
+    revision: i64,
+    content: &Content,
+    expire: Option<f64>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO secret_revisions(model, secret_id, revision, content, created, expire) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![model, id, revision, crate::to_json(content), now(), expire],
+    )?;
+    tx.execute(
+        "UPDATE secrets SET latest = ?3, updated = ?4 WHERE model = ?1 AND id = ?2",
+        params![model, id, revision, now()],
+    )?;
+    Ok(())
+}
+
+/// Apply a hook's secret changes, in order, inside its commit.
+pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> {
+    for op in ops {
+        match op {
+            SecretOp::Create {
+                id,
+                owner_kind,
+                owner,
+                meta,
+                content,
+            } => {
+                let t = now();
+                tx.execute(
+                    "INSERT INTO secrets(model, id, owner_kind, owner, created, updated) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                    params![model, id, owner_kind.as_str(), owner, t],
+                )?;
+                apply_meta(tx, model, id, meta)?;
+                insert_revision(tx, model, id, 1, content, meta.expire)?;
+            }
+            SecretOp::Update { id, meta, content } => {
+                let latest = latest(tx, model, id)?;
+                apply_meta(tx, model, id, meta)?;
+                let current: Option<Content> = tx
+                    .query_row(
+                        "SELECT content FROM secret_revisions WHERE model = ?1 AND secret_id = ?2 AND revision = ?3",
+                        params![model, id, latest],
+                        |r| r.get::<_, String>(0),
+                    )
+                    .optional()?
+                    .map(|t| serde_json::from_str(&t))
+                    .transpose()?;
+                match content {
+                    Some(c) if current.as_ref() != Some(c) => {
+                        insert_revision(tx, model, id, latest + 1, c, meta.expire)?;
+                    }
+                    _ => {
+                        if let Some(e) = meta.expire {
+                            tx.execute(
+                                "UPDATE secret_revisions SET expire = ?4 WHERE model = ?1 AND secret_id = ?2 AND revision = ?3",
+                                params![model, id, latest, e],
+                            )?;
+                        }
+                    }
+                }
+            }
+            SecretOp::Remove { id, revision } => {
+                let latest = latest(tx, model, id)?;
+                match revision {
+                    Some(r) => {
+                        tx.execute(
+                            "DELETE FROM secret_revisions WHERE model = ?1 AND secret_id = ?2 AND revision = ?3",
+                            params![model, id, r],
+                        )?;
+                        let left: i64 = tx.query_row(
+                            "SELECT count(*) FROM secret_revisions WHERE model = ?1 AND secret_id = ?2",
+                            [model, id],
+                            |r| r.get(0),
+                        )?;
+                        if left == 0 {
+                            tx.execute(
+                                "DELETE FROM secrets WHERE model = ?1 AND id = ?2",
+                                [model, id],
+                            )?;
+                        }
+                    }
+                    None => {
+                        let _ = latest;
+                        tx.execute(
+                            "DELETE FROM secrets WHERE model = ?1 AND id = ?2",
+                            [model, id],
+                        )?;
+                    }
+                }
+            }
+            SecretOp::Grant {
+                id,
+                target,
+                relation_id,
+            } => {
+                latest(tx, model, id)?;
+                tx.execute(
+                    "INSERT INTO secret_grants(model, secret_id, target, relation_id) VALUES (?1, ?2, ?3, ?4) \
+                     ON CONFLICT DO UPDATE SET relation_id = excluded.relation_id",
+                    params![model, id, target, relation_id],
+                )?;
+            }
+            SecretOp::Revoke { id, target } => {
+                tx.execute(
+                    "DELETE FROM secret_grants WHERE model = ?1 AND secret_id = ?2 AND target = ?3",
+                    [model, id, target],
+                )?;
+            }
+            SecretOp::Track {
+                id,
+                unit,
+                revision,
+                label,
+            } => {
+                let latest = match latest(tx, model, id) {
+                    Ok(l) => l,
+                    // Removed meanwhile: nothing to track.
+                    Err(StoreError::NotFound(_)) => continue,
+                    Err(e) => return Err(e),
+                };
+                tx.execute(
+                    "INSERT INTO secret_consumers(model, secret_id, unit, label, revision) \
+                     VALUES (?1, ?2, ?3, coalesce(?4, ''), ?5) \
+                     ON CONFLICT DO UPDATE SET label = coalesce(?4, label), \
+                     revision = CASE WHEN ?6 THEN ?5 ELSE revision END",
+                    params![
+                        model,
+                        id,
+                        unit,
+                        label,
+                        revision.unwrap_or(latest),
+                        revision.is_some()
+                    ],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    const ID: &str = "9m4e2mr0ui3e8a215n4g";
+
+    fn content(v: &str) -> Content {
+        BTreeMap::from([("password".to_string(), v.to_string())])
+    }
+
+    fn store() -> Store {
+        let s = Store::open_in_memory().unwrap();
+        s.add_model("m", "uuid", &Default::default()).unwrap();
+        s
+    }
+
+    fn apply(s: &Store, ops: &[SecretOp]) -> Result<()> {
+        s.transaction(|tx| apply_ops(tx, "m", ops))
+    }
+
+    #[test]
+    fn revisions_tracking_and_removal() {
+        let s = store();
+        let create = SecretOp::Create {
+            id: ID.into(),
+            owner_kind: OwnerKind::Application,
+            owner: "db".into(),
+            meta: SecretMetaChange {
+                label: Some("creds".into()),
+                rotate: Some("daily".into()),
+                ..Default::default()
+            },
+            content: content("a"),
+        };
+        apply(&s, &[create]).unwrap();
+        let sec = s.secret("m", ID).unwrap().unwrap();
+        assert_eq!((sec.latest, sec.label.as_str()), (1, "creds"));
+        assert!(sec.next_rotate.is_some());
+        assert_eq!(s.secrets_owned_by("m", &["db", "db/0"]).unwrap().len(), 1);
+
+        let track = |rev: Option<i64>, label: Option<&str>| SecretOp::Track {
+            id: ID.into(),
+            unit: "app/0".into(),
+            revision: rev,
+            label: label.map(String::from),
+        };
+        apply(&s, &[track(None, Some("mine"))]).unwrap();
+        let c = s.secret_consumer("m", ID, "app/0").unwrap().unwrap();
+        assert_eq!((c.revision, c.label.as_str()), (1, "mine"));
+
+        let update = |v: &str| SecretOp::Update {
+            id: ID.into(),
+            meta: SecretMetaChange::default(),
+            content: Some(content(v)),
+        };
+        // Same content: no new revision.
+        apply(&s, &[update("a")]).unwrap();
+        assert_eq!(s.secret("m", ID).unwrap().unwrap().latest, 1);
+        apply(&s, &[update("b")]).unwrap();
+        assert_eq!(s.secret("m", ID).unwrap().unwrap().latest, 2);
+        assert_eq!(s.secret_content("m", ID, 2).unwrap(), Some(content("b")));
+        // A label-only track keeps the revision; a refresh moves it.
+        apply(&s, &[track(None, None)]).unwrap();
+        assert_eq!(
+            s.secret_consumer("m", ID, "app/0")
+                .unwrap()
+                .unwrap()
+                .revision,
+            1
+        );
+        apply(&s, &[track(Some(2), None)]).unwrap();
+        let c = s.secret_consumer("m", ID, "app/0").unwrap().unwrap();
+        assert_eq!((c.revision, c.latest, c.label.as_str()), (2, 2, "mine"));
+
+        apply(
+            &s,
+            &[SecretOp::Remove {
+                id: ID.into(),
+                revision: Some(1),
+            }],
+        )
+        .unwrap();
+        assert_eq!(s.secret_content("m", ID, 1).unwrap(), None);
+        apply(
+            &s,
+            &[SecretOp::Remove {
+                id: ID.into(),
+                revision: None,
+            }],
+        )
+        .unwrap();
+        assert_eq!(s.secret("m", ID).unwrap(), None);
+        assert!(s.consumed_secrets("m", "app/0").unwrap().is_empty());
+        // Updating a secret that is gone fails the commit.
+        assert!(matches!(
+            apply(&s, &[update("c")]),
+            Err(StoreError::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn grants() {
+        let s = store();
+        apply(
+            &s,
+            &[
+                SecretOp::Create {
+                    id: ID.into(),
+                    owner_kind: OwnerKind::Unit,
+                    owner: "db/0".into(),
+                    meta: SecretMetaChange::default(),
+                    content: content("a"),
+                },
+                SecretOp::Grant {
+                    id: ID.into(),
+                    target: "app".into(),
+                    relation_id: None,
+                },
+                SecretOp::Grant {
+                    id: ID.into(),
+                    target: "web/1".into(),
+                    relation_id: None,
+                },
+                SecretOp::Revoke {
+                    id: ID.into(),
+                    target: "app".into(),
+                },
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            s.secret_grants("m", ID).unwrap(),
+            vec![("web/1".to_string(), None)]
+        );
+    }
+}
