@@ -84,9 +84,21 @@ pub(crate) struct FakeContext {
     /// Ranges other units on the machine have open: `(range, unit)`.
     pub foreign_ports: Vec<(PortRange, String)>,
     pub goal: GoalState,
+    /// Committed secrets by id: metadata, content by revision, grants.
+    pub secrets: BTreeMap<String, FakeSecret>,
+    /// What this unit consumes: `(id, consumer label, tracked revision)`.
+    pub consumed: Vec<(String, String, i64)>,
     /// What the hook has cached and buffered so far (the same across the
     /// runs of one test, as across the tool calls of one hook).
     pub hook: HookState,
+}
+
+/// A committed secret of the fake model.
+#[derive(Debug, Clone)]
+pub(crate) struct FakeSecret {
+    pub meta: juju_types::secrets::SecretMeta,
+    pub revisions: BTreeMap<i64, juju_types::secrets::Content>,
+    pub grants: Vec<String>,
 }
 
 impl Default for FakeContext {
@@ -128,6 +140,8 @@ impl Default for FakeContext {
             ports: BTreeSet::new(),
             foreign_ports: vec![(PortRange::parse("9000-9100/tcp").unwrap(), "other/0".into())],
             goal: default_goal(),
+            secrets: BTreeMap::new(),
+            consumed: Vec::new(),
             hook: HookState::default(),
         }
     }
@@ -483,6 +497,46 @@ impl ToolContext for FakeContext {
     }
     fn goal_state(&mut self) -> Result<GoalState, ToolError> {
         Ok(self.goal.clone())
+    }
+    fn model_uuid(&mut self) -> Result<String, ToolError> {
+        Ok("model-uuid".into())
+    }
+    fn new_secret_id(&mut self) -> Result<String, ToolError> {
+        let n = self.calls.iter().filter(|c| *c == "new_secret_id").count();
+        self.calls.push("new_secret_id".into());
+        Ok(format!("{:0>20}", n))
+    }
+    fn secret(&mut self, id: &str) -> Result<Option<juju_types::secrets::SecretMeta>, ToolError> {
+        Ok(self.secrets.get(id).map(|s| s.meta.clone()))
+    }
+    fn owned_secrets(&mut self) -> Result<Vec<juju_types::secrets::SecretMeta>, ToolError> {
+        let app = self.unit.split('/').next().unwrap_or_default().to_string();
+        Ok(self
+            .secrets
+            .values()
+            .filter(|s| s.meta.owner == self.unit || s.meta.owner == app)
+            .map(|s| s.meta.clone())
+            .collect())
+    }
+    fn secret_content(
+        &mut self,
+        id: &str,
+        revision: i64,
+    ) -> Result<Option<juju_types::secrets::Content>, ToolError> {
+        Ok(self
+            .secrets
+            .get(id)
+            .and_then(|s| s.revisions.get(&revision).cloned()))
+    }
+    fn consumed_secrets(&mut self) -> Result<Vec<(String, String, i64)>, ToolError> {
+        Ok(self.consumed.clone())
+    }
+    fn secret_grants(&mut self, id: &str) -> Result<Vec<String>, ToolError> {
+        Ok(self
+            .secrets
+            .get(id)
+            .map(|s| s.grants.clone())
+            .unwrap_or_default())
     }
 }
 

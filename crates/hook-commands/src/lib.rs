@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use juju_types::hook::HookKind;
+use juju_types::secrets::{Content, SecretMeta};
 use juju_types::status::{Status, StatusValue};
 
 mod action_fail;
@@ -42,6 +43,15 @@ mod relation_ids;
 mod relation_list;
 mod relation_model_get;
 mod relation_set;
+mod secret_add;
+mod secret_get;
+mod secret_grant;
+mod secret_ids;
+mod secret_info_get;
+mod secret_remove;
+mod secret_revoke;
+mod secret_set;
+mod secrets;
 mod session;
 mod state_delete;
 mod state_get;
@@ -274,6 +284,21 @@ pub trait ToolContext {
     fn machine_ports(&mut self) -> Result<Vec<(juju_types::ports::PortRange, String)>, ToolError>;
     /// The goal state of this unit's application.
     fn goal_state(&mut self) -> Result<GoalState, ToolError>;
+
+    /// UUID of this unit's model.
+    fn model_uuid(&mut self) -> Result<String, ToolError>;
+    /// A fresh secret id (a 20-character xid); reserves nothing.
+    fn new_secret_id(&mut self) -> Result<String, ToolError>;
+    /// A committed secret of the model, whoever owns it.
+    fn secret(&mut self, id: &str) -> Result<Option<SecretMeta>, ToolError>;
+    /// The committed secrets owned by this unit or its application.
+    fn owned_secrets(&mut self) -> Result<Vec<SecretMeta>, ToolError>;
+    /// The content (key → base64) of one committed revision.
+    fn secret_content(&mut self, id: &str, revision: i64) -> Result<Option<Content>, ToolError>;
+    /// What this unit consumes: `(secret id, consumer label, tracked revision)`.
+    fn consumed_secrets(&mut self) -> Result<Vec<(String, String, i64)>, ToolError>;
+    /// The applications and units a secret is granted to.
+    fn secret_grants(&mut self, id: &str) -> Result<Vec<String>, ToolError>;
 }
 
 pub use unsupported::{REMOVED_TOOL_NAMES, UNSUPPORTED_TOOL_NAMES};
@@ -310,6 +335,14 @@ pub const TOOL_NAMES: &[&str] = &[
     "relation-list",
     "relation-model-get",
     "relation-set",
+    "secret-add",
+    "secret-get",
+    "secret-grant",
+    "secret-ids",
+    "secret-info-get",
+    "secret-remove",
+    "secret-revoke",
+    "secret-set",
     "state-delete",
     "state-get",
     "state-set",
@@ -350,6 +383,14 @@ pub fn run_tool(
         "relation-list" => relation_list::run,
         "relation-model-get" => relation_model_get::run,
         "relation-set" => relation_set::run,
+        "secret-add" => secret_add::run,
+        "secret-get" => secret_get::run,
+        "secret-grant" => secret_grant::run,
+        "secret-ids" => secret_ids::run,
+        "secret-info-get" => secret_info_get::run,
+        "secret-remove" => secret_remove::run,
+        "secret-revoke" => secret_revoke::run,
+        "secret-set" => secret_set::run,
         "state-delete" => state_delete::run,
         "state-get" => state_get::run,
         "state-set" => state_set::run,

@@ -67,6 +67,8 @@ pub struct HookState {
     port_ops: Vec<PortOp>,
     action_results: Map<String, Value>,
     action_failed: Option<String>,
+    /// Buffered secret changes, in order (`secrets.rs`).
+    pub(crate) secret_ops: Vec<juju_types::secrets::SecretOp>,
 }
 
 impl HookState {
@@ -104,6 +106,11 @@ impl HookState {
         ports
     }
 
+    /// The secret changes to commit, in order.
+    pub fn pending_secret_ops(&self) -> &[juju_types::secrets::SecretOp] {
+        &self.secret_ops
+    }
+
     /// The action's results so far (`action-set`).
     pub fn action_results(&self) -> &Map<String, Value> {
         &self.action_results
@@ -117,8 +124,8 @@ impl HookState {
 
 /// One tool call's view: the data and the hook's state. Tools use only this.
 pub struct Session<'a> {
-    data: &'a mut dyn ToolContext,
-    hook: &'a mut HookState,
+    pub(crate) data: &'a mut dyn ToolContext,
+    pub(crate) hook: &'a mut HookState,
 }
 
 impl<'a> Session<'a> {
@@ -130,7 +137,7 @@ impl<'a> Session<'a> {
         self.data.unit_name()
     }
 
-    fn app_name(&self) -> String {
+    pub(crate) fn app_name(&self) -> String {
         let unit = self.data.unit_name();
         unit.split_once('/')
             .map_or(unit, |(app, _)| app)

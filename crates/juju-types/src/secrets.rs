@@ -305,6 +305,23 @@ impl OwnerKind {
     }
 }
 
+/// A secret's metadata and its latest revision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecretMeta {
+    pub id: String,
+    pub owner_kind: OwnerKind,
+    /// Application or unit name (empty for a user secret).
+    pub owner: String,
+    pub label: String,
+    pub description: String,
+    /// Empty when never set.
+    pub rotate_policy: String,
+    pub next_rotate: Option<f64>,
+    pub latest: i64,
+    /// Expiry of the latest revision.
+    pub latest_expire: Option<f64>,
+}
+
 /// Secret content: key → base64 value.
 pub type Content = BTreeMap<String, String>;
 

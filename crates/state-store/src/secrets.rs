@@ -12,22 +12,7 @@ use juju_types::secrets::{Content, OwnerKind, SecretMetaChange, SecretOp};
 
 use crate::{now, Result, Store, StoreError};
 
-/// A secret's metadata and its latest revision.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Secret {
-    pub id: String,
-    pub owner_kind: OwnerKind,
-    /// Application or unit name (empty for a user secret).
-    pub owner: String,
-    pub label: String,
-    pub description: String,
-    /// Empty when never set.
-    pub rotate_policy: String,
-    pub next_rotate: Option<f64>,
-    pub latest: i64,
-    /// Expiry of the latest revision.
-    pub latest_expire: Option<f64>,
-}
+pub use juju_types::secrets::SecretMeta as Secret;
 
 /// What one unit consumes of a secret.
 #[derive(Debug, Clone, PartialEq, Eq)]

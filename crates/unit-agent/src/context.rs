@@ -16,6 +16,7 @@ use hook_commands::{
 };
 use juju_types::hook::{HookInfo, HookKind};
 use juju_types::ports::PortRange;
+use juju_types::secrets::{Content, SecretMeta, SecretOp};
 use juju_types::status::{Status, StatusValue};
 use serde_json::{Map, Value};
 use state_store::ports::OpenPort;
@@ -124,6 +125,11 @@ impl HookContext {
     pub fn pending_ports(&mut self) -> Result<Option<Vec<OpenPort>>, ToolError> {
         let committed = self.data.unit_ports()?;
         Ok(self.hook.pending_ports(committed))
+    }
+
+    /// The secret changes to commit, in order.
+    pub fn pending_secret_ops(&self) -> Vec<SecretOp> {
+        self.hook.pending_secret_ops().to_vec()
     }
 
     /// The action's results and its `action-fail` message.
@@ -486,6 +492,60 @@ impl ToolContext for StoreData {
             }
         }
         Ok(g)
+    }
+
+    fn model_uuid(&mut self) -> Result<String, ToolError> {
+        Ok(self.scope.model_uuid.clone())
+    }
+
+    fn new_secret_id(&mut self) -> Result<String, ToolError> {
+        // An xid: 4 bytes of time, then 8 random ones.
+        let mut b = [0u8; 12];
+        let secs = state_store::now() as u32;
+        b[..4].copy_from_slice(&secs.to_be_bytes());
+        getrandom::fill(&mut b[4..]).map_err(|e| ToolError::runtime(e.to_string()))?;
+        Ok(juju_types::secrets::encode_xid(&b))
+    }
+
+    fn secret(&mut self, id: &str) -> Result<Option<SecretMeta>, ToolError> {
+        self.rt
+            .store
+            .secret(&self.who.model, id)
+            .map_err(Self::store_err)
+    }
+
+    fn owned_secrets(&mut self) -> Result<Vec<SecretMeta>, ToolError> {
+        self.rt
+            .store
+            .secrets_owned_by(&self.who.model, &[&self.who.app, &self.who.unit])
+            .map_err(Self::store_err)
+    }
+
+    fn secret_content(&mut self, id: &str, revision: i64) -> Result<Option<Content>, ToolError> {
+        self.rt
+            .store
+            .secret_content(&self.who.model, id, revision)
+            .map_err(Self::store_err)
+    }
+
+    fn consumed_secrets(&mut self) -> Result<Vec<(String, String, i64)>, ToolError> {
+        let c = self
+            .rt
+            .store
+            .consumed_secrets(&self.who.model, &self.who.unit)
+            .map_err(Self::store_err)?;
+        Ok(c.into_iter()
+            .map(|c| (c.secret_id, c.label, c.revision))
+            .collect())
+    }
+
+    fn secret_grants(&mut self, id: &str) -> Result<Vec<String>, ToolError> {
+        let g = self
+            .rt
+            .store
+            .secret_grants(&self.who.model, id)
+            .map_err(Self::store_err)?;
+        Ok(g.into_iter().map(|(t, _)| t).collect())
     }
 }
 

@@ -203,6 +203,7 @@ impl Agent {
                 enter_scope: enter.map(|id| (id, address.as_str())),
                 leave_scope: leave,
                 ports: fx.ports.as_deref(),
+                secret_ops: &fx.secret_ops,
             },
             |versions| {
                 decide::record_own_app_writes(&mut next, versions);

@@ -64,6 +64,7 @@ pub(super) struct Effects {
     pub state: Option<std::collections::BTreeMap<String, String>>,
     pub bag_writes: Vec<state_store::units::BagWrite>,
     pub ports: Option<Vec<state_store::ports::OpenPort>>,
+    pub secret_ops: Vec<juju_types::secrets::SecretOp>,
 }
 
 impl Effects {
@@ -75,6 +76,7 @@ impl Effects {
             state: c.pending_state().cloned(),
             bag_writes: c.pending_bag_writes(),
             ports: c.pending_ports()?,
+            secret_ops: c.pending_secret_ops(),
         })
     }
 }

@@ -197,6 +197,7 @@ impl Agent {
                 charm_state: fx.state.as_ref(),
                 bag_writes: &fx.bag_writes,
                 ports: fx.ports.as_deref(),
+                secret_ops: &fx.secret_ops,
                 ..Default::default()
             },
             |versions| {
