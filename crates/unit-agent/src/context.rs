@@ -495,7 +495,15 @@ impl ToolContext for StoreData {
     }
 
     fn model_uuid(&mut self) -> Result<String, ToolError> {
-        Ok(self.scope.model_uuid.clone())
+        if !self.scope.model_uuid.is_empty() {
+            return Ok(self.scope.model_uuid.clone());
+        }
+        let m = self
+            .rt
+            .store
+            .model(&self.who.model)
+            .map_err(Self::store_err)?;
+        Ok(m.uuid)
     }
 
     fn new_secret_id(&mut self) -> Result<String, ToolError> {
