@@ -20,5 +20,6 @@ mod relation_tools;
 mod relations;
 mod retry;
 mod rust_charm;
+mod secrets;
 mod show_operation;
 mod tools;

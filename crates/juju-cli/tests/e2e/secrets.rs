@@ -1,0 +1,130 @@
+//! Secrets through real hook contexts (`exec` on the units of two related
+//! tracer charms, with the real tool client): the owner creates a secret
+//! and grants it on the relation, the consumer reads it by id and tracks
+//! its revision, the owner publishes a new revision, and a context that
+//! fails leaves no secret behind.
+
+use crate::common::Mj;
+
+/// Run `script` in a hook context of `unit`; stdout (the command must succeed).
+fn sh(mj: &Mj, unit: &str, script: &str) -> String {
+    mj.ok(&["exec", "--unit", unit, "--", script])
+}
+
+#[test]
+fn owner_grants_consumer_reads_and_tracks_revisions() {
+    let mj = Mj::new();
+    let db = mj.fixture("trace-db");
+    let app = mj.fixture("trace-app");
+    mj.ok(&["deploy", db.to_str().unwrap(), "db"]);
+    mj.ok(&["deploy", app.to_str().unwrap(), "app"]);
+    mj.ok(&["integrate", "app", "db"]);
+    mj.settle("integrate");
+
+    let uri = sh(
+        &mj,
+        "db/0",
+        "secret-add --label creds --description 'DB credentials' password=s3cret",
+    );
+    let uri = uri.trim().to_string();
+    let id = uri.rsplit('/').next().unwrap().to_string();
+    assert!(uri.starts_with("secret://") && id.len() == 20, "{uri}");
+
+    // Not granted yet: the consumer cannot see it.
+    let r = mj.run(&[
+        "exec",
+        "--unit",
+        "app/0",
+        "--",
+        &format!("secret-get {uri}"),
+    ]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains(&format!("secret \"{id}\" not found")),
+        "{}",
+        r.stderr
+    );
+
+    let rel = sh(&mj, "db/0", "relation-ids db").trim().to_string();
+    sh(&mj, "db/0", &format!("secret-grant -r {rel} {uri}"));
+    assert_eq!(
+        sh(&mj, "db/0", &format!("secret-info-get --format=json {id}")),
+        format!("{{\"{id}\":{{\"revision\":1,\"label\":\"creds\",\"owner\":\"application\",\"description\":\"DB credentials\"}}}}\n")
+    );
+
+    // The consumer reads by id (short form too) and starts tracking revision 1.
+    assert_eq!(
+        sh(&mj, "app/0", &format!("secret-get {uri} password")),
+        "s3cret\n"
+    );
+    assert_eq!(
+        sh(
+            &mj,
+            "app/0",
+            &format!("secret-get --format=json secret:{id} --label mine")
+        ),
+        "{\"password\":\"s3cret\"}\n"
+    );
+
+    // A new revision: the consumer keeps its tracked one until --refresh.
+    sh(&mj, "db/0", &format!("secret-set {uri} password=hunter2"));
+    assert_eq!(
+        sh(&mj, "db/0", "secret-get --label creds --format=json"),
+        "{\"password\":\"hunter2\"}\n"
+    );
+    assert_eq!(
+        sh(&mj, "app/0", "secret-get --label mine --format=json"),
+        "{\"password\":\"s3cret\"}\n"
+    );
+    assert_eq!(
+        sh(&mj, "app/0", &format!("secret-get {id} password --peek")),
+        "hunter2\n"
+    );
+    assert_eq!(
+        sh(&mj, "app/0", &format!("secret-get {id} password")),
+        "s3cret\n"
+    );
+    assert_eq!(
+        sh(&mj, "app/0", &format!("secret-get {id} password --refresh")),
+        "hunter2\n"
+    );
+    assert_eq!(
+        sh(&mj, "app/0", &format!("secret-get {id} password")),
+        "hunter2\n"
+    );
+    // Setting the same content again makes no revision.
+    sh(&mj, "db/0", &format!("secret-set {uri} password=hunter2"));
+    assert!(sh(&mj, "db/0", &format!("secret-info-get {id}")).contains("revision: 2\n"));
+
+    // A failing context's secret-add leaves no secret behind.
+    let r = mj.run(&[
+        "exec",
+        "--unit",
+        "db/0",
+        "--",
+        "secret-add --label doomed token=x && exit 1",
+    ]);
+    assert_ne!(r.code, 0);
+    let r = mj.run(&["exec", "--unit", "db/0", "--", "secret-get --label doomed"]);
+    assert!(
+        r.stderr.contains("secret \"doomed\" not found"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        sh(&mj, "db/0", "secret-ids --format=json"),
+        format!("[\"{id}\"]\n")
+    );
+
+    // Removing the relation removes the grant.
+    mj.ok(&["remove-relation", "app", "db"]);
+    mj.settle("remove-relation");
+    let r = mj.run(&[
+        "exec",
+        "--unit",
+        "app/0",
+        "--",
+        &format!("secret-get {id} --peek"),
+    ]);
+    assert!(r.stderr.contains("not found"), "{}", r.stderr);
+}
