@@ -22,6 +22,7 @@ pub enum HookKind {
     RelationChanged,
     RelationDeparted,
     RelationBroken,
+    SecretChanged,
 }
 
 impl HookKind {
@@ -42,6 +43,7 @@ impl HookKind {
             HookKind::RelationChanged => "relation-changed",
             HookKind::RelationDeparted => "relation-departed",
             HookKind::RelationBroken => "relation-broken",
+            HookKind::SecretChanged => "secret-changed",
         }
     }
 
@@ -77,6 +79,13 @@ pub struct HookInfo {
     /// Settings version delivered by a joined/changed hook.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_version: Option<i64>,
+    /// The secret of a secret hook (its bare id); `change_version` is the
+    /// revision that secret-changed reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_id: Option<String>,
+    /// The label this unit knows the secret by (`JUJU_SECRET_LABEL`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_label: Option<String>,
 }
 
 impl HookInfo {
@@ -89,6 +98,8 @@ impl HookInfo {
             remote_app: None,
             departing_unit: None,
             change_version: None,
+            secret_id: None,
+            secret_label: None,
         }
     }
 

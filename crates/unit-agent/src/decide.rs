@@ -37,6 +37,37 @@ pub struct Facts {
     pub forced: bool,
     /// Model config `automatically-retry-hooks` now.
     pub auto_retry: bool,
+    /// The secrets this unit has read, as a consumer.
+    pub consumed_secrets: Vec<ConsumedSecret>,
+}
+
+/// A secret this unit consumes: the revision it tracks and the latest.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConsumedSecret {
+    pub id: String,
+    pub label: String,
+    pub tracked: i64,
+    pub latest: i64,
+}
+
+/// The secret-changed due for a consumer (uniter-semantics §8.3): a secret
+/// whose latest revision is newer than both the revision the unit tracks
+/// and the last one reported to it.
+fn secret_changed(p: &Progress, f: &Facts) -> Option<HookInfo> {
+    f.consumed_secrets.iter().find_map(|c| {
+        let known = p
+            .secret_revisions
+            .get(&c.id)
+            .copied()
+            .unwrap_or(0)
+            .max(c.tracked);
+        (c.latest > known).then(|| HookInfo {
+            secret_id: Some(c.id.clone()),
+            secret_label: Some(c.label.clone()),
+            change_version: Some(c.latest),
+            ..HookInfo::simple(HookKind::SecretChanged)
+        })
+    })
 }
 
 /// State Juju keeps only in memory, reset when the agent restarts.
@@ -199,6 +230,12 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
     }
     if !f.is_leader && !dying && m.leader_settings_seen != Some(f.leader_settings_version) {
         return hook(HookKind::LeaderSettingsChanged);
+    }
+    // Secrets (step 8): consumers' secret-changed.
+    if !dying {
+        if let Some(h) = secret_changed(p, f) {
+            return Decision::RunHook(h);
+        }
     }
     // Actions (step 9).
     if let Some(id) = f.pending_action {
@@ -388,8 +425,16 @@ pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory, status_set:
                 next.relations.remove(&id);
             }
         }
+        HookKind::SecretChanged => {
+            if let (Some(id), Some(rev)) = (&h.secret_id, h.change_version) {
+                next.secret_revisions.insert(id.clone(), rev);
+            }
+        }
         _ => {}
     }
+    // Forget what was reported about secrets the unit no longer consumes.
+    next.secret_revisions
+        .retain(|id, _| f.consumed_secrets.iter().any(|c| c.id == *id));
     // Any committed hook absorbs a pending update-status tick (§4.7), and
     // leaving the error state resets the retry backoff (§6.2).
     m.update_status_due = false;
@@ -429,6 +474,9 @@ pub fn workload_after(h: &HookInfo, next: &Progress) -> Option<AutoStatus> {
 /// The agent status message while `h` runs; `None` for update-status, which
 /// leaves the agent shown idle.
 pub fn agent_while(h: &HookInfo) -> Option<String> {
+    if let Some(id) = &h.secret_id {
+        return Some(format!("running {} hook for secret:{id}", h.name()));
+    }
     (h.kind != HookKind::UpdateStatus).then(|| format!("running {} hook", h.name()))
 }
 
@@ -561,6 +609,7 @@ mod tests {
             pending_action: None,
             pending_exec: None,
             resolved: Resolved::None,
+            consumed_secrets: vec![],
         }
     }
 
@@ -615,6 +664,63 @@ mod tests {
                 "start"
             ]
         );
+    }
+
+    #[test]
+    fn secret_changed_once_per_new_revision_for_consumers() {
+        let f = facts();
+        let mut m = Memory::default();
+        let (_, p) = sequence(Progress::default(), &f, &mut m);
+        let consumed = |tracked, latest| Facts {
+            consumed_secrets: vec![ConsumedSecret {
+                id: "s1".into(),
+                label: "db".into(),
+                tracked,
+                latest,
+            }],
+            ..f.clone()
+        };
+        // A first read tracks the latest: nothing to report.
+        let (seq, p) = sequence(p.clone(), &consumed(1, 1), &mut m);
+        assert!(seq.is_empty(), "{seq:?}");
+        // A new revision: one secret-changed with the secret's id and label.
+        let d = decide(&p, &consumed(1, 2), &m);
+        let Decision::RunHook(h) = &d else {
+            panic!("{d:?}")
+        };
+        assert_eq!(
+            (h.name(), h.secret_id.as_deref(), h.secret_label.as_deref()),
+            ("secret-changed".into(), Some("s1"), Some("db"))
+        );
+        assert_eq!(h.change_version, Some(2));
+        assert_eq!(
+            agent_while(h).as_deref(),
+            Some("running secret-changed hook for secret:s1")
+        );
+        let (seq, p2) = sequence(p.clone(), &consumed(1, 2), &mut m);
+        assert_eq!(seq, ["secret-changed"]);
+        assert_eq!(p2.secret_revisions.get("s1"), Some(&2));
+        // Reported once, refreshed or not; the next revision again.
+        assert!(sequence(p2.clone(), &consumed(1, 2), &mut m).0.is_empty());
+        assert!(sequence(p2.clone(), &consumed(2, 2), &mut m).0.is_empty());
+        assert_eq!(
+            sequence(p2.clone(), &consumed(1, 3), &mut m).0,
+            ["secret-changed"]
+        );
+        // Before actions; never while dying; forgotten when no longer consumed.
+        let with_action = Facts {
+            pending_action: Some(7),
+            ..consumed(1, 3)
+        };
+        assert_eq!(kind(&decide(&p2, &with_action, &m)), "secret-changed");
+        let dying = Facts {
+            life: Life::Dying,
+            ..consumed(1, 3)
+        };
+        assert_ne!(kind(&decide(&p2, &dying, &m)), "secret-changed");
+        let h = HookInfo::simple(HookKind::UpdateStatus);
+        let next = commit(&p2, &h, &f, &mut m, false);
+        assert!(next.secret_revisions.is_empty());
     }
 
     #[test]

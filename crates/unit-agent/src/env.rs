@@ -46,6 +46,8 @@ pub struct EnvInput<'a> {
     pub principal_unit: &'a str,
     pub relation: Option<&'a RelationEnv>,
     pub action: Option<&'a ActionEnv>,
+    /// For secret hooks: `(secret id, label)`.
+    pub secret: Option<(&'a str, &'a str)>,
 }
 
 /// Build the environment for a hook, action or command.
@@ -90,6 +92,11 @@ pub fn build(i: &EnvInput) -> Vec<(String, String)> {
             env.push(("JUJU_DEPARTING_UNIT", d.clone()));
         }
     }
+    if let Some((id, label)) = i.secret {
+        // JUJU_SECRET_REVISION is only for secret-remove and secret-expired.
+        env.push(("JUJU_SECRET_ID", format!("secret:{id}")));
+        env.push(("JUJU_SECRET_LABEL", label.into()));
+    }
     if let Some(a) = i.action {
         env.push(("JUJU_ACTION_NAME", a.name.clone()));
         env.push(("JUJU_ACTION_UUID", a.id.to_string()));
@@ -117,6 +124,7 @@ mod tests {
             principal_unit: "",
             relation: None,
             action: None,
+            secret: None,
         }
     }
 

@@ -58,6 +58,9 @@ pub struct Progress {
     pub config_hash: String,
     /// Relations this unit has run relation-created for, by id.
     pub relations: BTreeMap<i64, RelationState>,
+    /// Per consumed secret, the revision the last secret-changed reported
+    /// (Juju's `secret-revisions`), so each new revision is reported once.
+    pub secret_revisions: BTreeMap<String, i64>,
 }
 
 /// What a unit remembers of one relation (uniter-semantics §5.1).

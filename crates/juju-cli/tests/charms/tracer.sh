@@ -61,6 +61,10 @@ case "$name" in
             relation-get --app - "$JUJU_REMOTE_APP" > /dev/null
         fi
         ;;
+    secret-changed)
+        # What a consumer is told, and the new content (peeked: tracking stays).
+        echo "$JUJU_UNIT_NAME|$JUJU_SECRET_ID|$JUJU_SECRET_LABEL|${JUJU_SECRET_REVISION:-none}|$(secret-get "$JUJU_SECRET_ID" --peek --format=json)" >> "$trace/secrets.log"
+        ;;
     config-changed)
         status-set active "token $(config-get token)"
         if [ "$(is-leader)" = "True" ]; then

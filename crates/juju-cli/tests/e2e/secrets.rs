@@ -1,7 +1,8 @@
 //! Secrets through real hook contexts (`exec` on the units of two related
 //! tracer charms, with the real tool client): the owner creates a secret
 //! and grants it on the relation, the consumer reads it by id and tracks
-//! its revision, the owner publishes a new revision, and a context that
+//! its revision, the owner publishes a new revision (the consumer gets
+//! secret-changed once, with `JUJU_SECRET_ID`/`JUJU_SECRET_LABEL`), and a context that
 //! fails leaves no secret behind.
 
 use crate::common::Mj;
@@ -9,6 +10,16 @@ use crate::common::Mj;
 /// Run `script` in a hook context of `unit`; stdout (the command must succeed).
 fn sh(mj: &Mj, unit: &str, script: &str) -> String {
     mj.ok(&["exec", "--unit", unit, "--", script])
+}
+
+/// The secret-changed hooks the tracer charm recorded.
+fn secrets_log(mj: &Mj) -> Vec<String> {
+    let path = mj.trace.path().join("secrets.log");
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(String::from)
+        .collect()
 }
 
 #[test]
@@ -68,6 +79,10 @@ fn owner_grants_consumer_reads_and_tracks_revisions() {
 
     // A new revision: the consumer keeps its tracked one until --refresh.
     sh(&mj, "db/0", &format!("secret-set {uri} password=hunter2"));
+    // The consumer is told once, with the secret's id and its own label.
+    let told = format!("app/0|secret:{id}|mine|none|{{\"password\":\"hunter2\"}}");
+    mj.settle("secret-set");
+    assert_eq!(secrets_log(&mj), std::slice::from_ref(&told));
     assert_eq!(
         sh(&mj, "db/0", "secret-get --label creds --format=json"),
         "{\"password\":\"hunter2\"}\n"
@@ -92,9 +107,11 @@ fn owner_grants_consumer_reads_and_tracks_revisions() {
         sh(&mj, "app/0", &format!("secret-get {id} password")),
         "hunter2\n"
     );
-    // Setting the same content again makes no revision.
+    // Setting the same content again makes no revision, and no hook.
     sh(&mj, "db/0", &format!("secret-set {uri} password=hunter2"));
     assert!(sh(&mj, "db/0", &format!("secret-info-get {id}")).contains("revision: 2\n"));
+    mj.settle("same content");
+    assert_eq!(secrets_log(&mj), [told]);
 
     // A failing context's secret-add leaves no secret behind.
     let r = mj.run(&[

@@ -263,6 +263,16 @@ impl Agent {
             has_subordinates: s.has_subordinates(&self.who.model, &self.who.unit)?,
             forced: u.force,
             auto_retry: model_config::auto_retry(&model.config),
+            consumed_secrets: s
+                .consumed_secrets(&self.who.model, &self.who.unit)?
+                .into_iter()
+                .map(|c| crate::decide::ConsumedSecret {
+                    id: c.secret_id,
+                    label: c.label,
+                    tracked: c.revision,
+                    latest: c.latest,
+                })
+                .collect(),
         };
         Ok(Some((facts, model.config)))
     }

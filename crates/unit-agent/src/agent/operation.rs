@@ -190,6 +190,12 @@ impl Agent {
             principal_unit: self.principal.as_deref().unwrap_or(""),
             relation: relation.as_ref(),
             action,
+            secret: hook.and_then(|h| {
+                Some((
+                    h.secret_id.as_deref()?,
+                    h.secret_label.as_deref().unwrap_or(""),
+                ))
+            }),
         })
     }
 
