@@ -146,7 +146,8 @@ CREATE INDEX units_principal ON units(model, principal);
     // metadata, its revisions (content as key -> base64), the units that
     // consume it (tracked revision, consumer label) and its grants (an
     // application or a unit, scoped to the relation they came from and
-    // removed with it).
+    // removed with it). A unit's or an application's secrets, and what it
+    // consumes and was granted, go with it (in the deleting transaction).
     r#"
 CREATE TABLE secrets (
     model TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
@@ -192,6 +193,17 @@ CREATE TABLE secret_grants (
     FOREIGN KEY (model, secret_id) REFERENCES secrets(model, id) ON DELETE CASCADE,
     FOREIGN KEY (model, relation_id) REFERENCES relations(model, id) ON DELETE CASCADE
 );
+CREATE TRIGGER secrets_unit_gone AFTER DELETE ON units
+BEGIN
+    DELETE FROM secrets WHERE model = OLD.model AND owner_kind = 'unit' AND owner = OLD.name;
+    DELETE FROM secret_consumers WHERE model = OLD.model AND unit = OLD.name;
+    DELETE FROM secret_grants WHERE model = OLD.model AND target = OLD.name;
+END;
+CREATE TRIGGER secrets_app_gone AFTER DELETE ON applications
+BEGIN
+    DELETE FROM secrets WHERE model = OLD.model AND owner_kind = 'application' AND owner = OLD.name;
+    DELETE FROM secret_grants WHERE model = OLD.model AND target = OLD.name;
+END;
 "#,
 ];
 

@@ -412,6 +412,88 @@ mod tests {
     }
 
     #[test]
+    fn secrets_go_with_their_owner_and_consumers() {
+        use crate::applications::{insert_application, NewApplication};
+        let s = store();
+        s.transaction(|tx| {
+            for app in ["db", "web"] {
+                insert_application(
+                    tx,
+                    &NewApplication {
+                        model: "m",
+                        name: app,
+                        charm_dir: "/c",
+                        charm_name: app,
+                        config: &Default::default(),
+                        trust: false,
+                    },
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let unit_secret = "0000000000000000000u";
+        apply(
+            &s,
+            &[
+                SecretOp::Create {
+                    id: ID.into(),
+                    owner_kind: OwnerKind::Application,
+                    owner: "db".into(),
+                    meta: SecretMetaChange::default(),
+                    content: content("a"),
+                },
+                SecretOp::Create {
+                    id: unit_secret.into(),
+                    owner_kind: OwnerKind::Unit,
+                    owner: "web/0".into(),
+                    meta: SecretMetaChange::default(),
+                    content: content("b"),
+                },
+                SecretOp::Grant {
+                    id: ID.into(),
+                    target: "web".into(),
+                    relation_id: None,
+                },
+            ],
+        )
+        .unwrap();
+        apply(
+            &s,
+            &[SecretOp::Track {
+                id: ID.into(),
+                unit: "web/0".into(),
+                revision: None,
+                label: None,
+            }],
+        )
+        .unwrap();
+        s.transaction(|tx| {
+            tx.execute(
+                "INSERT INTO units(model, name, app, number, machine, workload_status, agent_status) \
+                 VALUES ('m', 'web/0', 'web', 0, 0, '{}', '{}')",
+                [],
+            )?;
+            // The unit goes with its application (a foreign-key cascade).
+            tx.execute("DELETE FROM applications WHERE model = 'm' AND name = 'web'", [])?;
+            Ok(())
+        })
+        .unwrap();
+        assert!(s.secret_grants("m", ID).unwrap().is_empty());
+        assert!(s.consumed_secrets("m", "web/0").unwrap().is_empty());
+        assert_eq!(s.secret("m", unit_secret).unwrap(), None);
+        s.transaction(|tx| {
+            tx.execute(
+                "DELETE FROM applications WHERE model = 'm' AND name = 'db'",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(s.secret("m", ID).unwrap(), None);
+    }
+
+    #[test]
     fn grants() {
         let s = store();
         apply(

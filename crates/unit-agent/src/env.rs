@@ -180,4 +180,19 @@ mod tests {
         assert_eq!(get(&env, "JUJU_REMOTE_UNIT"), Some(""));
         assert!(get(&env, "JUJU_DEPARTING_UNIT").is_none());
     }
+
+    #[test]
+    fn secret_env_exports_id_and_label_even_when_empty() {
+        let mut i = input();
+        i.hook_name = "secret-changed";
+        i.secret = Some(("9m4e2mr0ui3e8a215n4g", ""));
+        let env = build(&i);
+        assert_eq!(
+            get(&env, "JUJU_SECRET_ID"),
+            Some("secret:9m4e2mr0ui3e8a215n4g")
+        );
+        assert_eq!(get(&env, "JUJU_SECRET_LABEL"), Some(""));
+        assert!(get(&env, "JUJU_SECRET_REVISION").is_none());
+        assert!(get(&build(&input()), "JUJU_SECRET_ID").is_none());
+    }
 }
