@@ -23,6 +23,7 @@ pub enum HookKind {
     RelationDeparted,
     RelationBroken,
     SecretChanged,
+    SecretRemove,
 }
 
 impl HookKind {
@@ -44,6 +45,7 @@ impl HookKind {
             HookKind::RelationDeparted => "relation-departed",
             HookKind::RelationBroken => "relation-broken",
             HookKind::SecretChanged => "secret-changed",
+            HookKind::SecretRemove => "secret-remove",
         }
     }
 
@@ -80,7 +82,7 @@ pub struct HookInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_version: Option<i64>,
     /// The secret of a secret hook (its bare id); `change_version` is the
-    /// revision that secret-changed reports.
+    /// revision that secret-changed reports, or that secret-remove asks to remove.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_id: Option<String>,
     /// The label this unit knows the secret by (`JUJU_SECRET_LABEL`).

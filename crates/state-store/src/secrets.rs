@@ -110,6 +110,28 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Obsolete revisions of the secrets `owners` own: not the latest and
+    /// tracked by no consumer. `(secret, revision)`, in order.
+    pub fn obsolete_revisions(&self, model: &str, owners: &[&str]) -> Result<Vec<(Secret, i64)>> {
+        let mut out = Vec::new();
+        for s in self.secrets_owned_by(model, owners)? {
+            let conn = self.lock();
+            let mut st = conn.prepare_cached(
+                "SELECT r.revision FROM secret_revisions r WHERE r.model = ?1 AND r.secret_id = ?2 \
+                 AND r.revision < ?3 AND NOT EXISTS (SELECT 1 FROM secret_consumers c \
+                 WHERE c.model = r.model AND c.secret_id = r.secret_id AND c.revision = r.revision) \
+                 ORDER BY r.revision",
+            )?;
+            let revs = st
+                .query_map(params![model, s.id, s.latest], |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            drop(st);
+            drop(conn);
+            out.extend(revs.into_iter().map(|r| (s.clone(), r)));
+        }
+        Ok(out)
+    }
+
     /// The grants of a secret: `(application or unit, relation id)`.
     pub fn secret_grants(&self, model: &str, id: &str) -> Result<Vec<(String, Option<i64>)>> {
         let conn = self.lock();
@@ -381,7 +403,19 @@ mod tests {
                 .revision,
             1
         );
+        assert!(
+            s.obsolete_revisions("m", &["db"]).unwrap().is_empty(),
+            "app/0 tracks 1"
+        );
         apply(&s, &[track(Some(2), None)]).unwrap();
+        let obsolete = s.obsolete_revisions("m", &["db"]).unwrap();
+        assert_eq!(
+            obsolete
+                .iter()
+                .map(|(m, r)| (m.id.as_str(), *r))
+                .collect::<Vec<_>>(),
+            [(ID, 1)]
+        );
         let c = s.secret_consumer("m", ID, "app/0").unwrap().unwrap();
         assert_eq!((c.revision, c.latest, c.label.as_str()), (2, 2, "mine"));
 

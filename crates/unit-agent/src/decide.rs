@@ -39,6 +39,39 @@ pub struct Facts {
     pub auto_retry: bool,
     /// The secrets this unit has read, as a consumer.
     pub consumed_secrets: Vec<ConsumedSecret>,
+    /// Obsolete revisions of the secrets this unit or its application owns.
+    pub obsolete_revisions: Vec<ObsoleteRevision>,
+}
+
+/// A revision of an owned secret that is not the latest and that no
+/// consumer tracks.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ObsoleteRevision {
+    pub id: String,
+    /// The owner's label.
+    pub label: String,
+    pub revision: i64,
+    /// Owned by the application (its hooks go to the leader only).
+    pub app_owned: bool,
+}
+
+/// The secret-remove due for an owner (uniter-semantics §8.3): an obsolete
+/// revision not reported yet; for an application's secret, on the leader.
+fn secret_remove(p: &Progress, f: &Facts) -> Option<HookInfo> {
+    f.obsolete_revisions
+        .iter()
+        .filter(|o| !o.app_owned || f.is_leader)
+        .find(|o| {
+            !p.secret_obsolete
+                .get(&o.id)
+                .is_some_and(|r| r.contains(&o.revision))
+        })
+        .map(|o| HookInfo {
+            secret_id: Some(o.id.clone()),
+            secret_label: Some(o.label.clone()),
+            change_version: Some(o.revision),
+            ..HookInfo::simple(HookKind::SecretRemove)
+        })
 }
 
 /// A secret this unit consumes: the revision it tracks and the latest.
@@ -233,7 +266,7 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
     }
     // Secrets (step 8): consumers' secret-changed.
     if !dying {
-        if let Some(h) = secret_changed(p, f) {
+        if let Some(h) = secret_changed(p, f).or_else(|| secret_remove(p, f)) {
             return Decision::RunHook(h);
         }
     }
@@ -430,11 +463,31 @@ pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory, status_set:
                 next.secret_revisions.insert(id.clone(), rev);
             }
         }
+        HookKind::SecretRemove => {
+            if let (Some(id), Some(rev)) = (&h.secret_id, h.change_version) {
+                next.secret_obsolete
+                    .entry(id.clone())
+                    .or_default()
+                    .push(rev);
+            }
+        }
         _ => {}
     }
     // Forget what was reported about secrets the unit no longer consumes.
     next.secret_revisions
         .retain(|id, _| f.consumed_secrets.iter().any(|c| c.id == *id));
+    // ... and about revisions that are gone (removed, or tracked again).
+    for (id, revs) in next.secret_obsolete.iter_mut() {
+        revs.retain(|r| {
+            f.obsolete_revisions
+                .iter()
+                .any(|o| o.id == *id && o.revision == *r)
+                || (h.kind == HookKind::SecretRemove
+                    && h.secret_id.as_deref() == Some(id)
+                    && h.change_version == Some(*r))
+        });
+    }
+    next.secret_obsolete.retain(|_, revs| !revs.is_empty());
     // Any committed hook absorbs a pending update-status tick (§4.7), and
     // leaving the error state resets the retry backoff (§6.2).
     m.update_status_due = false;
@@ -475,7 +528,15 @@ pub fn workload_after(h: &HookInfo, next: &Progress) -> Option<AutoStatus> {
 /// leaves the agent shown idle.
 pub fn agent_while(h: &HookInfo) -> Option<String> {
     if let Some(id) = &h.secret_id {
-        return Some(format!("running {} hook for secret:{id}", h.name()));
+        let rev = match h.kind {
+            HookKind::SecretRemove => h.change_version.map(|r| format!("/{r}")),
+            _ => None,
+        };
+        return Some(format!(
+            "running {} hook for secret:{id}{}",
+            h.name(),
+            rev.unwrap_or_default()
+        ));
     }
     (h.kind != HookKind::UpdateStatus).then(|| format!("running {} hook", h.name()))
 }
@@ -610,6 +671,7 @@ mod tests {
             pending_exec: None,
             resolved: Resolved::None,
             consumed_secrets: vec![],
+            obsolete_revisions: vec![],
         }
     }
 
@@ -721,6 +783,70 @@ mod tests {
         let h = HookInfo::simple(HookKind::UpdateStatus);
         let next = commit(&p2, &h, &f, &mut m, false);
         assert!(next.secret_revisions.is_empty());
+    }
+
+    #[test]
+    fn secret_remove_once_per_obsolete_revision_for_owners() {
+        let f = facts();
+        let mut m = Memory::default();
+        let (_, p) = sequence(Progress::default(), &f, &mut m);
+        let obsolete = |revs: &[i64], app_owned: bool, leader: bool| Facts {
+            is_leader: leader,
+            obsolete_revisions: revs
+                .iter()
+                .map(|r| ObsoleteRevision {
+                    id: "s1".into(),
+                    label: "creds".into(),
+                    revision: *r,
+                    app_owned,
+                })
+                .collect(),
+            ..f.clone()
+        };
+        // A unit's own secret: one hook per obsolete revision, in order.
+        let (seq, p2) = sequence(p.clone(), &obsolete(&[1, 2], false, false), &mut m);
+        assert_eq!(seq, ["secret-remove", "secret-remove"]);
+        assert_eq!(p2.secret_obsolete.get("s1"), Some(&vec![1, 2]));
+        let d = decide(&p, &obsolete(&[1], false, false), &m);
+        let Decision::RunHook(h) = &d else {
+            panic!("{d:?}")
+        };
+        assert_eq!(
+            agent_while(h).as_deref(),
+            Some("running secret-remove hook for secret:s1/1")
+        );
+        assert!(
+            sequence(p2.clone(), &obsolete(&[1, 2], false, false), &mut m)
+                .0
+                .is_empty()
+        );
+        // An application's secret: the leader only.
+        assert!(sequence(p.clone(), &obsolete(&[1], true, false), &mut m)
+            .0
+            .is_empty());
+        let leader = Facts {
+            is_leader: true,
+            ..obsolete(&[1], true, true)
+        };
+        let mut pl = p.clone();
+        pl.leader = true;
+        assert_eq!(sequence(pl, &leader, &mut m).0, ["secret-remove"]);
+        // Once the revision is removed, it is forgotten.
+        let h = HookInfo::simple(HookKind::UpdateStatus);
+        assert!(commit(&p2, &h, &f, &mut m, false)
+            .secret_obsolete
+            .is_empty());
+        // secret-changed comes first.
+        let both = Facts {
+            consumed_secrets: vec![ConsumedSecret {
+                id: "s2".into(),
+                label: String::new(),
+                tracked: 1,
+                latest: 2,
+            }],
+            ..obsolete(&[1], false, false)
+        };
+        assert_eq!(kind(&decide(&p, &both, &m)), "secret-changed");
     }
 
     #[test]

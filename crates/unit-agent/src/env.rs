@@ -46,8 +46,9 @@ pub struct EnvInput<'a> {
     pub principal_unit: &'a str,
     pub relation: Option<&'a RelationEnv>,
     pub action: Option<&'a ActionEnv>,
-    /// For secret hooks: `(secret id, label)`.
-    pub secret: Option<(&'a str, &'a str)>,
+    /// For secret hooks: `(secret id, label, revision)`; the revision only
+    /// for secret-remove (and secret-expired).
+    pub secret: Option<(&'a str, &'a str, Option<i64>)>,
 }
 
 /// Build the environment for a hook, action or command.
@@ -92,10 +93,12 @@ pub fn build(i: &EnvInput) -> Vec<(String, String)> {
             env.push(("JUJU_DEPARTING_UNIT", d.clone()));
         }
     }
-    if let Some((id, label)) = i.secret {
-        // JUJU_SECRET_REVISION is only for secret-remove and secret-expired.
+    if let Some((id, label, revision)) = i.secret {
         env.push(("JUJU_SECRET_ID", format!("secret:{id}")));
         env.push(("JUJU_SECRET_LABEL", label.into()));
+        if let Some(r) = revision {
+            env.push(("JUJU_SECRET_REVISION", r.to_string()));
+        }
     }
     if let Some(a) = i.action {
         env.push(("JUJU_ACTION_NAME", a.name.clone()));
@@ -185,7 +188,7 @@ mod tests {
     fn secret_env_exports_id_and_label_even_when_empty() {
         let mut i = input();
         i.hook_name = "secret-changed";
-        i.secret = Some(("9m4e2mr0ui3e8a215n4g", ""));
+        i.secret = Some(("9m4e2mr0ui3e8a215n4g", "", None));
         let env = build(&i);
         assert_eq!(
             get(&env, "JUJU_SECRET_ID"),
@@ -194,5 +197,7 @@ mod tests {
         assert_eq!(get(&env, "JUJU_SECRET_LABEL"), Some(""));
         assert!(get(&env, "JUJU_SECRET_REVISION").is_none());
         assert!(get(&build(&input()), "JUJU_SECRET_ID").is_none());
+        i.secret = Some(("9m4e2mr0ui3e8a215n4g", "db", Some(3)));
+        assert_eq!(get(&build(&i), "JUJU_SECRET_REVISION"), Some("3"));
     }
 }

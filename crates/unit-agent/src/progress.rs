@@ -61,6 +61,9 @@ pub struct Progress {
     /// Per consumed secret, the revision the last secret-changed reported
     /// (Juju's `secret-revisions`), so each new revision is reported once.
     pub secret_revisions: BTreeMap<String, i64>,
+    /// Per owned secret, the obsolete revisions secret-remove has been run
+    /// for (Juju's `secret-obsolete-revisions`): each is reported once.
+    pub secret_obsolete: BTreeMap<String, Vec<i64>>,
 }
 
 /// What a unit remembers of one relation (uniter-semantics §5.1).

@@ -65,6 +65,11 @@ case "$name" in
         # What a consumer is told, and the new content (peeked: tracking stays).
         echo "$JUJU_UNIT_NAME|$JUJU_SECRET_ID|$JUJU_SECRET_LABEL|${JUJU_SECRET_REVISION:-none}|$(secret-get "$JUJU_SECRET_ID" --peek --format=json)" >> "$trace/secrets.log"
         ;;
+    secret-remove)
+        # An owner told a revision is obsolete removes it.
+        echo "$JUJU_UNIT_NAME|$JUJU_SECRET_ID|$JUJU_SECRET_LABEL|$JUJU_SECRET_REVISION" >> "$trace/secrets.log"
+        secret-remove "$JUJU_SECRET_ID" --revision "$JUJU_SECRET_REVISION"
+        ;;
     config-changed)
         status-set active "token $(config-get token)"
         if [ "$(is-leader)" = "True" ]; then

@@ -2,7 +2,8 @@
 //! tracer charms, with the real tool client): the owner creates a secret
 //! and grants it on the relation, the consumer reads it by id and tracks
 //! its revision, the owner publishes a new revision (the consumer gets
-//! secret-changed once, with `JUJU_SECRET_ID`/`JUJU_SECRET_LABEL`), and a context that
+//! secret-changed once, with `JUJU_SECRET_ID`/`JUJU_SECRET_LABEL`; the owner
+//! gets secret-remove for the revision nobody tracks any more), and a context that
 //! fails leaves no secret behind.
 
 use crate::common::Mj;
@@ -107,11 +108,21 @@ fn owner_grants_consumer_reads_and_tracks_revisions() {
         sh(&mj, "app/0", &format!("secret-get {id} password")),
         "hunter2\n"
     );
+    // Nobody tracks revision 1 now: the owner's leader gets secret-remove
+    // for it (with JUJU_SECRET_REVISION), once, and removes it.
+    mj.settle("refresh");
+    let removed = format!("db/0|secret:{id}|creds|1");
+    assert_eq!(secrets_log(&mj), [told.clone(), removed.clone()]);
+    let store = state_store::Store::open(&mj.home.path().join("controller.db")).unwrap();
+    let model = &store.models().unwrap()[0].name;
+    assert_eq!(store.secret_content(model, &id, 1).unwrap(), None);
+    assert!(store.secret_content(model, &id, 2).unwrap().is_some());
+    drop(store);
     // Setting the same content again makes no revision, and no hook.
     sh(&mj, "db/0", &format!("secret-set {uri} password=hunter2"));
     assert!(sh(&mj, "db/0", &format!("secret-info-get {id}")).contains("revision: 2\n"));
     mj.settle("same content");
-    assert_eq!(secrets_log(&mj), [told]);
+    assert_eq!(secrets_log(&mj), [told, removed]);
 
     // A failing context's secret-add leaves no secret behind.
     let r = mj.run(&[

@@ -273,6 +273,16 @@ impl Agent {
                     latest: c.latest,
                 })
                 .collect(),
+            obsolete_revisions: s
+                .obsolete_revisions(&self.who.model, &[&self.who.app, &self.who.unit])?
+                .into_iter()
+                .map(|(m, revision)| crate::decide::ObsoleteRevision {
+                    app_owned: m.owner_kind == juju_types::secrets::OwnerKind::Application,
+                    id: m.id,
+                    label: m.label,
+                    revision,
+                })
+                .collect(),
         };
         Ok(Some((facts, model.config)))
     }
