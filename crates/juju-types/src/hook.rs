@@ -24,6 +24,7 @@ pub enum HookKind {
     RelationBroken,
     SecretChanged,
     SecretRemove,
+    SecretRotate,
 }
 
 impl HookKind {
@@ -46,6 +47,7 @@ impl HookKind {
             HookKind::RelationBroken => "relation-broken",
             HookKind::SecretChanged => "secret-changed",
             HookKind::SecretRemove => "secret-remove",
+            HookKind::SecretRotate => "secret-rotate",
         }
     }
 

@@ -36,8 +36,27 @@ pub fn parse_value(key: &str, raw: &str) -> Result<Value, String> {
                 "automatically-retry-hooks: expected bool, got string(\"{raw}\")"
             )),
         },
+        SECRET_TIME_SCALE => match raw.parse::<f64>() {
+            Ok(f) if f > 0.0 && f.is_finite() => Ok(Value::String(raw.into())),
+            _ => Err(format!(
+                "{SECRET_TIME_SCALE}: expected a positive number, got {raw:?}"
+            )),
+        },
         _ => Ok(Value::String(raw.into())),
     }
+}
+
+/// minijuju's own key (Juju has none): a factor applied to secret rotation
+/// periods and the secret hooks' retry delay, so tests need not wait an
+/// hour (`0.001` makes `hourly` 3.6 s). Default 1.
+pub const SECRET_TIME_SCALE: &str = "minijuju-secret-time-scale";
+
+/// The secret time factor in effect.
+pub fn secret_time_scale(user: &Map<String, Value>) -> f64 {
+    get(user, SECRET_TIME_SCALE)
+        .and_then(|v| v.as_str().and_then(|s| s.parse::<f64>().ok()))
+        .filter(|f| *f > 0.0 && f.is_finite())
+        .unwrap_or(1.0)
 }
 
 /// The effective value of `key` given the user's settings.
@@ -65,6 +84,21 @@ pub fn auto_retry(user: &Map<String, Value>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_time_scale_is_a_positive_number() {
+        let mut user = Map::new();
+        assert_eq!(secret_time_scale(&user), 1.0);
+        user.insert(
+            SECRET_TIME_SCALE.into(),
+            parse_value(SECRET_TIME_SCALE, "0.001").unwrap(),
+        );
+        assert_eq!(secret_time_scale(&user), 0.001);
+        assert_eq!(
+            parse_value(SECRET_TIME_SCALE, "0"),
+            Err("minijuju-secret-time-scale: expected a positive number, got \"0\"".into())
+        );
+    }
 
     #[test]
     fn defaults_and_overrides() {

@@ -162,6 +162,9 @@ pub fn rotate_period(policy: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("rotate policy {} not valid", go_quote(policy)))
 }
 
+/// Seconds until a secret-rotate that made no new revision fires again.
+pub const ROTATE_RETRY_DELAY: f64 = 300.0;
+
 /// Days since 1970-01-01 of a proleptic Gregorian date.
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -364,6 +367,10 @@ pub enum SecretOp {
     },
     /// `secret-revoke`.
     Revoke { id: String, target: String },
+    /// A secret-rotate hook committed; `revision` was the latest when it
+    /// started. A new revision since schedules the next rotation; none
+    /// retries in [`ROTATE_RETRY_DELAY`] (Juju's `RotateRetryDelay`).
+    Rotated { id: String, revision: i64 },
     /// A consumer's tracking (`secret-get`): the revision it tracks and its label.
     Track {
         id: String,

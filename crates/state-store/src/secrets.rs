@@ -132,6 +132,26 @@ impl Store {
         Ok(out)
     }
 
+    /// The owned secrets whose rotation is due at `now`, and the earliest
+    /// rotation time still ahead (to wake up for).
+    pub fn rotations(
+        &self,
+        model: &str,
+        owners: &[&str],
+        now: f64,
+    ) -> Result<(Vec<Secret>, Option<f64>)> {
+        let mut due = Vec::new();
+        let mut next: Option<f64> = None;
+        for s in self.secrets_owned_by(model, owners)? {
+            match s.next_rotate {
+                Some(t) if t <= now => due.push(s),
+                Some(t) => next = Some(next.map_or(t, |n| n.min(t))),
+                None => {}
+            }
+        }
+        Ok((due, next))
+    }
+
     /// The grants of a secret: `(application or unit, relation id)`.
     pub fn secret_grants(&self, model: &str, id: &str) -> Result<Vec<(String, Option<i64>)>> {
         let conn = self.lock();
@@ -157,11 +177,22 @@ fn latest(tx: &Transaction, model: &str, id: &str) -> Result<i64> {
     .ok_or_else(|| not_found(id))
 }
 
-fn next_rotate(policy: &str, from: f64) -> Option<f64> {
-    juju_types::secrets::rotate_period(policy)
+/// The model's secret time factor (`minijuju-secret-time-scale`).
+fn time_scale(tx: &Transaction, model: &str) -> Result<f64> {
+    let config: String =
+        tx.query_row("SELECT config FROM models WHERE name = ?1", [model], |r| {
+            r.get(0)
+        })?;
+    let config: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&config)?;
+    Ok(juju_types::model_config::secret_time_scale(&config))
+}
+
+fn next_rotate(tx: &Transaction, model: &str, policy: &str, from: f64) -> Result<Option<f64>> {
+    let scale = time_scale(tx, model)?;
+    Ok(juju_types::secrets::rotate_period(policy)
         .ok()
         .filter(|p| *p > 0.0)
-        .map(|p| from + p)
+        .map(|p| from + p * scale))
 }
 
 fn apply_meta(tx: &Transaction, model: &str, id: &str, meta: &SecretMetaChange) -> Result<()> {
@@ -181,7 +212,7 @@ fn apply_meta(tx: &Transaction, model: &str, id: &str, meta: &SecretMetaChange) 
     if let Some(p) = &meta.rotate {
         tx.execute(
             "UPDATE secrets SET rotate_policy = ?3, next_rotate = ?4, updated = ?5 WHERE model = ?1 AND id = ?2",
-            params![model, id, p, next_rotate(p, t), t],
+            params![model, id, p, next_rotate(tx, model, p, t)?, t],
         )?;
     }
     Ok(())
@@ -298,6 +329,29 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                 tx.execute(
                     "DELETE FROM secret_grants WHERE model = ?1 AND secret_id = ?2 AND target = ?3",
                     [model, id, target],
+                )?;
+            }
+            SecretOp::Rotated { id, revision } => {
+                let Some((policy, latest)) = tx
+                    .query_row(
+                        "SELECT rotate_policy, latest FROM secrets WHERE model = ?1 AND id = ?2",
+                        [model, id],
+                        |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+                    )
+                    .optional()?
+                else {
+                    continue; // removed by the hook itself
+                };
+                let t = now();
+                let next = if latest > *revision {
+                    next_rotate(tx, model, &policy, t)?
+                } else {
+                    let scale = time_scale(tx, model)?;
+                    Some(t + juju_types::secrets::ROTATE_RETRY_DELAY * scale)
+                };
+                tx.execute(
+                    "UPDATE secrets SET next_rotate = ?3 WHERE model = ?1 AND id = ?2",
+                    params![model, id, next],
                 )?;
             }
             SecretOp::Track {
@@ -525,6 +579,68 @@ mod tests {
         })
         .unwrap();
         assert_eq!(s.secret("m", ID).unwrap(), None);
+    }
+
+    #[test]
+    fn rotation_is_scheduled_and_moved_on_commit() {
+        let s = store();
+        s.lock()
+            .execute(
+                "UPDATE models SET config = '{\"minijuju-secret-time-scale\":\"0.001\"}' WHERE name = 'm'",
+                [],
+            )
+            .unwrap();
+        let before = now();
+        apply(
+            &s,
+            &[SecretOp::Create {
+                id: ID.into(),
+                owner_kind: OwnerKind::Application,
+                owner: "db".into(),
+                meta: SecretMetaChange {
+                    rotate: Some("hourly".into()),
+                    ..Default::default()
+                },
+                content: content("a"),
+            }],
+        )
+        .unwrap();
+        let at = s.secret("m", ID).unwrap().unwrap().next_rotate.unwrap();
+        assert!(at >= before + 3.6 && at <= now() + 3.6, "{at}");
+        let (due, next) = s.rotations("m", &["db"], at - 1.0).unwrap();
+        assert!(due.is_empty());
+        assert_eq!(next, Some(at));
+        let (due, _) = s.rotations("m", &["db"], at).unwrap();
+        assert_eq!(due.len(), 1);
+        // No new revision: retried after 5 min (scaled: 0.3 s).
+        apply(
+            &s,
+            &[SecretOp::Rotated {
+                id: ID.into(),
+                revision: 1,
+            }],
+        )
+        .unwrap();
+        let retry = s.secret("m", ID).unwrap().unwrap().next_rotate.unwrap();
+        assert!(retry <= now() + 0.3 && retry > now(), "{retry}");
+        // A new revision: the next period.
+        apply(
+            &s,
+            &[
+                SecretOp::Update {
+                    id: ID.into(),
+                    meta: SecretMetaChange::default(),
+                    content: Some(content("b")),
+                },
+                SecretOp::Rotated {
+                    id: ID.into(),
+                    revision: 1,
+                },
+            ],
+        )
+        .unwrap();
+        let next = s.secret("m", ID).unwrap().unwrap().next_rotate.unwrap();
+        assert!(next > now() + 3.0, "{next}");
     }
 
     #[test]

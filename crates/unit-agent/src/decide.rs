@@ -41,6 +41,22 @@ pub struct Facts {
     pub consumed_secrets: Vec<ConsumedSecret>,
     /// Obsolete revisions of the secrets this unit or its application owns.
     pub obsolete_revisions: Vec<ObsoleteRevision>,
+    /// Owned secrets whose rotation time has come (`revision`: the latest).
+    pub due_rotations: Vec<ObsoleteRevision>,
+}
+
+/// The secret-rotate due for an owner (uniter-semantics §8.3; the leader
+/// for an application's secret). Its commit moves the schedule on.
+fn secret_rotate(f: &Facts) -> Option<HookInfo> {
+    f.due_rotations
+        .iter()
+        .find(|o| !o.app_owned || f.is_leader)
+        .map(|o| HookInfo {
+            secret_id: Some(o.id.clone()),
+            secret_label: Some(o.label.clone()),
+            change_version: Some(o.revision),
+            ..HookInfo::simple(HookKind::SecretRotate)
+        })
 }
 
 /// A revision of an owned secret that is not the latest and that no
@@ -266,7 +282,11 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
     }
     // Secrets (step 8): consumers' secret-changed.
     if !dying {
-        if let Some(h) = secret_changed(p, f).or_else(|| secret_remove(p, f)) {
+        // Juju's order: (expired,) rotate, changed, remove.
+        if let Some(h) = secret_rotate(f)
+            .or_else(|| secret_changed(p, f))
+            .or_else(|| secret_remove(p, f))
+        {
             return Decision::RunHook(h);
         }
     }
@@ -672,6 +692,7 @@ mod tests {
             resolved: Resolved::None,
             consumed_secrets: vec![],
             obsolete_revisions: vec![],
+            due_rotations: vec![],
         }
     }
 
@@ -847,6 +868,42 @@ mod tests {
             ..obsolete(&[1], false, false)
         };
         assert_eq!(kind(&decide(&p, &both, &m)), "secret-changed");
+    }
+
+    #[test]
+    fn secret_rotate_for_due_owned_secrets_first() {
+        let f = facts();
+        let mut m = Memory::default();
+        let (_, p) = sequence(Progress::default(), &f, &mut m);
+        let due = |app_owned, leader| Facts {
+            is_leader: leader,
+            due_rotations: vec![ObsoleteRevision {
+                id: "s1".into(),
+                label: "creds".into(),
+                revision: 4,
+                app_owned,
+            }],
+            consumed_secrets: vec![ConsumedSecret {
+                id: "s2".into(),
+                label: String::new(),
+                tracked: 1,
+                latest: 2,
+            }],
+            ..f.clone()
+        };
+        // An application's secret rotates on the leader only.
+        assert_eq!(kind(&decide(&p, &due(true, false), &m)), "secret-changed");
+        let mut pl = p.clone();
+        pl.leader = true;
+        let d = decide(&pl, &due(true, true), &m);
+        let Decision::RunHook(h) = &d else {
+            panic!("{d:?}")
+        };
+        assert_eq!(
+            (h.name(), h.secret_id.as_deref(), h.change_version),
+            ("secret-rotate".into(), Some("s1"), Some(4))
+        );
+        assert_eq!(kind(&decide(&p, &due(false, false), &m)), "secret-rotate");
     }
 
     #[test]

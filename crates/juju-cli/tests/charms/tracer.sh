@@ -65,6 +65,11 @@ case "$name" in
         # What a consumer is told, and the new content (peeked: tracking stays).
         echo "$JUJU_UNIT_NAME|$JUJU_SECRET_ID|$JUJU_SECRET_LABEL|${JUJU_SECRET_REVISION:-none}|$(secret-get "$JUJU_SECRET_ID" --peek --format=json)" >> "$trace/secrets.log"
         ;;
+    secret-rotate)
+        # An owner told to rotate makes a new revision.
+        echo "$JUJU_UNIT_NAME|rotate|$JUJU_SECRET_ID|$JUJU_SECRET_LABEL|${JUJU_SECRET_REVISION:-none}" >> "$trace/secrets.log"
+        secret-set "$JUJU_SECRET_ID" "rotated=$(date +%s%N)"
+        ;;
     secret-remove)
         # An owner told a revision is obsolete removes it.
         echo "$JUJU_UNIT_NAME|$JUJU_SECRET_ID|$JUJU_SECRET_LABEL|$JUJU_SECRET_REVISION" >> "$trace/secrets.log"

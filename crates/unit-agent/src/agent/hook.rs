@@ -189,6 +189,17 @@ impl Agent {
         let enter = (h.kind == HookKind::RelationCreated).then_some(()).and(rel);
         let leave = (h.kind == HookKind::RelationBroken).then_some(()).and(rel);
         let address = self.who.address.clone();
+        // A secret-rotate moves its secret's schedule on (with a new
+        // revision made since it started: the next period; else a retry).
+        let mut secret_ops = fx.secret_ops.clone();
+        if let (HookKind::SecretRotate, Some(id), Some(revision)) =
+            (h.kind, &h.secret_id, h.change_version)
+        {
+            secret_ops.push(juju_types::secrets::SecretOp::Rotated {
+                id: id.clone(),
+                revision,
+            });
+        }
         self.store().commit_hook(
             &self.who.model,
             &self.who.unit,
@@ -203,7 +214,7 @@ impl Agent {
                 enter_scope: enter.map(|id| (id, address.as_str())),
                 leave_scope: leave,
                 ports: fx.ports.as_deref(),
-                secret_ops: &fx.secret_ops,
+                secret_ops: &secret_ops,
             },
             |versions| {
                 decide::record_own_app_writes(&mut next, versions);

@@ -112,6 +112,8 @@ struct Agent {
     shown_agent_status: Option<(Status, String)>,
     /// When the started retry timer fires (see [`decide::retry_timer`]).
     retry_at: Option<Instant>,
+    /// When the next owned secret's rotation falls due.
+    secret_due: Option<Instant>,
     update_at: Instant,
     /// The update-status interval `update_at` was computed from; a model-config
     /// change restarts the timer (uniter-semantics §4.7).
@@ -204,6 +206,7 @@ impl Agent {
             notify,
             shown_agent_status: None,
             retry_at: None,
+            secret_due: None,
             update_at: Instant::now() + jitter(interval),
             update_interval: interval,
         };
@@ -235,7 +238,7 @@ impl Agent {
     }
 
     /// Read the model: the facts and the model config; `None` when the unit no longer exists.
-    fn observe(&self) -> Result<Option<Observed>, AgentError> {
+    fn observe(&mut self) -> Result<Option<Observed>, AgentError> {
         let s = self.store();
         let u = match s.unit(&self.who.model, &self.who.unit) {
             Ok(u) => u,
@@ -245,6 +248,11 @@ impl Agent {
         let app = s.application(&self.who.model, &self.who.app)?;
         let charm = self.rt.charm(Path::new(&app.charm_dir))?;
         let model = s.model(&self.who.model)?;
+        let (due, next_rotate) = s.rotations(
+            &self.who.model,
+            &[&self.who.app, &self.who.unit],
+            state_store::now(),
+        )?;
         let facts = Facts {
             life: u.life,
             is_leader: app.leader.as_deref() == Some(self.who.unit.as_str()),
@@ -283,7 +291,19 @@ impl Agent {
                     revision,
                 })
                 .collect(),
+            due_rotations: due
+                .into_iter()
+                .map(|m| crate::decide::ObsoleteRevision {
+                    app_owned: m.owner_kind == juju_types::secrets::OwnerKind::Application,
+                    id: m.id,
+                    label: m.label,
+                    revision: m.latest,
+                })
+                .collect(),
         };
+        // Wake up for the next rotation (a persisted wall-clock time).
+        self.secret_due = next_rotate
+            .map(|t| Instant::now() + Duration::from_secs_f64((t - state_store::now()).max(0.0)));
         Ok(Some((facts, model.config)))
     }
 
@@ -374,6 +394,7 @@ impl Agent {
             self.update_at = Instant::now() + jitter(interval);
         }
         let retry_at = self.retry_at;
+        let secret_due = self.secret_due;
         tokio::select! {
             _ = self.notify.notified() => {}
             _ = shutdown.changed() => {}
@@ -385,6 +406,7 @@ impl Agent {
                 self.retry_at = None;
                 self.mem.retry_due = true;
             }
+            _ = sleep_opt(secret_due) => {}
         }
         Ok(())
     }
