@@ -25,6 +25,7 @@ pub enum HookKind {
     SecretChanged,
     SecretRemove,
     SecretRotate,
+    SecretExpired,
 }
 
 impl HookKind {
@@ -48,6 +49,7 @@ impl HookKind {
             HookKind::SecretChanged => "secret-changed",
             HookKind::SecretRemove => "secret-remove",
             HookKind::SecretRotate => "secret-rotate",
+            HookKind::SecretExpired => "secret-expired",
         }
     }
 

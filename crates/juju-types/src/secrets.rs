@@ -371,6 +371,10 @@ pub enum SecretOp {
     /// started. A new revision since schedules the next rotation; none
     /// retries in [`ROTATE_RETRY_DELAY`] (Juju's `RotateRetryDelay`).
     Rotated { id: String, revision: i64 },
+    /// A secret-expired hook committed for `revision`: while that is still
+    /// the latest, it fires again in [`ROTATE_RETRY_DELAY`] (Juju's
+    /// `ExpireRetryDelay`, also 5 minutes); after a new revision, never.
+    Expired { id: String, revision: i64 },
     /// A consumer's tracking (`secret-get`): the revision it tracks and its label.
     Track {
         id: String,

@@ -171,6 +171,8 @@ CREATE TABLE secret_revisions (
     content TEXT NOT NULL,
     created REAL NOT NULL,
     expire REAL,
+    -- When secret-expired is next due for this revision (NULL: never).
+    expire_next REAL,
     PRIMARY KEY (model, secret_id, revision),
     FOREIGN KEY (model, secret_id) REFERENCES secrets(model, id) ON DELETE CASCADE
 );

@@ -152,6 +152,40 @@ impl Store {
         Ok((due, next))
     }
 
+    /// The revisions of owned secrets whose secret-expired is due at `now`,
+    /// and the earliest one still ahead.
+    pub fn expirations(
+        &self,
+        model: &str,
+        owners: &[&str],
+        now: f64,
+    ) -> Result<(Vec<Revision>, Option<f64>)> {
+        let mut due = Vec::new();
+        let mut next: Option<f64> = None;
+        for s in self.secrets_owned_by(model, owners)? {
+            let conn = self.lock();
+            let mut st = conn.prepare_cached(
+                "SELECT revision, expire_next FROM secret_revisions WHERE model = ?1 AND secret_id = ?2 \
+                 AND expire_next IS NOT NULL ORDER BY revision",
+            )?;
+            let rows = st
+                .query_map(params![model, s.id], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            drop(st);
+            drop(conn);
+            for (rev, at) in rows {
+                if at <= now {
+                    due.push((s.clone(), rev));
+                } else {
+                    next = Some(next.map_or(at, |n| n.min(at)));
+                }
+            }
+        }
+        Ok((due, next))
+    }
+
     /// The grants of a secret: `(application or unit, relation id)`.
     pub fn secret_grants(&self, model: &str, id: &str) -> Result<Vec<(String, Option<i64>)>> {
         let conn = self.lock();
@@ -162,6 +196,9 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+/// A revision of a secret: the secret and the revision number.
+pub type Revision = (Secret, i64);
 
 fn not_found(id: &str) -> StoreError {
     StoreError::NotFound(format!("secret \"{id}\" not found"))
@@ -227,8 +264,8 @@ fn insert_revision(
     expire: Option<f64>,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO secret_revisions(model, secret_id, revision, content, created, expire) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO secret_revisions(model, secret_id, revision, content, created, expire, expire_next) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
         params![model, id, revision, crate::to_json(content), now(), expire],
     )?;
     tx.execute(
@@ -277,7 +314,7 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                     _ => {
                         if let Some(e) = meta.expire {
                             tx.execute(
-                                "UPDATE secret_revisions SET expire = ?4 WHERE model = ?1 AND secret_id = ?2 AND revision = ?3",
+                                "UPDATE secret_revisions SET expire = ?4, expire_next = ?4 WHERE model = ?1 AND secret_id = ?2 AND revision = ?3",
                                 params![model, id, latest, e],
                             )?;
                         }
@@ -352,6 +389,20 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                 tx.execute(
                     "UPDATE secrets SET next_rotate = ?3 WHERE model = ?1 AND id = ?2",
                     params![model, id, next],
+                )?;
+            }
+            SecretOp::Expired { id, revision } => {
+                let Ok(latest) = latest(tx, model, id) else {
+                    continue; // removed by the hook itself
+                };
+                let next = if latest == *revision {
+                    Some(now() + juju_types::secrets::ROTATE_RETRY_DELAY * time_scale(tx, model)?)
+                } else {
+                    None
+                };
+                tx.execute(
+                    "UPDATE secret_revisions SET expire_next = ?4 WHERE model = ?1 AND secret_id = ?2 AND revision = ?3",
+                    params![model, id, revision, next],
                 )?;
             }
             SecretOp::Track {
@@ -641,6 +692,69 @@ mod tests {
         .unwrap();
         let next = s.secret("m", ID).unwrap().unwrap().next_rotate.unwrap();
         assert!(next > now() + 3.0, "{next}");
+    }
+
+    #[test]
+    fn expiry_fires_until_a_new_revision() {
+        let s = store();
+        let at = now() + 100.0;
+        apply(
+            &s,
+            &[SecretOp::Create {
+                id: ID.into(),
+                owner_kind: OwnerKind::Unit,
+                owner: "db/0".into(),
+                meta: SecretMetaChange {
+                    expire: Some(at),
+                    ..Default::default()
+                },
+                content: content("a"),
+            }],
+        )
+        .unwrap();
+        assert_eq!(s.secret("m", ID).unwrap().unwrap().latest_expire, Some(at));
+        let (due, next) = s.expirations("m", &["db/0"], at - 1.0).unwrap();
+        assert!(due.is_empty());
+        assert_eq!(next, Some(at));
+        let (due, _) = s.expirations("m", &["db/0"], at).unwrap();
+        assert_eq!(
+            due.iter()
+                .map(|(m, r)| (m.id.as_str(), *r))
+                .collect::<Vec<_>>(),
+            [(ID, 1)]
+        );
+        // Still the latest: again in 5 minutes.
+        apply(
+            &s,
+            &[SecretOp::Expired {
+                id: ID.into(),
+                revision: 1,
+            }],
+        )
+        .unwrap();
+        let (due, next) = s.expirations("m", &["db/0"], now()).unwrap();
+        assert!(due.is_empty());
+        assert!(next.unwrap() > now() + 290.0);
+        // After a new revision: never again.
+        apply(
+            &s,
+            &[
+                SecretOp::Update {
+                    id: ID.into(),
+                    meta: SecretMetaChange::default(),
+                    content: Some(content("b")),
+                },
+                SecretOp::Expired {
+                    id: ID.into(),
+                    revision: 1,
+                },
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            s.expirations("m", &["db/0"], now() + 1000.0).unwrap(),
+            (vec![], None)
+        );
     }
 
     #[test]

@@ -43,6 +43,22 @@ pub struct Facts {
     pub obsolete_revisions: Vec<ObsoleteRevision>,
     /// Owned secrets whose rotation time has come (`revision`: the latest).
     pub due_rotations: Vec<ObsoleteRevision>,
+    /// Revisions of owned secrets whose secret-expired is due.
+    pub due_expirations: Vec<ObsoleteRevision>,
+}
+
+/// The secret-expired due for an owner (the leader for an application's
+/// secret); its commit moves the revision's schedule on.
+fn secret_expired(f: &Facts) -> Option<HookInfo> {
+    f.due_expirations
+        .iter()
+        .find(|o| !o.app_owned || f.is_leader)
+        .map(|o| HookInfo {
+            secret_id: Some(o.id.clone()),
+            secret_label: Some(o.label.clone()),
+            change_version: Some(o.revision),
+            ..HookInfo::simple(HookKind::SecretExpired)
+        })
 }
 
 /// The secret-rotate due for an owner (uniter-semantics §8.3; the leader
@@ -282,8 +298,9 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
     }
     // Secrets (step 8): consumers' secret-changed.
     if !dying {
-        // Juju's order: (expired,) rotate, changed, remove.
-        if let Some(h) = secret_rotate(f)
+        // Juju's order: expired, rotate, changed, remove.
+        if let Some(h) = secret_expired(f)
+            .or_else(|| secret_rotate(f))
             .or_else(|| secret_changed(p, f))
             .or_else(|| secret_remove(p, f))
         {
@@ -549,7 +566,9 @@ pub fn workload_after(h: &HookInfo, next: &Progress) -> Option<AutoStatus> {
 pub fn agent_while(h: &HookInfo) -> Option<String> {
     if let Some(id) = &h.secret_id {
         let rev = match h.kind {
-            HookKind::SecretRemove => h.change_version.map(|r| format!("/{r}")),
+            HookKind::SecretRemove | HookKind::SecretExpired => {
+                h.change_version.map(|r| format!("/{r}"))
+            }
             _ => None,
         };
         return Some(format!(
@@ -693,6 +712,7 @@ mod tests {
             consumed_secrets: vec![],
             obsolete_revisions: vec![],
             due_rotations: vec![],
+            due_expirations: vec![],
         }
     }
 
@@ -904,6 +924,24 @@ mod tests {
             ("secret-rotate".into(), Some("s1"), Some(4))
         );
         assert_eq!(kind(&decide(&p, &due(false, false), &m)), "secret-rotate");
+        // Expiry comes before rotation, with its revision.
+        let expiring = Facts {
+            due_expirations: vec![ObsoleteRevision {
+                id: "s1".into(),
+                label: "creds".into(),
+                revision: 3,
+                app_owned: false,
+            }],
+            ..due(false, false)
+        };
+        let d = decide(&p, &expiring, &m);
+        let Decision::RunHook(h) = &d else {
+            panic!("{d:?}")
+        };
+        assert_eq!(
+            agent_while(h).as_deref(),
+            Some("running secret-expired hook for secret:s1/3")
+        );
     }
 
     #[test]

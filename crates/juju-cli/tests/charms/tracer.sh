@@ -70,6 +70,13 @@ case "$name" in
         echo "$JUJU_UNIT_NAME|rotate|$JUJU_SECRET_ID|$JUJU_SECRET_LABEL|${JUJU_SECRET_REVISION:-none}" >> "$trace/secrets.log"
         secret-set "$JUJU_SECRET_ID" "rotated=$(date +%s%N)"
         ;;
+    secret-expired)
+        # Told twice, an owner makes a new revision (which ends the reminders).
+        echo "$JUJU_UNIT_NAME|expired|$JUJU_SECRET_ID|$JUJU_SECRET_LABEL|$JUJU_SECRET_REVISION" >> "$trace/secrets.log"
+        if [ "$(grep -c "^$JUJU_UNIT_NAME|expired|$JUJU_SECRET_ID|" "$trace/secrets.log")" -ge 2 ]; then
+            secret-set "$JUJU_SECRET_ID" "renewed=$(date +%s%N)"
+        fi
+        ;;
     secret-remove)
         # An owner told a revision is obsolete removes it.
         echo "$JUJU_UNIT_NAME|$JUJU_SECRET_ID|$JUJU_SECRET_LABEL|$JUJU_SECRET_REVISION" >> "$trace/secrets.log"

@@ -214,3 +214,32 @@ fn rotation_fires_on_schedule_and_survives_a_controller_restart() {
     });
     assert!(sh(&mj, "db/0", &format!("secret-info-get {id}")).contains("revision: 3\n"));
 }
+
+#[test]
+fn expiry_reminds_the_owner_until_a_new_revision() {
+    let mj = Mj::new();
+    let db = mj.fixture("trace-db");
+    mj.ok(&["deploy", db.to_str().unwrap(), "db"]);
+    // The 5-minute reminder becomes 0.6 s.
+    mj.ok(&["model-config", "minijuju-secret-time-scale=0.002"]);
+    mj.settle("deploy");
+    let uri = sh(&mj, "db/0", "secret-add --expire 2s --label exp token=one");
+    let id = uri.trim().rsplit('/').next().unwrap().to_string();
+    assert!(
+        sh(&mj, "db/0", &format!("secret-info-get --format=json {id}")).contains("\"expiry\":\"")
+    );
+    let expired = |mj: &Mj| -> Vec<String> {
+        secrets_log(mj)
+            .into_iter()
+            .filter(|l| l.contains("|expired|"))
+            .collect()
+    };
+    // At the expiry time, then once more (the revision is still the latest),
+    // each with JUJU_SECRET_REVISION; the charm's new revision ends it.
+    wait_for("two secret-expired hooks", 30, || expired(&mj).len() >= 2);
+    mj.settle("renewal");
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let line = format!("db/0|expired|secret:{id}|exp|1");
+    assert_eq!(expired(&mj), [line.clone(), line]);
+    assert!(sh(&mj, "db/0", &format!("secret-info-get {id}")).contains("revision: 2\n"));
+}

@@ -192,13 +192,17 @@ impl Agent {
         // A secret-rotate moves its secret's schedule on (with a new
         // revision made since it started: the next period; else a retry).
         let mut secret_ops = fx.secret_ops.clone();
-        if let (HookKind::SecretRotate, Some(id), Some(revision)) =
-            (h.kind, &h.secret_id, h.change_version)
-        {
-            secret_ops.push(juju_types::secrets::SecretOp::Rotated {
-                id: id.clone(),
-                revision,
-            });
+        if let (Some(id), Some(revision)) = (&h.secret_id, h.change_version) {
+            let id = id.clone();
+            match h.kind {
+                HookKind::SecretRotate => {
+                    secret_ops.push(juju_types::secrets::SecretOp::Rotated { id, revision })
+                }
+                HookKind::SecretExpired => {
+                    secret_ops.push(juju_types::secrets::SecretOp::Expired { id, revision })
+                }
+                _ => {}
+            }
         }
         self.store().commit_hook(
             &self.who.model,

@@ -253,6 +253,11 @@ impl Agent {
             &[&self.who.app, &self.who.unit],
             state_store::now(),
         )?;
+        let (expiring, next_expire) = s.expirations(
+            &self.who.model,
+            &[&self.who.app, &self.who.unit],
+            state_store::now(),
+        )?;
         let facts = Facts {
             life: u.life,
             is_leader: app.leader.as_deref() == Some(self.who.unit.as_str()),
@@ -291,6 +296,15 @@ impl Agent {
                     revision,
                 })
                 .collect(),
+            due_expirations: expiring
+                .into_iter()
+                .map(|(m, revision)| crate::decide::ObsoleteRevision {
+                    app_owned: m.owner_kind == juju_types::secrets::OwnerKind::Application,
+                    id: m.id,
+                    label: m.label,
+                    revision,
+                })
+                .collect(),
             due_rotations: due
                 .into_iter()
                 .map(|m| crate::decide::ObsoleteRevision {
@@ -301,8 +315,12 @@ impl Agent {
                 })
                 .collect(),
         };
-        // Wake up for the next rotation (a persisted wall-clock time).
-        self.secret_due = next_rotate
+        // Wake up for the next rotation or expiry (persisted wall-clock times).
+        let next_secret = match (next_rotate, next_expire) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.secret_due = next_secret
             .map(|t| Instant::now() + Duration::from_secs_f64((t - state_store::now()).max(0.0)));
         Ok(Some((facts, model.config)))
     }

@@ -191,10 +191,10 @@ impl Agent {
             relation: relation.as_ref(),
             action,
             secret: hook.and_then(|h| {
-                // JUJU_SECRET_REVISION only for secret-remove (and -expired).
+                // JUJU_SECRET_REVISION only for secret-remove and secret-expired.
                 let revision = h
                     .change_version
-                    .filter(|_| h.kind == HookKind::SecretRemove);
+                    .filter(|_| matches!(h.kind, HookKind::SecretRemove | HookKind::SecretExpired));
                 Some((
                     h.secret_id.as_deref()?,
                     h.secret_label.as_deref().unwrap_or(""),
