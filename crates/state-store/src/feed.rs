@@ -24,7 +24,7 @@
 //!   application too on a peer relation), as only they see it;
 //! - secrets: a new revision wakes the units that have read the secret
 //!   (secret-changed) and the owner; a consumer moving to another revision
-//!   and a new rotate policy wake the owner (an application-owned secret
+//!   or going away, and a new rotation schedule, wake the owner (an application-owned secret
 //!   wakes the application's units, a unit-owned one the unit).
 //!
 //! Agents' own bookkeeping (journal, statuses, charm state, logs, ports)
@@ -147,6 +147,12 @@ WHEN NEW.owner_kind <> 'model'
 BEGIN
     INSERT INTO feed_changes VALUES (CASE NEW.owner_kind WHEN 'unit' THEN 'unit' ELSE 'app' END,
         NEW.model, NEW.owner);
+END;
+CREATE TEMP TRIGGER IF NOT EXISTS feed_secret_consumer_del AFTER DELETE ON main.secret_consumers
+BEGIN
+    INSERT INTO feed_changes SELECT CASE s.owner_kind WHEN 'unit' THEN 'unit' ELSE 'app' END,
+        s.model, s.owner FROM main.secrets s
+    WHERE s.model = OLD.model AND s.id = OLD.secret_id AND s.owner_kind <> 'model';
 END;
 CREATE TEMP TRIGGER IF NOT EXISTS feed_secret_consumer_upd AFTER UPDATE OF revision ON main.secret_consumers
 BEGIN
@@ -316,5 +322,58 @@ mod tests {
         })
         .unwrap();
         assert_eq!(take(&seen), [vec![Change::Model { model: "m".into() }]]);
+    }
+
+    #[test]
+    fn secret_writes_wake_consumers_and_owners() {
+        use juju_types::secrets::{OwnerKind, SecretMetaChange, SecretOp};
+        let (s, seen) = watched();
+        s.add_model("m", "uuid-1", &Default::default()).unwrap();
+        let id = "9m4e2mr0ui3e8a215n4g";
+        let unit = |u: &str| Change::Unit {
+            model: "m".into(),
+            unit: u.into(),
+        };
+        let apply = |ops: &[SecretOp]| {
+            s.transaction(|tx| crate::secrets::apply_ops(tx, "m", ops))
+                .unwrap()
+        };
+        let content = |v: &str| [("k".to_string(), v.to_string())].into();
+        apply(&[SecretOp::Create {
+            id: id.into(),
+            owner_kind: OwnerKind::Application,
+            owner: "db".into(),
+            meta: SecretMetaChange::default(),
+            content: content("a"),
+        }]);
+        assert_eq!(take(&seen), [vec![app("db")]]);
+        // A consumer's first tracking wakes nobody; moving it wakes the owner.
+        let track = |rev| SecretOp::Track {
+            id: id.into(),
+            unit: "web/0".into(),
+            revision: rev,
+            label: None,
+        };
+        apply(&[track(None)]);
+        assert!(take(&seen).is_empty());
+        // A new revision wakes the consumer (secret-changed) and the owner.
+        apply(&[SecretOp::Update {
+            id: id.into(),
+            meta: SecretMetaChange::default(),
+            content: Some(content("b")),
+        }]);
+        assert_eq!(take(&seen), [vec![unit("web/0"), app("db")]]);
+        apply(&[track(Some(2))]);
+        assert_eq!(take(&seen), [vec![app("db")]]);
+        // Metadata only (a label): nobody.
+        apply(&[SecretOp::Update {
+            id: id.into(),
+            meta: SecretMetaChange {
+                label: Some("x".into()),
+                ..Default::default()
+            },
+            content: None,
+        }]);
+        assert!(take(&seen).is_empty());
     }
 }
