@@ -25,6 +25,7 @@ pub mod models;
 pub mod ports;
 pub mod relations;
 pub mod schema;
+pub mod secret_admin;
 pub mod secrets;
 pub mod tasks;
 pub mod units;

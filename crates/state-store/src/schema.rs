@@ -207,6 +207,27 @@ BEGIN
     DELETE FROM secret_grants WHERE model = OLD.model AND target = OLD.name;
 END;
 "#,
+    // User secrets (`add-secret`): their name is the label of a
+    // model-owned secret; `update-secret --auto-prune` sets auto_prune.
+    r#"
+ALTER TABLE secrets ADD COLUMN auto_prune INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER secrets_auto_prune AFTER UPDATE OF latest, auto_prune ON secrets
+WHEN NEW.auto_prune = 1 AND NEW.owner_kind = 'model'
+BEGIN
+    DELETE FROM secret_revisions WHERE model = NEW.model AND secret_id = NEW.id
+    AND revision < NEW.latest AND NOT EXISTS (SELECT 1 FROM secret_consumers c
+        WHERE c.model = NEW.model AND c.secret_id = NEW.id AND c.revision = secret_revisions.revision);
+END;
+CREATE TRIGGER secrets_auto_prune_consumer AFTER UPDATE OF revision ON secret_consumers
+WHEN (SELECT auto_prune FROM secrets WHERE model = NEW.model AND id = NEW.secret_id AND owner_kind = 'model') = 1
+BEGIN
+    DELETE FROM secret_revisions WHERE model = NEW.model AND secret_id = NEW.secret_id
+    AND revision = OLD.revision
+    AND revision < (SELECT latest FROM secrets WHERE model = NEW.model AND id = NEW.secret_id)
+    AND NOT EXISTS (SELECT 1 FROM secret_consumers c
+        WHERE c.model = NEW.model AND c.secret_id = NEW.secret_id AND c.revision = OLD.revision);
+END;
+"#,
 ];
 
 /// The schema version this binary writes.
@@ -250,6 +271,8 @@ mod tests {
         conn.prepare_cached("SELECT principal, force FROM units")
             .unwrap();
         conn.prepare_cached("SELECT id FROM relations").unwrap();
+        conn.prepare_cached("SELECT auto_prune FROM secrets")
+            .unwrap();
         // Running it again is a no-op.
         migrate(&conn).unwrap();
     }
