@@ -133,6 +133,79 @@ pub enum Request {
         /// Per-command timeout in milliseconds (0 = none).
         timeout_ms: u64,
     },
+    /// `add-secret`: a user secret (owned by the model); returns its id.
+    AddSecret {
+        model: String,
+        name: String,
+        description: String,
+        /// Key -> base64 value.
+        content: BTreeMap<String, String>,
+    },
+    /// `update-secret`: `None` keeps a field; new content makes a revision.
+    UpdateSecret {
+        model: String,
+        /// A URI (`secret:<id>`, bare id, long form) or a user secret's name.
+        secret: String,
+        content: Option<BTreeMap<String, String>>,
+        description: Option<String>,
+        name: Option<String>,
+        auto_prune: Option<bool>,
+    },
+    /// `remove-secret`: the secret, or one revision.
+    RemoveSecret {
+        model: String,
+        secret: String,
+        revision: Option<i64>,
+    },
+    /// `grant-secret` (`grant`) / `revoke-secret`: applications' view access.
+    GrantSecret {
+        model: String,
+        secret: String,
+        applications: Vec<String>,
+        grant: bool,
+    },
+    /// `secrets` (no `secret`) / `show-secret`: [`SecretInfo`]s; content
+    /// only with `reveal` (of `revision`, else the latest).
+    ListSecrets {
+        model: String,
+        secret: Option<String>,
+        reveal: bool,
+        revision: Option<i64>,
+    },
+}
+
+/// One secret as `secrets`/`show-secret` print it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecretInfo {
+    pub id: String,
+    /// `application`, `unit` or `model`.
+    pub owner_kind: String,
+    /// Application or unit name; empty for a user secret.
+    pub owner: String,
+    /// The owner's label; a user secret's name.
+    pub label: String,
+    pub description: String,
+    pub revision: i64,
+    /// Seconds since the epoch.
+    pub created: f64,
+    pub updated: f64,
+    pub expires: Option<f64>,
+    pub rotation: String,
+    pub rotates: Option<f64>,
+    pub revisions: Vec<SecretRevisionInfo>,
+    /// Applications and units granted view access.
+    pub access: Vec<String>,
+    pub model_uuid: String,
+    /// Revealed content (decoded values), when asked for.
+    pub content: Option<BTreeMap<String, String>>,
+}
+
+/// One revision's metadata in [`SecretInfo`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecretRevisionInfo {
+    pub revision: i64,
+    pub created: f64,
+    pub expires: Option<f64>,
 }
 
 /// Arguments of `deploy`.

@@ -19,4 +19,4 @@ pub mod toolwire;
 /// upgrade says so instead of misreading requests. Version 1 was the API
 /// before request lines carried a version; version 3 added `show-operation`;
 /// version 4 sends `config --file`'s text instead of typed values.
-pub const API_VERSION: u32 = 4;
+pub const API_VERSION: u32 = 5;

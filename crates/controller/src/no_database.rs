@@ -36,7 +36,8 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | Operations { model }
         | ShowOperation { model, .. }
         | DebugLog { model, .. }
-        | ShowUnit { model, .. } => no_model(model),
+        | ShowUnit { model, .. }
+        | ListSecrets { model, .. } => no_model(model),
         // Changes, and requests about the daemon itself.
         ControllerInfo
         | Shutdown
@@ -52,7 +53,11 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | Resolve { .. }
         | Integrate { .. }
         | RemoveRelation { .. }
-        | Exec { .. } => None,
+        | Exec { .. }
+        | AddSecret { .. }
+        | UpdateSecret { .. }
+        | RemoveSecret { .. }
+        | GrantSecret { .. } => None,
     }
 }
 

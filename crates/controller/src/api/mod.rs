@@ -20,6 +20,7 @@ mod config;
 mod logs;
 mod models;
 mod relations;
+mod secrets;
 mod status;
 
 /// Result type of handlers.
@@ -224,5 +225,51 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request) -> ApiResult {
             &command,
             timeout_ms,
         ),
+        AddSecret {
+            model,
+            name,
+            description,
+            content,
+        } => secrets::add_secret(ctl, &model, &name, &description, &content),
+        UpdateSecret {
+            model,
+            secret,
+            content,
+            description,
+            name,
+            auto_prune,
+        } => secrets::update_secret(
+            ctl,
+            &model,
+            &secret,
+            state_store::secret_admin::UserSecretUpdate {
+                content,
+                description,
+                name,
+                auto_prune,
+            },
+        ),
+        RemoveSecret {
+            model,
+            secret,
+            revision,
+        } => secrets::remove_secret(ctl, &model, &secret, revision),
+        GrantSecret {
+            model,
+            secret,
+            applications,
+            grant,
+        } => secrets::grant_secret(ctl, &model, &secret, &applications, grant),
+        ListSecrets {
+            model,
+            secret,
+            reveal,
+            revision,
+        } => {
+            blocking(ctl, move |c| {
+                secrets::list_secrets(c, &model, secret.as_deref(), reveal, revision)
+            })
+            .await
+        }
     }
 }

@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::{CliError, CliResult};
 
 mod add_model;
+mod add_secret;
 mod add_unit;
 mod config;
 mod controller;
@@ -15,23 +16,30 @@ mod debug_log;
 mod deploy;
 mod destroy_model;
 mod exec;
+mod grant_secret;
 mod integrate;
 mod model_config;
 mod models;
 mod operations;
 mod remove_application;
 mod remove_relation;
+mod remove_secret;
 mod remove_unit;
 mod resolve;
+mod revoke_secret;
 mod run;
+mod secret_args;
+mod secrets;
 mod show_model;
 mod show_operation;
+mod show_secret;
 mod show_task;
 mod show_unit;
 mod status;
 mod status_format;
 mod status_summary;
 mod switch;
+mod update_secret;
 mod version;
 
 /// minijuju: Juju's hook runtime on one machine. Also answers to `juju`.
@@ -96,6 +104,21 @@ pub enum Command {
     /// Retry (or skip) a failed hook.
     #[command(alias = "resolved")]
     Resolve(resolve::Resolve),
+    /// Add a new user secret.
+    AddSecret(add_secret::AddSecret),
+    /// Update an existing user secret.
+    UpdateSecret(update_secret::UpdateSecret),
+    /// Remove a secret or one of its revisions.
+    RemoveSecret(remove_secret::RemoveSecret),
+    /// Lists secrets available in the model.
+    #[command(alias = "list-secrets")]
+    Secrets(secrets::Secrets),
+    /// Shows details for a specific secret.
+    ShowSecret(show_secret::ShowSecret),
+    /// Grant applications access to a user secret.
+    GrantSecret(grant_secret::GrantSecret),
+    /// Revoke applications' access to a user secret.
+    RevokeSecret(revoke_secret::RevokeSecret),
     /// Manage the controller daemon.
     Controller(controller::Controller),
 }
@@ -127,6 +150,13 @@ pub fn run(cli: Cli) -> CliResult {
         Operations(c) => c.run(),
         ShowOperation(c) => c.run(),
         Resolve(c) => c.run(),
+        AddSecret(c) => c.run(),
+        UpdateSecret(c) => c.run(),
+        RemoveSecret(c) => c.run(),
+        Secrets(c) => c.run(),
+        ShowSecret(c) => c.run(),
+        GrantSecret(c) => c.run(),
+        RevokeSecret(c) => c.run(),
         Controller(c) => c.run(),
     }
 }

@@ -21,5 +21,6 @@ mod relations;
 mod retry;
 mod rust_charm;
 mod secrets;
+mod secrets_cli;
 mod show_operation;
 mod tools;
