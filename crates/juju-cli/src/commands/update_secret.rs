@@ -37,7 +37,8 @@ impl UpdateSecret {
         let content = if self.data.is_empty() && !has_file {
             None
         } else {
-            Some(secret_args::content(&self.data, self.file.as_deref())?)
+            // An empty file changes no content (Jubilant always passes one).
+            Some(secret_args::content(&self.data, self.file.as_deref())?).filter(|c| !c.is_empty())
         };
         if content.is_none()
             && self.info.is_none()

@@ -186,6 +186,19 @@ fn auto_prune_removes_untracked_revisions() {
     assert_eq!(revisions(), [1, 2]);
     mj.ok(&["update-secret", "tok", "--auto-prune", "token=c"]);
     assert_eq!(revisions(), [3]);
+    // An empty content file (what Jubilant passes for `{}`) changes no content.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.yaml");
+    std::fs::write(&empty, "{}\n").unwrap();
+    mj.ok(&[
+        "update-secret",
+        "tok",
+        "--info",
+        "x",
+        "--file",
+        empty.to_str().unwrap(),
+    ]);
+    assert_eq!(revisions(), [3]);
 }
 
 #[test]
