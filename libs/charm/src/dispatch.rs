@@ -101,6 +101,8 @@ type Handler = Box<dyn FnMut(&Context) -> HandlerResult>;
 struct Registration {
     kind: Option<EventKind>,
     scope: Option<String>,
+    /// For [`Charm::on_secret`]: the secret's label (`JUJU_SECRET_LABEL`).
+    secret_label: Option<String>,
     handler: Handler,
 }
 
@@ -111,6 +113,11 @@ impl Registration {
                 .scope
                 .as_deref()
                 .is_none_or(|s| event.scope() == Some(s))
+            && self.secret_label.as_deref().is_none_or(|l| {
+                event
+                    .secret()
+                    .is_some_and(|s| s.label.as_deref() == Some(l))
+            })
     }
 }
 
@@ -180,6 +187,41 @@ impl Charm {
         self.handlers.push(Registration {
             kind,
             scope: scope.map(str::to_string),
+            secret_label: None,
+            handler: Box::new(f),
+        });
+        self
+    }
+
+    /// Handle a secret event of `kind` (`SecretChanged`, `SecretRemove`,
+    /// `SecretRotate`, `SecretExpired`) for the secret labelled `label`:
+    /// the owner's label for the owner's events, the consumer's label (set
+    /// with `secret_get` by id and label) for `secret-changed`. Events of a
+    /// secret without that label, and any other kind, do not match.
+    ///
+    /// ```
+    /// use charm::{Event, EventKind};
+    /// let charm = charm::Charm::new()
+    ///     .on_secret(EventKind::SecretChanged, "db-password", |ctx| {
+    ///         let secret = ctx.event.secret().expect("a secret event");
+    ///         let _content = hookcmds::secret_get(
+    ///             &hookcmds::SecretGet::new().id(&secret.id).refresh(true),
+    ///         )?;
+    ///         Ok(())
+    ///     })
+    ///     .on_secret(EventKind::SecretRotate, "api-token", |_ctx| Ok(()));
+    /// # let _ = charm;
+    /// ```
+    pub fn on_secret(
+        mut self,
+        kind: EventKind,
+        label: &str,
+        f: impl FnMut(&Context) -> HandlerResult + 'static,
+    ) -> Charm {
+        self.handlers.push(Registration {
+            kind: Some(kind),
+            scope: None,
+            secret_label: Some(label.to_string()),
             handler: Box::new(f),
         });
         self
@@ -457,6 +499,67 @@ mod tests {
             let ran = charm.dispatch(&c).unwrap();
             assert_eq!(*log.borrow(), want, "{}", c.event);
             assert_eq!(ran, want.len());
+        }
+    }
+
+    #[test]
+    fn secret_handlers_match_kind_and_label() {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let rec = |label: &'static str| {
+            let log = log.clone();
+            move |_: &Context| -> HandlerResult {
+                log.borrow_mut().push(label);
+                Ok(())
+            }
+        };
+        let mut charm = Charm::new()
+            .on(EventKind::SecretChanged, rec("changed-any"))
+            .on_secret(EventKind::SecretChanged, "db", rec("db-changed"))
+            .on_secret(EventKind::SecretChanged, "api", rec("api-changed"))
+            .on_secret(EventKind::SecretRemove, "db", rec("db-remove"))
+            .on_secret(EventKind::SecretRotate, "db", rec("db-rotate"))
+            .on_secret(EventKind::SecretExpired, "db", rec("db-expired"))
+            .on_secret(EventKind::Install, "db", rec("never"));
+        let id = ("JUJU_SECRET_ID", "secret:d0vgi3h1c0pg2s2b2ed0");
+        let db = ("JUJU_SECRET_LABEL", "db");
+        let rev = ("JUJU_SECRET_REVISION", "2");
+        let cases: Vec<(Context, Vec<&str>)> = vec![
+            (
+                ctx("hooks/secret-changed", &[id, db]),
+                vec!["changed-any", "db-changed"],
+            ),
+            (
+                ctx("hooks/secret-changed", &[id, ("JUJU_SECRET_LABEL", "api")]),
+                vec!["changed-any", "api-changed"],
+            ),
+            (ctx("hooks/secret-changed", &[id]), vec!["changed-any"]),
+            (
+                ctx("hooks/secret-changed", &[id, ("JUJU_SECRET_LABEL", "")]),
+                vec!["changed-any"],
+            ),
+            (
+                ctx("hooks/secret-remove", &[id, db, rev]),
+                vec!["db-remove"],
+            ),
+            (ctx("hooks/secret-rotate", &[id, db]), vec!["db-rotate"]),
+            (
+                ctx("hooks/secret-expired", &[id, db, rev]),
+                vec!["db-expired"],
+            ),
+            (
+                ctx(
+                    "hooks/secret-expired",
+                    &[id, ("JUJU_SECRET_LABEL", "x"), rev],
+                ),
+                vec![],
+            ),
+            (ctx("hooks/install", &[]), vec![]),
+        ];
+        for (c, want) in cases {
+            log.borrow_mut().clear();
+            let ran = charm.dispatch(&c).unwrap();
+            assert_eq!(*log.borrow(), want, "{}", c.event);
+            assert_eq!(ran, want.len(), "{}", c.event);
         }
     }
 

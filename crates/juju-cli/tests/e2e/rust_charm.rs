@@ -4,10 +4,12 @@
 //! kv-db (examples/charms/kv-db, needs scripts/setup-python.sh): relation
 //! data both ways, status, actions, config, relation removal, and every
 //! `hookcmds` function whose tool minijuju implements (the `selftest`
-//! action).
+//! action, including every `secret_*` function against the real secret
+//! tools), and the typed secret events of the `charm` crate (a user secret
+//! granted to kv-rust, read by label, updated: secret-changed).
 //!
-//! Not exercised, because minijuju has no such tools yet: secret_*,
-//! storage_*, resource_get, credential_get, juju_reboot.
+//! Not exercised, because minijuju has no such tools yet: storage_*,
+//! resource_get, credential_get, juju_reboot.
 
 use serde_json::Value;
 
@@ -305,4 +307,137 @@ fn selftest_exercises_every_implemented_hookcmds_function() {
     let log = mj.ok(&["debug-log", "--replay", "--include", unit]);
     assert!(log.contains("WARNING"), "{log}");
     assert!(log.contains("selftest: juju-log works"), "{log}");
+
+    // The secret tools, within the action (later calls see earlier ones).
+    let labels = r["secret-labels"].as_str().unwrap();
+    let (app_label, unit_label) = labels.split_once(',').unwrap();
+    let app_uri = r["secret-add-app"].as_str().unwrap();
+    let unit_uri = r["secret-add-unit"].as_str().unwrap();
+    for uri in [app_uri, unit_uri] {
+        assert!(uri.starts_with("secret:"), "{r:#}");
+    }
+    let secret_expected = [
+        ("secret-get-id", "token=t1,user=admin".to_string()),
+        ("secret-get-label-peek", "token=t1,user=admin".into()),
+        ("secret-get-label-refresh", "pin=1234".into()),
+        (
+            "secret-info-get-label",
+            format!("1/{app_label}/application/selftest secret/daily/expiry=true"),
+        ),
+        ("secret-info-get-id", format!("1/{unit_label}/unit")),
+        ("secret-ids", "app=true,unit=true".into()),
+        ("secret-set", "ok".into()),
+        ("secret-grant", "ok".into()),
+        ("secret-revoke", "ok".into()),
+        ("secret-grant-again", "ok".into()),
+        ("secret-remove", "ok".into()),
+    ];
+    for (key, want) in secret_expected {
+        assert_eq!(r[key].as_str(), Some(want.as_str()), "{key}: {r:#}");
+    }
+
+    // Committed with the action: the application secret at revision 2 with
+    // the new description, granted to kv-db; the unit secret removed.
+    let id = |uri: &str| uri.rsplit(['/', ':']).next().unwrap().to_string();
+    let list = json(&mj.ok(&["secrets", "--format", "json"]));
+    let s = &list[id(app_uri)];
+    assert_eq!(s["owner"], "kv-rust", "{list:#}");
+    assert_eq!(s["label"], app_label, "{list:#}");
+    assert_eq!(s["revision"], 2, "{list:#}");
+    assert_eq!(s["description"], "rotated by selftest", "{list:#}");
+    assert_eq!(s["rotation"], "daily", "{list:#}");
+    assert!(s["rotates"].is_string(), "{list:#}");
+    assert!(list.get(id(unit_uri)).is_none(), "{list:#}");
+    let shown = json(&mj.ok(&["show-secret", app_uri, "--reveal", "--format", "json"]));
+    assert_eq!(
+        shown[id(app_uri)]["content"]["Data"]["token"],
+        "t2",
+        "{shown:#}"
+    );
+    let access = shown[id(app_uri)]["access"].to_string();
+    assert!(access.contains("kv-db"), "{shown:#}");
+    // The expiry belongs to the revision it was given with (revision 1).
+    let revs = json(&mj.ok(&["show-secret", app_uri, "--revisions", "--format", "json"]));
+    let revs = revs[id(app_uri)]["revisions"].as_array().unwrap().clone();
+    let rev1 = revs.iter().find(|r| r["revision"] == 1).unwrap();
+    assert!(rev1["expires"].is_string(), "{revs:#?}");
+}
+
+/// A secret granted to kv-rust: read by id (attaching a consumer label), by
+/// label, a new revision announced by secret-changed (typed event with the
+/// secret's id and the consumer's label), the new content after the
+/// handler's `--refresh`; `--peek` and errors through the action.
+#[test]
+fn rust_charm_consumes_a_secret_and_handles_secret_changed() {
+    let rust = built_charm("kv-rust");
+    let mj = Mj::new();
+    mj.ok(&["deploy", rust.to_str().unwrap()]);
+    wait_workloads(&mj, "kv-rust", 1, "blocked waiting for db", |c, m| {
+        c == "blocked" && m == "waiting for db"
+    });
+    let unit = "kv-rust/0";
+    let uri = mj
+        .ok(&["add-secret", "apikey", "token=one"])
+        .trim()
+        .to_string();
+
+    // Not granted yet: the tool's error reaches the action.
+    let (code, task) = run_action(&mj, unit, &["get-secret", &format!("id={uri}")]);
+    assert_eq!(code, 0, "{task:#}");
+    assert_eq!(task["status"], "failed", "{task:#}");
+    let msg = task["message"].as_str().unwrap();
+    assert!(
+        msg.contains("not found") || msg.contains("permission denied"),
+        "{task:#}"
+    );
+
+    mj.ok(&["grant-secret", "apikey", "kv-rust"]);
+    let (code, task) = run_action(
+        &mj,
+        unit,
+        &["get-secret", &format!("id={uri}"), "label=api"],
+    );
+    assert_eq!(code, 0, "{task:#}");
+    assert_eq!(task["status"], "completed", "{task:#}");
+    assert_eq!(task["results"]["token"], "one", "{task:#}");
+
+    mj.ok(&["update-secret", "apikey", "token=two"]);
+    // Before secret-changed has run the unit may still track revision 1; a
+    // peek always sees the latest.
+    let (_, task) = run_action(&mj, unit, &["get-secret", "label=api", "mode=peek"]);
+    assert_eq!(task["results"]["token"], "two", "{task:#}");
+
+    // The handler logs the typed event and refreshes to the new revision.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(WAIT);
+    let log = loop {
+        let log = mj.ok(&["debug-log", "--replay", "--include", unit]);
+        if log.contains("secret-changed: ") {
+            break log;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no secret-changed: {log}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let line = log
+        .lines()
+        .find(|l| l.contains("secret-changed: "))
+        .unwrap();
+    let id = uri.rsplit(['/', ':']).next().unwrap();
+    assert!(line.contains(id), "{line}");
+    assert!(line.contains(" label=api revision= keys=token"), "{line}");
+
+    // Tracking revision 2 now: a plain read by label gives the new content.
+    let (_, task) = run_action(&mj, unit, &["get-secret", "label=api"]);
+    assert_eq!(task["results"]["token"], "two", "{task:#}");
+    // A refresh is also a no-op now, and neither id nor label is refused.
+    let (_, task) = run_action(&mj, unit, &["get-secret", "label=api", "mode=refresh"]);
+    assert_eq!(task["results"]["token"], "two", "{task:#}");
+    let (_, task) = run_action(&mj, unit, &["get-secret"]);
+    assert_eq!(task["status"], "failed", "{task:#}");
+    assert_eq!(
+        task["message"], "secret_get needs a secret id or a label",
+        "{task:#}"
+    );
 }

@@ -18,7 +18,11 @@
 //! * update-status: re-reads and re-sets the unit's status (the stand-in for
 //!   a workload health check; the Python kv-app does the same, which is what
 //!   the `rust-vs-python` benchmark compares).
-//! * Actions: `db-info`, `whoami`, `selftest` (see actions.yaml).
+//! * Secret events (secret-changed, secret-remove, secret-rotate,
+//!   secret-expired): logged and remembered in charm state under the
+//!   event's name; secret-changed also refreshes to the new revision.
+//! * Actions: `db-info`, `whoami`, `selftest`, `get-secret` (see
+//!   actions.yaml).
 
 #![forbid(unsafe_code)]
 
@@ -28,8 +32,9 @@ use std::process::ExitCode;
 use charm::{Charm, Context, Event, EventKind, HandlerResult};
 use hookcmds::{
     ConfigGet, GoalState, JujuLog, LogLevel, NetworkGet, OpenedPorts, Port, RelationGet,
-    RelationList, RelationModelGet, RelationSet, SettableStatusName, StateGet, StatusGet,
-    StatusSet, UnitStatus,
+    RelationList, RelationModelGet, RelationSet, SecretAdd, SecretGet, SecretGrant, SecretInfoGet,
+    SecretOwner, SecretRemove, SecretRevoke, SecretRotate, SecretSet, SettableStatusName, StateGet,
+    StatusGet, StatusSet, UnitStatus,
 };
 
 const WORKLOAD_VERSION: &str = "1.2.0";
@@ -57,6 +62,11 @@ fn main() -> ExitCode {
         .on_action("db-info", db_info)
         .on_action("whoami", whoami)
         .on_action("selftest", selftest)
+        .on_action("get-secret", get_secret)
+        .on(EventKind::SecretChanged, secret_event)
+        .on(EventKind::SecretRemove, secret_event)
+        .on(EventKind::SecretRotate, secret_event)
+        .on(EventKind::SecretExpired, secret_event)
         .run()
 }
 
@@ -394,9 +404,183 @@ fn selftest(ctx: &Context) -> HandlerResult {
                 hookcmds::network_get(DB, &NetworkGet::new().relation_id(id))
                     .map(|n| n.ingress_addresses.join(",")),
             );
+            secrets_selftest(ctx, id, &mut record);
         }
     }
     ctx.set_results(&results)?;
+    Ok(())
+}
+
+/// The secret tools, as the leader in a related action: an application
+/// secret (label, description, expiry, rotation) and a unit secret, read by
+/// id and label (plain, `--peek`, `--refresh`), their metadata, the owned
+/// ids, a new revision, a grant to and revoke from the db relation, and the
+/// removal of the unit secret. Labels carry the action id so that the
+/// action can run more than once.
+fn secrets_selftest(
+    ctx: &Context,
+    relation: u64,
+    record: &mut impl FnMut(&str, Result<String, hookcmds::Error>),
+) {
+    let run = match &ctx.event {
+        Event::Action(a) => a.id.clone(),
+        _ => "0".into(),
+    };
+    let app_label = format!("selftest-app-{run}");
+    let unit_label = format!("selftest-unit-{run}");
+    record("secret-labels", Ok(format!("{app_label},{unit_label}")));
+    let app_secret = hookcmds::secret_add(
+        [("token", "t1"), ("user", "admin")],
+        &SecretAdd::new()
+            .label(&app_label)
+            .description("selftest secret")
+            .expire("24h")
+            .rotate(SecretRotate::Daily)
+            .owner(SecretOwner::Application),
+    );
+    record(
+        "secret-add-app",
+        app_secret.as_ref().map(|u| u.clone()).map_err(clone_err),
+    );
+    let unit_secret = hookcmds::secret_add(
+        [("pin", "1234")],
+        &SecretAdd::new().label(&unit_label).owner(SecretOwner::Unit),
+    );
+    record(
+        "secret-add-unit",
+        unit_secret.as_ref().map(|u| u.clone()).map_err(clone_err),
+    );
+    let (Ok(app_uri), Ok(unit_uri)) = (app_secret, unit_secret) else {
+        return;
+    };
+    let show = |m: BTreeMap<String, String>| {
+        m.iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    record(
+        "secret-get-id",
+        hookcmds::secret_get(&SecretGet::new().id(&app_uri)).map(show),
+    );
+    record(
+        "secret-get-label-peek",
+        hookcmds::secret_get(&SecretGet::new().label(&app_label).peek(true)).map(show),
+    );
+    record(
+        "secret-get-label-refresh",
+        hookcmds::secret_get(&SecretGet::new().label(&unit_label).refresh(true)).map(show),
+    );
+    record(
+        "secret-info-get-label",
+        hookcmds::secret_info_get(&SecretInfoGet::new().label(&app_label)).map(|i| {
+            format!(
+                "{}/{}/{}/{}/{}/expiry={}",
+                i.revision,
+                i.label,
+                i.owner.map(|o| o.as_str()).unwrap_or("none"),
+                i.description,
+                i.rotation.map(|r| r.as_str()).unwrap_or("none"),
+                i.expiry.is_some(),
+            )
+        }),
+    );
+    record(
+        "secret-info-get-id",
+        hookcmds::secret_info_get(&SecretInfoGet::new().id(&unit_uri)).map(|i| {
+            let owner = i.owner.map(|o| o.as_str()).unwrap_or("none");
+            format!("{}/{}/{owner}", i.revision, i.label)
+        }),
+    );
+    let bare = |uri: &str| {
+        uri.rsplit(['/', ':'])
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    record(
+        "secret-ids",
+        hookcmds::secret_ids().map(|ids| {
+            let has = |uri: &str| ids.contains(&bare(uri));
+            format!("app={},unit={}", has(&app_uri), has(&unit_uri))
+        }),
+    );
+    record(
+        "secret-set",
+        hookcmds::secret_set(
+            &app_uri,
+            &SecretSet::new()
+                .content([("token", "t2"), ("user", "admin")])
+                .description("rotated by selftest"),
+        )
+        .map(|()| "ok".into()),
+    );
+    record(
+        "secret-grant",
+        hookcmds::secret_grant(&app_uri, relation, &SecretGrant::new()).map(|()| "ok".into()),
+    );
+    record(
+        "secret-revoke",
+        hookcmds::secret_revoke(&app_uri, &SecretRevoke::new().relation_id(relation))
+            .map(|()| "ok".into()),
+    );
+    // Grants are applied when the hook commits (secret-info-get shows the
+    // committed access only); granted again, so that the grant outlives
+    // the action.
+    record(
+        "secret-grant-again",
+        hookcmds::secret_grant(&app_uri, relation, &SecretGrant::new()).map(|()| "ok".into()),
+    );
+    record(
+        "secret-remove",
+        hookcmds::secret_remove(&unit_uri, &SecretRemove::new()).map(|()| "ok".into()),
+    );
+}
+
+/// `get-secret`: read a secret this unit can see, by id and/or label.
+fn get_secret(ctx: &Context) -> HandlerResult {
+    let id: Option<String> = ctx.param("id")?;
+    let label: Option<String> = ctx.param("label")?;
+    let mode: Option<String> = ctx.param("mode")?;
+    let mut opts = SecretGet::new();
+    if let Some(id) = id.filter(|i| !i.is_empty()) {
+        opts = opts.id(id);
+    }
+    if let Some(label) = label.filter(|l| !l.is_empty()) {
+        opts = opts.label(label);
+    }
+    match mode.as_deref().unwrap_or_default() {
+        "peek" => opts = opts.peek(true),
+        "refresh" => opts = opts.refresh(true),
+        _ => {}
+    }
+    match hookcmds::secret_get(&opts) {
+        Ok(content) => ctx.set_results(&content)?,
+        Err(e) => ctx.fail(&e.to_string())?,
+    }
+    Ok(())
+}
+
+/// Every secret event: remember the last one per kind in charm state
+/// (`<id> label=<label> revision=<rev>`) and log it; on secret-changed also
+/// move to the latest revision (`--refresh`).
+fn secret_event(ctx: &Context) -> HandlerResult {
+    let Some(secret) = ctx.event.secret() else {
+        return Ok(());
+    };
+    let kind = ctx.event.kind().to_string();
+    let mut line = format!(
+        "{} label={} revision={}",
+        secret.id,
+        secret.label.clone().unwrap_or_default(),
+        secret.revision.map(|r| r.to_string()).unwrap_or_default()
+    );
+    if let Event::SecretChanged(_) = ctx.event {
+        let content = hookcmds::secret_get(&SecretGet::new().id(&secret.id).refresh(true))?;
+        line.push_str(&format!(" keys={}", join(content.keys().cloned())));
+    }
+    hookcmds::state_set([(kind.as_str(), line.as_str())])?;
+    hookcmds::juju_log(&format!("{kind}: {line}"), &JujuLog::new())?;
     Ok(())
 }
 
