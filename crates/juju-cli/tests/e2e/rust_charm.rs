@@ -324,7 +324,10 @@ fn selftest_exercises_every_implemented_hookcmds_function() {
             "secret-info-get-label",
             format!("1/{app_label}/application/selftest secret/daily/expiry=true"),
         ),
-        ("secret-info-get-id", format!("1/{unit_label}/unit")),
+        (
+            "secret-info-get-id",
+            format!("1/{unit_label}/unit/expiry=true"),
+        ),
         ("secret-ids", "app=true,unit=true".into()),
         ("secret-set", "ok".into()),
         ("secret-grant", "ok".into()),

@@ -444,7 +444,11 @@ fn secrets_selftest(
     );
     let unit_secret = hookcmds::secret_add(
         [("pin", "1234")],
-        &SecretAdd::new().label(&unit_label).owner(SecretOwner::Unit),
+        &SecretAdd::new()
+            .label(&unit_label)
+            // RFC 3339 with microseconds, as ops sends a datetime.
+            .expire_at(std::time::SystemTime::now() + std::time::Duration::from_secs(86_400))
+            .owner(SecretOwner::Unit),
     );
     record(
         "secret-add-unit",
@@ -489,7 +493,12 @@ fn secrets_selftest(
         "secret-info-get-id",
         hookcmds::secret_info_get(&SecretInfoGet::new().id(&unit_uri)).map(|i| {
             let owner = i.owner.map(|o| o.as_str()).unwrap_or("none");
-            format!("{}/{}/{owner}", i.revision, i.label)
+            format!(
+                "{}/{}/{owner}/expiry={}",
+                i.revision,
+                i.label,
+                i.expiry.is_some()
+            )
         }),
     );
     let bare = |uri: &str| {
