@@ -2,8 +2,9 @@
 //! with `MINIJUJU_CRASH_AT=<point>`, reaching that named point SIGKILLs the
 //! whole process, exactly as a power cut or `kill -9` would at that moment.
 //! The points sit right after the commits of multi-step changes (relation
-//! and subordinate creation, unit termination, application removal), where a
-//! crash is most likely to leave the model half-changed.
+//! and subordinate creation, unit termination, application removal, a new
+//! secret revision before its consumers are told), where a crash is most
+//! likely to leave the model half-changed.
 //!
 //! Unset (the normal case), [`reached`] is one cached string comparison.
 

@@ -634,3 +634,65 @@ fn kill_after_remove_application_commits_then_the_application_goes() {
     // The subordinate application stays, without units (as in Juju).
     assert!(mj.status()["applications"].get("sub").is_some());
 }
+
+/// A new secret revision committed, then the controller killed before the
+/// consumer is told: after the restart the consumer gets secret-changed for
+/// it exactly once, and every consumer sees exactly the committed revisions
+/// in order.
+#[test]
+fn kill_after_a_secret_revision_commits_then_the_consumer_is_told_once() {
+    use crate::secrets::{secrets_log, sh};
+    let mj = Mj::new();
+    let db = mj.fixture("trace-db");
+    let app = mj.fixture("trace-app");
+    mj.ok(&["deploy", db.to_str().unwrap(), "db"]);
+    mj.ok(&["deploy", app.to_str().unwrap(), "app"]);
+    mj.ok(&["integrate", "app", "db"]);
+    mj.settle("integrate");
+    let uri = sh(&mj, "db/0", "secret-add --label creds password=v1")
+        .trim()
+        .to_string();
+    let id = uri.rsplit('/').next().unwrap().to_string();
+    let rel = sh(&mj, "db/0", "relation-ids db").trim().to_string();
+    sh(&mj, "db/0", &format!("secret-grant -r {rel} {uri}"));
+    assert_eq!(
+        sh(
+            &mj,
+            "app/0",
+            &format!("secret-get {uri} password --label mine")
+        ),
+        "v1\n"
+    );
+    crash_at(
+        &mj,
+        "secret-revision-committed",
+        &[
+            "exec",
+            "--unit",
+            "db/0",
+            "--",
+            &format!("secret-set {uri} password=v2"),
+        ],
+    );
+    mj.settle("secret-set after the crash");
+    let told = format!("app/0|secret:{id}|mine|none|{{\"password\":\"v2\"}}");
+    assert_eq!(secrets_log(&mj), std::slice::from_ref(&told));
+    // The revision survived the crash, and the consumer moves to it only
+    // when it asks.
+    assert_eq!(
+        sh(&mj, "app/0", &format!("secret-get {id} password")),
+        "v1\n"
+    );
+    assert_eq!(
+        sh(&mj, "app/0", &format!("secret-get {id} password --refresh")),
+        "v2\n"
+    );
+    // A second revision after the restart is told once more, in order.
+    sh(&mj, "db/0", &format!("secret-set {uri} password=v3"));
+    mj.settle("a second secret-set");
+    let log = secrets_log(&mj);
+    let changed: Vec<&String> = log.iter().filter(|l| l.starts_with("app/0|")).collect();
+    assert_eq!(changed.len(), 2, "{log:?}");
+    assert_eq!(changed[0], &told);
+    assert!(changed[1].ends_with("{\"password\":\"v3\"}"), "{log:?}");
+}

@@ -9,12 +9,12 @@
 use crate::common::Mj;
 
 /// Run `script` in a hook context of `unit`; stdout (the command must succeed).
-fn sh(mj: &Mj, unit: &str, script: &str) -> String {
+pub(crate) fn sh(mj: &Mj, unit: &str, script: &str) -> String {
     mj.ok(&["exec", "--unit", unit, "--", script])
 }
 
 /// The secret-changed hooks the tracer charm recorded.
-fn secrets_log(mj: &Mj) -> Vec<String> {
+pub(crate) fn secrets_log(mj: &Mj) -> Vec<String> {
     let path = mj.trace.path().join("secrets.log");
     std::fs::read_to_string(path)
         .unwrap_or_default()

@@ -225,6 +225,9 @@ impl Agent {
                 next.to_json()
             },
         )?;
+        if super::task::publishes_revision(&secret_ops) {
+            crate::crashpoint::reached("secret-revision-committed");
+        }
         self.progress = next;
         self.retry_at = None;
         Ok(())
