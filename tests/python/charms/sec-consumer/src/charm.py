@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""sec-consumer: reads a secret shared over a relation with ops' Secret API, to test minijuju.
+
+Behaviour:
+
+* ``creds`` endpoint, relation-changed: reads ``secret-id`` from the related
+  application's databag, gets the secret by id giving it the consumer label
+  ``creds-in``, and shows ``password <password>`` as its status.
+* secret-changed: records ``changed:<label>:<password>`` with the peeked
+  (latest) content, without refreshing; the ``read`` action gets, peeks or
+  refreshes by label, so a test can see what each does.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import ops
+
+logger = logging.getLogger(__name__)
+
+LABEL = 'creds-in'
+
+
+class SecConsumerCharm(ops.CharmBase):
+    """The consuming side; see the module docstring."""
+
+    _stored = ops.StoredState()
+
+    def __init__(self, framework: ops.Framework):
+        super().__init__(framework)
+        self._stored.set_default(events=[])
+        framework.observe(self.on.start, self._on_start)
+        framework.observe(self.on['creds'].relation_changed, self._on_creds_changed)
+        framework.observe(self.on.secret_changed, self._on_secret_changed)
+        framework.observe(self.on.read_action, self._on_read)
+        framework.observe(self.on.events_action, self._on_events)
+
+    def _on_start(self, event: ops.StartEvent) -> None:
+        self.unit.status = ops.WaitingStatus('no secret yet')
+
+    def _on_creds_changed(self, event: ops.RelationChangedEvent) -> None:
+        secret_id = event.relation.data[event.relation.app].get('secret-id')
+        if not secret_id:
+            return
+        content = self.model.get_secret(id=secret_id, label=LABEL).get_content()
+        self.unit.status = ops.ActiveStatus(f'password {content["password"]}')
+
+    def _on_secret_changed(self, event: ops.SecretChangedEvent) -> None:
+        latest = event.secret.peek_content()
+        self._stored.events.append(f'changed:{event.secret.label}:{latest.get("password")}')
+
+    def _on_read(self, event: ops.ActionEvent) -> None:
+        secret = self.model.get_secret(label=LABEL)
+        mode = event.params['mode']
+        if mode == 'peek':
+            content = secret.peek_content()
+        else:
+            content = secret.get_content(refresh=mode == 'refresh')
+        event.set_results(content)
+
+    def _on_events(self, event: ops.ActionEvent) -> None:
+        event.set_results({'events': ','.join(self._stored.events)})
+
+
+if __name__ == '__main__':  # pragma: nocover
+    ops.main(SecConsumerCharm)

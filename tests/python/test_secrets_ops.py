@@ -1,0 +1,186 @@
+"""End to end: two real ops charms use ops' Secret API, unchanged, on minijuju.
+
+sec-owner (2 units, peer relation ``ring``) creates an application secret per
+``creds`` relation, grants it to the relation and publishes its id there;
+sec-consumer reads it by id (setting its own label), then by label, follows a
+new revision with secret-changed, peeks and refreshes; the owner removes the
+revision nobody tracks on secret-remove. Also: set_info/get_info, a follower
+reading the peer secret by label, remove_all_revisions, rotation and expiry
+with the model's ``minijuju-secret-time-scale``, and a hook that raises after
+add_secret leaving no secret. One model for the module; tests run in order.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import jubilant
+import pytest
+
+from helpers import DEPLOY_TIMEOUT, TEST_CHARMS
+
+OWNER = 'sec-owner'
+CONSUMER = 'sec-consumer'
+SETTLE = 45.0
+
+T = TypeVar('T')
+
+
+def poll(fetch: Callable[[], T], ok: Callable[[T], bool], timeout: float = SETTLE) -> T:
+    """Call fetch() until ok(value) holds; fail with the last value after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        if ok(value):
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f'still not as expected after {timeout:.0f}s; last value: {value!r}')
+        time.sleep(0.5)
+
+
+def leader(juju: jubilant.Juju, app: str) -> str:
+    (name,) = [n for n, u in juju.status().apps[app].units.items() if u.leader]
+    return name
+
+
+def follower(juju: jubilant.Juju, app: str) -> str:
+    return next(n for n, u in juju.status().apps[app].units.items() if not u.leader)
+
+
+def secrets_json(juju: jubilant.Juju) -> dict[str, Any]:
+    return json.loads(juju.cli('secrets', '--format', 'json'))
+
+
+def by_label(juju: jubilant.Juju, label: str) -> list[dict[str, Any]]:
+    return [s for s in secrets_json(juju).values() if s.get('label') == label]
+
+
+def events(juju: jubilant.Juju, unit: str) -> list[str]:
+    got = juju.run(unit, 'events').results.get('events', '')
+    return got.split(',') if got else []
+
+
+def info(juju: jubilant.Juju, label: str) -> dict[str, str]:
+    return juju.run(leader(juju, OWNER), 'info', {'label': label}).results
+
+
+@pytest.fixture(scope='module')
+def deployed(juju: jubilant.Juju) -> jubilant.Juju:
+    juju.deploy(str(TEST_CHARMS / OWNER), num_units=2)
+    juju.deploy(str(TEST_CHARMS / CONSUMER))
+    juju.integrate(f'{OWNER}:creds', f'{CONSUMER}:creds')
+    juju.wait(
+        lambda s: jubilant.all_active(s, OWNER, CONSUMER) and jubilant.all_agents_idle(s),
+        error=jubilant.any_error,
+        timeout=DEPLOY_TIMEOUT,
+    )
+    return juju
+
+
+def test_consumer_reads_the_granted_secret_by_id(deployed: jubilant.Juju):
+    juju = deployed
+    status = juju.status()
+    assert status.apps[CONSUMER].units[f'{CONSUMER}/0'].workload_status.message == 'password p1'
+    (creds,) = by_label(juju, 'creds')
+    assert creds['owner'] == OWNER
+    assert creds['revision'] == 1
+    assert creds['description'] == 'credentials for the consumer'
+
+
+def test_get_info_and_set_info(deployed: jubilant.Juju):
+    juju = deployed
+    got = info(juju, 'creds')
+    assert got['label'] == 'creds'
+    assert got['revision'] == '1'
+    assert got['description'] == 'credentials for the consumer'
+    assert got['id'].startswith('secret:')
+    juju.run(leader(juju, OWNER), 'set-info', {'description': 'renamed creds'})
+    assert info(juju, 'creds')['description'] == 'renamed creds'
+    assert info(juju, 'creds')['revision'] == '1', 'set_info makes no revision'
+    (creds,) = by_label(juju, 'creds')
+    assert creds['description'] == 'renamed creds'
+
+
+def test_new_revision_changed_peek_refresh_and_remove(deployed: jubilant.Juju):
+    juju = deployed
+    consumer = f'{CONSUMER}/0'
+    juju.run(leader(juju, OWNER), 'set-password', {'password': 'p2'})
+    assert info(juju, 'creds')['revision'] == '2'
+    # secret-changed reaches the consumer, whose peek sees the new revision.
+    poll(lambda: events(juju, consumer), lambda e: e == ['changed:creds-in:p2'])
+    # get stays on the tracked revision; peek does not move it; refresh does.
+    assert juju.run(consumer, 'read', {'mode': 'get'}).results['password'] == 'p1'
+    assert juju.run(consumer, 'read', {'mode': 'peek'}).results['password'] == 'p2'
+    assert juju.run(consumer, 'read', {'mode': 'get'}).results['password'] == 'p1'
+    assert juju.run(consumer, 'read', {'mode': 'refresh'}).results['password'] == 'p2'
+    assert juju.run(consumer, 'read', {'mode': 'get'}).results['password'] == 'p2'
+    # Nobody tracks revision 1 any more: the owner's leader gets secret-remove
+    # for it and removes it.
+    poll(lambda: events(juju, leader(juju, OWNER)), lambda e: 'remove:creds:1' in e)
+    uri = info(juju, 'creds')['id']
+    revs = poll(
+        lambda: juju.show_secret(uri, revisions=True).revisions or [],
+        lambda r: [x.revision for x in r] == [2],
+    )
+    assert [x.revision for x in revs] == [2]
+    assert events(juju, consumer) == ['changed:creds-in:p2'], 'no second secret-changed'
+
+
+def test_follower_reads_the_peer_secret_by_label(deployed: jubilant.Juju):
+    juju = deployed
+    unit = follower(juju, OWNER)
+    assert juju.run(unit, 'peer-token').results == {'token': 'shared-among-peers'}
+
+
+def test_rotation_fires_repeatedly(deployed: jubilant.Juju):
+    juju = deployed
+    juju.cli('model-config', 'minijuju-secret-time-scale=0.001')  # hourly = 3.6 s
+    try:
+        owner = leader(juju, OWNER)
+        juju.run(owner, 'add-timed', {'label': 'rot', 'rotate': 'hourly'})
+        assert info(juju, 'rot')['rotation'] == 'hourly'
+        got = poll(
+            lambda: [e for e in events(juju, owner) if e.startswith('rotate:')],
+            lambda e: len(e) >= 2,
+        )
+        assert got[:2] == ['rotate:rot:0', 'rotate:rot:1']
+        assert int(info(juju, 'rot')['revision']) >= 3
+    finally:
+        juju.cli('model-config', '--reset', 'minijuju-secret-time-scale')
+    juju.run(leader(juju, OWNER), 'remove-all', {'label': 'rot'})
+    assert by_label(juju, 'rot') == []
+
+
+def test_expiry_fires_until_a_new_revision(deployed: jubilant.Juju):
+    juju = deployed
+    owner = leader(juju, OWNER)
+    juju.run(owner, 'add-timed', {'label': 'exp', 'expire-seconds': 2})
+    assert info(juju, 'exp')['expires'] != ''
+    poll(lambda: events(juju, owner), lambda e: 'expired:exp:1' in e)
+    poll(lambda: info(juju, 'exp')['revision'], lambda r: r == '2')
+    time.sleep(3)
+    assert [e for e in events(juju, owner) if e.startswith('expired:')] == ['expired:exp:1']
+
+
+def test_remove_all_revisions(deployed: jubilant.Juju):
+    juju = deployed
+    juju.run(leader(juju, OWNER), 'remove-all', {'label': 'exp'})
+    assert by_label(juju, 'exp') == []
+
+
+def test_failed_hook_leaves_no_secret(deployed: jubilant.Juju):
+    juju = deployed
+    juju.cli('model-config', 'automatically-retry-hooks=false')
+    juju.config(OWNER, {'explode': 'doomed'})
+    juju.wait(lambda s: jubilant.any_error(s, OWNER), timeout=SETTLE)
+    assert by_label(juju, 'doomed') == []
+    juju.config(OWNER, reset='explode')
+    for name, unit in juju.status().apps[OWNER].units.items():
+        if unit.workload_status.current == 'error':
+            juju.cli('resolve', name)
+    juju.wait(lambda s: jubilant.all_active(s, OWNER), error=None, timeout=SETTLE)
+    assert by_label(juju, 'doomed') == []
+    assert sorted(s['label'] for s in secrets_json(juju).values()) == ['creds', 'peer-token']
