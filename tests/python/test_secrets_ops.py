@@ -4,7 +4,8 @@ sec-owner (2 units, peer relation ``ring``) creates an application secret per
 ``creds`` relation, grants it to the relation and publishes its id there;
 sec-consumer reads it by id (setting its own label), then by label, follows a
 new revision with secret-changed, peeks and refreshes; the owner removes the
-revision nobody tracks on secret-remove. Also: set_info/get_info, a follower
+revision nobody tracks on secret-remove. Also: set_info/get_info, unit-owned
+secrets, revoke, relation removal, a follower
 reading the peer secret by label, remove_all_revisions, rotation and expiry
 with the model's ``minijuju-secret-time-scale``, and a hook that raises after
 add_secret leaving no secret. One model for the module; tests run in order.
@@ -102,6 +103,12 @@ def test_get_info_and_set_info(deployed: jubilant.Juju):
     assert info(juju, 'creds')['revision'] == '1', 'set_info makes no revision'
     (creds,) = by_label(juju, 'creds')
     assert creds['description'] == 'renamed creds'
+    # set_info with a rotation policy: get_info shows it and when it is due.
+    juju.run(leader(juju, OWNER), 'set-info', {'description': 'daily creds', 'rotate': 'daily'})
+    got = info(juju, 'creds')
+    assert (got['rotation'], got['description'], got['revision']) == ('daily', 'daily creds', '1')
+    assert got['rotates'] != ''
+    juju.run(leader(juju, OWNER), 'set-info', {'description': 'daily creds', 'rotate': 'never'})
 
 
 def test_new_revision_changed_peek_refresh_and_remove(deployed: jubilant.Juju):
@@ -133,6 +140,65 @@ def test_follower_reads_the_peer_secret_by_label(deployed: jubilant.Juju):
     juju = deployed
     unit = follower(juju, OWNER)
     assert juju.run(unit, 'peer-token').results == {'token': 'shared-among-peers'}
+
+
+def test_unit_owned_secrets(deployed: jubilant.Juju):
+    juju = deployed
+    units = sorted(juju.status().apps[OWNER].units)
+    ids = {u: juju.run(u, 'unit-secret').results['id'] for u in units}
+    assert len(set(ids.values())) == 2
+    # Each unit owns its own secret under the same label.
+    for u in units:
+        assert juju.run(u, 'info', {'label': 'mine'}).results['id'] == ids[u]
+    mine = {s['owner'] for s in by_label(juju, 'mine')}
+    assert mine == set(units)
+    got = poll(
+        lambda: juju.run(f'{CONSUMER}/0', 'unit-secrets').results,
+        lambda r: len(r) == 2,
+    )
+    assert got == {u.replace('/', '-'): u.replace('/', '-') for u in units}
+
+
+def test_a_follower_cannot_change_the_application_secret(deployed: jubilant.Juju):
+    juju = deployed
+    with pytest.raises(jubilant.TaskError) as e:
+        juju.run(follower(juju, OWNER), 'set-password', {'password': 'nope'})
+    assert 'cannot set:' in e.value.task.message
+    assert info(juju, 'creds')['revision'] == '2'
+
+
+def test_every_consumer_unit_must_move_on_before_secret_remove(deployed: jubilant.Juju):
+    juju = deployed
+    juju.add_unit(CONSUMER)
+    new = f'{CONSUMER}/1'
+    juju.wait(
+        lambda s: jubilant.all_active(s, CONSUMER) and jubilant.all_agents_idle(s),
+        error=jubilant.any_error,
+        timeout=DEPLOY_TIMEOUT,
+    )
+    # The new unit's first read (by id, in relation-changed) is the latest.
+    assert juju.status().apps[CONSUMER].units[new].workload_status.message == 'password p2'
+    owner = leader(juju, OWNER)
+    juju.run(owner, 'set-password', {'password': 'p3'})
+    for unit in (f'{CONSUMER}/0', new):
+        poll(lambda: events(juju, unit), lambda e: 'changed:creds-in:p3' in e)
+    juju.run(f'{CONSUMER}/0', 'read', {'mode': 'refresh'})
+    time.sleep(2)
+    assert 'remove:creds:2' not in events(juju, owner), f'{new} still tracks revision 2'
+    juju.run(new, 'read', {'mode': 'refresh'})
+    poll(lambda: events(juju, owner), lambda e: 'remove:creds:2' in e)
+    assert events(juju, owner).count('remove:creds:2') == 1
+
+
+def test_revoke_and_grant_again(deployed: jubilant.Juju):
+    juju = deployed
+    consumer = f'{CONSUMER}/0'
+    juju.run(leader(juju, OWNER), 'grant', {'revoke': True})
+    with pytest.raises(jubilant.TaskError) as e:
+        juju.run(consumer, 'read', {'mode': 'get'})
+    assert 'cannot read:' in e.value.task.message
+    juju.run(leader(juju, OWNER), 'grant')
+    assert juju.run(consumer, 'read', {'mode': 'get'}).results['password'] == 'p3'
 
 
 def test_rotation_fires_repeatedly(deployed: jubilant.Juju):
@@ -183,4 +249,13 @@ def test_failed_hook_leaves_no_secret(deployed: jubilant.Juju):
             juju.cli('resolve', name)
     juju.wait(lambda s: jubilant.all_active(s, OWNER), error=None, timeout=SETTLE)
     assert by_label(juju, 'doomed') == []
-    assert sorted(s['label'] for s in secrets_json(juju).values()) == ['creds', 'peer-token']
+    assert sorted(s['label'] for s in secrets_json(juju).values()) == ['creds', 'mine', 'mine', 'peer-token']
+
+
+def test_removing_the_relation_ends_the_grant(deployed: jubilant.Juju):
+    juju = deployed
+    juju.remove_relation(f'{OWNER}:creds', f'{CONSUMER}:creds')
+    juju.wait(lambda s: not s.apps[CONSUMER].relations, timeout=SETTLE)
+    with pytest.raises(jubilant.TaskError) as e:
+        juju.run(f'{CONSUMER}/0', 'read', {'mode': 'get'})
+    assert 'cannot read:' in e.value.task.message

@@ -9,6 +9,8 @@ Behaviour:
 * secret-changed: records ``changed:<label>:<password>`` with the peeked
   (latest) content, without refreshing; the ``read`` action gets, peeks or
   refreshes by label, so a test can see what each does.
+* ``unit-secrets`` action: reads by id every ``unit-secret-id`` that a
+  related unit published, returning its ``owner`` key per unit.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class SecConsumerCharm(ops.CharmBase):
         framework.observe(self.on['creds'].relation_changed, self._on_creds_changed)
         framework.observe(self.on.secret_changed, self._on_secret_changed)
         framework.observe(self.on.read_action, self._on_read)
+        framework.observe(self.on.unit_secrets_action, self._on_unit_secrets)
         framework.observe(self.on.events_action, self._on_events)
 
     def _on_start(self, event: ops.StartEvent) -> None:
@@ -51,13 +54,27 @@ class SecConsumerCharm(ops.CharmBase):
         self._stored.events.append(f'changed:{event.secret.label}:{latest.get("password")}')
 
     def _on_read(self, event: ops.ActionEvent) -> None:
-        secret = self.model.get_secret(label=LABEL)
         mode = event.params['mode']
-        if mode == 'peek':
-            content = secret.peek_content()
-        else:
-            content = secret.get_content(refresh=mode == 'refresh')
+        try:
+            secret = self.model.get_secret(label=LABEL)
+            if mode == 'peek':
+                content = secret.peek_content()
+            else:
+                content = secret.get_content(refresh=mode == 'refresh')
+        except ops.ModelError as e:
+            event.fail(f'cannot read: {e}')
+            return
         event.set_results(content)
+
+    def _on_unit_secrets(self, event: ops.ActionEvent) -> None:
+        results = {}
+        for relation in self.model.relations['creds']:
+            for unit in relation.units:
+                secret_id = relation.data[unit].get('unit-secret-id')
+                if secret_id:
+                    content = self.model.get_secret(id=secret_id).get_content()
+                    results[unit.name.replace('/', '-')] = content['owner']
+        event.set_results(results)
 
     def _on_events(self, event: ops.ActionEvent) -> None:
         event.set_results({'events': ','.join(self._stored.events)})

@@ -12,6 +12,12 @@ Behaviour:
 * secret-remove: removes the revision that no consumer tracks any more.
   secret-rotate: a new revision with ``count`` one higher. secret-expired: a new
   revision with ``renewed: yes``. Each is recorded in the ``events`` action.
+* actions: ``set-password`` (a new revision; fails with the error on a
+  follower), ``grant`` (grant to, or with ``revoke`` revoke from, every
+  ``creds`` relation), ``unit-secret`` (a secret owned by this unit,
+  granted to every ``creds`` relation, its id in the unit databag as
+  ``unit-secret-id``), ``set-info``, ``info``, ``add-timed``, ``remove-all``,
+  ``peer-token``, ``events``.
 * config ``explode``: config-changed adds a secret with that label, then raises.
 """
 
@@ -41,6 +47,8 @@ class SecOwnerCharm(ops.CharmBase):
         framework.observe(self.on.secret_rotate, self._on_secret_rotate)
         framework.observe(self.on.secret_expired, self._on_secret_expired)
         framework.observe(self.on.set_password_action, self._on_set_password)
+        framework.observe(self.on.grant_action, self._on_grant)
+        framework.observe(self.on.unit_secret_action, self._on_unit_secret)
         framework.observe(self.on.set_info_action, self._on_set_info)
         framework.observe(self.on.info_action, self._on_info)
         framework.observe(self.on.add_timed_action, self._on_add_timed)
@@ -110,19 +118,46 @@ class SecOwnerCharm(ops.CharmBase):
         secret = self._required(event, 'creds')
         content = secret.get_content()
         content['password'] = event.params['password']
-        secret.set_content(content)
+        try:
+            secret.set_content(content)
+        except ops.ModelError as e:
+            event.fail(f'cannot set: {e}')
+
+    def _on_grant(self, event: ops.ActionEvent) -> None:
+        secret = self._required(event, 'creds')
+        for relation in self.model.relations['creds']:
+            if event.params['revoke']:
+                secret.revoke(relation)
+            else:
+                secret.grant(relation)
 
     def _on_set_info(self, event: ops.ActionEvent) -> None:
-        self._required(event, 'creds').set_info(description=event.params['description'])
+        rotate = event.params.get('rotate')
+        self._required(event, event.params.get('label', 'creds')).set_info(
+            description=event.params['description'],
+            rotate=ops.SecretRotate(rotate) if rotate else None,
+        )
+
+    def _on_unit_secret(self, event: ops.ActionEvent) -> None:
+        secret = self.unit.add_secret({'owner': self.unit.name.replace('/', '-')}, label='mine')
+        for relation in self.model.relations['creds']:
+            secret.grant(relation)
+            relation.data[self.unit]['unit-secret-id'] = secret.get_info().id
+        event.set_results({'id': secret.get_info().id})
 
     def _on_info(self, event: ops.ActionEvent) -> None:
-        info = self._required(event, event.params['label']).get_info()
+        try:
+            info = self._required(event, event.params['label']).get_info()
+        except ops.ModelError as e:
+            event.fail(f'cannot get info: {e}')
+            return
         event.set_results({
             'id': info.id,
             'label': info.label or '',
             'revision': str(info.revision),
             'description': info.description or '',
             'rotation': info.rotation.value if info.rotation else '',
+            'rotates': info.rotates.isoformat() if info.rotates else '',
             'expires': info.expires.isoformat() if info.expires else '',
         })
 
