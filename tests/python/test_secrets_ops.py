@@ -201,6 +201,31 @@ def test_revoke_and_grant_again(deployed: jubilant.Juju):
     assert juju.run(consumer, 'read', {'mode': 'get'}).results['password'] == 'p3'
 
 
+def test_refresh_inside_secret_changed(deployed: jubilant.Juju):
+    """The usual charm pattern: secret-changed itself moves to the new revision."""
+    juju = deployed
+    juju.config(CONSUMER, {'auto-refresh': True})
+    owner = leader(juju, OWNER)
+    juju.run(owner, 'set-password', {'password': 'p4'})
+    juju.wait(
+        lambda s: all(
+            u.workload_status.message == 'password p4' for u in s.apps[CONSUMER].units.values()
+        ),
+        error=jubilant.any_error,
+        timeout=SETTLE,
+    )
+    poll(lambda: events(juju, owner), lambda e: 'remove:creds:3' in e)
+    juju.wait(jubilant.all_agents_idle, timeout=SETTLE)
+    for unit in juju.status().apps[CONSUMER].units:
+        assert events(juju, unit).count('changed:creds-in:p4') == 1
+    uri = info(juju, 'creds')['id']
+    revs = poll(
+        lambda: juju.show_secret(uri, revisions=True).revisions or [],
+        lambda r: [x.revision for x in r] == [4],
+    )
+    assert [x.revision for x in revs] == [4]
+
+
 def test_rotation_fires_repeatedly(deployed: jubilant.Juju):
     juju = deployed
     juju.cli('model-config', 'minijuju-secret-time-scale=0.001')  # hourly = 3.6 s
@@ -214,10 +239,21 @@ def test_rotation_fires_repeatedly(deployed: jubilant.Juju):
         )
         assert got[:2] == ['rotate:rot:0', 'rotate:rot:1']
         assert int(info(juju, 'rot')['revision']) >= 3
+        # A unit-owned secret rotates on its owner unit, leader or not.
+        other = follower(juju, OWNER)
+        juju.run(other, 'add-timed', {'label': 'unitrot', 'rotate': 'hourly', 'unit-owned': True})
+        got = poll(
+            lambda: [e for e in events(juju, other) if e.startswith('rotate:')],
+            lambda e: len(e) >= 2,
+        )
+        assert got[:2] == ['rotate:unitrot:0', 'rotate:unitrot:1']
+        assert not [e for e in events(juju, owner) if 'unitrot' in e]
     finally:
         juju.cli('model-config', '--reset', 'minijuju-secret-time-scale')
     juju.run(leader(juju, OWNER), 'remove-all', {'label': 'rot'})
     assert by_label(juju, 'rot') == []
+    juju.run(follower(juju, OWNER), 'remove-all', {'label': 'unitrot'})
+    assert by_label(juju, 'unitrot') == []
 
 
 def test_expiry_fires_until_a_new_revision(deployed: jubilant.Juju):

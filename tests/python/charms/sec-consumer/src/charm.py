@@ -7,7 +7,8 @@ Behaviour:
   application's databag, gets the secret by id giving it the consumer label
   ``creds-in``, and shows ``password <password>`` as its status.
 * secret-changed: records ``changed:<label>:<password>`` with the peeked
-  (latest) content, without refreshing; the ``read`` action gets, peeks or
+  (latest) content; it refreshes (and shows the new password) only when
+  config ``auto-refresh`` is true. The ``read`` action gets, peeks or
   refreshes by label, so a test can see what each does.
 * ``unit-secrets`` action: reads by id every ``unit-secret-id`` that a
   related unit published, returning its ``owner`` key per unit.
@@ -52,6 +53,9 @@ class SecConsumerCharm(ops.CharmBase):
     def _on_secret_changed(self, event: ops.SecretChangedEvent) -> None:
         latest = event.secret.peek_content()
         self._stored.events.append(f'changed:{event.secret.label}:{latest.get("password")}')
+        if self.config.get('auto-refresh'):
+            content = event.secret.get_content(refresh=True)
+            self.unit.status = ops.ActiveStatus(f'password {content["password"]}')
 
     def _on_read(self, event: ops.ActionEvent) -> None:
         mode = event.params['mode']

@@ -164,7 +164,8 @@ class SecOwnerCharm(ops.CharmBase):
     def _on_add_timed(self, event: ops.ActionEvent) -> None:
         rotate = event.params.get('rotate')
         seconds = event.params.get('expire-seconds')
-        secret = self.app.add_secret(
+        owner = self.unit if event.params.get('unit-owned') else self.app
+        secret = owner.add_secret(
             {'count': '0'},
             label=event.params['label'],
             description=f'timed secret {event.params["label"]}',
