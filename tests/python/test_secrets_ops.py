@@ -288,6 +288,42 @@ def test_failed_hook_leaves_no_secret(deployed: jubilant.Juju):
     assert sorted(s['label'] for s in secrets_json(juju).values()) == ['creds', 'mine', 'mine', 'peer-token']
 
 
+def test_removing_a_lagging_consumer_unit_frees_its_revision(deployed: jubilant.Juju):
+    juju = deployed
+    juju.config(CONSUMER, reset='auto-refresh')
+    owner = leader(juju, OWNER)
+    juju.run(owner, 'set-password', {'password': 'p5'})
+    for unit in (f'{CONSUMER}/0', f'{CONSUMER}/1'):
+        poll(lambda: events(juju, unit), lambda e: 'changed:creds-in:p5' in e)
+    juju.run(f'{CONSUMER}/0', 'read', {'mode': 'refresh'})
+    time.sleep(2)
+    assert 'remove:creds:4' not in events(juju, owner)
+    # consumer/1 still tracks revision 4; once it is gone nobody does.
+    juju.remove_unit(f'{CONSUMER}/1')
+    juju.wait(lambda s: list(s.apps[CONSUMER].units) == [f'{CONSUMER}/0'], timeout=SETTLE)
+    poll(lambda: events(juju, owner), lambda e: 'remove:creds:4' in e)
+
+
+def test_a_new_owner_leader_takes_over(deployed: jubilant.Juju):
+    juju = deployed
+    old = leader(juju, OWNER)
+    juju.remove_unit(old)
+    juju.wait(
+        lambda s: old not in s.apps[OWNER].units
+        and any(u.leader for u in s.apps[OWNER].units.values()),
+        timeout=SETTLE,
+    )
+    new = leader(juju, OWNER)
+    # The removed unit's own secret went with it; the application's stay.
+    assert [s['owner'] for s in by_label(juju, 'mine')] == [new]
+    assert len(by_label(juju, 'creds')) == 1
+    juju.run(new, 'set-password', {'password': 'p6'})
+    poll(lambda: events(juju, f'{CONSUMER}/0'), lambda e: 'changed:creds-in:p6' in e)
+    juju.run(f'{CONSUMER}/0', 'read', {'mode': 'refresh'})
+    # The new leader is the one told that revision 5 is unused.
+    poll(lambda: events(juju, new), lambda e: 'remove:creds:5' in e)
+
+
 def test_removing_the_relation_ends_the_grant(deployed: jubilant.Juju):
     juju = deployed
     juju.remove_relation(f'{OWNER}:creds', f'{CONSUMER}:creds')
