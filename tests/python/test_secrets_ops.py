@@ -324,6 +324,38 @@ def test_a_new_owner_leader_takes_over(deployed: jubilant.Juju):
     poll(lambda: events(juju, new), lambda e: 'remove:creds:5' in e)
 
 
+def test_awkward_content_round_trips(deployed: jubilant.Juju):
+    juju = deployed
+    consumer = f'{CONSUMER}/0'
+    weird = '-x=1 "q" \'s\' $HOME ünïcödé\nsecond line\n'
+    juju.run(leader(juju, OWNER), 'set-password', {'password': weird})
+    got = poll(
+        lambda: juju.run(consumer, 'read', {'mode': 'peek'}).results,
+        lambda r: r.get('password') == weird,
+    )
+    assert got == {'username': 'admin', 'password': weird}
+    uri = info(juju, 'creds')['id']
+    assert juju.show_secret(uri, reveal=True).content['password'] == weird
+
+
+def test_relabel_from_both_sides(deployed: jubilant.Juju):
+    juju = deployed
+    consumer = f'{CONSUMER}/0'
+    owner = leader(juju, OWNER)
+    assert juju.run(consumer, 'relabel', {'label': 'creds-v2'}).results['username'] == 'admin'
+    assert juju.run(consumer, 'read', {'mode': 'get', 'label': 'creds-v2'}).results['username'] == 'admin'
+    with pytest.raises(jubilant.TaskError):
+        juju.run(consumer, 'read', {'mode': 'get', 'label': 'creds-in'})
+    juju.run(consumer, 'relabel', {'label': 'creds-in'})
+    # The owner's label is the one `juju secrets` shows.
+    juju.run(owner, 'relabel', {'old': 'creds', 'new': 'creds-owned'})
+    assert len(by_label(juju, 'creds-owned')) == 1
+    assert by_label(juju, 'creds') == []
+    assert info(juju, 'creds-owned')['label'] == 'creds-owned'
+    juju.run(owner, 'relabel', {'old': 'creds-owned', 'new': 'creds'})
+    assert len(by_label(juju, 'creds')) == 1
+
+
 def test_removing_the_relation_ends_the_grant(deployed: jubilant.Juju):
     juju = deployed
     juju.remove_relation(f'{OWNER}:creds', f'{CONSUMER}:creds')

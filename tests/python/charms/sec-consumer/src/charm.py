@@ -10,6 +10,7 @@ Behaviour:
   (latest) content; it refreshes (and shows the new password) only when
   config ``auto-refresh`` is true. The ``read`` action gets, peeks or
   refreshes by label, so a test can see what each does.
+* ``relabel`` action: gets the secret by id with a new consumer label.
 * ``unit-secrets`` action: reads by id every ``unit-secret-id`` that a
   related unit published, returning its ``owner`` key per unit.
 """
@@ -38,6 +39,7 @@ class SecConsumerCharm(ops.CharmBase):
         framework.observe(self.on.secret_changed, self._on_secret_changed)
         framework.observe(self.on.read_action, self._on_read)
         framework.observe(self.on.unit_secrets_action, self._on_unit_secrets)
+        framework.observe(self.on.relabel_action, self._on_relabel)
         framework.observe(self.on.events_action, self._on_events)
 
     def _on_start(self, event: ops.StartEvent) -> None:
@@ -60,7 +62,7 @@ class SecConsumerCharm(ops.CharmBase):
     def _on_read(self, event: ops.ActionEvent) -> None:
         mode = event.params['mode']
         try:
-            secret = self.model.get_secret(label=LABEL)
+            secret = self.model.get_secret(label=event.params.get('label', LABEL))
             if mode == 'peek':
                 content = secret.peek_content()
             else:
@@ -79,6 +81,12 @@ class SecConsumerCharm(ops.CharmBase):
                     content = self.model.get_secret(id=secret_id).get_content()
                     results[unit.name.replace('/', '-')] = content['owner']
         event.set_results(results)
+
+    def _on_relabel(self, event: ops.ActionEvent) -> None:
+        (relation,) = self.model.relations['creds']
+        secret_id = relation.data[relation.app]['secret-id']
+        content = self.model.get_secret(id=secret_id, label=event.params['label']).get_content()
+        event.set_results(content)
 
     def _on_events(self, event: ops.ActionEvent) -> None:
         event.set_results({'events': ','.join(self._stored.events)})

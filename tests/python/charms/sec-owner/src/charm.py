@@ -17,7 +17,7 @@ Behaviour:
   ``creds`` relation), ``unit-secret`` (a secret owned by this unit,
   granted to every ``creds`` relation, its id in the unit databag as
   ``unit-secret-id``), ``set-info``, ``info``, ``add-timed``, ``remove-all``,
-  ``peer-token``, ``events``.
+  ``peer-token``, ``relabel`` (get by id with a new owner label), ``events``.
 * config ``explode``: config-changed adds a secret with that label, then raises.
 """
 
@@ -54,6 +54,7 @@ class SecOwnerCharm(ops.CharmBase):
         framework.observe(self.on.add_timed_action, self._on_add_timed)
         framework.observe(self.on.remove_all_action, self._on_remove_all)
         framework.observe(self.on.peer_token_action, self._on_peer_token)
+        framework.observe(self.on.relabel_action, self._on_relabel)
         framework.observe(self.on.events_action, self._on_events)
 
     def _record(self, event: str) -> None:
@@ -179,6 +180,10 @@ class SecOwnerCharm(ops.CharmBase):
 
     def _on_peer_token(self, event: ops.ActionEvent) -> None:
         event.set_results(self._required(event, 'peer-token').get_content())
+
+    def _on_relabel(self, event: ops.ActionEvent) -> None:
+        secret_id = self._required(event, event.params['old']).get_info().id
+        self.model.get_secret(id=secret_id, label=event.params['new']).get_content()
 
     def _on_events(self, event: ops.ActionEvent) -> None:
         event.set_results({'events': ','.join(self._stored.events)})
