@@ -226,6 +226,25 @@ def test_refresh_inside_secret_changed(deployed: jubilant.Juju):
     assert [x.revision for x in revs] == [4]
 
 
+def test_one_hook_makes_at_most_one_revision(deployed: jubilant.Juju):
+    """As in Juju, a hook's updates of a secret are merged: add then set is
+    revision 1, two sets are one new revision, holding the last content."""
+    juju = deployed
+    owner = leader(juju, OWNER)
+    juju.run(owner, 'churn', {'create': True})
+    got = info(juju, 'churn')
+    assert got['revision'] == '1'
+    uri = got['id']
+    assert juju.show_secret(uri, reveal=True).content == {'count': '2'}
+    juju.run(owner, 'churn')
+    assert info(juju, 'churn')['revision'] == '2'
+    assert juju.show_secret(uri, reveal=True).content == {'count': '4'}
+    # Nobody tracks revision 1: the owner is told to remove it, once.
+    poll(lambda: events(juju, owner), lambda e: 'remove:churn:1' in e)
+    assert not [e for e in events(juju, owner) if e.startswith('remove:churn:') and e != 'remove:churn:1']
+    juju.run(owner, 'remove-all', {'label': 'churn'})
+
+
 def test_rotation_fires_repeatedly(deployed: jubilant.Juju):
     juju = deployed
     juju.cli('model-config', 'minijuju-secret-time-scale=0.001')  # hourly = 3.6 s

@@ -276,7 +276,13 @@ fn insert_revision(
 }
 
 /// Apply a hook's secret changes, in order, inside its commit.
+///
+/// As in Juju, a hook makes at most one new revision of a secret: content
+/// set again after a create or after an earlier new revision of the same
+/// call replaces that revision's content instead of adding another.
 pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> {
+    // Secrets whose latest revision was made by these ops.
+    let mut fresh: std::collections::HashSet<&str> = Default::default();
     for op in ops {
         match op {
             SecretOp::Create {
@@ -294,6 +300,7 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                 )?;
                 apply_meta(tx, model, id, meta)?;
                 insert_revision(tx, model, id, 1, content, meta.expire)?;
+                fresh.insert(id);
             }
             SecretOp::Update { id, meta, content } => {
                 let latest = latest(tx, model, id)?;
@@ -308,8 +315,17 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                     .map(|t| serde_json::from_str(&t))
                     .transpose()?;
                 match content {
+                    Some(c) if current.as_ref() != Some(c) && fresh.contains(id.as_str()) => {
+                        tx.execute(
+                            "UPDATE secret_revisions SET content = ?4, \
+                             expire = coalesce(?5, expire), expire_next = coalesce(?5, expire_next) \
+                             WHERE model = ?1 AND secret_id = ?2 AND revision = ?3",
+                            params![model, id, latest, crate::to_json(c), meta.expire],
+                        )?;
+                    }
                     Some(c) if current.as_ref() != Some(c) => {
                         insert_revision(tx, model, id, latest + 1, c, meta.expire)?;
+                        fresh.insert(id);
                     }
                     _ => {
                         if let Some(e) = meta.expire {
@@ -323,6 +339,9 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
             }
             SecretOp::Remove { id, revision } => {
                 let latest = latest(tx, model, id)?;
+                if revision.is_none_or(|r| r == latest) {
+                    fresh.remove(id.as_str());
+                }
                 match revision {
                     Some(r) => {
                         tx.execute(
@@ -456,6 +475,35 @@ mod tests {
 
     fn apply(s: &Store, ops: &[SecretOp]) -> Result<()> {
         s.transaction(|tx| apply_ops(tx, "m", ops))
+    }
+
+    #[test]
+    fn one_call_makes_at_most_one_revision() {
+        let s = store();
+        let update = |v: &str| SecretOp::Update {
+            id: ID.into(),
+            meta: SecretMetaChange::default(),
+            content: Some(content(v)),
+        };
+        let create = SecretOp::Create {
+            id: ID.into(),
+            owner_kind: OwnerKind::Application,
+            owner: "db".into(),
+            meta: SecretMetaChange::default(),
+            content: content("a"),
+        };
+        // Created and set twice: revision 1 with the last content.
+        apply(&s, &[create, update("b"), update("c")]).unwrap();
+        assert_eq!(s.secret("m", ID).unwrap().unwrap().latest, 1);
+        assert_eq!(s.secret_content("m", ID, 1).unwrap(), Some(content("c")));
+        // Set twice later: one new revision with the last content.
+        apply(&s, &[update("d"), update("e")]).unwrap();
+        assert_eq!(s.secret("m", ID).unwrap().unwrap().latest, 2);
+        assert_eq!(s.secret_content("m", ID, 1).unwrap(), Some(content("c")));
+        assert_eq!(s.secret_content("m", ID, 2).unwrap(), Some(content("e")));
+        // Each call is a hook of its own.
+        apply(&s, &[update("f")]).unwrap();
+        assert_eq!(s.secret("m", ID).unwrap().unwrap().latest, 3);
     }
 
     #[test]

@@ -17,7 +17,8 @@ Behaviour:
   ``creds`` relation), ``unit-secret`` (a secret owned by this unit,
   granted to every ``creds`` relation, its id in the unit databag as
   ``unit-secret-id``), ``set-info``, ``info``, ``add-timed``, ``remove-all``,
-  ``peer-token``, ``relabel`` (get by id with a new owner label), ``events``.
+  ``peer-token``, ``relabel`` (get by id with a new owner label),
+  ``churn`` (set_content twice in one hook, after add_secret if ``create``), ``events``.
 * config ``explode``: config-changed adds a secret with that label, then raises.
 """
 
@@ -55,6 +56,7 @@ class SecOwnerCharm(ops.CharmBase):
         framework.observe(self.on.remove_all_action, self._on_remove_all)
         framework.observe(self.on.peer_token_action, self._on_peer_token)
         framework.observe(self.on.relabel_action, self._on_relabel)
+        framework.observe(self.on.churn_action, self._on_churn)
         framework.observe(self.on.events_action, self._on_events)
 
     def _record(self, event: str) -> None:
@@ -184,6 +186,15 @@ class SecOwnerCharm(ops.CharmBase):
     def _on_relabel(self, event: ops.ActionEvent) -> None:
         secret_id = self._required(event, event.params['old']).get_info().id
         self.model.get_secret(id=secret_id, label=event.params['new']).get_content()
+
+    def _on_churn(self, event: ops.ActionEvent) -> None:
+        if event.params['create']:
+            secret = self.app.add_secret({'count': '0'}, label='churn')
+        else:
+            secret = self._required(event, 'churn')
+        n = int(secret.get_content(refresh=True)['count'])
+        secret.set_content({'count': str(n + 1)})
+        secret.set_content({'count': str(n + 2)})
 
     def _on_events(self, event: ops.ActionEvent) -> None:
         event.set_results({'events': ','.join(self._stored.events)})
