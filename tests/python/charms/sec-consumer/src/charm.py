@@ -11,7 +11,7 @@ Behaviour:
   config ``auto-refresh`` is true. The ``read`` action gets, peeks or
   refreshes by label, so a test can see what each does.
 * ``relabel`` action: gets the secret by id with a new consumer label.
-* ``unit-secrets`` action: reads by id every ``unit-secret-id`` that a
+* ``unit-secrets`` action: reads by its bare unique id every ``unit-secret-id`` that a
   related unit published, returning its ``owner`` key per unit.
 """
 
@@ -78,7 +78,10 @@ class SecConsumerCharm(ops.CharmBase):
             for unit in relation.units:
                 secret_id = relation.data[unit].get('unit-secret-id')
                 if secret_id:
-                    content = self.model.get_secret(id=secret_id).get_content()
+                    # By the bare unique id, which ops turns into the
+                    # secret://<model-uuid>/<id> form.
+                    bare = secret_id.rsplit('/', 1)[-1].rsplit(':', 1)[-1]
+                    content = self.model.get_secret(id=bare).get_content()
                     results[unit.name.replace('/', '-')] = content['owner']
         event.set_results(results)
 
