@@ -245,6 +245,23 @@ def test_one_hook_makes_at_most_one_revision(deployed: jubilant.Juju):
     juju.run(owner, 'remove-all', {'label': 'churn'})
 
 
+def test_an_action_keeps_its_secrets_unless_it_crashes(deployed: jubilant.Juju):
+    """As Juju: a hook tool's changes are committed when the process exits 0,
+    even if the action called action-fail; a crashing action commits none."""
+    juju = deployed
+    owner = leader(juju, OWNER)
+    with pytest.raises(jubilant.TaskError) as e:
+        juju.run(owner, 'add-and-fail', {'label': 'crashed', 'crash': True})
+    assert e.value.task.status == 'failed'
+    assert by_label(juju, 'crashed') == []
+    with pytest.raises(jubilant.TaskError) as e:
+        juju.run(owner, 'add-and-fail', {'label': 'kept'})
+    assert e.value.task.message == "failed after adding secret 'kept'"
+    assert len(by_label(juju, 'kept')) == 1
+    juju.run(owner, 'remove-all', {'label': 'kept'})
+    assert by_label(juju, 'kept') == []
+
+
 def test_rotation_fires_repeatedly(deployed: jubilant.Juju):
     juju = deployed
     juju.cli('model-config', 'minijuju-secret-time-scale=0.001')  # hourly = 3.6 s

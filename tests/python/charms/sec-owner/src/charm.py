@@ -18,6 +18,7 @@ Behaviour:
   granted to every ``creds`` relation, its id in the unit databag as
   ``unit-secret-id``), ``set-info``, ``info``, ``add-timed``, ``remove-all``,
   ``peer-token``, ``relabel`` (get by id with a new owner label),
+  ``add-and-fail`` (add_secret, then event.fail() or, with ``crash``, raise),
   ``churn`` (set_content twice in one hook, after add_secret if ``create``), ``events``.
 * config ``explode``: config-changed adds a secret with that label, then raises.
 """
@@ -57,6 +58,7 @@ class SecOwnerCharm(ops.CharmBase):
         framework.observe(self.on.peer_token_action, self._on_peer_token)
         framework.observe(self.on.relabel_action, self._on_relabel)
         framework.observe(self.on.churn_action, self._on_churn)
+        framework.observe(self.on.add_and_fail_action, self._on_add_and_fail)
         framework.observe(self.on.events_action, self._on_events)
 
     def _record(self, event: str) -> None:
@@ -195,6 +197,13 @@ class SecOwnerCharm(ops.CharmBase):
         n = int(secret.get_content(refresh=True)['count'])
         secret.set_content({'count': str(n + 1)})
         secret.set_content({'count': str(n + 2)})
+
+    def _on_add_and_fail(self, event: ops.ActionEvent) -> None:
+        label = event.params['label']
+        self.app.add_secret({'doomed': 'maybe'}, label=label)
+        if event.params['crash']:
+            raise RuntimeError(f'crashing after adding secret {label!r}')
+        event.fail(f'failed after adding secret {label!r}')
 
     def _on_events(self, event: ops.ActionEvent) -> None:
         event.set_results({'events': ','.join(self._stored.events)})
