@@ -301,6 +301,10 @@ def test_expiry_fires_until_a_new_revision(deployed: jubilant.Juju):
     poll(lambda: info(juju, 'exp')['revision'], lambda r: r == '2')
     time.sleep(3)
     assert [e for e in events(juju, owner) if e.startswith('expired:')] == ['expired:exp:1']
+    # set_info(expire=...) gives the current revision an expiry of its own.
+    juju.run(owner, 'set-info', {'label': 'exp', 'description': 'again', 'expire-seconds': 2})
+    poll(lambda: events(juju, owner), lambda e: 'expired:exp:2' in e)
+    poll(lambda: info(juju, 'exp')['revision'], lambda r: r == '3')
 
 
 def test_remove_all_revisions(deployed: jubilant.Juju):

@@ -11,7 +11,7 @@ Behaviour:
   any unit of the application may do.
 * secret-remove: removes the revision that no consumer tracks any more.
   secret-rotate: a new revision with ``count`` one higher. secret-expired: a new
-  revision with ``renewed: yes``. Each is recorded in the ``events`` action.
+  revision with ``renewed: after<revision>``. Each is recorded in the ``events`` action.
 * actions: ``set-password`` (a new revision; fails with the error on a
   follower), ``grant`` (grant to, or with ``revoke`` revoke from, every
   ``creds`` relation), ``unit-secret`` (a secret owned by this unit,
@@ -108,7 +108,7 @@ class SecOwnerCharm(ops.CharmBase):
 
     def _on_secret_expired(self, event: ops.SecretExpiredEvent) -> None:
         self._record(f'expired:{event.secret.label}:{event.revision}')
-        event.secret.set_content({'renewed': 'yes'})
+        event.secret.set_content({'renewed': f'after{event.revision}'})
 
     # --- actions --------------------------------------------------------------
 
@@ -138,9 +138,11 @@ class SecOwnerCharm(ops.CharmBase):
 
     def _on_set_info(self, event: ops.ActionEvent) -> None:
         rotate = event.params.get('rotate')
+        seconds = event.params.get('expire-seconds')
         self._required(event, event.params.get('label', 'creds')).set_info(
             description=event.params['description'],
             rotate=ops.SecretRotate(rotate) if rotate else None,
+            expire=datetime.timedelta(seconds=seconds) if seconds else None,
         )
 
     def _on_unit_secret(self, event: ops.ActionEvent) -> None:
