@@ -52,8 +52,8 @@ pub enum Change {
 /// store.
 pub type Listener = Box<dyn Fn(Vec<Change>) + Send + Sync>;
 
-/// Schema of the TEMP change table and triggers (connection-local).
-const FEED_SQL: &str = r#"
+/// The triggers that need no shared clause.
+const FIXED_SQL: &str = r#"
 CREATE TEMP TABLE IF NOT EXISTS feed_changes (
     kind TEXT NOT NULL, model TEXT NOT NULL, key TEXT NOT NULL
 );
@@ -97,77 +97,104 @@ BEGIN
     INSERT INTO feed_changes SELECT 'app', model, app FROM main.relation_endpoints
     WHERE model = NEW.model AND relation_id = NEW.id;
 END;
-
-CREATE TEMP TRIGGER IF NOT EXISTS feed_scope_ins AFTER INSERT ON main.relation_scopes
-BEGIN
-    INSERT INTO feed_changes SELECT 'app', e.model, e.app FROM main.relation_endpoints e
-    WHERE e.model = NEW.model AND e.relation_id = NEW.relation_id
-      AND (e.app <> substr(NEW.unit, 1, instr(NEW.unit, '/') - 1)
-           OR (SELECT count(*) FROM main.relation_endpoints p
-               WHERE p.model = NEW.model AND p.relation_id = NEW.relation_id) = 1);
-END;
-CREATE TEMP TRIGGER IF NOT EXISTS feed_scope_del AFTER DELETE ON main.relation_scopes
-BEGIN
-    INSERT INTO feed_changes SELECT 'app', e.model, e.app FROM main.relation_endpoints e
-    WHERE e.model = OLD.model AND e.relation_id = OLD.relation_id
-      AND (e.app <> substr(OLD.unit, 1, instr(OLD.unit, '/') - 1)
-           OR (SELECT count(*) FROM main.relation_endpoints p
-               WHERE p.model = OLD.model AND p.relation_id = OLD.relation_id) = 1);
-END;
-
-CREATE TEMP TRIGGER IF NOT EXISTS feed_bag_ins AFTER INSERT ON main.relation_settings
-BEGIN
-    INSERT INTO feed_changes SELECT 'app', e.model, e.app FROM main.relation_endpoints e
-    WHERE e.model = NEW.model AND e.relation_id = NEW.relation_id
-      AND (e.app <> CASE WHEN NEW.is_app THEN NEW.owner
-                         ELSE substr(NEW.owner, 1, instr(NEW.owner, '/') - 1) END
-           OR (SELECT count(*) FROM main.relation_endpoints p
-               WHERE p.model = NEW.model AND p.relation_id = NEW.relation_id) = 1);
-END;
-CREATE TEMP TRIGGER IF NOT EXISTS feed_bag_upd AFTER UPDATE OF settings, version ON main.relation_settings
-BEGIN
-    INSERT INTO feed_changes SELECT 'app', e.model, e.app FROM main.relation_endpoints e
-    WHERE e.model = NEW.model AND e.relation_id = NEW.relation_id
-      AND (e.app <> CASE WHEN NEW.is_app THEN NEW.owner
-                         ELSE substr(NEW.owner, 1, instr(NEW.owner, '/') - 1) END
-           OR (SELECT count(*) FROM main.relation_endpoints p
-               WHERE p.model = NEW.model AND p.relation_id = NEW.relation_id) = 1);
-END;
-
-CREATE TEMP TRIGGER IF NOT EXISTS feed_secret_rev_ins AFTER INSERT ON main.secret_revisions
-BEGIN
-    INSERT INTO feed_changes SELECT 'unit', c.model, c.unit FROM main.secret_consumers c
-    WHERE c.model = NEW.model AND c.secret_id = NEW.secret_id;
-    INSERT INTO feed_changes SELECT CASE s.owner_kind WHEN 'unit' THEN 'unit' ELSE 'app' END,
-        s.model, s.owner FROM main.secrets s
-    WHERE s.model = NEW.model AND s.id = NEW.secret_id AND s.owner_kind <> 'model';
-END;
-CREATE TEMP TRIGGER IF NOT EXISTS feed_secret_upd AFTER UPDATE OF rotate_policy, next_rotate ON main.secrets
-WHEN NEW.owner_kind <> 'model'
-BEGIN
-    INSERT INTO feed_changes VALUES (CASE NEW.owner_kind WHEN 'unit' THEN 'unit' ELSE 'app' END,
-        NEW.model, NEW.owner);
-END;
-CREATE TEMP TRIGGER IF NOT EXISTS feed_secret_consumer_del AFTER DELETE ON main.secret_consumers
-BEGIN
-    INSERT INTO feed_changes SELECT CASE s.owner_kind WHEN 'unit' THEN 'unit' ELSE 'app' END,
-        s.model, s.owner FROM main.secrets s
-    WHERE s.model = OLD.model AND s.id = OLD.secret_id AND s.owner_kind <> 'model';
-END;
-CREATE TEMP TRIGGER IF NOT EXISTS feed_secret_consumer_upd AFTER UPDATE OF revision ON main.secret_consumers
-BEGIN
-    INSERT INTO feed_changes SELECT CASE s.owner_kind WHEN 'unit' THEN 'unit' ELSE 'app' END,
-        s.model, s.owner FROM main.secrets s
-    WHERE s.model = NEW.model AND s.id = NEW.secret_id AND s.owner_kind <> 'model';
-END;
 "#;
+
+/// The applications that see a change to relation `{row}.relation_id`
+/// made on behalf of `owner_app` (an SQL expression): the other side, and
+/// the owner's own application too on a peer relation (one endpoint).
+fn other_side(row: &str, owner_app: &str) -> String {
+    format!(
+        "INSERT INTO feed_changes SELECT 'app', e.model, e.app FROM main.relation_endpoints e \
+         WHERE e.model = {row}.model AND e.relation_id = {row}.relation_id \
+           AND (e.app <> {owner_app} \
+                OR (SELECT count(*) FROM main.relation_endpoints p \
+                    WHERE p.model = {row}.model AND p.relation_id = {row}.relation_id) = 1);"
+    )
+}
+
+/// The owner (unit or application) of secret `{row}.{id_col}`, unless the
+/// model owns it (user secrets have no agent to wake).
+fn secret_owner(row: &str, id_col: &str) -> String {
+    format!(
+        "INSERT INTO feed_changes SELECT CASE s.owner_kind WHEN 'unit' THEN 'unit' ELSE 'app' END, \
+             s.model, s.owner FROM main.secrets s \
+         WHERE s.model = {row}.model AND s.id = {row}.{id_col} AND s.owner_kind <> 'model';"
+    )
+}
+
+/// The application of a unit name given as an SQL expression.
+fn app_of_unit(unit: &str) -> String {
+    format!("substr({unit}, 1, instr({unit}, '/') - 1)")
+}
+
+/// Schema of the TEMP change table and triggers (connection-local).
+fn feed_sql() -> String {
+    let bag_owner = |row: &str| {
+        format!(
+            "CASE WHEN {row}.is_app THEN {row}.owner ELSE {} END",
+            app_of_unit(&format!("{row}.owner"))
+        )
+    };
+    let trigger = |name: &str, on: &str, body: &str| {
+        format!("CREATE TEMP TRIGGER IF NOT EXISTS {name} {on}\nBEGIN\n    {body}\nEND;\n")
+    };
+    [
+        FIXED_SQL.to_string(),
+        trigger(
+            "feed_scope_ins",
+            "AFTER INSERT ON main.relation_scopes",
+            &other_side("NEW", &app_of_unit("NEW.unit")),
+        ),
+        trigger(
+            "feed_scope_del",
+            "AFTER DELETE ON main.relation_scopes",
+            &other_side("OLD", &app_of_unit("OLD.unit")),
+        ),
+        trigger(
+            "feed_bag_ins",
+            "AFTER INSERT ON main.relation_settings",
+            &other_side("NEW", &bag_owner("NEW")),
+        ),
+        trigger(
+            "feed_bag_upd",
+            "AFTER UPDATE OF settings, version ON main.relation_settings",
+            &other_side("NEW", &bag_owner("NEW")),
+        ),
+        trigger(
+            "feed_secret_rev_ins",
+            "AFTER INSERT ON main.secret_revisions",
+            &format!(
+                "INSERT INTO feed_changes SELECT 'unit', c.model, c.unit FROM main.secret_consumers c \
+                 WHERE c.model = NEW.model AND c.secret_id = NEW.secret_id;\n    {}",
+                secret_owner("NEW", "secret_id")
+            ),
+        ),
+        trigger(
+            "feed_secret_upd",
+            "AFTER UPDATE OF rotate_policy, next_rotate ON main.secrets WHEN NEW.owner_kind <> 'model'",
+            "INSERT INTO feed_changes VALUES (CASE NEW.owner_kind WHEN 'unit' THEN 'unit' ELSE 'app' END, \
+             NEW.model, NEW.owner);",
+        ),
+        trigger(
+            "feed_secret_consumer_del",
+            "AFTER DELETE ON main.secret_consumers",
+            &secret_owner("OLD", "secret_id"),
+        ),
+        trigger(
+            "feed_secret_consumer_upd",
+            "AFTER UPDATE OF revision ON main.secret_consumers",
+            &secret_owner("NEW", "secret_id"),
+        ),
+    ]
+    .concat()
+}
 
 impl Store {
     /// Report every committed change to `listener` from now on (once per
     /// store; a second call is refused).
     pub fn watch(&self, listener: Listener) -> crate::Result<()> {
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        conn.execute_batch(FEED_SQL)?;
+        conn.execute_batch(&feed_sql())?;
         self.listener
             .set(listener)
             .map_err(|_| crate::StoreError::Conflict("the store is already watched".into()))

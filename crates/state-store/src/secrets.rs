@@ -113,8 +113,18 @@ impl Store {
     /// Obsolete revisions of the secrets `owners` own: not the latest and
     /// tracked by no consumer. `(secret, revision)`, in order.
     pub fn obsolete_revisions(&self, model: &str, owners: &[&str]) -> Result<Vec<(Secret, i64)>> {
+        self.obsolete_revisions_of(model, &self.secrets_owned_by(model, owners)?)
+    }
+
+    /// [`Store::obsolete_revisions`] of secrets already read
+    /// ([`Store::secrets_owned_by`]).
+    pub fn obsolete_revisions_of(
+        &self,
+        model: &str,
+        owned: &[Secret],
+    ) -> Result<Vec<(Secret, i64)>> {
         let mut out = Vec::new();
-        for s in self.secrets_owned_by(model, owners)? {
+        for s in owned {
             let conn = self.lock();
             let mut st = conn.prepare_cached(
                 "SELECT r.revision FROM secret_revisions r WHERE r.model = ?1 AND r.secret_id = ?2 \
@@ -123,7 +133,7 @@ impl Store {
                  ORDER BY r.revision",
             )?;
             let revs = st
-                .query_map(params![model, s.id, s.latest], |r| r.get::<_, i64>(0))?
+                .query_map(params![model, &s.id, s.latest], |r| r.get::<_, i64>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             drop(st);
             drop(conn);
@@ -140,16 +150,7 @@ impl Store {
         owners: &[&str],
         now: f64,
     ) -> Result<(Vec<Secret>, Option<f64>)> {
-        let mut due = Vec::new();
-        let mut next: Option<f64> = None;
-        for s in self.secrets_owned_by(model, owners)? {
-            match s.next_rotate {
-                Some(t) if t <= now => due.push(s),
-                Some(t) => next = Some(next.map_or(t, |n| n.min(t))),
-                None => {}
-            }
-        }
-        Ok((due, next))
+        Ok(rotations_of(&self.secrets_owned_by(model, owners)?, now))
     }
 
     /// The revisions of owned secrets whose secret-expired is due at `now`,
@@ -160,16 +161,26 @@ impl Store {
         owners: &[&str],
         now: f64,
     ) -> Result<(Vec<Revision>, Option<f64>)> {
+        self.expirations_of(model, &self.secrets_owned_by(model, owners)?, now)
+    }
+
+    /// [`Store::expirations`] of secrets already read ([`Store::secrets_owned_by`]).
+    pub fn expirations_of(
+        &self,
+        model: &str,
+        owned: &[Secret],
+        now: f64,
+    ) -> Result<(Vec<Revision>, Option<f64>)> {
         let mut due = Vec::new();
         let mut next: Option<f64> = None;
-        for s in self.secrets_owned_by(model, owners)? {
+        for s in owned {
             let conn = self.lock();
             let mut st = conn.prepare_cached(
                 "SELECT revision, expire_next FROM secret_revisions WHERE model = ?1 AND secret_id = ?2 \
                  AND expire_next IS NOT NULL ORDER BY revision",
             )?;
             let rows = st
-                .query_map(params![model, s.id], |r| {
+                .query_map(params![model, &s.id], |r| {
                     Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -195,6 +206,21 @@ impl Store {
         let rows = st.query_map([model, id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// Of `owned`, the secrets whose rotation is due at `now`, and the earliest
+/// rotation time still ahead.
+pub fn rotations_of(owned: &[Secret], now: f64) -> (Vec<Secret>, Option<f64>) {
+    let mut due = Vec::new();
+    let mut next: Option<f64> = None;
+    for s in owned {
+        match s.next_rotate {
+            Some(t) if t <= now => due.push(s.clone()),
+            Some(t) => next = Some(next.map_or(t, |n| n.min(t))),
+            None => {}
+        }
+    }
+    (due, next)
 }
 
 /// A revision of a secret: the secret and the revision number.

@@ -248,16 +248,19 @@ impl Agent {
         let app = s.application(&self.who.model, &self.who.app)?;
         let charm = self.rt.charm(Path::new(&app.charm_dir))?;
         let model = s.model(&self.who.model)?;
-        let (due, next_rotate) = s.rotations(
-            &self.who.model,
-            &[&self.who.app, &self.who.unit],
-            state_store::now(),
-        )?;
-        let (expiring, next_expire) = s.expirations(
-            &self.who.model,
-            &[&self.who.app, &self.who.unit],
-            state_store::now(),
-        )?;
+        // The unit's and its application's own secrets, read once for the
+        // owner-side hooks (rotate, expired, remove).
+        let owned = s.secrets_owned_by(&self.who.model, &[&self.who.app, &self.who.unit])?;
+        let now = state_store::now();
+        let (due, next_rotate) = state_store::secrets::rotations_of(&owned, now);
+        let (expiring, next_expire) = s.expirations_of(&self.who.model, &owned, now)?;
+        let secret_ref =
+            |m: state_store::secrets::Secret, revision: i64| crate::decide::ObsoleteRevision {
+                app_owned: m.owner_kind == juju_types::secrets::OwnerKind::Application,
+                id: m.id,
+                label: m.label,
+                revision,
+            };
         let facts = Facts {
             life: u.life,
             is_leader: app.leader.as_deref() == Some(self.who.unit.as_str()),
@@ -287,31 +290,19 @@ impl Agent {
                 })
                 .collect(),
             obsolete_revisions: s
-                .obsolete_revisions(&self.who.model, &[&self.who.app, &self.who.unit])?
+                .obsolete_revisions_of(&self.who.model, &owned)?
                 .into_iter()
-                .map(|(m, revision)| crate::decide::ObsoleteRevision {
-                    app_owned: m.owner_kind == juju_types::secrets::OwnerKind::Application,
-                    id: m.id,
-                    label: m.label,
-                    revision,
-                })
+                .map(|(m, revision)| secret_ref(m, revision))
                 .collect(),
             due_expirations: expiring
                 .into_iter()
-                .map(|(m, revision)| crate::decide::ObsoleteRevision {
-                    app_owned: m.owner_kind == juju_types::secrets::OwnerKind::Application,
-                    id: m.id,
-                    label: m.label,
-                    revision,
-                })
+                .map(|(m, revision)| secret_ref(m, revision))
                 .collect(),
             due_rotations: due
                 .into_iter()
-                .map(|m| crate::decide::ObsoleteRevision {
-                    app_owned: m.owner_kind == juju_types::secrets::OwnerKind::Application,
-                    id: m.id,
-                    label: m.label,
-                    revision: m.latest,
+                .map(|m| {
+                    let latest = m.latest;
+                    secret_ref(m, latest)
                 })
                 .collect(),
         };
@@ -320,8 +311,8 @@ impl Agent {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        self.secret_due = next_secret
-            .map(|t| Instant::now() + Duration::from_secs_f64((t - state_store::now()).max(0.0)));
+        self.secret_due =
+            next_secret.map(|t| Instant::now() + Duration::from_secs_f64((t - now).max(0.0)));
         Ok(Some((facts, model.config)))
     }
 
