@@ -116,6 +116,16 @@ impl Mj {
         })
     }
 
+    /// Deploy the trace fixtures as `db` and `app`, integrate them and settle.
+    pub fn related_trace_pair(&self) {
+        let db = self.fixture("trace-db");
+        let app = self.fixture("trace-app");
+        self.ok(&["deploy", db.to_str().unwrap(), "db"]);
+        self.ok(&["deploy", app.to_str().unwrap(), "app"]);
+        self.ok(&["integrate", "app", "db"]);
+        self.settle("integrate");
+    }
+
     pub fn log(&self) -> String {
         self.run(&["debug-log", "--replay"]).stdout
     }

@@ -643,12 +643,7 @@ fn kill_after_remove_application_commits_then_the_application_goes() {
 fn kill_after_a_secret_revision_commits_then_the_consumer_is_told_once() {
     use crate::secrets::{secrets_log, sh};
     let mj = Mj::new();
-    let db = mj.fixture("trace-db");
-    let app = mj.fixture("trace-app");
-    mj.ok(&["deploy", db.to_str().unwrap(), "db"]);
-    mj.ok(&["deploy", app.to_str().unwrap(), "app"]);
-    mj.ok(&["integrate", "app", "db"]);
-    mj.settle("integrate");
+    mj.related_trace_pair();
     let uri = sh(&mj, "db/0", "secret-add --label creds password=v1")
         .trim()
         .to_string();

@@ -26,12 +26,7 @@ pub(crate) fn secrets_log(mj: &Mj) -> Vec<String> {
 #[test]
 fn owner_grants_consumer_reads_and_tracks_revisions() {
     let mj = Mj::new();
-    let db = mj.fixture("trace-db");
-    let app = mj.fixture("trace-app");
-    mj.ok(&["deploy", db.to_str().unwrap(), "db"]);
-    mj.ok(&["deploy", app.to_str().unwrap(), "app"]);
-    mj.ok(&["integrate", "app", "db"]);
-    mj.settle("integrate");
+    mj.related_trace_pair();
 
     let uri = sh(
         &mj,
