@@ -119,6 +119,8 @@ pub(crate) fn parse_content(
         let (name, encoded) = if let Some(k) = key.strip_suffix("#base64") {
             (k, value.to_string())
         } else if let Some(k) = key.strip_suffix("#file") {
+            secrets::check_file_size(&flags::abs_path(req, value), secrets::MAX_VALUE_BYTES)
+                .map_err(ToolError::usage)?;
             let data = std::fs::read(flags::abs_path(req, value)).map_err(|e| {
                 ToolError::usage(format!(
                     "reading content for secret key {}: {}",
@@ -133,14 +135,18 @@ pub(crate) fn parse_content(
         check_key(name)?;
         out.insert(name.to_string(), encoded);
     }
+    // Juju checks the arguments and the file each on their own.
+    secrets::check_content_size(&out).map_err(ToolError::usage)?;
     if let Some(path) = p.value("file").filter(|s| !s.is_empty()) {
         let full = flags::abs_path(req, path);
+        secrets::check_file_size(&full, secrets::MAX_CONTENT_BYTES).map_err(ToolError::usage)?;
         let text = std::fs::read_to_string(&full)
             .map_err(|e| ToolError::usage(flags::go_path_error("open", &full, &e)))?;
         let map: std::collections::BTreeMap<String, serde_json::Value> =
             serde_json::from_str(&text)
                 .or_else(|_| serde_yaml_ng::from_str(&text))
                 .map_err(|e| ToolError::usage(format!("invalid secret content: {e}")))?;
+        let mut from_file = Content::new();
         for (k, v) in map {
             let value = match v {
                 serde_json::Value::String(s) => s,
@@ -151,8 +157,10 @@ pub(crate) fn parse_content(
                 None => (k.clone(), secrets::base64_encode(value.as_bytes())),
             };
             check_key(&name)?;
-            out.insert(name, encoded);
+            from_file.insert(name, encoded);
         }
+        secrets::check_content_size(&from_file).map_err(ToolError::usage)?;
+        out.extend(from_file);
     }
     Ok(out)
 }
@@ -167,7 +175,61 @@ fn check_key(key: &str) -> Result<(), ToolError> {
 
 #[cfg(test)]
 mod tests {
-    use crate::fake::{check_table, fail, FakeContext};
+    use crate::fake::{check_table, fail, run, FakeContext};
+
+    /// Juju's size limits (1,000,000 bytes per base64 value and in all,
+    /// arguments and `--file` each on their own), usage errors for
+    /// secret-add and secret-set alike.
+    #[test]
+    fn content_size_limits() {
+        let dir = std::env::temp_dir().join(format!("hc-secret-size-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let big_file = dir.join("big");
+        std::fs::write(&big_file, vec![b'x'; 1_000_001]).unwrap();
+        let yaml = dir.join("content.yaml");
+        std::fs::write(
+            &yaml,
+            format!(
+                "abc: {}\ndef: {}\n",
+                "y".repeat(400_000),
+                "z".repeat(400_000)
+            ),
+        )
+        .unwrap();
+        let at_limit = format!("abc={}", "x".repeat(750_000));
+        let over = format!("abc={}", "x".repeat(750_001));
+        let (one, two) = (
+            format!("abc={}", "x".repeat(400_000)),
+            format!("def={}", "x".repeat(400_000)),
+        );
+        let file_arg = format!("abc#file={}", big_file.display());
+        let file_err = format!(
+            "secret content in file \"{}\" too large: 1000001 bytes",
+            big_file.display()
+        );
+        let ctx = FakeContext::default();
+        let (code, out, _) = run(&mut ctx.clone(), &["secret-add", &at_limit]);
+        assert_eq!(code, 0, "{out}");
+        for tool in [
+            &["secret-add"][..],
+            &["secret-set", "secret:9m4e2mr0ui3e8a215n4g"][..],
+        ] {
+            fn joined<'a>(tool: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+                [tool, extra].concat()
+            }
+            check_table(
+                &ctx,
+                &[
+                    (joined(tool, &[&over]).as_slice(), fail(2, "base64 encoded secret content for key \"abc\" too large: 1000004 bytes")),
+                    (joined(tool, &[&one, &two]).as_slice(), fail(2, "base64 encoded secret content too large: 1066672 bytes")),
+                    (joined(tool, &[&file_arg]).as_slice(), fail(2, &file_err)),
+                    (joined(tool, &["--file", big_file.to_str().unwrap()]).as_slice(), fail(2, &file_err)),
+                    (joined(tool, &["--file", yaml.to_str().unwrap()]).as_slice(), fail(2, "base64 encoded secret content too large: 1066672 bytes")),
+                ],
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn usage_errors() {

@@ -328,6 +328,51 @@ pub struct SecretMeta {
 /// Secret content: key → base64 value.
 pub type Content = BTreeMap<String, String>;
 
+/// Juju's limit on one content value, base64 encoded (`core/secrets`;
+/// Juju 3.6 since it was raised from 8 KiB, also the limit on a file read
+/// with `key#file=`).
+pub const MAX_VALUE_BYTES: usize = 1000 * 1000;
+/// Juju's limit on a secret's whole content, base64 encoded (also the
+/// limit on a `--file` of content).
+pub const MAX_CONTENT_BYTES: usize = 1000 * 1000;
+
+/// Juju's size rules for one batch of content (the arguments, or one
+/// `--file`), as key → base64: each value at most [`MAX_VALUE_BYTES`],
+/// all together at most [`MAX_CONTENT_BYTES`]; keys in order.
+pub fn check_content_size(content: &Content) -> Result<(), String> {
+    let mut total = 0;
+    for (key, value) in content {
+        if value.len() > MAX_VALUE_BYTES {
+            return Err(format!(
+                "base64 encoded secret content for key {} too large: {} bytes",
+                crate::output::go_quote(key),
+                value.len()
+            ));
+        }
+        total += value.len();
+    }
+    if total > MAX_CONTENT_BYTES {
+        return Err(format!(
+            "base64 encoded secret content too large: {total} bytes"
+        ));
+    }
+    Ok(())
+}
+
+/// Juju's check of a content file's size before reading it: at most
+/// `limit` bytes ([`MAX_VALUE_BYTES`] for `key#file=`, [`MAX_CONTENT_BYTES`]
+/// for `--file`). A file that cannot be read is left to the read's error.
+pub fn check_file_size(path: &std::path::Path, limit: usize) -> Result<(), String> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > limit as u64 => Err(format!(
+            "secret content in file {} too large: {} bytes",
+            crate::output::go_quote(&path.to_string_lossy()),
+            m.len()
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Metadata changes of `secret-set` (and the values of `secret-add`);
 /// `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -387,6 +432,39 @@ pub enum SecretOp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_size_limits() {
+        let of = |pairs: &[(&str, usize)]| -> Content {
+            pairs
+                .iter()
+                .map(|(k, n)| (k.to_string(), "A".repeat(*n)))
+                .collect()
+        };
+        assert_eq!(check_content_size(&of(&[("abc", MAX_VALUE_BYTES)])), Ok(()));
+        assert_eq!(
+            check_content_size(&of(&[("abc", 10), ("big", MAX_VALUE_BYTES + 1)])),
+            Err("base64 encoded secret content for key \"big\" too large: 1000001 bytes".into())
+        );
+        assert_eq!(
+            check_content_size(&of(&[("abc", 600_000), ("def", 400_001)])),
+            Err("base64 encoded secret content too large: 1000001 bytes".into())
+        );
+        let dir = std::env::temp_dir().join(format!("jt-size-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("v");
+        std::fs::write(&f, vec![b'x'; 11]).unwrap();
+        assert_eq!(check_file_size(&f, 11), Ok(()));
+        assert_eq!(
+            check_file_size(&f, 10),
+            Err(format!(
+                "secret content in file \"{}\" too large: 11 bytes",
+                f.display()
+            ))
+        );
+        assert_eq!(check_file_size(&dir.join("missing"), 1), Ok(()));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn uris() {

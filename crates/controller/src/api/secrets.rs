@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use controller_api::api::{ErrorCode, SecretInfo, SecretRevisionInfo};
-use juju_types::secrets::{base64_decode, valid_key, Content, SecretUri};
+use juju_types::secrets::{base64_decode, check_content_size, valid_key, Content, SecretUri};
 use state_store::secret_admin::UserSecretUpdate;
 
 use super::{error, ok, store_err, ApiResult};
@@ -51,7 +51,7 @@ fn check_content(content: &Content) -> Result<(), controller_api::api::ApiError>
             ));
         }
     }
-    Ok(())
+    check_content_size(content).map_err(|e| error(ErrorCode::BadRequest, e))
 }
 
 fn new_id() -> Result<String, controller_api::api::ApiError> {

@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 
 use controller_api::api::SecretInfo;
 use juju_types::output::go_quote;
-use juju_types::secrets::{base64_decode, base64_encode, valid_key};
+use juju_types::secrets::{
+    base64_decode, base64_encode, check_content_size, check_file_size, valid_key,
+    MAX_CONTENT_BYTES, MAX_VALUE_BYTES,
+};
 use serde_json::{json, Map, Value};
 
 use crate::{timefmt, CliError};
@@ -38,6 +41,8 @@ pub fn content(args: &[String], file: Option<&str>) -> Result<BTreeMap<String, S
             }
             (k, value.to_string())
         } else if let Some(k) = key.strip_suffix("#file") {
+            check_file_size(std::path::Path::new(value), MAX_VALUE_BYTES)
+                .map_err(CliError::usage)?;
             let data = std::fs::read(value).map_err(|e| {
                 CliError::usage(format!(
                     "reading content for secret key {}: {e}",
@@ -51,11 +56,15 @@ pub fn content(args: &[String], file: Option<&str>) -> Result<BTreeMap<String, S
         check_key(name)?;
         out.insert(name.to_string(), encoded);
     }
+    // Juju checks the arguments and the file each on their own.
+    check_content_size(&out).map_err(CliError::usage)?;
     if let Some(path) = file.filter(|f| !f.is_empty()) {
+        check_file_size(std::path::Path::new(path), MAX_CONTENT_BYTES).map_err(CliError::usage)?;
         let text = std::fs::read_to_string(path)
             .map_err(|e| CliError::usage(format!("open {path}: {e}")))?;
         let map: BTreeMap<String, Value> = serde_yaml_ng::from_str(&text)
             .map_err(|e| CliError::usage(format!("invalid secret content in {path}: {e}")))?;
+        let mut from_file = BTreeMap::new();
         for (k, v) in map {
             let value = match v {
                 Value::String(s) => s,
@@ -66,8 +75,10 @@ pub fn content(args: &[String], file: Option<&str>) -> Result<BTreeMap<String, S
                 None => (k.clone(), base64_encode(value.as_bytes())),
             };
             check_key(&name)?;
-            out.insert(name, encoded);
+            from_file.insert(name, encoded);
         }
+        check_content_size(&from_file).map_err(CliError::usage)?;
+        out.extend(from_file);
     }
     Ok(out)
 }

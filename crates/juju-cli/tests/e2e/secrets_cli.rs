@@ -284,6 +284,50 @@ fn secret_commands_refuse_missing_and_wrong_arguments() {
             "{args:?}"
         );
     }
+    // Juju's content size limits (1,000,000 bytes per base64 value and in
+    // all), for add-secret and update-secret alike; nothing is sent.
+    let dir = mj.home.path();
+    let file = |name: &str, data: Vec<u8>| {
+        let p = dir.join(name);
+        std::fs::write(&p, data).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let big = file("big", vec![b'x'; 1_000_001]);
+    let value = file("value", vec![b'x'; 760_000]);
+    let yaml = file(
+        "two.yaml",
+        format!(
+            "abc: {}\ndef: {}\n",
+            "y".repeat(400_000),
+            "z".repeat(400_000)
+        )
+        .into_bytes(),
+    );
+    let big_err = format!("secret content in file \"{big}\" too large: 1000001 bytes");
+    for cmd in ["add-secret", "update-secret"] {
+        for (args, err) in [
+            (vec![format!("abc#file={big}")], big_err.clone()),
+            (vec!["--file".into(), big.clone()], big_err.clone()),
+            (
+                vec![format!("abc#file={value}")],
+                "base64 encoded secret content for key \"abc\" too large: 1013336 bytes".into(),
+            ),
+            (
+                vec!["--file".into(), yaml.clone()],
+                "base64 encoded secret content too large: 1066672 bytes".into(),
+            ),
+        ] {
+            let mut argv = vec![cmd, "s"];
+            argv.extend(args.iter().map(String::as_str));
+            let r = mj.run(&argv);
+            assert_eq!(
+                (r.code, r.stderr.as_str()),
+                (2, format!("ERROR {err}\n").as_str()),
+                "{argv:?}"
+            );
+        }
+    }
+    assert!(mj.ok(&["show-secret", "s"]).contains("revision: 1\n"));
     let r = mj.run(&["secrets", "--format", "plain"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
