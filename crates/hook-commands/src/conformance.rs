@@ -338,7 +338,7 @@ pub const CASES: &[Case] = &[
             "secret-get --label nope",
             1,
             "",
-            "ERROR secret \"nope\" not found\n",
+            "ERROR consumer label \"nope\" not found\n",
         )],
     ),
 ];

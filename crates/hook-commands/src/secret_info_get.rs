@@ -41,7 +41,13 @@ pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
             )
         }
         (Some(id), None) => id,
-        (None, Some(l)) => ctx.secret_by_label(l)?,
+        // Only owned secrets, by their owner label (Juju: `secret "<label>" not found`).
+        (None, Some(l)) => ctx
+            .owned_secrets()?
+            .into_iter()
+            .find(|m| m.label == l)
+            .map(|m| m.id)
+            .ok_or_else(|| crate::secrets::not_found(l))?,
     };
     let meta = ctx.owned_secret(&id)?;
     let out = output(&p);

@@ -12,12 +12,21 @@
 //!   access, itself or through its application) reads the revision it
 //!   tracks: the first read tracks the latest, `--refresh` moves the
 //!   tracking to the latest, `--peek` reads the latest once;
-//! * a secret that does not exist, or that this unit may not see, is
-//!   `secret "<id>" not found` (ops maps "not found" to `SecretNotFoundError`).
+//! * a secret that does not exist, or that this unit neither owns nor
+//!   consumes, is `secret "<id>" not found` (ops maps "not found" to
+//!   `SecretNotFoundError`); a consumer label nobody set is `consumer label
+//!   "<label>" not found`; an existing secret this unit may not read (never
+//!   granted, or revoked) is `permission denied`, as Juju's secrets facade
+//!   answers (ops raises `ModelError` and logs a security event).
 
 use juju_types::secrets::{Content, OwnerKind, SecretMeta, SecretMetaChange, SecretOp};
 
 use crate::{Session, ToolError};
+
+/// Juju's answer to reading a secret this unit may not read.
+pub(crate) fn permission_denied() -> ToolError {
+    ToolError::runtime("permission denied")
+}
 
 /// `secret "x" not found`.
 pub(crate) fn not_found(what: &str) -> ToolError {
@@ -135,7 +144,7 @@ impl Session<'_> {
     }
 
     /// Find a secret by label: an owner label of an owned secret, else this
-    /// unit's consumer label.
+    /// unit's consumer label (`consumer label "x" not found`).
     pub(crate) fn secret_by_label(&mut self, label: &str) -> Result<String, ToolError> {
         if let Some(m) = self.owned_secrets()?.into_iter().find(|m| m.label == label) {
             return Ok(m.id);
@@ -155,7 +164,12 @@ impl Session<'_> {
             .into_iter()
             .find(|(_, l, _)| l == label)
             .map(|(id, _, _)| id)
-            .ok_or_else(|| not_found(label))
+            .ok_or_else(|| {
+                ToolError::runtime(format!(
+                    "consumer label {} not found",
+                    juju_types::output::go_quote(label)
+                ))
+            })
     }
 
     /// `secret-add`: buffer a new secret; returns its id.
@@ -280,7 +294,7 @@ impl Session<'_> {
         let grants = self.data.secret_grants(&id)?;
         let app = self.app_name();
         if !grants.iter().any(|g| *g == app || g == self.unit_name()) {
-            return Err(not_found(&id));
+            return Err(permission_denied());
         }
         let tracked = self
             .hook
@@ -562,18 +576,76 @@ mod tests {
         // The owner's label is not the consumer's; info is the owner's only.
         assert_eq!(
             run(&mut ctx, &["secret-get", "--label", "db-label"]),
-            fail(1, "secret \"db-label\" not found")
+            fail(1, "consumer label \"db-label\" not found")
         );
         assert_eq!(
             run(&mut ctx, &["secret-info-get", ID]),
             fail(1, &format!("secret \"{ID}\" not found"))
         );
-        // Without a grant, the secret does not exist for this unit.
+        assert_eq!(
+            run(&mut ctx, &["secret-info-get", "--label", "mine"]),
+            fail(1, "secret \"mine\" not found"),
+            "a consumer label names no owned secret"
+        );
+    }
+
+    /// Juju's answers for a secret this unit may not read (the secrets
+    /// facade checks the secret exists, then the unit's or its
+    /// application's grant) and for one that does not exist.
+    #[test]
+    fn not_found_and_permission_denied() {
+        let other = "0000000000000000000u";
+        // Never granted, or granted and revoked: the secret exists.
         let mut ctx = consumer();
         ctx.secrets.get_mut(ID).unwrap().grants.clear();
-        assert_eq!(
-            run(&mut ctx, &["secret-get", ID]),
-            fail(1, &format!("secret \"{ID}\" not found"))
+        check_table(
+            &ctx,
+            &[
+                (&["secret-get", ID], fail(1, "permission denied")),
+                (&["secret-get", ID, "--peek"], fail(1, "permission denied")),
+                (
+                    &["secret-get", ID, "--refresh"],
+                    fail(1, "permission denied"),
+                ),
+                (
+                    &["secret-get", ID, "--label", "x"],
+                    fail(1, "permission denied"),
+                ),
+                (
+                    &["secret-get", other],
+                    fail(1, &format!("secret \"{other}\" not found")),
+                ),
+                (
+                    &["secret-get", "--label", "x"],
+                    fail(1, "consumer label \"x\" not found"),
+                ),
+                (
+                    &["secret-info-get", ID],
+                    fail(1, &format!("secret \"{ID}\" not found")),
+                ),
+                (
+                    &["secret-info-get", "--label", "db-label"],
+                    fail(1, "secret \"db-label\" not found"),
+                ),
+            ],
+        );
+        // Revoked after reading: the label still finds it, the read is refused.
+        ctx.consumed = vec![(ID.into(), "mine".into(), 1)];
+        check_table(
+            &ctx,
+            &[
+                (
+                    &["secret-get", "--label", "mine"],
+                    fail(1, "permission denied"),
+                ),
+                (&["secret-get", ID], fail(1, "permission denied")),
+            ],
+        );
+        // A grant to the unit alone is enough.
+        ctx.secrets.get_mut(ID).unwrap().grants = vec!["wp/0".into()];
+        check_table(
+            &ctx,
+            &[(&["secret-get", "--label", "mine"], ok("password: one\n"))],
         );
     }
 

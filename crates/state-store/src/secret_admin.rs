@@ -202,7 +202,7 @@ impl Store {
         id: &str,
         revision: Option<i64>,
     ) -> Result<()> {
-        self.secret(model, id)?.ok_or_else(|| not_found(id))?;
+        self.user_secret(model, id)?;
         if let Some(r) = revision {
             let exists = self.secret_revision_exists(model, id, r)?;
             if !exists {

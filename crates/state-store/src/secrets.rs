@@ -23,6 +23,11 @@ pub struct Consumer {
     pub revision: i64,
     /// The secret's latest revision.
     pub latest: i64,
+    /// The unit may still read the secret: it is granted to the unit or
+    /// its application (or owned by them). A revoked consumer keeps its
+    /// record (its label still finds the secret) but is told of no new
+    /// revision, as Juju's consumer watcher drops secrets it may not read.
+    pub readable: bool,
 }
 
 const COLUMNS: &str = "s.id, s.owner_kind, s.owner, s.label, s.description, s.rotate_policy, \
@@ -95,16 +100,21 @@ impl Store {
     pub fn consumed_secrets(&self, model: &str, unit: &str) -> Result<Vec<Consumer>> {
         let conn = self.lock();
         let mut st = conn.prepare_cached(
-            "SELECT c.secret_id, c.label, c.revision, s.latest FROM secret_consumers c \
+            "SELECT c.secret_id, c.label, c.revision, s.latest, \
+             s.owner IN (c.unit, ?3) OR EXISTS (SELECT 1 FROM secret_grants g \
+               WHERE g.model = c.model AND g.secret_id = c.secret_id AND g.target IN (c.unit, ?3)) \
+             FROM secret_consumers c \
              JOIN secrets s ON s.model = c.model AND s.id = c.secret_id \
              WHERE c.model = ?1 AND c.unit = ?2 ORDER BY c.secret_id",
         )?;
-        let rows = st.query_map([model, unit], |r| {
+        let app = unit.split('/').next().unwrap_or_default();
+        let rows = st.query_map([model, unit, app], |r| {
             Ok(Consumer {
                 secret_id: r.get(0)?,
                 label: r.get(1)?,
                 revision: r.get(2)?,
                 latest: r.get(3)?,
+                readable: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -864,6 +874,30 @@ mod tests {
         assert_eq!(
             s.secret_grants("m", ID).unwrap(),
             vec![("web/1".to_string(), None)]
+        );
+        // A consumer stays one after a revoke, but may no longer read.
+        let track = |unit: &str| SecretOp::Track {
+            id: ID.into(),
+            unit: unit.into(),
+            revision: None,
+            label: Some("theirs".into()),
+        };
+        apply(&s, &[track("web/1"), track("app/0")]).unwrap();
+        let readable = |unit: &str| s.secret_consumer("m", ID, unit).unwrap().unwrap().readable;
+        assert!(readable("web/1"));
+        assert!(!readable("app/0"), "the application's grant was revoked");
+        apply(
+            &s,
+            &[SecretOp::Revoke {
+                id: ID.into(),
+                target: "web/1".into(),
+            }],
+        )
+        .unwrap();
+        assert!(!readable("web/1"));
+        assert_eq!(
+            s.secret_consumer("m", ID, "web/1").unwrap().unwrap().label,
+            "theirs"
         );
     }
 }

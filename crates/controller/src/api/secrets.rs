@@ -9,7 +9,9 @@
 use std::collections::BTreeMap;
 
 use controller_api::api::{ErrorCode, SecretInfo, SecretRevisionInfo};
-use juju_types::secrets::{base64_decode, check_content_size, valid_key, Content, SecretUri};
+use juju_types::secrets::{
+    base64_decode, check_content_size, valid_key, Content, OwnerKind, SecretUri,
+};
 use state_store::secret_admin::UserSecretUpdate;
 
 use super::{error, ok, store_err, ApiResult};
@@ -33,6 +35,24 @@ fn resolve(
         .user_secret_by_name(model, arg)
         .map_err(store_err)?
         .ok_or_else(|| not_found(arg))
+}
+
+/// The id of the user secret a user's argument names, for the commands
+/// that change one (`update-secret`, `remove-secret`, `grant-secret`,
+/// `revoke-secret`): a charm's secret is not the user's to change, and
+/// Juju's secrets facade answers `permission denied`.
+fn user_secret_id(
+    ctl: &Controller,
+    model: &str,
+    arg: &str,
+) -> Result<String, controller_api::api::ApiError> {
+    let id = resolve(ctl, model, arg)?;
+    match ctl.rt.store.secret(model, &id).map_err(store_err)? {
+        Some(s) if s.owner_kind != OwnerKind::Model => {
+            Err(error(ErrorCode::BadRequest, "permission denied"))
+        }
+        _ => Ok(id),
+    }
 }
 
 /// Keys in Juju's form, values valid base64.
@@ -90,7 +110,7 @@ pub fn update_secret(
     secret: &str,
     update: UserSecretUpdate,
 ) -> ApiResult {
-    let id = resolve(ctl, model, secret)?;
+    let id = user_secret_id(ctl, model, secret)?;
     if let Some(c) = &update.content {
         check_content(c)?;
     }
@@ -107,7 +127,7 @@ pub fn remove_secret(
     secret: &str,
     revision: Option<i64>,
 ) -> ApiResult {
-    let id = resolve(ctl, model, secret)?;
+    let id = user_secret_id(ctl, model, secret)?;
     ctl.rt
         .store
         .remove_secret_by_user(model, &id, revision)
@@ -122,7 +142,7 @@ pub fn grant_secret(
     applications: &[String],
     grant: bool,
 ) -> ApiResult {
-    let id = resolve(ctl, model, secret)?;
+    let id = user_secret_id(ctl, model, secret)?;
     ctl.rt
         .store
         .set_user_secret_access(model, &id, applications, grant)

@@ -37,7 +37,8 @@ fn owner_grants_consumer_reads_and_tracks_revisions() {
     let id = uri.rsplit('/').next().unwrap().to_string();
     assert!(uri.starts_with("secret://") && id.len() == 20, "{uri}");
 
-    // Not granted yet: the consumer cannot see it.
+    // Not granted yet: the consumer may not read it (Juju checks the
+    // secret exists, then the grant); a secret that does not exist is not found.
     let r = mj.run(&[
         "exec",
         "--unit",
@@ -45,9 +46,21 @@ fn owner_grants_consumer_reads_and_tracks_revisions() {
         "--",
         &format!("secret-get {uri}"),
     ]);
-    assert_ne!(r.code, 0);
     assert!(
-        r.stderr.contains(&format!("secret \"{id}\" not found")),
+        r.stderr.starts_with("ERROR permission denied\n"),
+        "{}",
+        r.stderr
+    );
+    let r = mj.run(&[
+        "exec",
+        "--unit",
+        "app/0",
+        "--",
+        "secret-get secret:0000000000000000000u",
+    ]);
+    assert!(
+        r.stderr
+            .starts_with("ERROR secret \"0000000000000000000u\" not found\n"),
         "{}",
         r.stderr
     );
@@ -130,13 +143,49 @@ fn owner_grants_consumer_reads_and_tracks_revisions() {
     assert_ne!(r.code, 0);
     let r = mj.run(&["exec", "--unit", "db/0", "--", "secret-get --label doomed"]);
     assert!(
-        r.stderr.contains("secret \"doomed\" not found"),
+        r.stderr
+            .starts_with("ERROR consumer label \"doomed\" not found\n"),
         "{}",
         r.stderr
     );
     assert_eq!(
         sh(&mj, "db/0", "secret-ids --format=json"),
         format!("[\"{id}\"]\n")
+    );
+
+    // Revoked: the consumer may no longer read it (its label still names
+    // it) and is told of no new revision; granted again, it is.
+    sh(&mj, "db/0", &format!("secret-revoke -r {rel} {uri}"));
+    for get in [
+        format!("secret-get {id} --peek"),
+        "secret-get --label mine".into(),
+    ] {
+        let r = mj.run(&["exec", "--unit", "app/0", "--", &get]);
+        assert!(
+            r.stderr.starts_with("ERROR permission denied\n"),
+            "{get}: {}",
+            r.stderr
+        );
+    }
+    let told_app = |mj: &Mj| {
+        secrets_log(mj)
+            .iter()
+            .filter(|l| l.starts_with("app/0|"))
+            .count()
+    };
+    let before = told_app(&mj);
+    sh(&mj, "db/0", &format!("secret-set {uri} password=revoked"));
+    mj.settle("secret-set after revoke");
+    assert_eq!(told_app(&mj), before, "{:?}", secrets_log(&mj));
+    sh(&mj, "db/0", &format!("secret-grant -r {rel} {uri}"));
+    sh(&mj, "db/0", &format!("secret-set {uri} password=again"));
+    mj.settle("secret-set after a new grant");
+    assert!(
+        secrets_log(&mj)
+            .iter()
+            .any(|l| l.starts_with(&format!("app/0|secret:{id}|mine|")) && l.contains("again")),
+        "{:?}",
+        secrets_log(&mj)
     );
 
     // Removing the relation removes the grant.
@@ -149,7 +198,11 @@ fn owner_grants_consumer_reads_and_tracks_revisions() {
         "--",
         &format!("secret-get {id} --peek"),
     ]);
-    assert!(r.stderr.contains("not found"), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("ERROR permission denied\n"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// The secret-rotate lines of the tracer's log.

@@ -344,9 +344,8 @@ fn a_user_secret_granted_to_an_application_is_read_by_its_hooks() {
     let get = |cmd: &str| mj.run(&["exec", "--unit", "app/0", "--", cmd]);
 
     let r = get(&format!("secret-get {uri} token"));
-    assert_ne!(r.code, 0);
     assert!(
-        r.stderr.contains(&format!("secret \"{id}\" not found")),
+        r.stderr.starts_with("ERROR permission denied\n"),
         "{}",
         r.stderr
     );
@@ -396,16 +395,43 @@ fn a_user_secret_granted_to_an_application_is_read_by_its_hooks() {
         mine.as_object().unwrap().keys().collect::<Vec<_>>(),
         [&charm_id]
     );
-    // A charm's secret is not the user's to update or grant.
-    let r = mj.run(&["update-secret", &charm_id, "abc=2"]);
-    assert_eq!(r.stderr, format!("ERROR secret \"{charm_id}\" not found\n"));
+    // A charm's secret is not the user's to change: Juju's secrets facade
+    // answers permission denied, and nothing changes.
+    for args in [
+        vec!["update-secret", &charm_id, "abc=2"],
+        vec!["update-secret", &charm_id, "--info", "x"],
+        vec!["remove-secret", &charm_id],
+        vec!["remove-secret", &charm_id, "--revision", "1"],
+        vec!["grant-secret", &charm_id, "app"],
+        vec!["revoke-secret", &charm_id, "app"],
+    ] {
+        let r = mj.run(&args);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (1, "ERROR permission denied\n"),
+            "{args:?}"
+        );
+    }
+    let shown = json(&mj.ok(&["show-secret", &charm_id, "--format", "json"]));
+    assert_eq!(shown[&charm_id]["revision"], 1);
+    assert!(shown[&charm_id].get("description").is_none(), "{shown}");
+    assert!(shown[&charm_id].get("access").is_none(), "{shown}");
 
+    // Revoked: the unit may no longer read it, and a new revision is not
+    // its business any more (no secret-changed).
     mj.ok(&["revoke-secret", &id, "app"]);
     let r = get(&format!("secret-get {uri} token"));
     assert!(
-        r.stderr.contains(&format!("secret \"{id}\" not found")),
+        r.stderr.starts_with("ERROR permission denied\n"),
         "{}",
         r.stderr
+    );
+    mj.ok(&["update-secret", &uri, "token=after-revoke"]);
+    mj.settle("update-secret after revoke");
+    let log = std::fs::read_to_string(mj.trace.path().join("secrets.log")).unwrap_or_default();
+    assert_eq!(
+        log,
+        format!("app/0|secret:{id}||none|{{\"token\":\"hunter2\"}}\n")
     );
     let shown = json(&mj.ok(&["show-secret", "apikey", "--format", "json"]));
     assert!(shown[&id].get("access").is_none(), "{shown}");

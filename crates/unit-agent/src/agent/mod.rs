@@ -282,6 +282,8 @@ impl Agent {
             consumed_secrets: s
                 .consumed_secrets(&self.who.model, &self.who.unit)?
                 .into_iter()
+                // A revoked consumer is told of no new revision.
+                .filter(|c| c.readable)
                 .map(|c| crate::decide::ConsumedSecret {
                     id: c.secret_id,
                     label: c.label,
