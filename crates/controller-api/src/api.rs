@@ -193,11 +193,20 @@ pub struct SecretInfo {
     pub rotation: String,
     pub rotates: Option<f64>,
     pub revisions: Vec<SecretRevisionInfo>,
-    /// Applications and units granted view access.
-    pub access: Vec<String>,
+    /// The view grants, in Juju's tags.
+    pub access: Vec<SecretAccess>,
     pub model_uuid: String,
     /// Revealed content (decoded values), when asked for.
     pub content: Option<BTreeMap<String, String>>,
+}
+
+/// One view grant in [`SecretInfo`], as Juju's tags: the target
+/// (`application-wp`, `unit-wp-0`) and the scope (`relation-wp.db#db.db`
+/// for a charm's grant on a relation, `model-<uuid>` for a user secret's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretAccess {
+    pub target: String,
+    pub scope: String,
 }
 
 /// One revision's metadata in [`SecretInfo`].

@@ -18,5 +18,6 @@ pub mod toolwire;
 /// refuses a line that carries another, so a daemon left running across an
 /// upgrade says so instead of misreading requests. Version 1 was the API
 /// before request lines carried a version; version 3 added `show-operation`;
-/// version 4 sends `config --file`'s text instead of typed values.
-pub const API_VERSION: u32 = 5;
+/// version 4 sends `config --file`'s text instead of typed values; version 6
+/// gives a secret's grants with their scope.
+pub const API_VERSION: u32 = 6;

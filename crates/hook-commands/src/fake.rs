@@ -98,7 +98,8 @@ pub(crate) struct FakeContext {
 pub(crate) struct FakeSecret {
     pub meta: juju_types::secrets::SecretMeta,
     pub revisions: BTreeMap<i64, juju_types::secrets::Content>,
-    pub grants: Vec<String>,
+    /// `(application or unit, scope tag)`.
+    pub grants: Vec<(String, String)>,
 }
 
 impl Default for FakeContext {
@@ -531,11 +532,22 @@ impl ToolContext for FakeContext {
     fn consumed_secrets(&mut self) -> Result<Vec<(String, String, i64)>, ToolError> {
         Ok(self.consumed.clone())
     }
-    fn secret_grants(&mut self, id: &str) -> Result<Vec<String>, ToolError> {
+    fn secret_grants(
+        &mut self,
+        id: &str,
+    ) -> Result<Vec<juju_types::secrets::SecretGrant>, ToolError> {
         Ok(self
             .secrets
             .get(id)
-            .map(|s| s.grants.clone())
+            .map(|s| {
+                s.grants
+                    .iter()
+                    .map(|(target, scope)| juju_types::secrets::SecretGrant {
+                        target: target.clone(),
+                        scope: scope.clone(),
+                    })
+                    .collect()
+            })
             .unwrap_or_default())
     }
 }

@@ -297,8 +297,12 @@ pub trait ToolContext {
     fn secret_content(&mut self, id: &str, revision: i64) -> Result<Option<Content>, ToolError>;
     /// What this unit consumes: `(secret id, consumer label, tracked revision)`.
     fn consumed_secrets(&mut self) -> Result<Vec<(String, String, i64)>, ToolError>;
-    /// The applications and units a secret is granted to.
-    fn secret_grants(&mut self, id: &str) -> Result<Vec<String>, ToolError>;
+    /// The applications and units a secret is granted to, with the
+    /// grants' scope tags, by target.
+    fn secret_grants(
+        &mut self,
+        id: &str,
+    ) -> Result<Vec<juju_types::secrets::SecretGrant>, ToolError>;
 }
 
 pub use unsupported::{REMOVED_TOOL_NAMES, UNSUPPORTED_TOOL_NAMES};

@@ -2,7 +2,8 @@
 //! secret this unit or its application owns, pending changes included, as
 //! a one-entry map from the bare id (hook-tools.md §2.17).
 
-use juju_types::secrets::{rfc3339, SecretMeta, SecretUri};
+use juju_types::output::to_yaml;
+use juju_types::secrets::{rfc3339, SecretGrant, SecretMeta, SecretUri};
 use serde_json::{json, Map, Value};
 
 use crate::flags::{self, Doc, Flag, OUTPUT};
@@ -50,22 +51,25 @@ pub(crate) fn run(ctx: &mut Session, req: &ToolRequest) -> Outcome {
             .ok_or_else(|| crate::secrets::not_found(l))?,
     };
     let meta = ctx.owned_secret(&id)?;
+    let access = ctx.data.secret_grants(&id)?;
     let out = output(&p);
-    let fields = info_fields(&meta);
-    if out.format == juju_types::output::Format::Json {
-        let body = format!(
+    let fields = info_fields(&meta, &access);
+    let body = if out.format == juju_types::output::Format::Json {
+        format!(
             "{{{}:{}}}\n",
             Value::String(id.clone()),
             ordered_json(&fields)
-        );
-        return Ok(out.emit(req, body.into_bytes())?);
-    }
-    let map: Map<String, Value> = fields.into_iter().collect();
-    Ok(out.write(req, &json!({ id: map }))?)
+        )
+    } else {
+        ordered_yaml(&id, &fields)
+    };
+    Ok(out.emit(req, body.into_bytes())?)
 }
 
-/// The fields in Juju's order, empty ones left out.
-fn info_fields(m: &SecretMeta) -> Vec<(String, Value)> {
+/// The fields in the order of Juju's `metadataDisplay` struct, empty ones
+/// left out: revision, label, owner, description, rotation, expiry,
+/// rotates, access (each grant `{target, scope, role}`).
+fn info_fields(m: &SecretMeta, access: &[SecretGrant]) -> Vec<(String, Value)> {
     let mut f = vec![
         ("revision".to_string(), json!(m.latest)),
         ("label".to_string(), json!(m.label)),
@@ -83,14 +87,87 @@ fn info_fields(m: &SecretMeta) -> Vec<(String, Value)> {
     if let Some(r) = m.next_rotate {
         f.push(("rotates".into(), json!(rfc3339(r))));
     }
+    if !access.is_empty() {
+        let grants = access
+            .iter()
+            .map(|g| {
+                Value::Array(vec![
+                    json!(["target", g.target_tag()]),
+                    json!(["scope", g.scope]),
+                    json!(["role", "view"]),
+                ])
+            })
+            .collect();
+        f.push(("access".into(), Value::Array(grants)));
+    }
     f
 }
 
-/// A JSON object with its fields in the given order.
+/// One field of an access entry, `[name, value]` (kept in order).
+fn pairs(entry: &Value) -> impl Iterator<Item = (&str, &Value)> {
+    entry
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| Some((p.get(0)?.as_str()?, p.get(1)?)))
+}
+
+/// A JSON object with its fields in the given order (access entries too).
 fn ordered_json(fields: &[(String, Value)]) -> String {
     let parts: Vec<String> = fields
         .iter()
-        .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), v))
+        .map(|(k, v)| {
+            let v = match (k.as_str(), v) {
+                ("access", Value::Array(entries)) => {
+                    let items: Vec<String> = entries
+                        .iter()
+                        .map(|e| {
+                            let kv: Vec<String> = pairs(e)
+                                .map(|(n, v)| format!("{}:{}", Value::String(n.into()), v))
+                                .collect();
+                            format!("{{{}}}", kv.join(","))
+                        })
+                        .collect();
+                    format!("[{}]", items.join(","))
+                }
+                _ => v.to_string(),
+            };
+            format!("{}:{}", Value::String(k.clone()), v)
+        })
         .collect();
     format!("{{{}}}", parts.join(","))
+}
+
+/// One `key: value` line as yaml.v2 writes it (quoting as needed), without
+/// its newline.
+fn yaml_line(key: &str, v: &Value) -> String {
+    let mut m = Map::new();
+    m.insert(key.to_string(), v.clone());
+    to_yaml(&Value::Object(m))
+        .trim_end_matches('\n')
+        .to_string()
+}
+
+/// The map from the id to its fields as yaml.v2 writes a struct: fields in
+/// declaration order, the access list's entries as `- target: …`.
+fn ordered_yaml(id: &str, fields: &[(String, Value)]) -> String {
+    let key = yaml_line(id, &json!(0));
+    let mut out = format!("{}\n", key.trim_end_matches(" 0"));
+    for (k, v) in fields {
+        match (k.as_str(), v) {
+            ("access", Value::Array(entries)) => {
+                out.push_str("  access:\n");
+                for e in entries {
+                    for (i, (n, v)) in pairs(e).enumerate() {
+                        let lead = if i == 0 { "  - " } else { "    " };
+                        out.push_str(&format!("{lead}{}\n", yaml_line(n, v)));
+                    }
+                }
+            }
+            // yaml.v2 writes a time.Time plain (a string like it is quoted).
+            ("expiry" | "rotates", Value::String(t)) => out.push_str(&format!("  {k}: {t}\n")),
+            _ => out.push_str(&format!("  {}\n", yaml_line(k, v))),
+        }
+    }
+    out
 }

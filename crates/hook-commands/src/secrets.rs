@@ -293,7 +293,10 @@ impl Session<'_> {
         }
         let grants = self.data.secret_grants(&id)?;
         let app = self.app_name();
-        if !grants.iter().any(|g| *g == app || g == self.unit_name()) {
+        if !grants
+            .iter()
+            .any(|g| g.target == app || g.target == self.unit_name())
+        {
             return Err(permission_denied());
         }
         let tracked = self
@@ -421,7 +424,7 @@ mod tests {
                     latest_expire: None,
                 },
                 revisions: BTreeMap::from([(1, content("one")), (2, content("two"))]),
-                grants: vec!["wp".into()],
+                grants: vec![("wp".into(), "relation-wp.db#db.server".into())],
             },
         );
         ctx
@@ -642,10 +645,62 @@ mod tests {
             ],
         );
         // A grant to the unit alone is enough.
-        ctx.secrets.get_mut(ID).unwrap().grants = vec!["wp/0".into()];
+        ctx.secrets.get_mut(ID).unwrap().grants =
+            vec![("wp/0".into(), "relation-wp.db#db.server".into())];
         check_table(
             &ctx,
             &[(&["secret-get", "--label", "mine"], ok("password: one\n"))],
+        );
+    }
+
+    /// secret-info-get prints Juju's `metadataDisplay` struct: its fields in
+    /// declaration order in YAML as in JSON, with the grants (`access`,
+    /// view grants with the relation's scope tag).
+    #[test]
+    fn info_shows_fields_in_order_and_access() {
+        let mut ctx = consumer();
+        let sec = ctx.secrets.get_mut(ID).unwrap();
+        sec.meta.owner = "wp".into();
+        sec.meta.description = "creds".into();
+        sec.meta.rotate_policy = "daily".into();
+        sec.meta.latest_expire = Some(1_767_225_600.0);
+        sec.meta.next_rotate = Some(1_767_139_200.0);
+        sec.grants = vec![
+            ("mysql".into(), "relation-wp.db#mysql.server".into()),
+            ("mysql/1".into(), "relation-wp.db#mysql.server".into()),
+        ];
+        check_table(
+            &ctx,
+            &[
+                (
+                    &["secret-info-get", ID],
+                    ok(&format!(
+                        "{ID}:\n  revision: 2\n  label: db-label\n  owner: application\n  description: creds\n  rotation: daily\n  expiry: 2026-01-01T00:00:00Z\n  rotates: 2025-12-31T00:00:00Z\n  access:\n  - target: application-mysql\n    scope: relation-wp.db#mysql.server\n    role: view\n  - target: unit-mysql-1\n    scope: relation-wp.db#mysql.server\n    role: view\n"
+                    )),
+                ),
+                (
+                    &["secret-info-get", "--format=json", "--label", "db-label"],
+                    ok(&format!(
+                        "{{\"{ID}\":{{\"revision\":2,\"label\":\"db-label\",\"owner\":\"application\",\"description\":\"creds\",\"rotation\":\"daily\",\"expiry\":\"2026-01-01T00:00:00Z\",\"rotates\":\"2025-12-31T00:00:00Z\",\"access\":[{{\"target\":\"application-mysql\",\"scope\":\"relation-wp.db#mysql.server\",\"role\":\"view\"}},{{\"target\":\"unit-mysql-1\",\"scope\":\"relation-wp.db#mysql.server\",\"role\":\"view\"}}]}}}}\n"
+                    )),
+                ),
+            ],
+        );
+        // No grants, no optional fields: revision, label, owner only.
+        let sec = ctx.secrets.get_mut(ID).unwrap();
+        sec.grants.clear();
+        sec.meta.description.clear();
+        sec.meta.rotate_policy.clear();
+        sec.meta.latest_expire = None;
+        sec.meta.next_rotate = None;
+        check_table(
+            &ctx,
+            &[(
+                &["secret-info-get", ID],
+                ok(&format!(
+                    "{ID}:\n  revision: 2\n  label: db-label\n  owner: application\n"
+                )),
+            )],
         );
     }
 

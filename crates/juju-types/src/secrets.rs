@@ -373,6 +373,32 @@ pub fn check_file_size(path: &std::path::Path, limit: usize) -> Result<(), Strin
     }
 }
 
+/// One view grant of a secret as Juju's access information shows it
+/// (`secret-info-get`, `show-secret`): the application or unit granted
+/// (`wp`, `wp/0`) and the scope tag of the grant (`relation-<key>` for a
+/// charm's grant on a relation, `model-<uuid>` for a user secret's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretGrant {
+    pub target: String,
+    pub scope: String,
+}
+
+impl SecretGrant {
+    /// The target as a Juju tag (`application-wp`, `unit-wp-0`).
+    pub fn target_tag(&self) -> String {
+        match self.target.split_once('/') {
+            Some((app, n)) => format!("unit-{app}-{n}"),
+            None => format!("application-{}", self.target),
+        }
+    }
+}
+
+/// Juju's tag of a relation key (`relation-wp.db#mysql.server` for
+/// `wp:db mysql:server`).
+pub fn relation_tag(key: &str) -> String {
+    format!("relation-{}", key.replace(':', ".").replace(' ', "#"))
+}
+
 /// Metadata changes of `secret-set` (and the values of `secret-add`);
 /// `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -432,6 +458,20 @@ pub enum SecretOp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grant_tags() {
+        let g = |t: &str| SecretGrant {
+            target: t.into(),
+            scope: String::new(),
+        };
+        assert_eq!(g("my-app").target_tag(), "application-my-app");
+        assert_eq!(g("my-app/10").target_tag(), "unit-my-app-10");
+        assert_eq!(
+            relation_tag("wp:db mysql:server"),
+            "relation-wp.db#mysql.server"
+        );
+    }
 
     #[test]
     fn content_size_limits() {

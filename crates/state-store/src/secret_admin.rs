@@ -10,7 +10,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use juju_types::secrets::{Content, OwnerKind, SecretMetaChange, SecretOp};
+use juju_types::secrets::{Content, OwnerKind, SecretGrant, SecretMetaChange, SecretOp};
 
 use crate::secrets::{apply_ops, Secret};
 use crate::{Result, Store, StoreError};
@@ -32,8 +32,8 @@ pub struct SecretDetails {
     pub auto_prune: bool,
     /// The revisions still stored, ascending.
     pub revisions: Vec<RevisionInfo>,
-    /// Applications and units it is granted to.
-    pub grants: Vec<String>,
+    /// Applications and units it is granted to, with the grants' scopes.
+    pub grants: Vec<SecretGrant>,
 }
 
 /// What `update-secret` changes; `None` keeps a field.
@@ -83,11 +83,7 @@ impl Store {
                 })?;
                 rows.collect::<rusqlite::Result<Vec<_>>>()?
             };
-            let grants = self
-                .secret_grants(model, &id)?
-                .into_iter()
-                .map(|(t, _)| t)
-                .collect();
+            let grants = self.secret_access(model, &id)?;
             out.push(SecretDetails {
                 meta,
                 created,

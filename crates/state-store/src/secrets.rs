@@ -8,7 +8,9 @@
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use juju_types::secrets::{Content, OwnerKind, SecretMetaChange, SecretOp};
+use juju_types::secrets::{
+    relation_tag, Content, OwnerKind, SecretGrant, SecretMetaChange, SecretOp,
+};
 
 use crate::{now, Result, Store, StoreError};
 
@@ -205,6 +207,29 @@ impl Store {
             }
         }
         Ok((due, next))
+    }
+
+    /// The grants of a secret with Juju's scope tags (the relation's, or
+    /// the model's for a grant made without a relation), by target.
+    pub fn secret_access(&self, model: &str, id: &str) -> Result<Vec<SecretGrant>> {
+        let conn = self.lock();
+        let mut st = conn.prepare_cached(
+            "SELECT g.target, r.key, m.uuid FROM secret_grants g \
+             JOIN models m ON m.name = g.model \
+             LEFT JOIN relations r ON r.model = g.model AND r.id = g.relation_id \
+             WHERE g.model = ?1 AND g.secret_id = ?2 ORDER BY g.target",
+        )?;
+        let rows = st.query_map([model, id], |r| {
+            let key: Option<String> = r.get(1)?;
+            let uuid: String = r.get(2)?;
+            Ok(SecretGrant {
+                target: r.get(0)?,
+                scope: key
+                    .map(|k| relation_tag(&k))
+                    .unwrap_or_else(|| format!("model-{uuid}")),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The grants of a secret: `(application or unit, relation id)`.

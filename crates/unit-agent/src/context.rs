@@ -547,13 +547,14 @@ impl ToolContext for StoreData {
             .collect())
     }
 
-    fn secret_grants(&mut self, id: &str) -> Result<Vec<String>, ToolError> {
-        let g = self
-            .rt
+    fn secret_grants(
+        &mut self,
+        id: &str,
+    ) -> Result<Vec<juju_types::secrets::SecretGrant>, ToolError> {
+        self.rt
             .store
-            .secret_grants(&self.who.model, id)
-            .map_err(Self::store_err)?;
-        Ok(g.into_iter().map(|(t, _)| t).collect())
+            .secret_access(&self.who.model, id)
+            .map_err(Self::store_err)
     }
 }
 

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use controller_api::api::{ErrorCode, SecretInfo, SecretRevisionInfo};
+use controller_api::api::{ErrorCode, SecretAccess, SecretInfo, SecretRevisionInfo};
 use juju_types::secrets::{
     base64_decode, check_content_size, valid_key, Content, OwnerKind, SecretUri,
 };
@@ -208,7 +208,14 @@ pub fn list_secrets(
                     expires: r.expire,
                 })
                 .collect(),
-            access: d.grants.clone(),
+            access: d
+                .grants
+                .iter()
+                .map(|g| SecretAccess {
+                    target: g.target_tag(),
+                    scope: g.scope.clone(),
+                })
+                .collect(),
             model_uuid: uuid.clone(),
             content,
         });

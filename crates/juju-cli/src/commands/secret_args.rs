@@ -92,15 +92,6 @@ pub fn owner(s: &SecretInfo) -> String {
     }
 }
 
-/// A grant target as a Juju tag (`application-foo`, `unit-foo-0`).
-fn tag(target: &str) -> String {
-    if target.contains('/') {
-        format!("unit-{}", target.replace('/', "-"))
-    } else {
-        format!("application-{target}")
-    }
-}
-
 /// One secret in Juju's `secrets`/`show-secret` shape (keyed by id outside).
 pub fn details(s: &SecretInfo, revisions: bool, access: bool) -> Value {
     let mut m = Map::new();
@@ -152,10 +143,10 @@ pub fn details(s: &SecretInfo, revisions: bool, access: bool) -> Value {
         let a: Vec<Value> = s
             .access
             .iter()
-            .map(|t| {
+            .map(|a| {
                 json!({
-                    "target": tag(t),
-                    "scope": format!("model-{}", s.model_uuid),
+                    "target": a.target,
+                    "scope": a.scope,
                     "role": "view",
                 })
             })

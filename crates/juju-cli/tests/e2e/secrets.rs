@@ -67,9 +67,18 @@ fn owner_grants_consumer_reads_and_tracks_revisions() {
 
     let rel = sh(&mj, "db/0", "relation-ids db").trim().to_string();
     sh(&mj, "db/0", &format!("secret-grant -r {rel} {uri}"));
+    // The grant is scoped to the relation (Juju's relation tag), in the
+    // owner's secret-info-get and in show-secret.
+    let scope = "relation-app.db#db.db";
     assert_eq!(
         sh(&mj, "db/0", &format!("secret-info-get --format=json {id}")),
-        format!("{{\"{id}\":{{\"revision\":1,\"label\":\"creds\",\"owner\":\"application\",\"description\":\"DB credentials\"}}}}\n")
+        format!("{{\"{id}\":{{\"revision\":1,\"label\":\"creds\",\"owner\":\"application\",\"description\":\"DB credentials\",\"access\":[{{\"target\":\"application-app\",\"scope\":\"{scope}\",\"role\":\"view\"}}]}}}}\n")
+    );
+    let shown: serde_json::Value =
+        serde_json::from_str(&mj.ok(&["show-secret", &id, "--format", "json"])).unwrap();
+    assert_eq!(
+        shown[&id]["access"],
+        serde_json::json!([{"target": "application-app", "scope": scope, "role": "view"}])
     );
 
     // The consumer reads by id (short form too) and starts tracking revision 1.
