@@ -28,10 +28,14 @@ pub struct Application {
     pub status: Option<StatusValue>,
     pub life: juju_types::life::Life,
     pub created: f64,
+    /// Bumped by a change that makes every unit run upgrade-charm without a
+    /// new charm (an attached resource revision; Juju's
+    /// `charm-modified-version`).
+    pub charm_modified_version: i64,
 }
 
 const COLUMNS: &str = "model, name, charm_dir, charm_name, charm_rev, config, trust, leader, \
-    leader_settings, leader_settings_version, status, life, created";
+    leader_settings, leader_settings_version, status, life, created, charm_modified_version";
 
 fn from_row(r: &Row) -> rusqlite::Result<(Application, [String; 2], Option<String>)> {
     Ok((
@@ -49,6 +53,7 @@ fn from_row(r: &Row) -> rusqlite::Result<(Application, [String; 2], Option<Strin
             status: None,
             life: crate::life_at(r, 11)?,
             created: r.get(12)?,
+            charm_modified_version: r.get(13)?,
         },
         [r.get(5)?, r.get(8)?],
         r.get(10)?,
@@ -139,6 +144,16 @@ impl Store {
         self.lock().execute(
             "UPDATE applications SET config = ?3 WHERE model = ?1 AND name = ?2",
             params![model, name, to_json(config)],
+        )?;
+        Ok(())
+    }
+
+    /// Grant or revoke the application's access to the cloud credential
+    /// (`juju trust`); part of what config-changed reacts to.
+    pub fn set_application_trust(&self, model: &str, name: &str, trust: bool) -> Result<()> {
+        self.lock().execute(
+            "UPDATE applications SET trust = ?3 WHERE model = ?1 AND name = ?2",
+            params![model, name, trust],
         )?;
         Ok(())
     }

@@ -63,7 +63,7 @@ BEGIN INSERT INTO feed_changes VALUES ('model', NEW.name, ''); END;
 CREATE TEMP TRIGGER IF NOT EXISTS feed_app_ins AFTER INSERT ON main.applications
 BEGIN INSERT INTO feed_changes VALUES ('app', NEW.model, NEW.name); END;
 CREATE TEMP TRIGGER IF NOT EXISTS feed_app_upd
-AFTER UPDATE OF charm_dir, charm_rev, config, trust, leader, leader_settings_version, life
+AFTER UPDATE OF charm_dir, charm_rev, charm_modified_version, config, trust, leader, leader_settings_version, life
 ON main.applications
 BEGIN INSERT INTO feed_changes VALUES ('app', NEW.model, NEW.name); END;
 CREATE TEMP TRIGGER IF NOT EXISTS feed_app_del AFTER DELETE ON main.applications

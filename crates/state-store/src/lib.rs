@@ -24,6 +24,7 @@ pub mod logs;
 pub mod models;
 pub mod ports;
 pub mod relations;
+pub mod resources;
 pub mod schema;
 pub mod secret_admin;
 pub mod secrets;

@@ -228,6 +228,27 @@ BEGIN
         WHERE c.model = NEW.model AND c.secret_id = NEW.secret_id AND c.revision = OLD.revision);
 END;
 "#,
+    // Resources (`deploy --resource`, `attach-resource`): every revision
+    // of an application's resource, the newest being the current one; the
+    // content is a file under the data directory (`path`). An attach bumps
+    // the application's charm_modified_version, which units compare with
+    // the version they last ran upgrade-charm for (uniter-semantics §4.5).
+    r#"
+ALTER TABLE applications ADD COLUMN charm_modified_version INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE resources (
+    model TEXT NOT NULL,
+    app TEXT NOT NULL,
+    name TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    uploaded REAL NOT NULL,
+    PRIMARY KEY (model, app, name, revision),
+    FOREIGN KEY (model, app) REFERENCES applications(model, name) ON DELETE CASCADE
+);
+"#,
 ];
 
 /// The schema version this binary writes.
@@ -272,6 +293,10 @@ mod tests {
             .unwrap();
         conn.prepare_cached("SELECT id FROM relations").unwrap();
         conn.prepare_cached("SELECT auto_prune FROM secrets")
+            .unwrap();
+        conn.prepare_cached("SELECT charm_modified_version FROM applications")
+            .unwrap();
+        conn.prepare_cached("SELECT fingerprint FROM resources")
             .unwrap();
         // Running it again is a no-op.
         migrate(&conn).unwrap();

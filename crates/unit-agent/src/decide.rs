@@ -24,6 +24,9 @@ pub struct Facts {
     pub config_hash: String,
     /// Leader settings version now.
     pub leader_settings_version: i64,
+    /// The application's charm-modified-version now (bumped by
+    /// `attach-resource`, later by `refresh`).
+    pub charm_modified_version: i64,
     /// Oldest pending action task for this unit.
     pub pending_action: Option<i64>,
     /// Oldest pending `exec` command (runs in any state, even in error).
@@ -326,6 +329,15 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
             hook(HookKind::Remove)
         };
     }
+    // Juju's `charmModified`: after install, before config-changed. A unit
+    // in error never gets here (its failed hook is handled above), so it
+    // runs upgrade-charm only once resolved.
+    if f.charm_modified_version != p.charm_modified_version {
+        return Decision::RunHook(HookInfo {
+            change_version: Some(f.charm_modified_version),
+            ..HookInfo::simple(HookKind::UpgradeCharm)
+        });
+    }
     if f.config_hash != p.config_hash {
         return hook(HookKind::ConfigChanged);
     }
@@ -441,7 +453,21 @@ pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory, status_set:
         ..p.clone()
     };
     match h.kind {
-        HookKind::Install => next.installed = true,
+        HookKind::Install => {
+            next.installed = true;
+            // A new unit starts at the application's current charm: no
+            // upgrade-charm for what happened before it was installed.
+            next.charm_modified_version = f.charm_modified_version;
+        }
+        HookKind::UpgradeCharm => {
+            next.charm_modified_version = h.change_version.unwrap_or(f.charm_modified_version);
+            // Its commit queues config-changed (operation/runhook.go), and
+            // the resolver restarts with fresh in-memory state, so every
+            // follower runs leader-settings-changed once more (§4.5, §4.8).
+            next.op = Op::RunHook;
+            next.hook = Some(HookInfo::simple(HookKind::ConfigChanged));
+            m.leader_settings_seen = None;
+        }
         HookKind::LeaderElected => next.leader = true,
         HookKind::LeaderSettingsChanged => m.leader_settings_seen = Some(f.leader_settings_version),
         HookKind::ConfigChanged => {
@@ -706,6 +732,7 @@ mod tests {
             is_leader: false,
             config_hash: "c1".into(),
             leader_settings_version: 0,
+            charm_modified_version: 0,
             pending_action: None,
             pending_exec: None,
             resolved: Resolved::None,
@@ -767,6 +794,141 @@ mod tests {
                 "start"
             ]
         );
+    }
+
+    #[test]
+    fn charm_modified_runs_upgrade_charm_then_config_changed_then_leader_settings_changed() {
+        // (charm modified, leader, in error, installed) -> hooks until idle.
+        struct Case {
+            what: &'static str,
+            leader: bool,
+            want: &'static [&'static str],
+        }
+        for c in [
+            Case {
+                what: "follower",
+                leader: false,
+                want: &["upgrade-charm", "config-changed", "leader-settings-changed"],
+            },
+            Case {
+                what: "leader",
+                leader: true,
+                want: &["upgrade-charm", "config-changed"],
+            },
+        ] {
+            let mut f = facts();
+            f.is_leader = c.leader;
+            let mut m = Memory::default();
+            let (_, p) = sequence(Progress::default(), &f, &mut m);
+            assert_eq!(p.charm_modified_version, 0);
+            f.charm_modified_version = 1;
+            let (seq, p) = sequence(p, &f, &mut m);
+            assert_eq!(seq, c.want, "{}", c.what);
+            assert_eq!(p.charm_modified_version, 1, "{}", c.what);
+            assert!(p.started, "no start again after an upgrade");
+            // Once: nothing more until the version moves again.
+            let (seq, _) = sequence(p, &f, &mut m);
+            assert!(seq.is_empty(), "{}: {seq:?}", c.what);
+        }
+    }
+
+    #[test]
+    fn upgrade_charm_is_positioned_as_juju_does() {
+        let mut f = facts();
+        let mut m = Memory::default();
+        // A unit installed after the bump never runs upgrade-charm for it.
+        f.charm_modified_version = 3;
+        let (seq, p) = sequence(Progress::default(), &f, &mut m);
+        assert!(!seq.contains(&"upgrade-charm".to_string()), "{seq:?}");
+        assert_eq!(p.charm_modified_version, 3);
+        // Bumped while installing (decided at 0): upgrade-charm before the
+        // first config-changed, whose commit then queues start.
+        let mut f0 = facts();
+        f0.is_leader = true;
+        let mut m = Memory::default();
+        let d = decide(&Progress::default(), &f0, &m);
+        let Decision::RunHook(install) = d else {
+            panic!("{d:?}")
+        };
+        let p = commit(
+            &begin(&Progress::default(), &install, &f0, &mut m),
+            &install,
+            &f0,
+            &mut m,
+            false,
+        );
+        let mut f1 = f0.clone();
+        f1.charm_modified_version = 1;
+        let (seq, _) = sequence(p, &f1, &mut m);
+        assert_eq!(
+            seq,
+            ["leader-elected", "upgrade-charm", "config-changed", "start"]
+        );
+        // Actions come first; config changed at the same time waits for
+        // the queued config-changed of the upgrade (one run, not two).
+        let mut m = Memory::default();
+        let (_, p) = sequence(Progress::default(), &facts(), &mut m);
+        let mut f2 = facts();
+        f2.charm_modified_version = 1;
+        f2.pending_action = Some(7);
+        assert_eq!(decide(&p, &f2, &m), Decision::RunAction(7));
+        f2.pending_action = None;
+        f2.config_hash = "c2".into();
+        // The upgrade-charm hook carries the version it upgrades to.
+        let d = decide(&p, &f2, &m);
+        assert!(
+            matches!(d, Decision::RunHook(ref h) if h.kind == HookKind::UpgradeCharm
+                && h.change_version == Some(1)),
+            "{d:?}"
+        );
+        let (seq, p) = sequence(p, &f2, &mut m);
+        assert_eq!(
+            seq,
+            ["upgrade-charm", "config-changed", "leader-settings-changed"]
+        );
+        assert_eq!(p.config_hash, "c2");
+    }
+
+    #[test]
+    fn a_unit_in_error_runs_no_upgrade_charm_until_resolved() {
+        let f = facts();
+        let mut m = Memory::default();
+        let (_, p) = sequence(Progress::default(), &f, &mut m);
+        let failed = HookInfo::simple(HookKind::ConfigChanged);
+        let p = fail(&begin(&p, &failed, &f, &mut m));
+        let mut bumped = f.clone();
+        bumped.charm_modified_version = 1;
+        bumped.auto_retry = false;
+        assert_eq!(decide(&p, &bumped, &m), Decision::WaitInError);
+        // Resolved: the failed hook first, then the upgrade.
+        bumped.resolved = Resolved::Retry;
+        let d = decide(&p, &bumped, &m);
+        assert_eq!(d, Decision::RunHook(failed.clone()));
+        let p = commit(
+            &begin(&p, &failed, &bumped, &mut m),
+            &failed,
+            &bumped,
+            &mut m,
+            false,
+        );
+        bumped.resolved = Resolved::None;
+        let (seq, _) = sequence(p, &bumped, &mut m);
+        assert_eq!(
+            seq,
+            ["upgrade-charm", "config-changed", "leader-settings-changed"]
+        );
+    }
+
+    #[test]
+    fn a_dying_unit_runs_no_upgrade_charm() {
+        let f = facts();
+        let mut m = Memory::default();
+        let (_, p) = sequence(Progress::default(), &f, &mut m);
+        let mut dying = f.clone();
+        dying.life = Life::Dying;
+        dying.charm_modified_version = 1;
+        let (seq, _) = sequence(p, &dying, &mut m);
+        assert_eq!(seq, ["stop", "remove", "terminate"]);
     }
 
     #[test]

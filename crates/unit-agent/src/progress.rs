@@ -56,6 +56,11 @@ pub struct Progress {
     pub status_set: bool,
     /// Config (and trust) hash last acted on by config-changed.
     pub config_hash: String,
+    /// The application's charm-modified-version this unit's charm is at:
+    /// set when install commits, and by upgrade-charm's commit (Juju's
+    /// local `CharmModifiedVersion`). A newer one in the model means
+    /// upgrade-charm is due (uniter-semantics §4.5).
+    pub charm_modified_version: i64,
     /// Relations this unit has run relation-created for, by id.
     pub relations: BTreeMap<i64, RelationState>,
     /// Per consumed secret, the revision the last secret-changed reported

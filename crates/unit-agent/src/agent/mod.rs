@@ -266,6 +266,7 @@ impl Agent {
             is_leader: app.leader.as_deref() == Some(self.who.unit.as_str()),
             config_hash: config_hash(&charm, &app.config, app.trust),
             leader_settings_version: app.leader_settings_version,
+            charm_modified_version: app.charm_modified_version,
             pending_action: s.next_pending_action(&self.who.model, &self.who.unit)?,
             pending_exec: s.next_pending_exec(&self.who.model, &self.who.unit)?,
             resolved: u.resolved,
