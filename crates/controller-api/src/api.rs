@@ -164,6 +164,26 @@ pub enum Request {
         applications: Vec<String>,
         grant: bool,
     },
+    /// `attach-resource`: a new revision of an application's resource;
+    /// every unit then runs upgrade-charm.
+    AttachResource {
+        model: String,
+        application: String,
+        resource: ResourceArg,
+    },
+    /// `resources APP`: the charm's resources with their current revision
+    /// ([`ResourceInfo`]s, by name).
+    ListResources {
+        model: String,
+        application: String,
+    },
+    /// `trust APP [--remove]`: the application's access to the model's
+    /// cloud credential (`credential-get`).
+    Trust {
+        model: String,
+        application: String,
+        trust: bool,
+    },
     /// `secrets` (no `secret`) / `show-secret`: [`SecretInfo`]s; content
     /// only with `reveal` (of `revision`, else the latest).
     ListSecrets {
@@ -238,6 +258,37 @@ pub struct DeployArgs {
     pub config_yaml: Option<String>,
     pub to: Vec<String>,
     pub trust: bool,
+    /// `--resource name=value`, in the order given.
+    #[serde(default)]
+    pub resources: Vec<ResourceArg>,
+}
+
+/// One `--resource name=value` (deploy, attach-resource).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceArg {
+    pub name: String,
+    /// The value as the user gave it (errors name it so).
+    pub value: String,
+    /// The value as an absolute path (relative to the CLI's directory):
+    /// the file of a `file` resource, or an `oci-image` details file.
+    pub path: String,
+}
+
+/// One resource of an application as `juju resources` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourceInfo {
+    pub name: String,
+    /// `file` or `oci-image`.
+    pub kind: String,
+    /// The file name the charm declares (empty for `oci-image`).
+    pub path: String,
+    pub description: String,
+    /// `None`: never supplied (a placeholder).
+    pub revision: Option<i64>,
+    pub fingerprint: String,
+    pub size: i64,
+    /// Upload time, seconds since the epoch.
+    pub timestamp: Option<f64>,
 }
 
 /// Error classes; the CLI maps them to exit codes.

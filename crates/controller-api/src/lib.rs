@@ -19,5 +19,6 @@ pub mod toolwire;
 /// upgrade says so instead of misreading requests. Version 1 was the API
 /// before request lines carried a version; version 3 added `show-operation`;
 /// version 4 sends `config --file`'s text instead of typed values; version 6
-/// gives a secret's grants with their scope.
-pub const API_VERSION: u32 = 6;
+/// gives a secret's grants with their scope; version 7 added resources
+/// (`deploy --resource`, `attach-resource`, `resources`) and `trust`.
+pub const API_VERSION: u32 = 7;

@@ -37,6 +37,7 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | ShowOperation { model, .. }
         | DebugLog { model, .. }
         | ShowUnit { model, .. }
+        | ListResources { model, .. }
         | ListSecrets { model, .. } => no_model(model),
         // Changes, and requests about the daemon itself.
         ControllerInfo
@@ -57,7 +58,9 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | AddSecret { .. }
         | UpdateSecret { .. }
         | RemoveSecret { .. }
-        | GrantSecret { .. } => None,
+        | GrantSecret { .. }
+        | AttachResource { .. }
+        | Trust { .. } => None,
     }
 }
 

@@ -44,6 +44,12 @@ impl Paths {
     pub fn charms(&self) -> PathBuf {
         self.home.join("charms")
     }
+
+    /// Resource contents: `resources/<first 8 of the model uuid>/<app>/
+    /// <resource>/<8 hex>`, one file per revision.
+    pub fn resources(&self) -> PathBuf {
+        self.home.join("resources")
+    }
 }
 
 /// Why a data directory cannot be used. `what` names it for the user, e.g.

@@ -88,6 +88,10 @@ pub(crate) struct FakeContext {
     pub secrets: BTreeMap<String, FakeSecret>,
     /// What this unit consumes: `(id, consumer label, tracked revision)`.
     pub consumed: Vec<(String, String, i64)>,
+    /// The application is trusted (`credential-get` answers).
+    pub trusted: bool,
+    /// The unit's copies of supplied resources: name -> path.
+    pub resources: BTreeMap<String, String>,
     /// What the hook has cached and buffered so far (the same across the
     /// runs of one test, as across the tool calls of one hook).
     pub hook: HookState,
@@ -143,6 +147,8 @@ impl Default for FakeContext {
             goal: default_goal(),
             secrets: BTreeMap::new(),
             consumed: Vec::new(),
+            trusted: false,
+            resources: BTreeMap::new(),
             hook: HookState::default(),
         }
     }
@@ -501,6 +507,19 @@ impl ToolContext for FakeContext {
     }
     fn model_uuid(&mut self) -> Result<String, ToolError> {
         Ok("model-uuid".into())
+    }
+    fn cloud_spec(&mut self) -> Result<juju_types::cloud::CloudSpec, ToolError> {
+        if !self.trusted {
+            return Err(ToolError::runtime("permission denied"));
+        }
+        Ok(juju_types::cloud::CloudSpec::local())
+    }
+    fn fetch_resource(&mut self, name: &str) -> Result<String, ToolError> {
+        let app = self.unit.split('/').next().unwrap_or_default().to_string();
+        self.resources
+            .get(name)
+            .cloned()
+            .ok_or_else(|| ToolError::runtime(format!("resource#{app}/{name} not found")))
     }
     fn new_secret_id(&mut self) -> Result<String, ToolError> {
         let n = self.calls.iter().filter(|c| *c == "new_secret_id").count();

@@ -26,6 +26,7 @@ mod application_version_set;
 mod close_port;
 mod config_get;
 pub mod conformance;
+mod credential_get;
 #[cfg(test)]
 mod fake;
 pub mod flags;
@@ -43,6 +44,7 @@ mod relation_ids;
 mod relation_list;
 mod relation_model_get;
 mod relation_set;
+mod resource_get;
 mod secret_add;
 mod secret_get;
 mod secret_grant;
@@ -303,6 +305,14 @@ pub trait ToolContext {
         &mut self,
         id: &str,
     ) -> Result<Vec<juju_types::secrets::SecretGrant>, ToolError>;
+
+    /// The model's cloud spec, if the application is trusted; else
+    /// `permission denied` (the tool adds Juju's prefix).
+    fn cloud_spec(&mut self) -> Result<juju_types::cloud::CloudSpec, ToolError>;
+    /// The path of the unit's own copy of the current revision of the
+    /// application's resource `name`, made or refreshed now; a resource
+    /// never supplied is `resource#<app>/<name> not found`.
+    fn fetch_resource(&mut self, name: &str) -> Result<String, ToolError>;
 }
 
 pub use unsupported::{REMOVED_TOOL_NAMES, UNSUPPORTED_TOOL_NAMES};
@@ -326,6 +336,7 @@ pub const TOOL_NAMES: &[&str] = &[
     "application-version-set",
     "close-port",
     "config-get",
+    "credential-get",
     "goal-state",
     "is-leader",
     "juju-log",
@@ -339,6 +350,7 @@ pub const TOOL_NAMES: &[&str] = &[
     "relation-list",
     "relation-model-get",
     "relation-set",
+    "resource-get",
     "secret-add",
     "secret-get",
     "secret-grant",
@@ -374,6 +386,7 @@ pub fn run_tool(
         "application-version-set" => application_version_set::run,
         "close-port" => close_port::run,
         "config-get" => config_get::run,
+        "credential-get" => credential_get::run,
         "goal-state" => goal_state::run,
         "is-leader" => is_leader::run,
         "juju-log" => juju_log::run,
@@ -387,6 +400,7 @@ pub fn run_tool(
         "relation-list" => relation_list::run,
         "relation-model-get" => relation_model_get::run,
         "relation-set" => relation_set::run,
+        "resource-get" => resource_get::run,
         "secret-add" => secret_add::run,
         "secret-get" => secret_get::run,
         "secret-grant" => secret_grant::run,

@@ -452,6 +452,14 @@ impl<'a> Session<'a> {
     pub fn goal_state(&mut self) -> Result<GoalState, ToolError> {
         self.data.goal_state()
     }
+
+    pub fn cloud_spec(&mut self) -> Result<juju_types::cloud::CloudSpec, ToolError> {
+        self.data.cloud_spec()
+    }
+
+    pub fn fetch_resource(&mut self, name: &str) -> Result<String, ToolError> {
+        self.data.fetch_resource(name)
+    }
 }
 
 /// Apply pending changes to a bag (an empty value deletes).

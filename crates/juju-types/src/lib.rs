@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod charm;
+pub mod cloud;
 pub mod duration;
 pub mod goerr;
 pub mod hook;
@@ -18,6 +19,7 @@ pub mod output;
 pub mod ports;
 pub mod relation;
 pub mod secrets;
+pub mod sha384;
 pub mod status;
 
 /// The Juju version minijuju reports everywhere (`JUJU_VERSION`, status, `version`).

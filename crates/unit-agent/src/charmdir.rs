@@ -116,3 +116,56 @@ mod tests {
         );
     }
 }
+
+/// `resource-get`: bring the unit's own copy of a resource,
+/// `<unit dir>/resources/<name>/<file name>`, to `revision` (whose content
+/// is the controller's file `source`) and return its path. The copy is a
+/// real copy (a charm may change its file without touching the stored
+/// revision), written beside and renamed into place; `.revision` beside it
+/// records which revision it is, so an up-to-date copy is not copied again.
+pub fn sync_resource(
+    unit_dir: &Path,
+    name: &str,
+    file_name: &str,
+    source: &Path,
+    revision: i64,
+) -> io::Result<std::path::PathBuf> {
+    let dir = unit_dir.join("resources").join(name);
+    let dest = dir.join(file_name);
+    let marker = dir.join(".revision");
+    let have = fs::read_to_string(&marker).ok();
+    if dest.is_file() && have.as_deref() == Some(revision.to_string().as_str()) {
+        return Ok(dest);
+    }
+    fs::create_dir_all(&dir)?;
+    let tmp = dir.join(format!(".{file_name}.partial"));
+    fs::copy(source, &tmp)?;
+    fs::rename(&tmp, &dest)?;
+    fs::write(&marker, revision.to_string())?;
+    Ok(dest)
+}
+
+#[cfg(test)]
+mod resource_tests {
+    use super::*;
+
+    #[test]
+    fn a_resource_copy_follows_the_revision_and_is_the_units_own() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (r1, r2) = (tmp.path().join("r1"), tmp.path().join("r2"));
+        fs::write(&r1, "one").unwrap();
+        fs::write(&r2, "two").unwrap();
+        let unit = tmp.path().join("unit-a-0");
+        let p = sync_resource(&unit, "conf", "app.conf", &r1, 1).unwrap();
+        assert_eq!(p, unit.join("resources/conf/app.conf"));
+        assert_eq!(fs::read_to_string(&p).unwrap(), "one");
+        // The charm changes its copy: the stored revision is untouched.
+        fs::write(&p, "mine").unwrap();
+        assert_eq!(fs::read_to_string(&r1).unwrap(), "one");
+        // Same revision: left as it is; a new one replaces it.
+        sync_resource(&unit, "conf", "app.conf", &r1, 1).unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "mine");
+        sync_resource(&unit, "conf", "app.conf", &r2, 2).unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "two");
+    }
+}

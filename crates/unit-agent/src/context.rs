@@ -556,6 +556,51 @@ impl ToolContext for StoreData {
             .secret_access(&self.who.model, id)
             .map_err(Self::store_err)
     }
+
+    fn cloud_spec(&mut self) -> Result<juju_types::cloud::CloudSpec, ToolError> {
+        let app = self
+            .rt
+            .store
+            .application(&self.who.model, &self.who.app)
+            .map_err(Self::store_err)?;
+        if !app.trust {
+            return Err(ToolError::runtime("permission denied"));
+        }
+        Ok(juju_types::cloud::CloudSpec::local())
+    }
+
+    fn fetch_resource(&mut self, name: &str) -> Result<String, ToolError> {
+        let store = &self.rt.store;
+        let not_found =
+            || ToolError::runtime(format!("resource#{}/{name} not found", self.who.app));
+        let current = store
+            .current_resource(&self.who.model, &self.who.app, name)
+            .map_err(Self::store_err)?
+            .ok_or_else(not_found)?;
+        let app = store
+            .application(&self.who.model, &self.who.app)
+            .map_err(Self::store_err)?;
+        let charm = self
+            .rt
+            .charm(std::path::Path::new(&app.charm_dir))
+            .map_err(|e| ToolError::runtime(e.to_string()))?;
+        let file_name = charm
+            .meta
+            .resources
+            .get(name)
+            .and_then(|r| r.filename.clone())
+            .unwrap_or_else(|| name.to_string());
+        let unit_dir = self.who.charm_dir.parent().unwrap_or(&self.who.charm_dir);
+        crate::charmdir::sync_resource(
+            unit_dir,
+            name,
+            &file_name,
+            std::path::Path::new(&current.path),
+            current.revision,
+        )
+        .map(|p| p.display().to_string())
+        .map_err(|e| ToolError::runtime(juju_types::goerr::errno_text(&e)))
+    }
 }
 
 impl StoreData {

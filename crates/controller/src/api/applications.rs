@@ -102,6 +102,17 @@ pub fn deploy(ctl: &Controller, a: &DeployArgs) -> ApiResult {
         a.num_units
     };
     let places = placements(&a.to, n).map_err(cleanup)?;
+    // Resources last: checked against the charm, then copied in.
+    let staged = super::resources::stage(
+        &charm,
+        &a.resources,
+        &super::resources::app_dir(ctl, &model.uuid, &name),
+    )
+    .map_err(cleanup)?;
+    let cleanup = |e: ApiError| {
+        super::resources::discard(&staged);
+        cleanup(e)
+    };
     let units = s
         .transaction(|tx| {
             insert_application(
@@ -118,6 +129,9 @@ pub fn deploy(ctl: &Controller, a: &DeployArgs) -> ApiResult {
             let mut names = Vec::new();
             for p in &places {
                 names.push(insert_unit(tx, &a.model, &name, *p)?.name);
+            }
+            for r in &staged {
+                state_store::resources::insert_resource(tx, &a.model, &name, &r.new_resource())?;
             }
             state_store::applications::ensure_leader(tx, &a.model, &name)?;
             for ep in charm.meta.peers.values() {

@@ -92,3 +92,14 @@ pub fn config(
         .map_err(store_err)?;
     ok(())
 }
+
+/// `trust APP [--remove]`: the application's access to the cloud
+/// credential. Part of the config hash, so every unit runs config-changed.
+pub fn trust(ctl: &Controller, model: &str, app: &str, trust: bool) -> ApiResult {
+    let s = &ctl.rt.store;
+    s.model(model).map_err(store_err)?;
+    s.application(model, app).map_err(store_err)?;
+    s.set_application_trust(model, app, trust)
+        .map_err(store_err)?;
+    ok(())
+}

@@ -20,6 +20,7 @@ mod config;
 mod logs;
 mod models;
 mod relations;
+mod resources;
 mod secrets;
 mod status;
 
@@ -140,6 +141,17 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request) -> ApiResult {
         DestroyModel { name, force, .. } => models::destroy_model(ctl, &name, force).await,
         ModelConfig { model, set, reset } => models::model_config(ctl, &model, &set, &reset),
         Deploy(args) => applications::deploy(ctl, &args),
+        AttachResource {
+            model,
+            application,
+            resource,
+        } => resources::attach(ctl, &model, &application, &resource),
+        ListResources { model, application } => resources::list(ctl, &model, &application),
+        Trust {
+            model,
+            application,
+            trust,
+        } => config::trust(ctl, &model, &application, trust),
         AddUnit {
             model,
             application,

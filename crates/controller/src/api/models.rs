@@ -122,12 +122,9 @@ pub async fn destroy_model(ctl: &Arc<Controller>, name: &str, force: bool) -> Ap
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     s.delete_model(name).map_err(store_err)?;
-    let _ = std::fs::remove_dir_all(
-        ctl.paths
-            .home
-            .join("agents")
-            .join(&m.uuid[..8.min(m.uuid.len())]),
-    );
+    let short = &m.uuid[..8.min(m.uuid.len())];
+    let _ = std::fs::remove_dir_all(ctl.paths.home.join("agents").join(short));
+    let _ = std::fs::remove_dir_all(ctl.paths.resources().join(short));
     ok(())
 }
 

@@ -1,4 +1,5 @@
-//! `deploy <charm-path> [app] [-n N] [--config k=v|file.yaml]... [--to a,b] [--trust]`
+//! `deploy <charm-path> [app] [-n N] [--config k=v|file.yaml]... [--to a,b] [--trust]
+//! [--resource name=value]...`
 //!
 //! Local charms only (a directory or a `.charm` file). Charmhub names are
 //! refused with a clear error; errors about the charm name it as given.
@@ -15,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use controller_api::api::{DeployArgs, Deployed, Request};
+use controller_api::api::{DeployArgs, Deployed, Request, ResourceArg};
 use juju_types::goerr::go_path_error;
 
 use super::{comma_list, num_units, ModelArg};
@@ -51,6 +52,10 @@ pub struct Deploy {
     /// Grant access to trusted credentials.
     #[arg(long)]
     trust: bool,
+    /// `name=path` (a file resource) or `name=image` (an oci-image
+    /// resource); repeatable.
+    #[arg(long)]
+    resource: Vec<String>,
     /// Accepted for compatibility.
     #[arg(long)]
     base: Option<String>,
@@ -60,6 +65,30 @@ pub struct Deploy {
     /// Accepted for compatibility.
     #[arg(long)]
     force: bool,
+}
+
+/// `--resource name=value` flags as Juju's `stringMap` flag reads them
+/// (usage errors, exit 2); each value also as an absolute path, for the
+/// controller to read a file resource from.
+fn resource_args(values: &[String]) -> Result<Vec<ResourceArg>, CliError> {
+    let mut out: Vec<ResourceArg> = Vec::new();
+    for v in values {
+        let invalid = |why: String| {
+            CliError::usage(format!("invalid value {v:?} for flag --resource: {why}"))
+        };
+        let (name, value) = v
+            .split_once('=')
+            .ok_or_else(|| invalid(format!("badly formatted name value pair: {v}")))?;
+        if out.iter().any(|r| r.name == name) {
+            return Err(invalid(format!("duplicate name specified: {name:?}")));
+        }
+        out.push(ResourceArg {
+            name: name.into(),
+            value: value.into(),
+            path: abs_path(value).display().to_string(),
+        });
+    }
+    Ok(out)
 }
 
 /// `--config` values as Juju reads them.
@@ -111,7 +140,7 @@ pub fn read_config_args(values: &[String]) -> Result<ConfigArgs, CliError> {
 
 /// The absolute form of a path given on the command line (`~` is the home
 /// directory, a relative path is relative to the working directory).
-fn abs_path(path: &str) -> PathBuf {
+pub fn abs_path(path: &str) -> PathBuf {
     let expanded = match path.strip_prefix("~/") {
         Some(rest) => std::env::var_os("HOME")
             .map(|h| PathBuf::from(h).join(rest))
@@ -147,6 +176,7 @@ fn read_value_file(path: &str) -> Result<String, CliError> {
 
 impl Deploy {
     pub fn run(self) -> CliResult {
+        let resources = resource_args(&self.resource)?;
         let num_units = num_units(self.num_units)?;
         let model = self.model.name()?;
         let path = Path::new(&self.charm);
@@ -181,6 +211,7 @@ impl Deploy {
             config_yaml,
             to: comma_list(&self.to),
             trust: self.trust,
+            resources,
         }))?;
         eprintln!("Deployed \"{}\" from local charm", deployed.application);
         Ok(())

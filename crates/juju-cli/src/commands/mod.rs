@@ -10,6 +10,7 @@ use crate::{CliError, CliResult};
 mod add_model;
 mod add_secret;
 mod add_unit;
+mod attach_resource;
 mod config;
 mod controller;
 mod debug_log;
@@ -26,6 +27,7 @@ mod remove_relation;
 mod remove_secret;
 mod remove_unit;
 mod resolve;
+mod resources;
 mod revoke_secret;
 mod run;
 mod secret_args;
@@ -39,6 +41,7 @@ mod status;
 mod status_format;
 mod status_summary;
 mod switch;
+mod trust;
 mod update_secret;
 mod version;
 
@@ -119,6 +122,13 @@ pub enum Command {
     GrantSecret(grant_secret::GrantSecret),
     /// Revoke applications' access to a user secret.
     RevokeSecret(revoke_secret::RevokeSecret),
+    /// Update a resource for an application.
+    AttachResource(attach_resource::AttachResource),
+    /// Show the resources of an application.
+    #[command(alias = "list-resources")]
+    Resources(resources::Resources),
+    /// Set (or remove) an application's trust.
+    Trust(trust::Trust),
     /// Manage the controller daemon.
     Controller(controller::Controller),
 }
@@ -134,6 +144,9 @@ pub fn run(cli: Cli) -> CliResult {
         DestroyModel(c) => c.run(),
         ModelConfig(c) => c.run(),
         Deploy(c) => c.run(),
+        AttachResource(c) => c.run(),
+        Resources(c) => c.run(),
+        Trust(c) => c.run(),
         AddUnit(c) => c.run(),
         RemoveUnit(c) => c.run(),
         RemoveApplication(c) => c.run(),
