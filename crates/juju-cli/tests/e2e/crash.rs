@@ -691,3 +691,44 @@ fn kill_after_a_secret_revision_commits_then_the_consumer_is_told_once() {
     assert_eq!(changed[0], &told);
     assert!(changed[1].ends_with("{\"password\":\"v3\"}"), "{log:?}");
 }
+
+/// SIGKILL right after `attach-resource` commits: after the restart every
+/// unit runs upgrade-charm exactly once, then config-changed, and gets the
+/// new revision from resource-get.
+#[test]
+fn kill_after_attach_resource_commits_then_upgrade_charm_runs_once() {
+    let mj = Mj::new();
+    let dir = mj.recorder();
+    let meta = std::fs::read_to_string(dir.join("metadata.yaml")).unwrap();
+    std::fs::write(
+        dir.join("metadata.yaml"),
+        format!("{meta}resources:\n  conf:\n    type: file\n    filename: app.conf\n"),
+    )
+    .unwrap();
+    mj.ok(&["deploy", dir.to_str().unwrap(), "rec", "-n", "2"]);
+    mj.settle("deploy");
+    let v1 = mj.trace.path().join("v1.conf");
+    std::fs::write(&v1, "one").unwrap();
+    crash_at(
+        &mj,
+        "resource-attached",
+        &["attach-resource", "rec", &format!("conf={}", v1.display())],
+    );
+    for unit in ["rec/0", "rec/1"] {
+        mj.wait_trace(unit, "upgrade-charm then config-changed", |t| {
+            t.iter()
+                .skip_while(|h| *h != "hooks/upgrade-charm")
+                .any(|h| h == "hooks/config-changed")
+        });
+    }
+    mj.settle("restart after attach-resource");
+    for unit in ["rec/0", "rec/1"] {
+        let t = mj.trace(unit);
+        let upgrades = t.iter().filter(|h| *h == "hooks/upgrade-charm").count();
+        assert_eq!(upgrades, 1, "{unit}: {t:?}");
+        let i = t.iter().position(|h| h == "hooks/upgrade-charm").unwrap();
+        assert_eq!(t[i + 1], "hooks/config-changed", "{unit}: {t:?}");
+        let r = mj.run(&["exec", "--unit", unit, "--", "cat \"$(resource-get conf)\""]);
+        assert_eq!(r.stdout, "one", "{unit}: {}", r.stderr);
+    }
+}

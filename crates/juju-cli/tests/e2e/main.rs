@@ -18,6 +18,7 @@ mod models;
 mod readme;
 mod relation_tools;
 mod relations;
+mod resources;
 mod retry;
 mod rust_charm;
 mod secrets;
