@@ -33,6 +33,7 @@ pub mod flags;
 mod goal_state;
 mod is_leader;
 mod juju_log;
+mod juju_reboot;
 mod leader_get;
 mod leader_set;
 mod network_get;
@@ -64,6 +65,7 @@ mod structured;
 mod unit_get;
 mod unsupported;
 
+pub use juju_reboot::Reboot;
 pub use session::{Bag, HookState, OpenRange, Session};
 
 /// One tool invocation as received from the client.
@@ -340,6 +342,7 @@ pub const TOOL_NAMES: &[&str] = &[
     "goal-state",
     "is-leader",
     "juju-log",
+    "juju-reboot",
     "leader-get",
     "leader-set",
     "network-get",
@@ -390,6 +393,7 @@ pub fn run_tool(
         "goal-state" => goal_state::run,
         "is-leader" => is_leader::run,
         "juju-log" => juju_log::run,
+        "juju-reboot" => juju_reboot::run,
         "leader-get" => leader_get::run,
         "leader-set" => leader_set::run,
         "network-get" => network_get::run,

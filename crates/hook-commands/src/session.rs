@@ -69,6 +69,8 @@ pub struct HookState {
     action_failed: Option<String>,
     /// Buffered secret changes, in order (`secrets.rs`).
     pub(crate) secret_ops: Vec<juju_types::secrets::SecretOp>,
+    /// `juju-reboot` was called (`--now` once wins over plain calls).
+    reboot: Option<crate::Reboot>,
 }
 
 impl HookState {
@@ -109,6 +111,11 @@ impl HookState {
     /// The secret changes to commit, in order.
     pub fn pending_secret_ops(&self) -> &[juju_types::secrets::SecretOp] {
         &self.secret_ops
+    }
+
+    /// Whether (and when) the hook asked for its machine to reboot.
+    pub fn reboot_requested(&self) -> Option<crate::Reboot> {
+        self.reboot
     }
 
     /// The action's results so far (`action-set`).
@@ -182,6 +189,13 @@ impl<'a> Session<'a> {
 
     pub fn unit_status(&mut self) -> Result<StatusValue, ToolError> {
         self.data.unit_status()
+    }
+
+    /// Record a `juju-reboot` request; `--now` is never downgraded.
+    pub fn request_reboot(&mut self, when: crate::Reboot) {
+        if self.hook.reboot != Some(crate::Reboot::Now) {
+            self.hook.reboot = Some(when);
+        }
     }
 
     /// Set the unit's status (immediate) and remember that the hook did.

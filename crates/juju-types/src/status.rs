@@ -41,6 +41,8 @@ pub enum Status {
     Idle,
     /// The agent hit an unrecoverable error.
     Failed,
+    /// The unit's machine is rebooting (`juju-reboot`).
+    Rebooting,
 }
 
 /// Workload statuses a charm may set with `status-set`, in Juju's order
@@ -66,6 +68,7 @@ impl Status {
             Status::Executing => "executing",
             Status::Idle => "idle",
             Status::Failed => "failed",
+            Status::Rebooting => "rebooting",
         }
     }
 
@@ -82,6 +85,7 @@ impl Status {
             "executing" => Status::Executing,
             "idle" => Status::Idle,
             "failed" => Status::Failed,
+            "rebooting" => Status::Rebooting,
             _ => return None,
         })
     }
@@ -102,7 +106,11 @@ impl Status {
             Status::Active => 3,
             Status::Terminated => 2,
             Status::Unknown => 1,
-            Status::Allocating | Status::Executing | Status::Idle | Status::Failed => 0,
+            Status::Allocating
+            | Status::Executing
+            | Status::Idle
+            | Status::Failed
+            | Status::Rebooting => 0,
         }
     }
 }
@@ -153,7 +161,7 @@ pub fn derive<'a>(units: impl IntoIterator<Item = &'a StatusValue>) -> Option<St
 mod tests {
     use super::*;
 
-    const ALL: [Status; 11] = [
+    const ALL: [Status; 12] = [
         Status::Active,
         Status::Blocked,
         Status::Maintenance,
@@ -165,6 +173,7 @@ mod tests {
         Status::Executing,
         Status::Idle,
         Status::Failed,
+        Status::Rebooting,
     ];
 
     #[test]

@@ -27,6 +27,8 @@
 //!   or going away, and a new rotation schedule, wake the owner (an application-owned secret
 //!   wakes the application's units, a unit-owned one the unit).
 //!
+//! - a machine's reboot: every unit on it.
+//!
 //! Agents' own bookkeeping (journal, statuses, charm state, logs, ports)
 //! records nothing: it concerns nobody else.
 
@@ -179,6 +181,12 @@ fn feed_sql() -> String {
             "feed_secret_consumer_del",
             "AFTER DELETE ON main.secret_consumers",
             &secret_owner("OLD", "secret_id"),
+        ),
+        trigger(
+            "feed_machine_boot",
+            "AFTER UPDATE OF boot ON main.machines",
+            "INSERT INTO feed_changes SELECT 'unit', model, name FROM main.units \
+             WHERE model = NEW.model AND machine = NEW.id;",
         ),
         trigger(
             "feed_secret_consumer_upd",

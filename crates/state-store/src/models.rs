@@ -25,6 +25,24 @@ pub struct Machine {
     pub created: f64,
 }
 
+/// A machine's current boot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MachineBoot {
+    /// How many times the machine has rebooted.
+    pub boot: i64,
+    /// When the current boot began (Unix seconds).
+    pub booted: f64,
+    /// The boot id its processes see (a random UUID per boot).
+    pub boot_id: String,
+}
+
+/// SQL for a random (version 4) UUID, a new boot id.
+pub(crate) const NEW_BOOT_ID: &str =
+    "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) \
+    || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' \
+    || substr('89ab', 1 + abs(random()) % 4, 1) || substr(lower(hex(randomblob(2))), 2) || '-' \
+    || lower(hex(randomblob(6)))";
+
 fn model_from_row(r: &Row) -> rusqlite::Result<(Model, String)> {
     Ok((
         Model {
@@ -162,6 +180,34 @@ impl Store {
             .optional()?)
     }
 
+    /// A machine's current boot (`None` when it does not exist). A machine
+    /// from before boots were recorded gets its boot id here, once.
+    pub fn machine_boot(&self, model: &str, id: i64) -> Result<Option<MachineBoot>> {
+        use rusqlite::OptionalExtension;
+        let conn = self.lock();
+        conn.execute(
+            &format!(
+                "UPDATE machines SET boot_id = {NEW_BOOT_ID} \
+                 WHERE model = ?1 AND id = ?2 AND boot_id IS NULL"
+            ),
+            params![model, id],
+        )?;
+        Ok(conn
+            .query_row(
+                "SELECT boot, COALESCE(booted, created), boot_id FROM machines \
+                 WHERE model = ?1 AND id = ?2",
+                params![model, id],
+                |r| {
+                    Ok(MachineBoot {
+                        boot: r.get(0)?,
+                        booted: r.get(1)?,
+                        boot_id: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
     /// Delete machines that no unit uses any more.
     pub fn prune_machines(&self, model: &str) -> Result<()> {
         self.lock().execute(
@@ -178,7 +224,10 @@ pub fn add_machine(tx: &Transaction, model: &str) -> Result<Machine> {
     let address = loopback_address(next_sequence(tx, "address")?);
     let created = crate::now();
     tx.execute(
-        "INSERT INTO machines(model, id, address, created) VALUES (?1, ?2, ?3, ?4)",
+        &format!(
+            "INSERT INTO machines(model, id, address, created, boot_id) \
+             VALUES (?1, ?2, ?3, ?4, {NEW_BOOT_ID})"
+        ),
         params![model, id, address, created],
     )?;
     Ok(Machine {
@@ -186,6 +235,20 @@ pub fn add_machine(tx: &Transaction, model: &str) -> Result<Machine> {
         address,
         created,
     })
+}
+
+/// Reboot machine `id` of `model` inside a transaction: a new boot (count,
+/// time and id). Its units' agents are woken by the change feed and run
+/// `start` again.
+pub fn reboot_machine(tx: &Transaction, model: &str, id: i64) -> Result<()> {
+    tx.execute(
+        &format!(
+            "UPDATE machines SET boot = boot + 1, booted = ?3, boot_id = {NEW_BOOT_ID} \
+             WHERE model = ?1 AND id = ?2"
+        ),
+        params![model, id, crate::now()],
+    )?;
+    Ok(())
 }
 
 /// Whether machine `id` exists in `model`.

@@ -249,6 +249,14 @@ CREATE TABLE resources (
     FOREIGN KEY (model, app) REFERENCES applications(model, name) ON DELETE CASCADE
 );
 "#,
+    // A machine's boot: `boot` counts its reboots, `booted` is when the
+    // current one began (NULL: when the machine was made), `boot_id` the
+    // boot id its processes see.
+    r#"
+ALTER TABLE machines ADD COLUMN boot INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE machines ADD COLUMN booted REAL;
+ALTER TABLE machines ADD COLUMN boot_id TEXT;
+"#,
 ];
 
 /// The schema version this binary writes.

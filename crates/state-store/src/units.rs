@@ -219,6 +219,9 @@ pub struct HookCommit<'a> {
     pub ports: Option<&'a [crate::ports::OpenPort]>,
     /// The hook's secret changes, applied in order.
     pub secret_ops: &'a [juju_types::secrets::SecretOp],
+    /// The unit's machine, when the hook asked for it to reboot: its new
+    /// boot is committed with the hook.
+    pub reboot_machine: Option<i64>,
 }
 
 /// `(relation id, new version)` of each application bag a hook wrote.
@@ -350,6 +353,9 @@ impl Store {
                 crate::ports::set_unit_ports(tx, model, unit, ports)?;
             }
             crate::secrets::apply_ops(tx, model, c.secret_ops)?;
+            if let Some(machine) = c.reboot_machine {
+                crate::models::reboot_machine(tx, model, machine)?;
+            }
             let n = tx.execute(
                 "UPDATE units SET progress = ?3 WHERE model = ?1 AND name = ?2",
                 [model, unit, &progress(&versions)],

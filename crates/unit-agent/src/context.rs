@@ -60,6 +60,9 @@ pub struct UnitIdentity {
 pub struct HookContext {
     data: StoreData,
     hook: HookState,
+    /// Woken when a tool call needs the agent to stop the process now
+    /// (`juju-reboot --now`).
+    interrupt: Arc<tokio::sync::Notify>,
 }
 
 /// The store as one unit's hook sees it: data only ([`ToolContext`]).
@@ -85,12 +88,28 @@ impl HookContext {
                 action,
             },
             hook: HookState::default(),
+            interrupt: Arc::default(),
         }
+    }
+
+    /// What the agent waits on, besides the process, while it runs.
+    pub fn interrupt(&self) -> Arc<tokio::sync::Notify> {
+        self.interrupt.clone()
+    }
+
+    /// The hook asked for its machine to reboot (`juju-reboot`).
+    pub fn reboot_requested(&self) -> Option<hook_commands::Reboot> {
+        self.hook.reboot_requested()
     }
 
     /// Run one tool call in this context.
     pub fn run_tool(&mut self, req: &ToolRequest) -> ToolResponse {
-        hook_commands::run_tool(&mut self.data, &mut self.hook, req)
+        let response = hook_commands::run_tool(&mut self.data, &mut self.hook, req);
+        if self.hook.reboot_requested() == Some(hook_commands::Reboot::Now) {
+            // The agent kills the process; the call's answer hardly matters.
+            self.interrupt.notify_one();
+        }
+        response
     }
 
     /// Whether the hook set the unit's workload status.

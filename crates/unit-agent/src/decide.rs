@@ -48,6 +48,8 @@ pub struct Facts {
     pub due_rotations: Vec<ObsoleteRevision>,
     /// Revisions of owned secrets whose secret-expired is due.
     pub due_expirations: Vec<ObsoleteRevision>,
+    /// How many times the unit's machine has rebooted.
+    pub machine_boot: i64,
 }
 
 /// The secret-expired due for an owner (the leader for an application's
@@ -154,6 +156,25 @@ pub struct Memory {
     /// Automatic retries started since the unit last left the error state
     /// (or was resolved); the next delay is `5 s * 2^attempt`, capped.
     pub retry_attempt: u32,
+    /// The machine boot the agent is running in (`None` until first seen).
+    pub machine_boot: Option<i64>,
+}
+
+/// The agent sees its machine's boot: a new boot after one already seen is
+/// a reboot, which restarts a real unit agent, so what Juju keeps in
+/// memory starts afresh (followers run leader-settings-changed again, the
+/// retry timer and update-status tick are gone).
+pub fn observe_boot(m: &Memory, boot: i64) -> Memory {
+    match m.machine_boot {
+        Some(seen) if seen != boot => Memory {
+            machine_boot: Some(boot),
+            ..Memory::default()
+        },
+        _ => Memory {
+            machine_boot: Some(boot),
+            ..m.clone()
+        },
+    }
 }
 
 /// What the automatic-retry timer should do while the agent waits
@@ -265,6 +286,11 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
         (Op::RunHook, Step::Queued, Some(h)) => return Decision::RunHook(h.clone()),
         (Op::RunHook, Step::Done, Some(h)) => return Decision::SkipHook(h.clone()),
         _ => {}
+    }
+    // Reboot (resolver step 2): the machine rebooted since this started
+    // unit last ran start, and no hook is in flight (it runs first).
+    if p.started && !p.stopped && f.machine_boot != p.boot_seen {
+        return hook(HookKind::Start);
     }
     let dying = !f.life.is_alive();
     if !p.installed {
@@ -477,7 +503,10 @@ pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory, status_set:
                 next.hook = Some(HookInfo::simple(HookKind::Start));
             }
         }
-        HookKind::Start => next.started = true,
+        HookKind::Start => {
+            next.started = true;
+            next.boot_seen = f.machine_boot;
+        }
         HookKind::Stop => next.stopped = true,
         HookKind::Remove => next.removed = true,
         HookKind::RelationCreated => {
@@ -740,6 +769,7 @@ mod tests {
             obsolete_revisions: vec![],
             due_rotations: vec![],
             due_expirations: vec![],
+            machine_boot: 0,
         }
     }
 
@@ -1811,5 +1841,140 @@ mod tests {
         );
         assert_eq!(next.relations[&2].app_version, None, "not a peer relation");
         assert!(!forget_relation(&p, 1).relations.contains_key(&1));
+    }
+
+    #[test]
+    fn a_reboot_runs_start_once_after_any_hook_in_flight() {
+        let f = facts();
+        let mut m = Memory::default();
+        let (_, started) = sequence(Progress::default(), &f, &mut m);
+        assert_eq!(started.boot_seen, 0);
+        let rebooted = Facts {
+            machine_boot: 1,
+            ..facts()
+        };
+        let m = observe_boot(&observe_boot(&Memory::default(), 0), 1);
+        let queued = |kind| Progress {
+            op: Op::RunHook,
+            step: Step::Queued,
+            hook: Some(HookInfo::simple(kind)),
+            ..started.clone()
+        };
+        let pending_failed = Progress {
+            step: Step::Pending,
+            hook_failed: true,
+            ..queued(HookKind::ConfigChanged)
+        };
+        let installing = Progress {
+            installed: true,
+            ..Progress::default()
+        };
+        let stopped = Progress {
+            stopped: true,
+            ..started.clone()
+        };
+        let cases: Vec<(&str, Progress, Vec<&str>)> = vec![
+            (
+                "a started unit runs start, then (a follower, memory gone) leader-settings-changed",
+                started.clone(),
+                vec!["start", "leader-settings-changed"],
+            ),
+            (
+                "a hook re-queued by `juju-reboot --now` runs first",
+                queued(HookKind::ConfigChanged),
+                vec!["config-changed", "start", "leader-settings-changed"],
+            ),
+            (
+                "a unit not started yet goes on with its chain; its start counts",
+                installing,
+                vec!["leader-settings-changed", "config-changed", "start"],
+            ),
+            (
+                "a stopped unit does not start again (memory is gone all the same)",
+                stopped,
+                vec!["leader-settings-changed"],
+            ),
+        ];
+        for (what, p, want) in cases {
+            let (seq, after) = sequence(p, &rebooted, &mut m.clone());
+            assert_eq!(seq, want, "{what}");
+            if want.contains(&"start") {
+                assert_eq!(after.boot_seen, 1, "{what}");
+                let (again, _) = sequence(
+                    after,
+                    &rebooted,
+                    &mut Memory {
+                        leader_settings_seen: Some(0),
+                        ..m.clone()
+                    },
+                );
+                assert!(again.is_empty(), "{what}: then nothing: {again:?}");
+            }
+        }
+        // A unit in error waits in error: no start until it is resolved.
+        assert_eq!(
+            decide(&pending_failed, &rebooted, &m),
+            Decision::WaitInError
+        );
+        // The same boot seen again is no reboot.
+        let (seq, _) = sequence(
+            started,
+            &f,
+            &mut Memory {
+                leader_settings_seen: Some(0),
+                machine_boot: Some(0),
+                ..Memory::default()
+            },
+        );
+        assert!(seq.is_empty(), "{seq:?}");
+    }
+
+    #[test]
+    fn observing_a_new_boot_forgets_what_only_memory_held() {
+        let busy = Memory {
+            leader_settings_seen: Some(4),
+            update_status_due: true,
+            retry_started: true,
+            retry_due: true,
+            retry_attempt: 3,
+            machine_boot: None,
+        };
+        let cases = [
+            ("first sight keeps memory", busy.clone(), 0, true),
+            (
+                "the same boot keeps memory",
+                Memory {
+                    machine_boot: Some(2),
+                    ..busy.clone()
+                },
+                2,
+                true,
+            ),
+            (
+                "a new boot resets it",
+                Memory {
+                    machine_boot: Some(2),
+                    ..busy.clone()
+                },
+                3,
+                false,
+            ),
+        ];
+        for (what, m, boot, kept) in cases {
+            let after = observe_boot(&m, boot);
+            assert_eq!(after.machine_boot, Some(boot), "{what}");
+            let want = if kept {
+                Memory {
+                    machine_boot: Some(boot),
+                    ..busy.clone()
+                }
+            } else {
+                Memory {
+                    machine_boot: Some(boot),
+                    ..Memory::default()
+                }
+            };
+            assert_eq!(after, want, "{what}");
+        }
     }
 }

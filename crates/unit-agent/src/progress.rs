@@ -69,6 +69,9 @@ pub struct Progress {
     /// Per owned secret, the obsolete revisions secret-remove has been run
     /// for (Juju's `secret-obsolete-revisions`): each is reported once.
     pub secret_obsolete: BTreeMap<String, Vec<i64>>,
+    /// The machine boot this unit last ran start in: a started unit whose
+    /// machine has booted since runs start again (uniter-semantics §4.10).
+    pub boot_seen: i64,
 }
 
 /// What a unit remembers of one relation (uniter-semantics §5.1).

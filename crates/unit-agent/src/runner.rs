@@ -105,19 +105,22 @@ pub enum Stream {
 }
 
 /// Run `program` in `cwd` with exactly `env`, stdin from /dev/null, in its own
-/// process group. Every output line goes to `on_line`; with `capture` the full
-/// output is also returned. `on_spawn` receives the pid.
+/// process group, inside its machine's `view` when given. Every output line
+/// goes to `on_line`; with `capture` the full output is also returned.
+/// `on_spawn` receives the pid.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     program: &Path,
     args: &[String],
     cwd: &Path,
     env: &[(String, String)],
+    view: Option<crate::machine_view::Prepared>,
     capture: bool,
     on_spawn: impl FnOnce(u32),
     on_line: impl Fn(Stream, &str) + Send + Sync,
 ) -> std::io::Result<Outcome> {
-    let mut child = Command::new(program)
-        .args(args)
+    let mut cmd = Command::new(program);
+    cmd.args(args)
         .current_dir(cwd)
         .env_clear()
         .envs(env.iter().map(|(k, v)| (k, v)))
@@ -125,8 +128,15 @@ pub async fn run(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0)
-        .kill_on_drop(true)
-        .spawn()?;
+        .kill_on_drop(true);
+    if let Some(view) = view {
+        // SAFETY: `enter` makes system calls only (no allocation, no
+        // locks), as a forked child of a threaded process must.
+        unsafe {
+            cmd.pre_exec(move || view.enter());
+        }
+    }
+    let mut child = cmd.spawn()?;
     if let Some(pid) = child.id() {
         on_spawn(pid);
     }
@@ -232,6 +242,7 @@ mod tests {
             &[],
             t.path(),
             &env,
+            None,
             true,
             |_| {},
             |s, l| lines.lock().unwrap().push((s, l.to_string())),

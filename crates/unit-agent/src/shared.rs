@@ -192,6 +192,16 @@ impl Runtime {
             .join(format!("unit-{}", unit.replace('/', "-")))
     }
 
+    /// A machine's own files (`<home>/machines/<model uuid prefix>/<id>`):
+    /// its boot id and the mirrors of its view (`machine_view`).
+    pub fn machine_dir(&self, model_uuid: &str, machine: i64) -> PathBuf {
+        let short = &model_uuid[..model_uuid.len().min(8)];
+        self.home
+            .join("machines")
+            .join(short)
+            .join(machine.to_string())
+    }
+
     /// Where a unit's agent socket lives: in its directory when the path fits
     /// a unix socket address, else under the runtime dir with a hashed name.
     pub fn socket_path(&self, unit_dir: &Path) -> PathBuf {

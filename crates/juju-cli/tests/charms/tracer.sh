@@ -11,6 +11,24 @@ if [ -n "${JUJU_RELATION_ID:-}" ]; then
     members="$(relation-list | tr '\n' ',' | sed 's/,$//')"
 fi
 echo "$JUJU_UNIT_NAME|$JUJU_DISPATCH_PATH|${JUJU_RELATION_ID:-}|${JUJU_REMOTE_UNIT:-}|${JUJU_REMOTE_APP:-}|${JUJU_DEPARTING_UNIT:-}|$members|$JUJU_PRINCIPAL_UNIT" >> "$trace/trace.log"
+# With <trace>/boots: each hook records the machine's uptime, boot id and the
+# charm state a dropped `juju-reboot --now` run would have left.
+if [ -e "$trace/boots" ]; then
+    echo "$JUJU_UNIT_NAME|$name|$(cut -d' ' -f1 /proc/uptime)|$(cat /proc/sys/kernel/random/boot_id)|$(state-get doomed-now 2>/dev/null || true)" >> "$trace/boots.log"
+fi
+# <trace>/reboot-<hook> holding `now` or `after`: reboot once from that hook.
+if [ -e "$trace/reboot-$name" ]; then
+    mode="$(cat "$trace/reboot-$name")"
+    rm -f "$trace/reboot-$name"
+    if [ "$mode" = now ]; then
+        state-set doomed-now=yes
+        juju-reboot --now
+        sleep 30
+        echo "$JUJU_UNIT_NAME|$name|still running after juju-reboot --now" >> "$trace/boots.log"
+        exit 1
+    fi
+    juju-reboot
+fi
 if [ -e "$trace/slow-$name" ]; then
     sleep 2
 fi

@@ -17,6 +17,7 @@ pub struct Mj {
 }
 
 /// Output of one CLI call.
+#[derive(Debug)]
 pub struct Run {
     pub code: i32,
     pub stdout: String,

@@ -16,6 +16,7 @@ mod home;
 mod lifecycle;
 mod models;
 mod readme;
+mod reboot;
 mod relation_tools;
 mod relations;
 mod resources;

@@ -15,6 +15,7 @@ use super::Agent;
 use crate::context::{HookContext, HookScope};
 use crate::decide::{self, AfterHook, Facts, HookEnd, Resolved};
 use crate::shared::AgentError;
+use hook_commands::Reboot;
 
 impl Agent {
     pub(super) async fn run_hook(&mut self, h: HookInfo, facts: &Facts) -> Result<(), AgentError> {
@@ -59,6 +60,23 @@ impl Agent {
             })
             .await?;
         let op_log = "juju.worker.uniter.operation";
+        let reboot = ctx
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .reboot_requested();
+        if reboot == Some(Reboot::Now) {
+            // Killed at the tool call: nothing of the hook commits, and it
+            // runs again from scratch after the reboot (§11.1).
+            self.log(
+                "INFO",
+                op_log,
+                &format!("hook \"{name}\" asked for a reboot now; it runs again after the reboot"),
+            );
+            let next = decide::requeue(&self.progress);
+            self.commit_reboot(&HookCommit::default(), next.to_json())?;
+            self.progress = next;
+            return Ok(());
+        }
         let mut effects = Effects::default();
         let end = match ran {
             Ran::Missing => {
@@ -114,7 +132,7 @@ impl Agent {
         };
         match decide::after_hook(&end) {
             AfterHook::Commit => {
-                self.finish_hook(&h, facts, &effects)?;
+                self.finish_hook(&h, facts, &effects, reboot.is_some())?;
                 if retrying {
                     self.log(
                         "INFO",
@@ -180,8 +198,39 @@ impl Agent {
         Ok(())
     }
 
-    /// Commit a hook that succeeded (or is skipped by `resolve --no-retry`).
-    fn finish_hook(&mut self, h: &HookInfo, facts: &Facts, fx: &Effects) -> Result<(), AgentError> {
+    /// Commit `c` with the journal `progress` and a new boot of the unit's
+    /// machine, in one transaction: every unit on it is woken and a started
+    /// one runs `start` (decide's reboot rule).
+    fn commit_reboot(&mut self, c: &HookCommit, progress: String) -> Result<(), AgentError> {
+        let rebooting = StatusValue::new(Status::Rebooting, "", state_store::now());
+        self.store().commit_hook(
+            &self.who.model,
+            &self.who.unit,
+            &HookCommit {
+                agent_status: Some(&rebooting),
+                reboot_machine: Some(self.machine),
+                ..c.clone()
+            },
+            |_| progress,
+        )?;
+        self.shown_agent_status = Some((Status::Rebooting, String::new()));
+        self.log(
+            "INFO",
+            "juju.worker.uniter",
+            &format!("machine {} rebooted", self.machine),
+        );
+        Ok(())
+    }
+
+    /// Commit a hook that succeeded (or is skipped by `resolve --no-retry`);
+    /// with `reboot`, its machine reboots in the same transaction.
+    fn finish_hook(
+        &mut self,
+        h: &HookInfo,
+        facts: &Facts,
+        fx: &Effects,
+        reboot: bool,
+    ) -> Result<(), AgentError> {
         let mut next = decide::commit(&self.progress, h, facts, &mut self.mem, fx.status_set);
         let now = state_store::now();
         let after = decide::workload_after(h, &next).map(|(v, m)| StatusValue::new(v, m, now));
@@ -189,6 +238,7 @@ impl Agent {
         let enter = (h.kind == HookKind::RelationCreated).then_some(()).and(rel);
         let leave = (h.kind == HookKind::RelationBroken).then_some(()).and(rel);
         let address = self.who.address.clone();
+        let rebooting = reboot.then(|| StatusValue::new(Status::Rebooting, "", now));
         // A secret-rotate moves its secret's schedule on (with a new
         // revision made since it started: the next period; else a retry).
         let mut secret_ops = fx.secret_ops.clone();
@@ -212,13 +262,15 @@ impl Agent {
                 workload_status: after.as_ref(),
                 // The agent shows idle only when it has nothing left to do
                 // (`wait`), as Juju's resolver does: a start queued by
-                // config-changed follows without an idle in between.
-                agent_status: None,
+                // config-changed follows without an idle in between. A
+                // reboot shows `rebooting` until the next hook.
+                agent_status: rebooting.as_ref(),
                 bag_writes: &fx.bag_writes,
                 enter_scope: enter.map(|id| (id, address.as_str())),
                 leave_scope: leave,
                 ports: fx.ports.as_deref(),
                 secret_ops: &secret_ops,
+                reboot_machine: reboot.then_some(self.machine),
             },
             |versions| {
                 decide::record_own_app_writes(&mut next, versions);
@@ -227,6 +279,14 @@ impl Agent {
         )?;
         if super::task::publishes_revision(&secret_ops) {
             crate::crashpoint::reached("secret-revision-committed");
+        }
+        if reboot {
+            self.shown_agent_status = Some((Status::Rebooting, String::new()));
+            self.log(
+                "INFO",
+                "juju.worker.uniter",
+                &format!("machine {} rebooted", self.machine),
+            );
         }
         self.progress = next;
         self.retry_at = None;
@@ -241,6 +301,6 @@ impl Agent {
         );
         self.store()
             .set_resolved(&self.who.model, &self.who.unit, Resolved::None)?;
-        self.finish_hook(&h, facts, &Effects::default())
+        self.finish_hook(&h, facts, &Effects::default(), false)
     }
 }

@@ -308,6 +308,9 @@ impl Agent {
                     secret_ref(m, latest)
                 })
                 .collect(),
+            machine_boot: s
+                .machine_boot(&self.who.model, self.machine)?
+                .map_or(0, |b| b.boot),
         };
         // Wake up for the next rotation or expiry (persisted wall-clock times).
         let next_secret = match (next_rotate, next_expire) {
@@ -328,6 +331,7 @@ impl Agent {
             let Some((facts, model_config)) = self.observe()? else {
                 return Ok(());
             };
+            self.mem = crate::decide::observe_boot(&self.mem, facts.machine_boot);
             self.apply_retry_timer(&facts);
             match decide(&self.progress, &facts, &self.mem) {
                 Decision::RunHook(h) => self.run_hook(h, &facts).await?,

@@ -216,14 +216,18 @@ impl Agent {
         module: &str,
         capture: bool,
     ) -> Result<runner::Outcome, AgentError> {
-        *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = Some((context_id.to_string(), ctx));
+        let interrupt = ctx.lock().unwrap_or_else(|p| p.into_inner()).interrupt();
+        *self.slot.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((context_id.to_string(), ctx.clone()));
         let (rt, model, entity) = (&self.rt, &self.who.model, &self.who.entity);
         let pid_file = self.pid_file();
+        let view = self.machine_view()?;
         let run = runner::run(
             program,
             args,
             &self.who.charm_dir,
             env,
+            view,
             capture,
             // Recorded so that a restarted controller can stop a hook left
             // running by a controller that was killed (see `orphans`).
@@ -240,7 +244,8 @@ impl Agent {
             },
         );
         tokio::pin!(run);
-        // While it runs, a wake-up may be `remove-unit --force`: then kill it.
+        // While it runs, a wake-up may be `remove-unit --force`, and the
+        // hook itself may call `juju-reboot --now`: then kill it.
         let result = loop {
             tokio::select! {
                 r = &mut run => break r,
@@ -249,11 +254,37 @@ impl Agent {
                         kill_recorded(&pid_file);
                     }
                 }
+                _ = interrupt.notified() => kill_recorded(&pid_file),
             }
         };
         let _ = std::fs::remove_file(&pid_file);
         *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = None;
         result.map_err(io_err(format!("running {}", program.display())))
+    }
+
+    /// The machine's view for a process about to start (`None` where the
+    /// kernel gives none, see `machine_view`): its boot, and the host paths
+    /// its units' storage puts at their locations.
+    fn machine_view(&self) -> Result<Option<crate::machine_view::Prepared>, AgentError> {
+        if !crate::machine_view::available() {
+            return Ok(None);
+        }
+        let store = self.store();
+        let Some(boot) = store.machine_boot(&self.who.model, self.machine)? else {
+            return Ok(None);
+        };
+        let uptime = (state_store::now() - boot.booted).max(0.0);
+        let view = crate::machine_view::MachineView {
+            dir: self.rt.machine_dir(&self.model_uuid, self.machine),
+            binds: vec![],
+            boot: Some(crate::machine_view::Boot {
+                id: boot.boot_id,
+                uptime: Duration::from_secs_f64(uptime),
+            }),
+        };
+        crate::machine_view::prepare(&view, &self.who.charm_dir)
+            .map(Some)
+            .map_err(io_err(format!("preparing machine {}'s view", self.machine)))
     }
 
     /// Where the running hook's pid and context id are recorded.
