@@ -59,16 +59,22 @@ fn sibling(name: &str) -> PathBuf {
 struct Env {
     home: tempfile::TempDir,
     work: tempfile::TempDir,
+    /// Extra environment for the CLI and so the controller it starts.
+    vars: Vec<(&'static str, &'static str)>,
 }
 
 impl Env {
     fn new() -> Env {
+        Env::with_vars(vec![])
+    }
+
+    fn with_vars(vars: Vec<(&'static str, &'static str)>) -> Env {
         let home = tempfile::Builder::new()
             .prefix("mjb")
             .tempdir_in("/tmp")
             .unwrap();
         let work = tempfile::tempdir().unwrap();
-        let e = Env { home, work };
+        let e = Env { home, work, vars };
         e.mj(&["add-model", "bench"]);
         e
     }
@@ -76,6 +82,7 @@ impl Env {
     fn mj(&self, args: &[&str]) -> String {
         let out = Command::new(sibling("minijuju"))
             .args(args)
+            .envs(self.vars.iter().copied())
             .env("MINIJUJU_HOME", self.home.path())
             .output()
             .expect("run minijuju");
@@ -396,6 +403,56 @@ fn bench_hook() {
     );
 }
 
+/// Hooks per second of a no-op hook run back to back (update-status every
+/// millisecond) over `window`, as milliseconds per hook.
+fn ms_per_hook(e: &Env, window: Duration) -> (usize, f64) {
+    e.mj(&["model-config", "update-status-hook-interval=1ms"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let c0 = hook_count(e);
+    let t0 = Instant::now();
+    std::thread::sleep(window);
+    let c1 = hook_count(e);
+    let elapsed = t0.elapsed().as_secs_f64() * 1e3;
+    e.mj(&["model-config", "update-status-hook-interval=5m"]);
+    (c1 - c0, elapsed / (c1 - c0).max(1) as f64)
+}
+
+/// What the machine view (private mount and time namespaces, the extra
+/// fork) costs per hook: the same no-op hook with the view and without it
+/// (`MINIJUJU_MACHINE_VIEW=off`), in alternating windows, with the spawn of
+/// `/bin/true` as the floor.
+fn bench_machine_view() {
+    let on = Env::new();
+    let off = Env::with_vars(vec![("MINIJUJU_MACHINE_VIEW", "off")]);
+    for e in [&on, &off] {
+        let charm = e.charm("nop", "#!/bin/sh\nexit 0\n", "");
+        e.mj(&["deploy", charm.to_str().unwrap()]);
+        e.wait_idle("nop", 1);
+    }
+    let window = Duration::from_secs(4);
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        with.push(ms_per_hook(&on, window));
+        without.push(ms_per_hook(&off, window));
+    }
+    let mean = |v: &[(usize, f64)]| v.iter().map(|x| x.1).sum::<f64>() / v.len() as f64;
+    let hooks = |v: &[(usize, f64)]| v.iter().map(|x| x.0).sum::<usize>();
+    let mut floor = spawn_times(Path::new("/bin/true"), 300);
+    floor.sort_by(f64::total_cmp);
+    let floor = percentile(&floor, 0.5);
+    let (a, b) = (mean(&with), mean(&without));
+    println!("machine view per hook (no-op shell hook, back-to-back update-status, 3 alternating 4 s windows):");
+    println!("  with the view:    {a:.3} ms per hook ({} hooks)", hooks(&with));
+    println!("  without (MINIJUJU_MACHINE_VIEW=off): {b:.3} ms per hook ({} hooks)", hooks(&without));
+    println!("  spawning /bin/true (floor): {floor:.3} ms p50");
+    println!(
+        "  the view adds {:.3} ms per hook ({:.2}x the floor); ratio with/without {:.2}x",
+        a - b,
+        (a - b) / floor,
+        a / b
+    );
+}
+
 /// The Rust example charm, assembled like scripts/build.sh does but from the
 /// `kv-rust` binary next to this one, so that its profile matches the bench.
 fn kv_rust_charm(e: &Env) -> PathBuf {
@@ -633,6 +690,7 @@ fn main() {
         Some("hook") => bench_hook(),
         Some("memory") => bench_memory(),
         Some("relations") => bench_relations(),
+        Some("machine-view") => bench_machine_view(),
         Some("rust-vs-python") => bench_rust_vs_python(),
         Some("scale") => {
             let o = match scale::parse(&args[2..]) {
@@ -662,10 +720,12 @@ fn main() {
             println!();
             bench_relations();
             println!();
+            bench_machine_view();
+            println!();
             bench_rust_vs_python();
         }
         Some(other) => {
-            eprintln!("unknown benchmark {other:?}; use tool, hook, memory, relations, rust-vs-python, all or scale N");
+            eprintln!("unknown benchmark {other:?}; use tool, hook, memory, relations, machine-view, rust-vs-python, all or scale N");
             std::process::exit(2);
         }
     }
