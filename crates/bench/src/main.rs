@@ -442,8 +442,14 @@ fn bench_machine_view() {
     let floor = percentile(&floor, 0.5);
     let (a, b) = (mean(&with), mean(&without));
     println!("machine view per hook (no-op shell hook, back-to-back update-status, 3 alternating 4 s windows):");
-    println!("  with the view:    {a:.3} ms per hook ({} hooks)", hooks(&with));
-    println!("  without (MINIJUJU_MACHINE_VIEW=off): {b:.3} ms per hook ({} hooks)", hooks(&without));
+    println!(
+        "  with the view:    {a:.3} ms per hook ({} hooks)",
+        hooks(&with)
+    );
+    println!(
+        "  without (MINIJUJU_MACHINE_VIEW=off): {b:.3} ms per hook ({} hooks)",
+        hooks(&without)
+    );
     println!("  spawning /bin/true (floor): {floor:.3} ms p50");
     println!(
         "  the view adds {:.3} ms per hook ({:.2}x the floor); ratio with/without {:.2}x",
