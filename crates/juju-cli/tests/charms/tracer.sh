@@ -5,6 +5,48 @@
 # and some relation data traffic so that relation-changed has work to do.
 set -eu
 trace="$(cat "$JUJU_CHARM_DIR/trace-dir")"
+# Secret history (when <trace dir>/secret-history exists, for the secret
+# crash suite): every secret change a context makes is also appended to the
+# charm state, which commits with it, so the state holds exactly what the
+# unit's committed hooks and commands did:
+#   published-<id>  the revisions the owner made (content rev=<revision>)
+#   removed-<id>    the revisions the owner was told were obsolete (and
+#                   removed, unless <trace dir>/keep-obsolete exists)
+#   seen-<id>       the revisions a consumer read (first read, then --refresh
+#                   in each secret-changed)
+# `dispatch publish <secret>` and `dispatch observe <secret> [--refresh]` run
+# the same steps from `juju exec`.
+history=""
+if [ -e "$trace/secret-history" ]; then
+    history=yes
+fi
+# (Each tool's output is assigned first: `set -e` does not see a failure
+# inside an argument.)
+record() {
+    old="$(state-get "$1")"
+    state-set "$1=$old $2"
+}
+publish() {
+    info="$(secret-info-get "$1")"
+    rev=$(($(echo "$info" | sed -n 's/^ *revision: //p') + 1))
+    secret-set "$1" "rev=$rev"
+    record "published-${1##*[:/]}" "$rev"
+}
+observe() {
+    value="$(secret-get "$1" rev ${2:-})"
+    # YAML quotes a number-like string.
+    record "seen-${1##*[:/]}" "$(echo "$value" | tr -d '"')"
+}
+case "${1:-}" in
+    publish)
+        publish "$2"
+        exit 0
+        ;;
+    observe)
+        observe "$2" "${3:-}"
+        exit 0
+        ;;
+esac
 name="${JUJU_DISPATCH_PATH#*/}"
 members=""
 if [ -n "${JUJU_RELATION_ID:-}" ]; then
@@ -30,7 +72,9 @@ if [ -e "$trace/reboot-$name" ]; then
     juju-reboot
 fi
 if [ -e "$trace/slow-$name" ]; then
-    sleep 2
+    # The file may give the delay in seconds (default 2).
+    delay="$(cat "$trace/slow-$name")"
+    sleep "${delay:-2}"
 fi
 if [ -e "$trace/fail-$name" ]; then
     exit 1
@@ -80,12 +124,21 @@ case "$name" in
         fi
         ;;
     secret-changed)
+        if [ -n "$history" ]; then
+            echo "$JUJU_UNIT_NAME|changed|$JUJU_SECRET_ID" >> "$trace/secrets.log"
+            observe "$JUJU_SECRET_ID" --refresh
+            exit 0
+        fi
         # What a consumer is told, and the new content (peeked: tracking stays).
         echo "$JUJU_UNIT_NAME|$JUJU_SECRET_ID|$JUJU_SECRET_LABEL|${JUJU_SECRET_REVISION:-none}|$(secret-get "$JUJU_SECRET_ID" --peek --format=json)" >> "$trace/secrets.log"
         ;;
     secret-rotate)
         # An owner told to rotate makes a new revision.
         echo "$JUJU_UNIT_NAME|rotate|$JUJU_SECRET_ID|$JUJU_SECRET_LABEL|${JUJU_SECRET_REVISION:-none}" >> "$trace/secrets.log"
+        if [ -n "$history" ]; then
+            publish "$JUJU_SECRET_ID"
+            exit 0
+        fi
         secret-set "$JUJU_SECRET_ID" "rotated=$(date +%s%N)"
         ;;
     secret-expired)
@@ -98,6 +151,14 @@ case "$name" in
     secret-remove)
         # An owner told a revision is obsolete removes it.
         echo "$JUJU_UNIT_NAME|$JUJU_SECRET_ID|$JUJU_SECRET_LABEL|$JUJU_SECRET_REVISION" >> "$trace/secrets.log"
+        if [ -n "$history" ]; then
+            record "removed-${JUJU_SECRET_ID##*[:/]}" "$JUJU_SECRET_REVISION"
+            # Told, but keeping it: only the agent's memory of what it
+            # reported stops a second secret-remove.
+            if [ -e "$trace/keep-obsolete" ]; then
+                exit 0
+            fi
+        fi
         secret-remove "$JUJU_SECRET_ID" --revision "$JUJU_SECRET_REVISION"
         ;;
     config-changed)
@@ -105,6 +166,12 @@ case "$name" in
         if [ "$(is-leader)" = "True" ]; then
             for r in $(relation-ids db) $(relation-ids peers); do
                 relation-set -r "$r" --app "app-token=$(config-get token)"
+            done
+        fi
+        # An owner publishes a new revision of each secret it owns.
+        if [ -n "$history" ] && [ "$(is-leader)" = "True" ]; then
+            for s in $(secret-ids | sed -n 's/^- //p'); do
+                publish "$s"
             done
         fi
         ;;

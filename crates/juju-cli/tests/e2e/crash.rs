@@ -24,16 +24,16 @@ use crate::common::{leader, Mj};
 use crate::relations::{check_properties, read_trace, Ev};
 
 /// xorshift64*: a small seeded generator, so a failing run can be replayed.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 }
@@ -62,7 +62,7 @@ fn sigkill(target: i32) {
 }
 
 /// SIGKILL the controller and wait until it is gone.
-fn kill_controller(mj: &Mj) {
+pub(crate) fn kill_controller(mj: &Mj) {
     let pid = controller_pid(mj).expect("controller pid");
     sigkill(pid);
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -75,14 +75,14 @@ fn kill_controller(mj: &Mj) {
     }
 }
 
-fn integrity(mj: &Mj) {
+pub(crate) fn integrity(mj: &Mj) {
     let store = state_store::Store::open(&mj.home.path().join("controller.db"))
         .expect("database opens after a crash");
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
 
 /// Resolve every unit in error (a hook killed with the controller is reported failed).
-fn resolve_errors(mj: &Mj) {
+pub(crate) fn resolve_errors(mj: &Mj) {
     let s = mj.status();
     for app in s["applications"].as_object().unwrap().values() {
         let mut units: Vec<(&String, &Value)> = app["units"]
@@ -104,7 +104,7 @@ fn resolve_errors(mj: &Mj) {
 }
 
 /// Settle, resolving errors left by kills, until everything is idle.
-fn settle_resolving(mj: &Mj) {
+pub(crate) fn settle_resolving(mj: &Mj) {
     let deadline = Instant::now() + Duration::from_secs(180);
     loop {
         resolve_errors(mj);
@@ -199,13 +199,14 @@ fn op(mj: &Mj, rng: &mut Rng, step: usize) -> String {
     }
 }
 
-#[test]
-fn sigkill_the_controller_anywhere() {
-    let kills: usize = std::env::var("MINIJUJU_CRASH_KILLS")
+/// A random run's number of kills (`MINIJUJU_CRASH_KILLS`, else `default`)
+/// and seed (`MINIJUJU_CRASH_SEED`, else the clock).
+pub(crate) fn run_params(default: usize) -> (usize, u64) {
+    let kills = std::env::var("MINIJUJU_CRASH_KILLS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(50);
-    let seed: u64 = std::env::var("MINIJUJU_CRASH_SEED")
+        .unwrap_or(default);
+    let seed = std::env::var("MINIJUJU_CRASH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| {
@@ -215,6 +216,12 @@ fn sigkill_the_controller_anywhere() {
                 .as_nanos() as u64
                 | 1
         });
+    (kills, seed)
+}
+
+#[test]
+fn sigkill_the_controller_anywhere() {
+    let (kills, seed) = run_params(50);
     println!("crash suite: {kills} kills, MINIJUJU_CRASH_SEED={seed}");
     let mut rng = Rng(seed);
     let mj = Mj::new();
@@ -392,7 +399,7 @@ fn subordinate_model(n: usize, related: bool) -> Mj {
 /// Restart the controller armed with `point`, run `args`, wait until the
 /// controller has killed itself at that point, check the database and start
 /// it again unarmed.
-fn crash_at(mj: &Mj, point: &str, args: &[&str]) {
+pub(crate) fn crash_at(mj: &Mj, point: &str, args: &[&str]) {
     mj.ok(&["controller", "stop"]);
     let armed: crate::common::Run = mj
         .cmd(&["controller", "start"])

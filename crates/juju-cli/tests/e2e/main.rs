@@ -24,5 +24,6 @@ mod retry;
 mod rust_charm;
 mod secrets;
 mod secrets_cli;
+mod secrets_crash;
 mod show_operation;
 mod tools;

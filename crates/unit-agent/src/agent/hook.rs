@@ -277,9 +277,7 @@ impl Agent {
                 next.to_json()
             },
         )?;
-        if super::task::publishes_revision(&secret_ops) {
-            crate::crashpoint::reached("secret-revision-committed");
-        }
+        crate::crashpoint::secrets_committed(Some(h.kind), &secret_ops);
         if reboot {
             self.shown_agent_status = Some((Status::Rebooting, String::new()));
             self.log(

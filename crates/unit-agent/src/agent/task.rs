@@ -21,21 +21,6 @@ use crate::env::ActionEnv;
 use crate::runner::Exit;
 use crate::shared::AgentError;
 
-/// Whether committed secret changes published a new revision (a kill
-/// point: consumers have not been told yet).
-pub(super) fn publishes_revision(ops: &[juju_types::secrets::SecretOp]) -> bool {
-    use juju_types::secrets::SecretOp;
-    ops.iter().any(|op| {
-        matches!(
-            op,
-            SecretOp::Update {
-                content: Some(_),
-                ..
-            }
-        )
-    })
-}
-
 /// The task name `juju exec` commands are queued under.
 pub const EXEC_ACTION: &str = "juju-exec";
 
@@ -220,9 +205,7 @@ impl Agent {
                 next.to_json()
             },
         )?;
-        if publishes_revision(&fx.secret_ops) {
-            crate::crashpoint::reached("secret-revision-committed");
-        }
+        crate::crashpoint::secrets_committed(None, &fx.secret_ops);
         self.progress = next;
         self.store().finish_task(
             &self.who.model,
