@@ -100,17 +100,23 @@ fn attempts(mj: &Mj, prefix: &str) -> usize {
 ///   committed publishes are exactly revisions 1..=latest, one each, in
 ///   order, and each holds the content its context set.
 /// - secret-changed is level-triggered on the latest revision against the
-///   last one reported to the unit (kept across restarts): several new
-///   revisions while the unit is busy or the controller down coalesce into
-///   one hook, so a consumer may skip revisions; but each revision it reads
-///   was committed, it never reads an older one after a newer one, and
-///   once settled it has been told of the latest and tracks it (nothing
-///   after the last one it read is missed). Juju reports revision N when N
-///   is newer than the last one reported, even if the unit already tracks
-///   N (a `--refresh` that raced ahead of its hook's revision); minijuju
-///   also counts the tracked revision (ARCHITECTURE.md, "Hook contexts"),
-///   so a consumer that refreshes only in secret-changed reads every
-///   revision at most once: strictly increasing, checked here.
+///   last one reported to the unit: several new revisions while the unit
+///   is busy or the controller down coalesce into one hook, so a consumer
+///   may skip revisions; but each revision it reads was committed, it never
+///   reads an older one after a newer one, and once settled it has been
+///   told of the latest and tracks it (nothing after the last one it read
+///   is missed).
+/// - Two places where minijuju promises more than Juju 3.6, checked here as
+///   minijuju's contract: Juju's uniter, when it restarts, takes every
+///   consumed secret's latest revision as reported (so a revision committed
+///   just before can go untold), where minijuju keeps the last reported
+///   revision in the journal and tells it, as the secrets issue asks; and
+///   Juju reports revision N whenever N is newer than the last one
+///   reported, even if a `--refresh` already moved the unit to N (it raced
+///   ahead of its hook's revision: the unit then reads N twice), where
+///   minijuju also counts the tracked revision (ARCHITECTURE.md, "Hook
+///   contexts"), so a consumer that refreshes only in secret-changed reads
+///   each revision at most once: strictly increasing.
 /// - secret-remove goes to the owner once per obsolete revision (not the
 ///   latest, tracked by no consumer), recorded so that a restart does not
 ///   repeat it: settled with every consumer on the latest, each older
