@@ -92,6 +92,12 @@ pub(crate) struct FakeContext {
     pub trusted: bool,
     /// The unit's copies of supplied resources: name -> path.
     pub resources: BTreeMap<String, String>,
+    /// `JUJU_STORAGE_ID` of a storage hook.
+    pub hook_storage: Option<String>,
+    /// Storage attached to the unit.
+    pub storage: Vec<crate::StorageAttachment>,
+    /// The charm's stores.
+    pub charm_storage: BTreeMap<String, juju_types::charm::StorageSpec>,
     /// What the hook has cached and buffered so far (the same across the
     /// runs of one test, as across the tool calls of one hook).
     pub hook: HookState,
@@ -149,9 +155,35 @@ impl Default for FakeContext {
             consumed: Vec::new(),
             trusted: false,
             resources: BTreeMap::new(),
+            hook_storage: None,
+            storage: default_storage(),
+            charm_storage: default_charm_storage(),
             hook: HookState::default(),
         }
     }
+}
+
+/// data/0 and data/3 (filesystems under /srv/data), logs/1 (a block device).
+fn default_storage() -> Vec<crate::StorageAttachment> {
+    let s = |id: &str, kind: &str, location: &str| crate::StorageAttachment {
+        id: id.into(),
+        kind: kind.into(),
+        location: location.into(),
+    };
+    vec![
+        s("data/0", "filesystem", "/srv/data/0"),
+        s("data/3", "filesystem", "/srv/data/3"),
+        s("logs/1", "block", "/dev/loop1"),
+    ]
+}
+
+/// `data`: a filesystem store of 1-4 instances; `logs`: one block device.
+fn default_charm_storage() -> BTreeMap<String, juju_types::charm::StorageSpec> {
+    let meta = juju_types::charm::Metadata::parse(
+        "name: wp\nstorage:\n  data: {type: filesystem, location: /srv/data, multiple: {range: 1-4}}\n  logs: {type: block}\n",
+    )
+    .expect("the fake's metadata parses");
+    meta.storage
 }
 
 fn relation(endpoint: &str, remote_app: &str, units: &[&str], broken: bool) -> FakeRelation {
@@ -568,6 +600,20 @@ impl ToolContext for FakeContext {
                     .collect()
             })
             .unwrap_or_default())
+    }
+
+    fn hook_storage(&self) -> Option<String> {
+        self.hook_storage.clone()
+    }
+
+    fn unit_storage(&mut self) -> Result<Vec<crate::StorageAttachment>, ToolError> {
+        Ok(self.storage.clone())
+    }
+
+    fn charm_storage(
+        &mut self,
+    ) -> Result<BTreeMap<String, juju_types::charm::StorageSpec>, ToolError> {
+        Ok(self.charm_storage.clone())
     }
 }
 

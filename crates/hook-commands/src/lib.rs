@@ -61,6 +61,10 @@ mod state_get;
 mod state_set;
 mod status_get;
 mod status_set;
+mod storage;
+mod storage_add;
+mod storage_get;
+mod storage_list;
 mod structured;
 mod unit_get;
 mod unsupported;
@@ -194,6 +198,17 @@ pub struct GoalState {
     pub relations: BTreeMap<String, BTreeMap<String, GoalStatus>>,
 }
 
+/// A storage instance attached to the unit, as the tools show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageAttachment {
+    /// `data/0`.
+    pub id: String,
+    /// `filesystem` or `block`.
+    pub kind: String,
+    /// Mount point (filesystem) or device path (block).
+    pub location: String,
+}
+
 /// The data a hook's tools read and write, and nothing else: no permission
 /// checks, no buffering, no caching. Those rules live once, above this
 /// trait, in [`Session`] (see `session.rs`), so the agent's store-backed
@@ -315,6 +330,15 @@ pub trait ToolContext {
     /// application's resource `name`, made or refreshed now; a resource
     /// never supplied is `resource#<app>/<name> not found`.
     fn fetch_resource(&mut self, name: &str) -> Result<String, ToolError>;
+
+    /// The storage of a storage hook (`JUJU_STORAGE_ID`).
+    fn hook_storage(&self) -> Option<String>;
+    /// The storage attached to this unit, by id.
+    fn unit_storage(&mut self) -> Result<Vec<StorageAttachment>, ToolError>;
+    /// The stores the unit's charm declares.
+    fn charm_storage(
+        &mut self,
+    ) -> Result<BTreeMap<String, juju_types::charm::StorageSpec>, ToolError>;
 }
 
 pub use unsupported::{REMOVED_TOOL_NAMES, UNSUPPORTED_TOOL_NAMES};
@@ -367,6 +391,9 @@ pub const TOOL_NAMES: &[&str] = &[
     "state-set",
     "status-get",
     "status-set",
+    "storage-add",
+    "storage-get",
+    "storage-list",
     "unit-get",
 ];
 
@@ -418,6 +445,9 @@ pub fn run_tool(
         "state-set" => state_set::run,
         "status-get" => status_get::run,
         "status-set" => status_set::run,
+        "storage-add" => storage_add::run,
+        "storage-get" => storage_get::run,
+        "storage-list" => storage_list::run,
         "unit-get" => unit_get::run,
         other => return unsupported::answer(other).unwrap_or_else(|| unsupported::unknown(other)),
     };

@@ -71,6 +71,8 @@ pub struct HookState {
     pub(crate) secret_ops: Vec<juju_types::secrets::SecretOp>,
     /// `juju-reboot` was called (`--now` once wins over plain calls).
     reboot: Option<crate::Reboot>,
+    /// Buffered `storage-add` requests `(store, count)`, in order (`storage.rs`).
+    pub(crate) storage_adds: Vec<(String, u64)>,
 }
 
 impl HookState {
@@ -116,6 +118,11 @@ impl HookState {
     /// Whether (and when) the hook asked for its machine to reboot.
     pub fn reboot_requested(&self) -> Option<crate::Reboot> {
         self.reboot
+    }
+
+    /// The `storage-add` requests to apply at commit: `(store, count)`.
+    pub fn pending_storage_adds(&self) -> &[(String, u64)] {
+        &self.storage_adds
     }
 
     /// The action's results so far (`action-set`).

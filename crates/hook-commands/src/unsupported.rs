@@ -13,7 +13,7 @@
 use crate::{ToolError, ToolResponse};
 
 /// Juju 3.6 hook tools that minijuju does not implement yet.
-pub const UNSUPPORTED_TOOL_NAMES: &[&str] = &["storage-add", "storage-get", "storage-list"];
+pub const UNSUPPORTED_TOOL_NAMES: &[&str] = &[];
 
 /// Hook tools removed from Juju (Juju 4; `add-metric` also from 3.6.11).
 pub const REMOVED_TOOL_NAMES: &[&str] = &[

@@ -26,6 +26,8 @@ pub enum HookKind {
     SecretRemove,
     SecretRotate,
     SecretExpired,
+    StorageAttached,
+    StorageDetaching,
 }
 
 impl HookKind {
@@ -50,7 +52,13 @@ impl HookKind {
             HookKind::SecretRemove => "secret-remove",
             HookKind::SecretRotate => "secret-rotate",
             HookKind::SecretExpired => "secret-expired",
+            HookKind::StorageAttached => "storage-attached",
+            HookKind::StorageDetaching => "storage-detaching",
         }
+    }
+
+    pub fn is_storage(self) -> bool {
+        matches!(self, HookKind::StorageAttached | HookKind::StorageDetaching)
     }
 
     pub fn is_relation(self) -> bool {
@@ -92,6 +100,9 @@ pub struct HookInfo {
     /// The label this unit knows the secret by (`JUJU_SECRET_LABEL`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_label: Option<String>,
+    /// The storage instance of a storage hook (`data/0`, `JUJU_STORAGE_ID`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_id: Option<String>,
 }
 
 impl HookInfo {
@@ -106,14 +117,21 @@ impl HookInfo {
             change_version: None,
             secret_id: None,
             secret_label: None,
+            storage_id: None,
         }
     }
 
     /// The name used for `JUJU_HOOK_NAME`, `hooks/<name>` and log modules:
     /// `db-relation-changed` for relation hooks, the kind otherwise.
+    /// `data-storage-attached` for storage hooks (the storage name is the
+    /// id's part before `/`).
     pub fn name(&self) -> String {
-        match (&self.endpoint, self.kind.is_relation()) {
-            (Some(ep), true) => format!("{ep}-{}", self.kind.as_str()),
+        match (&self.endpoint, self.kind.is_relation(), &self.storage_id) {
+            (Some(ep), true, _) => format!("{ep}-{}", self.kind.as_str()),
+            (_, false, Some(id)) if self.kind.is_storage() => {
+                let name = id.split('/').next().unwrap_or(id);
+                format!("{name}-{}", self.kind.as_str())
+            }
             _ => self.kind.as_str().to_string(),
         }
     }
@@ -132,6 +150,9 @@ mod tests {
         let mut h = HookInfo::simple(HookKind::RelationChanged);
         h.endpoint = Some("db".into());
         assert_eq!(h.name(), "db-relation-changed");
+        let mut h = HookInfo::simple(HookKind::StorageDetaching);
+        h.storage_id = Some("my-logs/3".into());
+        assert_eq!(h.name(), "my-logs-storage-detaching");
         let json = serde_json::to_string(&HookInfo::simple(HookKind::LeaderElected)).unwrap();
         assert_eq!(json, r#"{"kind":"leader-elected"}"#);
     }

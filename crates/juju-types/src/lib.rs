@@ -21,6 +21,7 @@ pub mod relation;
 pub mod secrets;
 pub mod sha384;
 pub mod status;
+pub mod storage;
 
 /// The Juju version minijuju reports everywhere (`JUJU_VERSION`, status, `version`).
 pub const JUJU_VERSION: &str = "3.6.14";

@@ -16,6 +16,7 @@
 //! - a unit's creation ([`Change::UnitAdded`], its agent must start), its
 //!   life, `resolved` and `force` columns; a subordinate's removal wakes
 //!   its principal;
+//! - a storage attachment added, made dying or removed: its unit;
 //! - a task queued for a unit (the unit) and every task status or log
 //!   change (task watchers);
 //! - relations: creation and removal of endpoints, life, scope entry and
@@ -78,6 +79,13 @@ BEGIN INSERT INTO feed_changes VALUES ('unit', NEW.model, NEW.name); END;
 CREATE TEMP TRIGGER IF NOT EXISTS feed_unit_del AFTER DELETE ON main.units
 WHEN OLD.principal IS NOT NULL
 BEGIN INSERT INTO feed_changes VALUES ('unit', OLD.model, OLD.principal); END;
+
+CREATE TEMP TRIGGER IF NOT EXISTS feed_storage_ins AFTER INSERT ON main.storage_attachments
+BEGIN INSERT INTO feed_changes VALUES ('unit', NEW.model, NEW.unit); END;
+CREATE TEMP TRIGGER IF NOT EXISTS feed_storage_upd AFTER UPDATE OF life ON main.storage_attachments
+BEGIN INSERT INTO feed_changes VALUES ('unit', NEW.model, NEW.unit); END;
+CREATE TEMP TRIGGER IF NOT EXISTS feed_storage_del AFTER DELETE ON main.storage_attachments
+BEGIN INSERT INTO feed_changes VALUES ('unit', OLD.model, OLD.unit); END;
 
 CREATE TEMP TRIGGER IF NOT EXISTS feed_task_ins AFTER INSERT ON main.tasks
 BEGIN

@@ -28,6 +28,7 @@ pub mod resources;
 pub mod schema;
 pub mod secret_admin;
 pub mod secrets;
+pub mod storage;
 pub mod tasks;
 pub mod units;
 

@@ -257,6 +257,38 @@ ALTER TABLE machines ADD COLUMN boot INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE machines ADD COLUMN booted REAL;
 ALTER TABLE machines ADD COLUMN boot_id TEXT;
 "#,
+    // Storage (uniter-semantics §9): instances with model-wide ids
+    // (`data/0`), each attached to its owner unit; an application's
+    // storage directives (name -> pool, size, count) for its new units.
+    // A unit's storage goes with the unit.
+    r#"
+ALTER TABLE applications ADD COLUMN storage TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE storage_instances (
+    model TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    pool TEXT NOT NULL,
+    size_mib INTEGER NOT NULL,
+    owner TEXT NOT NULL,
+    life TEXT NOT NULL DEFAULT 'alive',
+    created REAL NOT NULL,
+    PRIMARY KEY (model, id)
+);
+CREATE TABLE storage_attachments (
+    model TEXT NOT NULL,
+    storage_id TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    life TEXT NOT NULL DEFAULT 'alive',
+    PRIMARY KEY (model, storage_id),
+    FOREIGN KEY (model, storage_id) REFERENCES storage_instances(model, id) ON DELETE CASCADE
+);
+CREATE INDEX storage_attachments_unit ON storage_attachments(model, unit);
+CREATE TRIGGER storage_unit_gone AFTER DELETE ON units
+BEGIN
+    DELETE FROM storage_instances WHERE model = OLD.model AND owner = OLD.name;
+END;
+"#,
 ];
 
 /// The schema version this binary writes.
@@ -305,6 +337,10 @@ mod tests {
         conn.prepare_cached("SELECT charm_modified_version FROM applications")
             .unwrap();
         conn.prepare_cached("SELECT fingerprint FROM resources")
+            .unwrap();
+        conn.prepare_cached("SELECT storage FROM applications")
+            .unwrap();
+        conn.prepare_cached("SELECT life FROM storage_attachments")
             .unwrap();
         // Running it again is a no-op.
         migrate(&conn).unwrap();

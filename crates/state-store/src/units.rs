@@ -222,6 +222,10 @@ pub struct HookCommit<'a> {
     /// The unit's machine, when the hook asked for it to reboot: its new
     /// boot is committed with the hook.
     pub reboot_machine: Option<i64>,
+    /// Storage a hook added (`storage-add`), defaults filled in.
+    pub storage_adds: &'a [crate::storage::NewStorage],
+    /// The storage attachment whose storage-detaching committed (deleted).
+    pub storage_detached: Option<&'a str>,
 }
 
 /// `(relation id, new version)` of each application bag a hook wrote.
@@ -355,6 +359,12 @@ impl Store {
             crate::secrets::apply_ops(tx, model, c.secret_ops)?;
             if let Some(machine) = c.reboot_machine {
                 crate::models::reboot_machine(tx, model, machine)?;
+            }
+            for add in c.storage_adds {
+                crate::storage::add_unit_storage(tx, model, unit, add)?;
+            }
+            if let Some(id) = c.storage_detached {
+                crate::storage::drop_attachment(tx, model, id)?;
             }
             let n = tx.execute(
                 "UPDATE units SET progress = ?3 WHERE model = ?1 AND name = ?2",

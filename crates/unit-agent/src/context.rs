@@ -151,6 +151,11 @@ impl HookContext {
         self.hook.pending_secret_ops().to_vec()
     }
 
+    /// The `storage-add` requests to apply at commit: `(store, count)`.
+    pub fn pending_storage_adds(&self) -> Vec<(String, u64)> {
+        self.hook.pending_storage_adds().to_vec()
+    }
+
     /// The action's results and its `action-fail` message.
     pub fn action_outcome(&self) -> (Map<String, Value>, Option<String>) {
         (
@@ -619,6 +624,43 @@ impl ToolContext for StoreData {
         )
         .map(|p| p.display().to_string())
         .map_err(|e| ToolError::runtime(juju_types::goerr::errno_text(&e)))
+    }
+
+    fn hook_storage(&self) -> Option<String> {
+        self.hook()
+            .filter(|h| h.kind.is_storage())
+            .and_then(|h| h.storage_id.clone())
+    }
+
+    fn unit_storage(&mut self) -> Result<Vec<hook_commands::StorageAttachment>, ToolError> {
+        let attached = self
+            .rt
+            .store
+            .unit_storage(&self.who.model, &self.who.unit)
+            .map_err(Self::store_err)?;
+        Ok(attached
+            .iter()
+            .map(|s| hook_commands::StorageAttachment {
+                id: s.id.clone(),
+                kind: s.kind.clone(),
+                location: crate::storage::location(&self.rt.home, &self.scope.model_uuid, s),
+            })
+            .collect())
+    }
+
+    fn charm_storage(
+        &mut self,
+    ) -> Result<BTreeMap<String, juju_types::charm::StorageSpec>, ToolError> {
+        let app = self
+            .rt
+            .store
+            .application(&self.who.model, &self.who.app)
+            .map_err(Self::store_err)?;
+        let charm = self
+            .rt
+            .charm(std::path::Path::new(&app.charm_dir))
+            .map_err(|e| ToolError::runtime(e.to_string()))?;
+        Ok(charm.meta.storage.clone())
     }
 }
 

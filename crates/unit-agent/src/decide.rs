@@ -50,6 +50,48 @@ pub struct Facts {
     pub due_expirations: Vec<ObsoleteRevision>,
     /// How many times the unit's machine has rebooted.
     pub machine_boot: i64,
+    /// The unit's storage attachments.
+    pub storage: Vec<StorageView>,
+}
+
+/// One storage attachment of the unit as the model has it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StorageView {
+    /// `data/0`.
+    pub id: String,
+    /// The attachment is alive (not detaching or removed).
+    pub alive: bool,
+}
+
+fn storage_hook(kind: HookKind, id: &str) -> Decision {
+    Decision::RunHook(HookInfo {
+        storage_id: Some(id.to_string()),
+        ..HookInfo::simple(kind)
+    })
+}
+
+/// The storage resolver (uniter-semantics §9, resolver step 11):
+/// storage-detaching for an attachment that is dying (or whose unit is)
+/// and whose attached hook committed; one that never got its attached
+/// hook goes without hooks; else storage-attached for a live attachment
+/// not yet attached.
+fn storage_op(p: &Progress, f: &Facts, dying: bool) -> Option<Decision> {
+    let going = |s: &&StorageView| !s.alive || dying;
+    if let Some(s) = f
+        .storage
+        .iter()
+        .filter(going)
+        .find(|s| p.storage.contains(&s.id))
+    {
+        return Some(storage_hook(HookKind::StorageDetaching, &s.id));
+    }
+    if let Some(s) = f.storage.iter().find(going) {
+        return Some(Decision::DropStorage(s.id.clone()));
+    }
+    f.storage
+        .iter()
+        .find(|s| !p.storage.contains(&s.id))
+        .map(|s| storage_hook(HookKind::StorageAttached, &s.id))
 }
 
 /// The secret-expired due for an owner (the leader for an application's
@@ -236,6 +278,9 @@ pub enum Decision {
     /// The journal holds a relation-created for a relation that is gone or
     /// dying: clear it without running it or committing anything.
     DropHook(HookInfo),
+    /// A storage attachment went before its attached hook committed:
+    /// delete it without hooks.
+    DropStorage(String),
     /// The unit is removed: delete it.
     Terminate,
     /// A hook failed; wait for resolve, a retry tick, or an action.
@@ -294,6 +339,11 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
     }
     let dying = !f.life.is_alive();
     if !p.installed {
+        // Storage attached at deploy is attached before install, which
+        // waits for it (§4.3).
+        if let Some(d) = storage_op(p, f, dying) {
+            return d;
+        }
         return if dying {
             Decision::Terminate
         } else {
@@ -339,6 +389,10 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
     // Actions (step 9).
     if let Some(id) = f.pending_action {
         return Decision::RunAction(id);
+    }
+    // Storage (step 11): later storage, and detaching before teardown.
+    if let Some(d) = storage_op(p, f, dying) {
+        return d;
     }
     // nextOp (step 14).
     if dying {
@@ -555,6 +609,16 @@ pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory, status_set:
                 next.secret_revisions.insert(id.clone(), rev);
             }
         }
+        HookKind::StorageAttached => {
+            if let Some(id) = &h.storage_id {
+                next.storage.insert(id.clone());
+            }
+        }
+        HookKind::StorageDetaching => {
+            if let Some(id) = &h.storage_id {
+                next.storage.remove(id);
+            }
+        }
         HookKind::SecretRemove => {
             if let (Some(id), Some(rev)) = (&h.secret_id, h.change_version) {
                 next.secret_obsolete
@@ -580,6 +644,12 @@ pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory, status_set:
         });
     }
     next.secret_obsolete.retain(|_, revs| !revs.is_empty());
+    // Forget attachments that are gone from the model (the detaching
+    // commit deletes its own).
+    next.storage.retain(|id| {
+        f.storage.iter().any(|s| s.id == *id)
+            && !(h.kind == HookKind::StorageDetaching && h.storage_id.as_deref() == Some(id))
+    });
     // Any committed hook absorbs a pending update-status tick (§4.7), and
     // leaving the error state resets the retry backoff (§6.2).
     m.update_status_due = false;
@@ -770,6 +840,7 @@ mod tests {
             due_rotations: vec![],
             due_expirations: vec![],
             machine_boot: 0,
+            storage: vec![],
         }
     }
 
@@ -803,6 +874,157 @@ mod tests {
             }
         }
         (out, p)
+    }
+
+    fn sv(id: &str, alive: bool) -> StorageView {
+        StorageView {
+            id: id.into(),
+            alive,
+        }
+    }
+
+    #[test]
+    fn storage_attached_before_install_and_detaching_before_teardown() {
+        let mut f = facts();
+        f.is_leader = true;
+        f.storage = vec![sv("data/0", true), sv("data/1", true)];
+        let mut m = Memory::default();
+        let (seq, p) = sequence(Progress::default(), &f, &mut m);
+        assert_eq!(
+            seq,
+            [
+                "data-storage-attached",
+                "data-storage-attached",
+                "install",
+                "leader-elected",
+                "config-changed",
+                "start"
+            ]
+        );
+        assert_eq!(p.storage.iter().collect::<Vec<_>>(), ["data/0", "data/1"]);
+        // Storage added later: attached, without blocking anything else.
+        f.storage.push(sv("logs/2", true));
+        let (seq, p) = sequence(p, &f, &mut m);
+        assert_eq!(seq, ["logs-storage-attached"]);
+        // A detach: detaching, and its commit forgets it.
+        f.storage[0].alive = false;
+        let (seq, p) = sequence(p, &f, &mut m);
+        assert_eq!(seq, ["data-storage-detaching"]);
+        assert!(!p.storage.contains("data/0"));
+        f.storage.remove(0);
+        // The unit dying: detaching for every attached storage before
+        // relation teardown and stop.
+        // (Each detaching commit deletes its attachment from the model.)
+        f.life = Life::Dying;
+        let (seq, p) = sequence(p, &f, &mut m);
+        assert_eq!(
+            seq,
+            ["resign", "data-storage-detaching", "logs-storage-detaching"]
+        );
+        assert!(p.storage.is_empty());
+        f.storage.clear();
+        let (seq, _) = sequence(p, &f, &mut m);
+        assert_eq!(seq, ["stop", "remove", "terminate"]);
+    }
+
+    #[test]
+    fn storage_table_of_single_decisions() {
+        let attached = |ids: &[&str]| Progress {
+            installed: true,
+            started: true,
+            config_hash: "c1".into(),
+            storage: ids.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        };
+        let run = |kind: HookKind, id: &str| storage_hook(kind, id);
+        let table: Vec<(
+            &str,
+            Progress,
+            Vec<StorageView>,
+            Life,
+            Option<i64>,
+            Decision,
+        )> = vec![
+            (
+                "new storage on an idle unit",
+                attached(&[]),
+                vec![sv("d/0", true)],
+                Life::Alive,
+                None,
+                run(HookKind::StorageAttached, "d/0"),
+            ),
+            (
+                "an action first",
+                attached(&[]),
+                vec![sv("d/0", true)],
+                Life::Alive,
+                Some(7),
+                Decision::RunAction(7),
+            ),
+            (
+                "detached before its attached hook: no hooks",
+                attached(&[]),
+                vec![sv("d/0", false)],
+                Life::Alive,
+                None,
+                Decision::DropStorage("d/0".into()),
+            ),
+            (
+                "detached after: detaching",
+                attached(&["d/0"]),
+                vec![sv("d/0", false)],
+                Life::Alive,
+                None,
+                run(HookKind::StorageDetaching, "d/0"),
+            ),
+            (
+                "dying unit, never attached: dropped",
+                attached(&[]),
+                vec![sv("d/0", true)],
+                Life::Dying,
+                None,
+                Decision::DropStorage("d/0".into()),
+            ),
+            (
+                "attached and known: idle",
+                attached(&["d/0"]),
+                vec![sv("d/0", true)],
+                Life::Alive,
+                None,
+                Decision::Idle,
+            ),
+            (
+                "dying before install with attached storage: detaching",
+                Progress {
+                    storage: ["d/0".to_string()].into(),
+                    ..Default::default()
+                },
+                vec![sv("d/0", true)],
+                Life::Dying,
+                None,
+                run(HookKind::StorageDetaching, "d/0"),
+            ),
+        ];
+        for (name, p, storage, life, action, want) in table {
+            let mut f = facts();
+            f.storage = storage;
+            f.life = life;
+            f.pending_action = action;
+            let m = Memory {
+                leader_settings_seen: Some(0),
+                ..Default::default()
+            };
+            assert_eq!(decide(&p, &f, &m), want, "{name}");
+        }
+        // Commit forgets attachments gone from the model.
+        let mut f = facts();
+        f.storage = vec![sv("d/1", true)];
+        let h = HookInfo {
+            storage_id: Some("d/1".into()),
+            ..HookInfo::simple(HookKind::StorageAttached)
+        };
+        let next = commit(&attached(&["d/0"]), &h, &f, &mut Memory::default(), false);
+        assert_eq!(next.storage.iter().collect::<Vec<_>>(), ["d/1"]);
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub struct EnvInput<'a> {
     /// For secret hooks: `(secret id, label, revision)`; the revision only
     /// for secret-remove (and secret-expired).
     pub secret: Option<(&'a str, &'a str, Option<i64>)>,
+    /// For storage hooks: `(storage id, location, kind)`.
+    pub storage: Option<(&'a str, &'a str, &'a str)>,
 }
 
 /// Build the environment for a hook, action or command.
@@ -100,6 +102,13 @@ pub fn build(i: &EnvInput) -> Vec<(String, String)> {
             env.push(("JUJU_SECRET_REVISION", r.to_string()));
         }
     }
+    if let Some((id, location, kind)) = i.storage {
+        env.push(("JUJU_STORAGE_ID", id.into()));
+        if !location.is_empty() {
+            env.push(("JUJU_STORAGE_LOCATION", location.into()));
+        }
+        env.push(("JUJU_STORAGE_KIND", kind.into()));
+    }
     if let Some(a) = i.action {
         env.push(("JUJU_ACTION_NAME", a.name.clone()));
         env.push(("JUJU_ACTION_UUID", a.id.to_string()));
@@ -128,6 +137,7 @@ mod tests {
             relation: None,
             action: None,
             secret: None,
+            storage: None,
         }
     }
 
@@ -199,5 +209,17 @@ mod tests {
         assert!(get(&build(&input()), "JUJU_SECRET_ID").is_none());
         i.secret = Some(("9m4e2mr0ui3e8a215n4g", "db", Some(3)));
         assert_eq!(get(&build(&i), "JUJU_SECRET_REVISION"), Some("3"));
+    }
+
+    #[test]
+    fn storage_env_only_for_storage_hooks() {
+        let mut i = input();
+        assert!(get(&build(&i), "JUJU_STORAGE_ID").is_none());
+        i.hook_name = "data-storage-attached";
+        i.storage = Some(("data/0", "/srv/data", "filesystem"));
+        let env = build(&i);
+        assert_eq!(get(&env, "JUJU_STORAGE_ID"), Some("data/0"));
+        assert_eq!(get(&env, "JUJU_STORAGE_LOCATION"), Some("/srv/data"));
+        assert_eq!(get(&env, "JUJU_STORAGE_KIND"), Some("filesystem"));
     }
 }

@@ -26,6 +26,7 @@ pub mod progress;
 pub mod recover;
 pub mod runner;
 pub mod shared;
+pub mod storage;
 pub mod toolserver;
 
 pub use shared::Runtime;

@@ -2,7 +2,7 @@
 //! in the unit's row. Mirrors the fields of Juju's uniter state that matter
 //! (uniter-semantics §6.4).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use juju_types::hook::HookInfo;
 use serde::{Deserialize, Serialize};
@@ -72,6 +72,9 @@ pub struct Progress {
     /// The machine boot this unit last ran start in: a started unit whose
     /// machine has booted since runs start again (uniter-semantics §4.10).
     pub boot_seen: i64,
+    /// Storage attachments whose storage-attached committed (Juju's
+    /// per-unit storage state): each gets storage-detaching before it goes.
+    pub storage: BTreeSet<String>,
 }
 
 /// What a unit remembers of one relation (uniter-semantics §5.1).

@@ -481,7 +481,7 @@ fn parse_range(raw: &Value, loc: &Loc) -> Result<(u32, Option<u32>), CharmError>
 
 /// Parse a size like `1G`, `512M`, `1.5T`, `10GiB` or a bare number (MiB)
 /// into MiB, rounding up.
-pub(crate) fn parse_size_mib(raw: &Value) -> Option<u64> {
+pub fn parse_size_mib(raw: &Value) -> Option<u64> {
     let text = match raw {
         Value::Number(n) => return n.as_u64(),
         Value::String(s) => s.trim(),

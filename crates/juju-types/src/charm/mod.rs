@@ -34,8 +34,8 @@ pub use archive::{extract_archive, is_archive};
 pub use charmcraft::{classic_files, write_classic_files};
 pub use config::{is_secret_uri, ConfigError, ConfigOption, ConfigSchema, Effective, OptionType};
 pub use metadata::{
-    implicit_juju_info, ContainerSpec, Endpoint, Metadata, Mount, ResourceKind, ResourceSpec, Role,
-    Scope, StorageKind, StorageSpec,
+    implicit_juju_info, parse_size_mib, ContainerSpec, Endpoint, Metadata, Mount, ResourceKind,
+    ResourceSpec, Role, Scope, StorageKind, StorageSpec,
 };
 pub use settings::{read_settings_yaml, FileSettings};
 

@@ -38,6 +38,13 @@ impl Agent {
         if let Some(message) = decide::agent_while(&h) {
             self.set_agent_status(Status::Executing, &message)?;
         }
+        // The instance exists before its storage-attached runs.
+        if let (HookKind::StorageAttached, Some(id)) = (h.kind, &h.storage_id) {
+            if let Ok(s) = self.store().storage_instance(&self.who.model, id) {
+                crate::storage::provision(&self.rt.home, &self.model_uuid, &s)
+                    .map_err(crate::shared::io_err(format!("provisioning storage {id}")))?;
+            }
+        }
         let dispatch_path = format!("hooks/{name}");
         let ctx = Arc::new(Mutex::new(HookContext::new(
             self.rt.clone(),
@@ -254,10 +261,17 @@ impl Agent {
                 _ => {}
             }
         }
+        let storage_adds = self.resolve_storage_adds(&fx.storage_adds)?;
+        let detached = h
+            .storage_id
+            .as_deref()
+            .filter(|_| h.kind == HookKind::StorageDetaching);
         self.store().commit_hook(
             &self.who.model,
             &self.who.unit,
             &HookCommit {
+                storage_adds: &storage_adds,
+                storage_detached: detached,
                 charm_state: fx.state.as_ref(),
                 workload_status: after.as_ref(),
                 // The agent shows idle only when it has nothing left to do
@@ -288,7 +302,48 @@ impl Agent {
         }
         self.progress = next;
         self.retry_at = None;
+        if detached.is_some() {
+            self.sweep_storage();
+        }
         Ok(())
+    }
+
+    /// `storage-add` requests as new instances: the application's
+    /// directive for the store (else Juju's defaults) with the count asked.
+    pub(super) fn resolve_storage_adds(
+        &self,
+        adds: &[(String, u64)],
+    ) -> Result<Vec<state_store::storage::NewStorage>, AgentError> {
+        if adds.is_empty() {
+            return Ok(Vec::new());
+        }
+        let app = self.store().application(&self.who.model, &self.who.app)?;
+        let charm = self.rt.charm(std::path::Path::new(&app.charm_dir))?;
+        let directives = self
+            .store()
+            .app_directives(&self.who.model, &self.who.app)?;
+        Ok(adds
+            .iter()
+            .filter_map(|(name, count)| {
+                let spec = charm.meta.storage.get(name)?;
+                let d = directives.get(name);
+                let r = juju_types::storage::with_defaults(
+                    spec,
+                    &juju_types::storage::Directive {
+                        pool: d.map(|d| d.pool.clone()),
+                        size_mib: d.map(|d| d.size),
+                        count: Some(*count),
+                    },
+                );
+                Some(state_store::storage::NewStorage {
+                    name: name.clone(),
+                    kind: spec.kind.as_str().to_string(),
+                    pool: r.pool,
+                    size_mib: r.size_mib,
+                    count: r.count,
+                })
+            })
+            .collect())
     }
 
     pub(super) fn skip_hook(&mut self, h: HookInfo, facts: &Facts) -> Result<(), AgentError> {

@@ -261,7 +261,17 @@ impl Agent {
                 label: m.label,
                 revision,
             };
+        let storage = s
+            .unit_storage(&self.who.model, &self.who.unit)?
+            .into_iter()
+            .map(|i| crate::decide::StorageView {
+                alive: i.life.is_alive()
+                    && i.attachment.as_ref().is_some_and(|(_, l)| l.is_alive()),
+                id: i.id,
+            })
+            .collect();
         let facts = Facts {
+            storage,
             life: u.life,
             is_leader: app.leader.as_deref() == Some(self.who.unit.as_str()),
             config_hash: config_hash(&charm, &app.config, app.trust),
@@ -353,11 +363,27 @@ impl Agent {
                     self.progress = decide::drop_hook(&self.progress);
                     self.persist_progress()?;
                 }
+                Decision::DropStorage(id) => {
+                    self.log(
+                        "INFO",
+                        "juju.worker.uniter.storage",
+                        &format!("storage {id} detached before it was attached; no hooks"),
+                    );
+                    self.store().drop_storage_attachment(&self.who.model, &id)?;
+                    self.sweep_storage();
+                }
                 Decision::Terminate => return self.terminate(),
                 Decision::WaitInError | Decision::Idle => {
                     self.wait(&model_config, &mut shutdown).await?
                 }
             }
+        }
+    }
+
+    /// Remove the files of the model's storage instances that are gone.
+    fn sweep_storage(&self) {
+        if let Ok(live) = self.store().storage_instances(&self.who.model) {
+            crate::storage::sweep(&self.rt.home, &self.model_uuid, &live);
         }
     }
 
@@ -461,6 +487,7 @@ impl Agent {
         self.store()
             .terminate_unit(&self.who.model, &self.who.unit, "unit removed")?;
         crate::crashpoint::reached("unit-terminated");
+        self.sweep_storage();
         self.log("INFO", "juju.worker.uniter", "unit removed");
         if let Some(dir) = self.who.charm_dir.parent() {
             let _ = std::fs::remove_dir_all(dir);

@@ -65,6 +65,8 @@ pub(super) struct Effects {
     pub bag_writes: Vec<state_store::units::BagWrite>,
     pub ports: Option<Vec<state_store::ports::OpenPort>>,
     pub secret_ops: Vec<juju_types::secrets::SecretOp>,
+    /// `storage-add` requests: `(store, count)`.
+    pub storage_adds: Vec<(String, u64)>,
 }
 
 impl Effects {
@@ -77,6 +79,7 @@ impl Effects {
             bag_writes: c.pending_bag_writes(),
             ports: c.pending_ports()?,
             secret_ops: c.pending_secret_ops(),
+            storage_adds: c.pending_storage_adds(),
         })
     }
 }
@@ -166,6 +169,20 @@ impl Agent {
         action: Option<&ActionEnv>,
         hook: Option<&HookInfo>,
     ) -> Vec<(String, String)> {
+        // A storage hook's instance: (id, location, kind).
+        let storage = hook
+            .filter(|h| h.kind.is_storage())
+            .and_then(|h| h.storage_id.as_deref())
+            .map(
+                |id| match self.store().storage_instance(&self.who.model, id) {
+                    Ok(s) => (
+                        id.to_string(),
+                        crate::storage::location(&self.rt.home, &self.model_uuid, &s),
+                        s.kind,
+                    ),
+                    Err(_) => (id.to_string(), String::new(), "unknown".to_string()),
+                },
+            );
         let relation = hook.filter(|h| h.kind.is_relation()).map(|h| RelationEnv {
             endpoint: h.endpoint.clone().unwrap_or_default(),
             id: h.relation_id.unwrap_or_default(),
@@ -190,6 +207,9 @@ impl Agent {
             principal_unit: self.principal.as_deref().unwrap_or(""),
             relation: relation.as_ref(),
             action,
+            storage: storage
+                .as_ref()
+                .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())),
             secret: hook.and_then(|h| {
                 // JUJU_SECRET_REVISION only for secret-remove and secret-expired.
                 let revision = h

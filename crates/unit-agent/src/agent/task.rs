@@ -190,6 +190,7 @@ impl Agent {
         };
         self.progress.action = None;
         let mut next = self.progress.clone();
+        let storage_adds = self.resolve_storage_adds(&fx.storage_adds)?;
         self.store().commit_hook(
             &self.who.model,
             &self.who.unit,
@@ -198,6 +199,7 @@ impl Agent {
                 bag_writes: &fx.bag_writes,
                 ports: fx.ports.as_deref(),
                 secret_ops: &fx.secret_ops,
+                storage_adds: &storage_adds,
                 ..Default::default()
             },
             |versions| {
