@@ -192,6 +192,57 @@ pub enum Request {
         reveal: bool,
         revision: Option<i64>,
     },
+    /// `storage` (no ids: every instance) / `show-storage` (these ids).
+    ListStorage {
+        model: String,
+        ids: Vec<String>,
+    },
+    /// `add-storage UNIT name=directive...`: per directive, the new ids or an error.
+    AddStorage {
+        model: String,
+        unit: String,
+        directives: Vec<String>,
+    },
+    /// `detach-storage ID...`.
+    DetachStorage {
+        model: String,
+        ids: Vec<String>,
+        force: bool,
+    },
+    /// `remove-storage ID...`.
+    RemoveStorage {
+        model: String,
+        ids: Vec<String>,
+        force: bool,
+        no_destroy: bool,
+    },
+}
+
+/// One storage instance as `storage`/`show-storage` print it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StorageDetails {
+    /// `data/0`.
+    pub id: String,
+    /// `filesystem` or `block`.
+    pub kind: String,
+    pub pool: String,
+    pub size_mib: u64,
+    pub owner: String,
+    pub life: String,
+    /// `attached`, `detaching`, `detached`.
+    pub status: String,
+    /// Seconds since the epoch.
+    pub since: f64,
+    pub persistent: bool,
+    /// `(unit, machine, location, attachment life)` when attached.
+    pub attachment: Option<(String, i64, String, String)>,
+}
+
+/// The result of one `add-storage` directive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StorageAdded {
+    pub name: String,
+    pub result: Result<Vec<String>, String>,
 }
 
 /// One secret as `secrets`/`show-secret` print it.
@@ -261,6 +312,9 @@ pub struct DeployArgs {
     /// `--resource name=value`, in the order given.
     #[serde(default)]
     pub resources: Vec<ResourceArg>,
+    /// `--storage name=directive`, as given.
+    #[serde(default)]
+    pub storage: Vec<String>,
 }
 
 /// One `--resource name=value` (deploy, attach-resource).

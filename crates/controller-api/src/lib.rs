@@ -20,5 +20,6 @@ pub mod toolwire;
 /// before request lines carried a version; version 3 added `show-operation`;
 /// version 4 sends `config --file`'s text instead of typed values; version 6
 /// gives a secret's grants with their scope; version 7 added resources
-/// (`deploy --resource`, `attach-resource`, `resources`) and `trust`.
-pub const API_VERSION: u32 = 7;
+/// (`deploy --resource`, `attach-resource`, `resources`) and `trust`;
+/// version 8 added the storage requests and `deploy --storage`.
+pub const API_VERSION: u32 = 8;

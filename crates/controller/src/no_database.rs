@@ -38,7 +38,8 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | DebugLog { model, .. }
         | ShowUnit { model, .. }
         | ListResources { model, .. }
-        | ListSecrets { model, .. } => no_model(model),
+        | ListSecrets { model, .. }
+        | ListStorage { model, .. } => no_model(model),
         // Changes, and requests about the daemon itself.
         ControllerInfo
         | Shutdown
@@ -60,7 +61,10 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | RemoveSecret { .. }
         | GrantSecret { .. }
         | AttachResource { .. }
-        | Trust { .. } => None,
+        | Trust { .. }
+        | AddStorage { .. }
+        | DetachStorage { .. }
+        | RemoveStorage { .. } => None,
     }
 }
 

@@ -339,7 +339,7 @@ mod tests {
                     size_mib: 1024,
                     count: 1,
                 },
-                "charm \"c\" store \"data\": minimum storage size is 2.1 GB, 1.0 GB specified",
+                "charm \"c\" store \"data\": minimum storage size is 2.0 GB, 1.0 GB specified",
             ),
             (
                 Resolved {

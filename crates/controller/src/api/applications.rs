@@ -113,6 +113,9 @@ pub fn deploy(ctl: &Controller, a: &DeployArgs) -> ApiResult {
         super::resources::discard(&staged);
         cleanup(e)
     };
+    let directives = super::storage::deploy_directives(&charm, &a.storage)
+        .map_err(|e| cleanup(bad(format!("cannot add application \"{name}\": {e}"))))?;
+    let kinds = super::storage::kinds(&charm);
     let units = s
         .transaction(|tx| {
             insert_application(
@@ -126,9 +129,12 @@ pub fn deploy(ctl: &Controller, a: &DeployArgs) -> ApiResult {
                     trust,
                 },
             )?;
+            state_store::storage::set_app_directives(tx, &a.model, &name, &directives)?;
             let mut names = Vec::new();
             for p in &places {
-                names.push(insert_unit(tx, &a.model, &name, *p)?.name);
+                let u = insert_unit(tx, &a.model, &name, *p)?.name;
+                state_store::storage::add_storage_for_new_unit(tx, &a.model, &name, &u, &kinds)?;
+                names.push(u);
             }
             for r in &staged {
                 state_store::resources::insert_resource(tx, &a.model, &name, &r.new_resource())?;
@@ -174,12 +180,16 @@ pub fn add_unit(ctl: &Controller, model: &str, app: &str, n: u32, to: &[String])
     }
     let places = placements(to, n)?;
     let subs = crate::subordinates::subordinate_apps(ctl, model).map_err(store_err)?;
-    // The new units and their subordinates, in one transaction.
+    let kinds = super::storage::kinds(&charm);
+    // The new units (with the application's storage) and their
+    // subordinates, in one transaction.
     let (units, changes) = s
         .transaction(|tx| {
             let mut names = Vec::new();
             for p in &places {
-                names.push(insert_unit(tx, model, app, *p)?.name);
+                let u = insert_unit(tx, model, app, *p)?.name;
+                state_store::storage::add_storage_for_new_unit(tx, model, app, &u, &kinds)?;
+                names.push(u);
             }
             state_store::applications::ensure_leader(tx, model, app)?;
             let changes = state_store::lifecycle::reconcile_subordinates(tx, model, &subs)?;

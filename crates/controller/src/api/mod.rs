@@ -23,6 +23,7 @@ mod relations;
 mod resources;
 mod secrets;
 mod status;
+mod storage;
 
 /// Result type of handlers.
 pub type ApiResult = Result<serde_json::Value, ApiError>;
@@ -272,6 +273,19 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request) -> ApiResult {
             applications,
             grant,
         } => secrets::grant_secret(ctl, &model, &secret, &applications, grant),
+        ListStorage { model, ids } => storage::list_storage(ctl, &model, &ids),
+        AddStorage {
+            model,
+            unit,
+            directives,
+        } => storage::add_storage(ctl, &model, &unit, &directives),
+        DetachStorage { model, ids, .. } => storage::detach_storage(ctl, &model, &ids),
+        RemoveStorage {
+            model,
+            ids,
+            force,
+            no_destroy,
+        } => storage::remove_storage(ctl, &model, &ids, force, no_destroy),
         ListSecrets {
             model,
             secret,

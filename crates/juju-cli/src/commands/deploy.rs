@@ -1,5 +1,5 @@
 //! `deploy <charm-path> [app] [-n N] [--config k=v|file.yaml]... [--to a,b] [--trust]
-//! [--resource name=value]...`
+//! [--resource name=value]... [--storage name=directive]...`
 //!
 //! Local charms only (a directory or a `.charm` file). Charmhub names are
 //! refused with a clear error; errors about the charm name it as given.
@@ -56,6 +56,9 @@ pub struct Deploy {
     /// resource); repeatable.
     #[arg(long)]
     resource: Vec<String>,
+    /// Storage directives `name=[pool,][size,][count]` (repeatable).
+    #[arg(long)]
+    storage: Vec<String>,
     /// Accepted for compatibility.
     #[arg(long)]
     base: Option<String>,
@@ -212,6 +215,7 @@ impl Deploy {
             to: comma_list(&self.to),
             trust: self.trust,
             resources,
+            storage: self.storage,
         }))?;
         eprintln!("Deployed \"{}\" from local charm", deployed.application);
         Ok(())

@@ -9,6 +9,7 @@ use crate::{CliError, CliResult};
 
 mod add_model;
 mod add_secret;
+mod add_storage;
 mod add_unit;
 mod attach_resource;
 mod config;
@@ -16,6 +17,7 @@ mod controller;
 mod debug_log;
 mod deploy;
 mod destroy_model;
+mod detach_storage;
 mod exec;
 mod grant_secret;
 mod integrate;
@@ -25,6 +27,7 @@ mod operations;
 mod remove_application;
 mod remove_relation;
 mod remove_secret;
+mod remove_storage;
 mod remove_unit;
 mod resolve;
 mod resources;
@@ -35,11 +38,13 @@ mod secrets;
 mod show_model;
 mod show_operation;
 mod show_secret;
+mod show_storage;
 mod show_task;
 mod show_unit;
 mod status;
 mod status_format;
 mod status_summary;
+mod storage;
 mod switch;
 mod trust;
 mod update_secret;
@@ -129,6 +134,17 @@ pub enum Command {
     Resources(resources::Resources),
     /// Set (or remove) an application's trust.
     Trust(trust::Trust),
+    /// Lists storage details.
+    #[command(alias = "list-storage")]
+    Storage(storage::Storage),
+    /// Shows storage instance information.
+    ShowStorage(show_storage::ShowStorage),
+    /// Adds storage to a unit after it has been deployed.
+    AddStorage(add_storage::AddStorage),
+    /// Detaches storage from units.
+    DetachStorage(detach_storage::DetachStorage),
+    /// Removes storage from the model.
+    RemoveStorage(remove_storage::RemoveStorage),
     /// Manage the controller daemon.
     Controller(controller::Controller),
 }
@@ -170,6 +186,11 @@ pub fn run(cli: Cli) -> CliResult {
         ShowSecret(c) => c.run(),
         GrantSecret(c) => c.run(),
         RevokeSecret(c) => c.run(),
+        Storage(c) => c.run(),
+        ShowStorage(c) => c.run(),
+        AddStorage(c) => c.run(),
+        DetachStorage(c) => c.run(),
+        RemoveStorage(c) => c.run(),
         Controller(c) => c.run(),
     }
 }
@@ -204,7 +225,11 @@ pub fn missing_argument(argv: &[String], e: &clap::error::Error) -> String {
         .unwrap_or_default();
     let juju = match command.as_str() {
         "add-model" => Some(add_model::missing_name(&program)),
+        "add-storage" => Some(add_storage::MISSING.to_string()),
         "add-unit" => Some(add_unit::MISSING.to_string()),
+        "detach-storage" => Some(detach_storage::MISSING.to_string()),
+        "remove-storage" => Some(remove_storage::MISSING.to_string()),
+        "show-storage" => Some(show_storage::MISSING.to_string()),
         "config" => Some(config::MISSING.to_string()),
         "deploy" => Some(deploy::MISSING.to_string()),
         "destroy-model" => Some(destroy_model::MISSING.to_string()),
