@@ -26,4 +26,5 @@ mod secrets;
 mod secrets_cli;
 mod secrets_crash;
 mod show_operation;
+mod storage;
 mod tools;
