@@ -937,14 +937,16 @@ mod tests {
             ..Default::default()
         };
         let run = |kind: HookKind, id: &str| storage_hook(kind, id);
-        let table: Vec<(
-            &str,
+        // (case, progress, the unit's storage, its life, a pending action, decision)
+        type Row = (
+            &'static str,
             Progress,
             Vec<StorageView>,
             Life,
             Option<i64>,
             Decision,
-        )> = vec![
+        );
+        let table: Vec<Row> = vec![
             (
                 "new storage on an idle unit",
                 attached(&[]),

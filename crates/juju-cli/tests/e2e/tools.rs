@@ -210,16 +210,13 @@ fn tools_not_provided_fail_with_a_message_instead_of_being_absent() {
     mj.ok(&["deploy", charm.to_str().unwrap(), "rec"]);
     mj.wait_settled("rec", 1, "active");
     // Each call's stderr and exit code, one line each, from a hook context.
-    let script = "for t in 'storage-get -s data/0' 'storage-list' \
-                  'add-metric k=1' 'pod-spec-set --file x' \
+    let script = "for t in 'add-metric k=1' 'pod-spec-set --file x' \
                   'payload-register t c i'; do \
                   $t 2>&1; echo \"exit $?\"; done";
     let out = mj.ok(&["exec", "--unit", "rec/0", "--", script]);
     assert_eq!(
         out,
-        "ERROR minijuju does not support the storage-get hook tool yet\nexit 1\n\
-         ERROR minijuju does not support the storage-list hook tool yet\nexit 1\n\
-         ERROR bad request: unknown hook command: add-metric\nexit 1\n\
+        "ERROR bad request: unknown hook command: add-metric\nexit 1\n\
          ERROR bad request: unknown hook command: pod-spec-set\nexit 1\n\
          ERROR bad request: unknown hook command: payload-register\nexit 1\n"
     );
