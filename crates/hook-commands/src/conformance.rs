@@ -13,7 +13,10 @@
 //!   `{own: unit}`, `wp` `{db-name: wordpress}`;
 //! * peer relation `peers` (id [`Ids::peers`]): member `wp/1`; bags:
 //!   `wp/1` `{peer: one}`, `wp` `{shared: yes}`;
-//! * no charm state, no leader settings, no open ports anywhere.
+//! * no charm state, no leader settings, no open ports anywhere;
+//! * the charm declares `data` (filesystem, 1-4 instances) and `logs`
+//!   (block); `wp/0` has `data/0` and `logs/1` attached (and may have
+//!   more `data`, no more than 2).
 //!
 //! Each case runs its steps in one fresh hook, in order; a step is an argv
 //! (split at spaces, `{db}`/`{peers}` replaced by the ids) and its exit
@@ -340,6 +343,39 @@ pub const CASES: &[Case] = &[
             "",
             "ERROR consumer label \"nope\" not found\n",
         )],
+    ),
+    (
+        Who::Both,
+        "storage tools",
+        &[
+            ("storage-list --format=json logs", 0, "[\"logs/1\"]\n", ""),
+            ("storage-get -s logs/1 kind", 0, "block\n", ""),
+            (
+                "storage-get -s data/0 --format=json kind",
+                0,
+                "\"filesystem\"\n",
+                "",
+            ),
+            (
+                "storage-get",
+                2,
+                "",
+                "ERROR no storage instance specified\n",
+            ),
+            (
+                "storage-get -s data/9",
+                2,
+                "",
+                "ERROR invalid value \"data/9\" for option -s: storage \"data/9\" not found\n",
+            ),
+            (
+                "storage-add nope",
+                1,
+                "",
+                "ERROR adding \"nope\" storage to wp/0: charm storage \"nope\" not found\n",
+            ),
+            ("storage-add data", 0, "", ""),
+        ],
     ),
 ];
 

@@ -683,6 +683,8 @@ mod tests {
     use state_store::units::insert_unit;
     use state_store::Store;
 
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
     fn bag(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
             .iter()
@@ -702,6 +704,19 @@ mod tests {
             endpoint: endpoint.into(),
             role: role.into(),
         };
+        // wp's charm declares the scenario's stores.
+        let charm = std::env::temp_dir().join(format!(
+            "mj-conformance-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&charm).unwrap();
+        std::fs::write(
+            charm.join("metadata.yaml"),
+            "name: wp\nstorage:\n  data: {type: filesystem, location: /srv/data, multiple: {range: 1-4}}\n  logs: {type: block}\n",
+        )
+        .unwrap();
+        let charm_dir = charm.display().to_string();
         let ids = store
             .transaction(|tx| {
                 for (app, n) in [("wp", 2), ("mysql", 1)] {
@@ -710,7 +725,11 @@ mod tests {
                         &NewApplication {
                             model: "m",
                             name: app,
-                            charm_dir: "/nonexistent",
+                            charm_dir: if app == "wp" {
+                                &charm_dir
+                            } else {
+                                "/nonexistent"
+                            },
                             charm_name: app,
                             config: &Map::new(),
                             trust: false,
@@ -748,6 +767,20 @@ mod tests {
                     (peers, "wp", true, bag(&[("shared", "yes")])),
                 ] {
                     write_bag(tx, "m", id, owner, app, &settings)?;
+                }
+                for (name, kind) in [("data", "filesystem"), ("logs", "block")] {
+                    state_store::storage::add_unit_storage(
+                        tx,
+                        "m",
+                        "wp/0",
+                        &state_store::storage::NewStorage {
+                            name: name.into(),
+                            kind: kind.into(),
+                            pool: "rootfs".into(),
+                            size_mib: 1,
+                            count: 1,
+                        },
+                    )?;
                 }
                 Ok(Ids { db, peers })
             })
