@@ -268,6 +268,21 @@ pub enum StorageKind {
     Other(String),
 }
 
+impl StorageKind {
+    /// The name Juju uses (`block`, `filesystem`, or what it reported).
+    ///
+    /// ```
+    /// assert_eq!(charm::StorageKind::Block.as_str(), "block");
+    /// ```
+    pub fn as_str(&self) -> &str {
+        match self {
+            StorageKind::Block => "block",
+            StorageKind::Filesystem => "filesystem",
+            StorageKind::Other(s) => s,
+        }
+    }
+}
+
 impl From<&str> for StorageKind {
     fn from(s: &str) -> Self {
         match s {

@@ -8,7 +8,8 @@
 //! tools), and the typed secret events of the `charm` crate (a user secret
 //! granted to kv-rust, read by label, updated: secret-changed).
 //!
-//! Not exercised, because minijuju has no such tools yet: storage_*,
+//! The storage functions and typed storage events are exercised in
+//! `storage.rs`. Not exercised, because minijuju has no such tools yet:
 //! resource_get, credential_get, juju_reboot.
 
 use serde_json::Value;

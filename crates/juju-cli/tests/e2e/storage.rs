@@ -373,3 +373,49 @@ fn a_controller_killed_during_storage_attached_runs_it_again_and_commits_it_once
         2
     );
 }
+
+/// The Rust example charm (needs scripts/build.sh): the typed storage
+/// events of the `charm` crate and `hookcmds`' storage functions.
+#[test]
+fn the_rust_charm_gets_typed_storage_events_and_uses_the_storage_functions() {
+    let mj = Mj::new();
+    let charm = crate::common::built_charm("kv-rust");
+    mj.ok(&["deploy", charm.to_str().unwrap()]);
+    mj.wait_settled("kv-rust", 1, "blocked");
+    let state = |key: &str| mj.ok(&["exec", "--unit", "kv-rust/0", "--", "state-get", key]);
+    assert_eq!(
+        state("storage-attached"),
+        "data/0 index=0 kind=filesystem storage-get-agrees=true\n"
+    );
+    let out = mj.ok(&["run", "kv-rust/0", "selftest", "--format", "json"]);
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let r = &r["kv-rust/0"]["results"];
+    assert_eq!(r["storage-list"], "data/0", "{r:#}");
+    assert_eq!(r["storage-get"], "filesystem", "{r:#}");
+    assert_eq!(r["storage-add"], "ok", "{r:#}");
+    // The added instance is attached after the action commits.
+    mj.wait_status("data/1 attached", 60, |_| {
+        state("storage-attached") == "data/1 index=1 kind=filesystem storage-get-agrees=true\n"
+    });
+    let s = storage_json(&mj);
+    let note = s["storage"]["data/1"]["attachments"]["units"]["kv-rust/0"]["location"].clone();
+    assert_eq!(note, "/srv/kv-rust/data/1");
+    // Over the maximum (2): the tool's error, in the action's results.
+    let out = mj.ok(&["run", "kv-rust/0", "selftest", "--format", "json"]);
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let add = r["kv-rust/0"]["results"]["storage-add"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        add.contains(
+            "attaching 1 storage instance brings the total to 3, exceeding the maximum of 2"
+        ),
+        "{add}"
+    );
+    // detach-storage: the typed detaching event.
+    mj.ok(&["detach-storage", "data/1"]);
+    mj.wait_status("data/1 detaching ran", 60, |_| {
+        state("storage-detaching") == "data/1 index=1 kind=filesystem storage-get-agrees=true\n"
+    });
+}

@@ -21,6 +21,10 @@
 //! * Secret events (secret-changed, secret-remove, secret-rotate,
 //!   secret-expired): logged and remembered in charm state under the
 //!   event's name; secret-changed also refreshes to the new revision.
+//! * Storage `data` (1-2 filesystems): storage-attached writes a note into
+//!   the instance's location and remembers in charm state
+//!   (`storage-attached`) what the typed event said and whether
+//!   `storage_get` agrees; storage-detaching remembers its id.
 //! * Actions: `db-info`, `whoami`, `selftest`, `get-secret` (see
 //!   actions.yaml).
 
@@ -34,7 +38,7 @@ use hookcmds::{
     ConfigGet, GoalState, JujuLog, LogLevel, NetworkGet, OpenedPorts, Port, RelationGet,
     RelationList, RelationModelGet, RelationSet, SecretAdd, SecretGet, SecretGrant, SecretInfoGet,
     SecretOwner, SecretRemove, SecretRevoke, SecretRotate, SecretSet, SettableStatusName, StateGet,
-    StatusGet, StatusSet, UnitStatus,
+    StatusGet, StatusSet, StorageGet, StorageList, UnitStatus,
 };
 
 const WORKLOAD_VERSION: &str = "1.2.0";
@@ -67,6 +71,8 @@ fn main() -> ExitCode {
         .on(EventKind::SecretRemove, secret_event)
         .on(EventKind::SecretRotate, secret_event)
         .on(EventKind::SecretExpired, secret_event)
+        .on_scoped(EventKind::StorageAttached, "data", storage_event)
+        .on_scoped(EventKind::StorageDetaching, "data", storage_event)
         .run()
 }
 
@@ -407,7 +413,53 @@ fn selftest(ctx: &Context) -> HandlerResult {
             secrets_selftest(ctx, id, &mut record);
         }
     }
+    // Storage: the attached ids, the first one's kind, and one more
+    // instance (attached after the action commits; over the range's
+    // maximum this is the tool's error).
+    let ids = hookcmds::storage_list(&StorageList::new().name("data"));
+    record(
+        "storage-list",
+        ids.as_ref().map(|v| v.join(",")).map_err(clone_err),
+    );
+    if let Some(first) = ids.ok().and_then(|v| v.into_iter().next()) {
+        record(
+            "storage-get",
+            hookcmds::storage_get(&StorageGet::new().id(&first)).map(|s| s.kind),
+        );
+    }
+    record(
+        "storage-add",
+        hookcmds::storage_add([("data", 1)]).map(|()| "ok".into()),
+    );
     ctx.set_results(&results)?;
+    Ok(())
+}
+
+/// storage-attached / storage-detaching of `data`: the typed event's id,
+/// kind and location, checked against `storage_get`; attached writes a
+/// note into the instance.
+fn storage_event(ctx: &Context) -> HandlerResult {
+    let Some(storage) = ctx.event.storage() else {
+        return Ok(());
+    };
+    let kind = ctx.event.kind().to_string();
+    let got = hookcmds::storage_get(&StorageGet::new())?;
+    let agrees = storage.location.as_deref() == Some(got.location.as_path());
+    if let (Event::StorageAttached(_), Some(dir)) = (&ctx.event, &storage.location) {
+        std::fs::write(dir.join("note"), format!("{}\n", storage.id))
+            .map_err(|e| hookcmds::Error::InvalidInput(e.to_string()))?;
+    }
+    let line = format!(
+        "{} index={} kind={} storage-get-agrees={agrees}",
+        storage.id,
+        storage.index,
+        storage
+            .kind
+            .as_ref()
+            .map(|k| k.as_str())
+            .unwrap_or_default()
+    );
+    hookcmds::state_set([(kind.as_str(), line.as_str())])?;
     Ok(())
 }
 
