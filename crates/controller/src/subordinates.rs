@@ -63,6 +63,9 @@ pub fn reconcile_all(ctl: &Controller) -> Result<usize, StoreError> {
             .map(|u| ctl.rt.unit_dir(&m.uuid, &u.name))
             .collect();
         remove_stale_unit_dirs(&ctl.rt.unit_dir(&m.uuid, "x/0"), &keep);
+        // The files of storage instances deleted just before a crash.
+        let live = ctl.rt.store.storage_instances(&m.name)?;
+        unit_agent::storage::sweep(&ctl.rt.home, &m.uuid, &live);
     }
     Ok(created)
 }

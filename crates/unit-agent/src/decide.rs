@@ -312,7 +312,7 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
     if let Some(h) = p
         .hook
         .as_ref()
-        .filter(|h| p.op == Op::RunHook && stale_created(h, f))
+        .filter(|h| p.op == Op::RunHook && stale_hook(h, f))
     {
         return Decision::DropHook(h.clone());
     }
@@ -433,13 +433,25 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
     Decision::Idle
 }
 
-/// A relation-created whose relation is no longer alive in the model.
-fn stale_created(h: &HookInfo, f: &Facts) -> bool {
-    h.kind == HookKind::RelationCreated
-        && !f
+/// A relation-created whose relation is no longer alive in the model, or
+/// a storage-attached whose attachment is no longer alive (detached, or
+/// its unit dying, while the hook was queued or in error): it is dropped,
+/// and the attachment then goes without hooks.
+fn stale_hook(h: &HookInfo, f: &Facts) -> bool {
+    match h.kind {
+        HookKind::RelationCreated => !f
             .relations
             .iter()
-            .any(|r| Some(r.id) == h.relation_id && r.alive)
+            .any(|r| Some(r.id) == h.relation_id && r.alive),
+        HookKind::StorageAttached => {
+            !f.life.is_alive()
+                || !f
+                    .storage
+                    .iter()
+                    .any(|s| Some(&s.id) == h.storage_id.as_ref() && s.alive)
+        }
+        _ => false,
+    }
 }
 
 fn relation_hook(kind: HookKind, id: i64, endpoint: &str, remote_app: &str) -> HookInfo {
@@ -1018,6 +1030,26 @@ mod tests {
             };
             assert_eq!(decide(&p, &f, &m), want, "{name}");
         }
+        // A storage-attached in error whose attachment was detached is
+        // dropped; the attachment then goes without hooks.
+        let mut f = facts();
+        f.storage = vec![sv("d/0", false)];
+        let h = HookInfo {
+            storage_id: Some("d/0".into()),
+            ..HookInfo::simple(HookKind::StorageAttached)
+        };
+        let m = Memory {
+            leader_settings_seen: Some(0),
+            ..Default::default()
+        };
+        let failed = fail(&begin(&attached(&[]), &h, &f, &mut m.clone()));
+        assert_eq!(decide(&failed, &f, &m), Decision::DropHook(h.clone()));
+        assert_eq!(
+            decide(&drop_hook(&failed), &f, &m),
+            Decision::DropStorage("d/0".into())
+        );
+        f.storage[0].alive = true;
+        assert_eq!(decide(&failed, &f, &m), Decision::WaitInError);
         // Commit forgets attachments gone from the model.
         let mut f = facts();
         f.storage = vec![sv("d/1", true)];

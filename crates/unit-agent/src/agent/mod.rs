@@ -356,7 +356,15 @@ impl Agent {
                     self.log(
                         "INFO",
                         "juju.worker.uniter",
-                        &format!("dropped \"{}\" hook: its relation is gone", h.name()),
+                        &format!(
+                            "dropped \"{}\" hook: its {} is gone",
+                            h.name(),
+                            if h.kind.is_storage() {
+                                "storage attachment"
+                            } else {
+                                "relation"
+                            }
+                        ),
                     );
                     self.store()
                         .set_resolved(&self.who.model, &self.who.unit, Resolved::None)?;
