@@ -197,6 +197,18 @@ impl StoreData {
         None
     }
 
+    /// The charm of the unit's application.
+    fn unit_charm(&self) -> Result<Arc<juju_types::charm::Charm>, ToolError> {
+        let app = self
+            .rt
+            .store
+            .application(&self.who.model, &self.who.app)
+            .map_err(Self::store_err)?;
+        self.rt
+            .charm(std::path::Path::new(&app.charm_dir))
+            .map_err(|e| ToolError::runtime(e.to_string()))
+    }
+
     fn is_peer(&self, id: i64) -> bool {
         self.scope
             .relations
@@ -638,12 +650,14 @@ impl ToolContext for StoreData {
             .store
             .unit_storage(&self.who.model, &self.who.unit)
             .map_err(Self::store_err)?;
+        let meta = self.unit_charm().ok();
+        let meta = meta.as_ref().map(|c| &c.meta);
         Ok(attached
             .iter()
             .map(|s| hook_commands::StorageAttachment {
                 id: s.id.clone(),
                 kind: s.kind.clone(),
-                location: crate::storage::location(&self.rt.home, &self.scope.model_uuid, s),
+                location: crate::storage::location(&self.rt.home, &self.scope.model_uuid, meta, s),
             })
             .collect())
     }
@@ -651,16 +665,7 @@ impl ToolContext for StoreData {
     fn charm_storage(
         &mut self,
     ) -> Result<BTreeMap<String, juju_types::charm::StorageSpec>, ToolError> {
-        let app = self
-            .rt
-            .store
-            .application(&self.who.model, &self.who.app)
-            .map_err(Self::store_err)?;
-        let charm = self
-            .rt
-            .charm(std::path::Path::new(&app.charm_dir))
-            .map_err(|e| ToolError::runtime(e.to_string()))?;
-        Ok(charm.meta.storage.clone())
+        Ok(self.unit_charm()?.meta.storage.clone())
     }
 }
 

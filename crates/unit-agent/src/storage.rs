@@ -10,12 +10,11 @@
 //!
 //! Juju mounts each instance at its declared `location` (or
 //! `/var/lib/juju/storage/<name>/<n>`), see [`declared_location`]. On one
-//! shared host every unit would collide on that absolute path, so until
-//! hook processes get a per-machine view of the file system, the location
-//! a charm is told ([`location`]: `storage-get location`,
-//! `JUJU_STORAGE_LOCATION`) is the instance's host path. [`mounts`] lists,
-//! for a unit, `(host path, declared location, read-only)` of its attached
-//! instances: what such a view bind-mounts.
+//! shared host every unit would collide on that absolute path, so a hook
+//! process gets its machine's view (`machine_view`), which bind-mounts each
+//! instance's host path at its declared location ([`mounts`]), and the
+//! charm is told the declared location ([`location`]). Where the kernel
+//! gives no view, the location a charm is told is the host path.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -67,9 +66,22 @@ pub fn declared_location(meta: &Metadata, s: &StorageInstance) -> Option<String>
 }
 
 /// The location a charm is told for instance `s` (`storage-get location`,
-/// `JUJU_STORAGE_LOCATION`): its host path, as long as hooks see the
-/// host's file system. The one place to switch to [`declared_location`].
-pub fn location(home: &Path, model_uuid: &str, s: &StorageInstance) -> String {
+/// `JUJU_STORAGE_LOCATION`): where its process sees the instance. With a
+/// machine view (`machine_view::available`), the declared location, which
+/// the view bind-mounts the host path onto ([`mounts`]); without one,
+/// the host path. Block storage is always at its host path (its "device").
+pub fn location(
+    home: &Path,
+    model_uuid: &str,
+    meta: Option<&Metadata>,
+    s: &StorageInstance,
+) -> String {
+    if let Some(l) = meta
+        .filter(|_| crate::machine_view::available())
+        .and_then(|m| declared_location(m, s))
+    {
+        return l;
+    }
     host_path(home, model_uuid, s).display().to_string()
 }
 
@@ -82,7 +94,8 @@ pub struct Mount {
     pub read_only: bool,
 }
 
-/// A unit's attached instances as `(host path, location, read-only)`.
+/// A unit's attached instances as `(host path, location, read-only)`
+/// (block instances: their host path as location, nothing to mount).
 pub fn mounts(
     home: &Path,
     model_uuid: &str,
@@ -203,7 +216,7 @@ mod tests {
         let b = provision(&home, "abcdef123456", &blk).unwrap();
         assert_eq!(std::fs::metadata(&b).unwrap().len(), 2 * 1024 * 1024);
         assert_eq!(
-            location(&home, "abcdef123456", &fs),
+            location(&home, "abcdef123456", None, &fs),
             p.display().to_string()
         );
         sweep(&home, "abcdef123456", std::slice::from_ref(&fs));

@@ -78,7 +78,7 @@ fn details(ctl: &Controller, model: &str, uuid: &str, s: &StorageInstance) -> St
             .and_then(|u| store.application(model, &u.app).ok())
             .and_then(|a| ctl.rt.charm(Path::new(&a.charm_dir)).ok())
             .and_then(|c| unit_agent::storage::declared_location(&c.meta, s))
-            .unwrap_or_else(|| unit_agent::storage::location(&ctl.rt.home, uuid, s));
+            .unwrap_or_else(|| unit_agent::storage::location(&ctl.rt.home, uuid, None, s));
         (unit.clone(), machine, location, life.as_str().to_string())
     });
     StorageDetails {

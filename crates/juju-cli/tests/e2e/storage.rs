@@ -100,9 +100,18 @@ fn storage_is_attached_before_install_added_later_and_detached_before_stop() {
     for (line, id) in l[..2].iter().zip(["data/0", "data/1"]) {
         assert_eq!(line[3], "filesystem");
         assert_eq!(line[4], line[5], "JUJU_STORAGE_LOCATION is storage-get's");
+        // The declared location where hooks get their machine's view (the
+        // host path bind-mounted there), else the host path itself; either
+        // way the charm's write lands in the instance's directory.
+        let host = root.join(id.replace('/', "-"));
+        let declared = format!("/srv/data/{id}");
+        assert!(
+            line[5] == declared || line[5] == host.display().to_string(),
+            "{line:?}"
+        );
         assert_eq!(
-            line[5],
-            root.join(id.replace('/', "-")).display().to_string()
+            std::fs::read_to_string(host.join("owner")).unwrap(),
+            format!("{UNIT}\n")
         );
     }
     assert_eq!(l[2][6], "data/0,data/1,");

@@ -177,7 +177,12 @@ impl Agent {
                 |id| match self.store().storage_instance(&self.who.model, id) {
                     Ok(s) => (
                         id.to_string(),
-                        crate::storage::location(&self.rt.home, &self.model_uuid, &s),
+                        crate::storage::location(
+                            &self.rt.home,
+                            &self.model_uuid,
+                            self.unit_meta().as_deref().map(|c| &c.meta),
+                            &s,
+                        ),
                         s.kind,
                     ),
                     Err(_) => (id.to_string(), String::new(), "unknown".to_string()),
@@ -296,7 +301,7 @@ impl Agent {
         let uptime = (state_store::now() - boot.booted).max(0.0);
         let view = crate::machine_view::MachineView {
             dir: self.rt.machine_dir(&self.model_uuid, self.machine),
-            binds: vec![],
+            binds: self.storage_binds()?,
             boot: Some(crate::machine_view::Boot {
                 id: boot.boot_id,
                 uptime: Duration::from_secs_f64(uptime),
@@ -305,6 +310,45 @@ impl Agent {
         crate::machine_view::prepare(&view, &self.who.charm_dir)
             .map(Some)
             .map_err(io_err(format!("preparing machine {}'s view", self.machine)))
+    }
+
+    /// The charm of this unit's application (`None` if it cannot be read).
+    fn unit_meta(&self) -> Option<Arc<juju_types::charm::Charm>> {
+        let app = self
+            .store()
+            .application(&self.who.model, &self.who.app)
+            .ok()?;
+        self.rt.charm(Path::new(&app.charm_dir)).ok()
+    }
+
+    /// The storage of every unit on this machine, host path at its declared
+    /// location (`storage::mounts`; block devices stay where they are).
+    fn storage_binds(&self) -> Result<Vec<crate::machine_view::Bind>, AgentError> {
+        let store = self.store();
+        let mut binds = Vec::new();
+        for u in store.units(&self.who.model, None)? {
+            if u.machine != self.machine {
+                continue;
+            }
+            let attached = store.unit_storage(&self.who.model, &u.name)?;
+            if attached.is_empty() {
+                continue;
+            }
+            let app = store.application(&self.who.model, &u.app)?;
+            let charm = self.rt.charm(Path::new(&app.charm_dir))?;
+            for m in crate::storage::mounts(&self.rt.home, &self.model_uuid, &charm.meta, &attached)
+            {
+                if Path::new(&m.location) == m.host_path || !m.host_path.exists() {
+                    continue;
+                }
+                binds.push(crate::machine_view::Bind {
+                    source: m.host_path,
+                    target: m.location.into(),
+                    read_only: m.read_only,
+                });
+            }
+        }
+        Ok(binds)
     }
 
     /// Where the running hook's pid and context id are recorded.
