@@ -289,6 +289,11 @@ BEGIN
     DELETE FROM storage_instances WHERE model = OLD.model AND owner = OLD.name;
 END;
 "#,
+    // The units on one machine (a hook's machine view, a reboot's wake-ups,
+    // machine ports) without a scan of the model's units.
+    r#"
+CREATE INDEX units_machine ON units(model, machine);
+"#,
 ];
 
 /// The schema version this binary writes.

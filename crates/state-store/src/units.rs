@@ -252,6 +252,16 @@ impl Store {
         units_of(&self.lock(), model, app)
     }
 
+    /// The units on machine `machine` of `model` (indexed).
+    pub fn units_on_machine(&self, model: &str, machine: i64) -> Result<Vec<Unit>> {
+        let conn = self.lock();
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM units WHERE model = ?1 AND machine = ?2 ORDER BY app, number"
+        ))?;
+        let rows = st.query_map(params![model, machine], from_row)?;
+        rows.map(|r| finish(r?)).collect()
+    }
+
     /// Every unit in every model (controller start-up).
     pub fn all_units(&self) -> Result<Vec<Unit>> {
         let conn = self.lock();
@@ -425,6 +435,29 @@ mod tests {
         })
         .unwrap();
         s
+    }
+
+    #[test]
+    fn units_on_a_machine_are_found_by_machine() {
+        let s = store_with_app();
+        let (a, b, c) = s
+            .transaction(|tx| {
+                let a = insert_unit(tx, "m", "app", None)?;
+                let b = insert_unit(tx, "m", "app", None)?;
+                let c = insert_unit(tx, "m", "app", Some(a.machine))?;
+                Ok((a, b, c))
+            })
+            .unwrap();
+        let names = |m| -> Vec<String> {
+            s.units_on_machine("m", m)
+                .unwrap()
+                .into_iter()
+                .map(|u| u.name)
+                .collect()
+        };
+        assert_eq!(names(a.machine), [a.name.clone(), c.name.clone()]);
+        assert_eq!(names(b.machine), [b.name.clone()]);
+        assert!(names(99).is_empty());
     }
 
     #[test]

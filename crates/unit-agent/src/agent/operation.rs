@@ -326,10 +326,7 @@ impl Agent {
     fn storage_binds(&self) -> Result<Vec<crate::machine_view::Bind>, AgentError> {
         let store = self.store();
         let mut binds = Vec::new();
-        for u in store.units(&self.who.model, None)? {
-            if u.machine != self.machine {
-                continue;
-            }
+        for u in store.units_on_machine(&self.who.model, self.machine)? {
             let attached = store.unit_storage(&self.who.model, &u.name)?;
             if attached.is_empty() {
                 continue;
