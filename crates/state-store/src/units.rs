@@ -456,7 +456,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(names(a.machine), [a.name.clone(), c.name.clone()]);
-        assert_eq!(names(b.machine), [b.name.clone()]);
+        assert_eq!(names(b.machine), std::slice::from_ref(&b.name));
         assert!(names(99).is_empty());
     }
 
