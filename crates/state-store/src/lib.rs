@@ -38,13 +38,17 @@ pub use models::{Machine, Model};
 pub use tasks::Task;
 pub use units::Unit;
 
-/// Errors from the store. `NotFound`/`Conflict` carry user-facing wording.
+/// Errors from the store. `NotFound`/`Conflict` carry user-facing wording;
+/// `Refused` is the model refusing a change (the database is fine), as
+/// opposed to the IO and database errors below it.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{}", .0.message)]
+    Refused(Refusal),
     #[error("database {path}: {message}")]
     Open { path: String, message: String },
     #[error("database error: {0}")]
@@ -54,6 +58,27 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A change the model refuses as Juju's controller does, in its wording: a
+/// hook's buffered secret change that no longer applies (the secret was
+/// removed meanwhile, the relation scoping a grant is gone or dying, a grant
+/// would change its scope). The transaction it was part of is rolled back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// What the commit was doing, as Juju's uniter facade annotates it
+    /// (`granting secrets access`).
+    pub step: &'static str,
+    /// Why, as Juju's secrets service words it.
+    pub message: String,
+}
+
+impl Refusal {
+    /// The error a hook's commit reports: `<step>: <message>`, as Juju's
+    /// `CommitHookChanges` returns it.
+    pub fn commit_error(&self) -> String {
+        format!("{}: {}", self.step, self.message)
+    }
+}
 
 /// Handle on the database. Cheap to share behind an `Arc`.
 pub struct Store {

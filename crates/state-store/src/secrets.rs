@@ -8,11 +8,12 @@
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
+use juju_types::output::go_quote;
 use juju_types::secrets::{
     relation_tag, Content, OwnerKind, SecretGrant, SecretMetaChange, SecretOp,
 };
 
-use crate::{now, Result, Store, StoreError};
+use crate::{now, Refusal, Result, Store, StoreError};
 
 pub use juju_types::secrets::SecretMeta as Secret;
 
@@ -275,6 +276,138 @@ fn latest(tx: &Transaction, model: &str, id: &str) -> Result<i64> {
     .ok_or_else(|| not_found(id))
 }
 
+/// The steps of a hook's commit, as Juju's uniter facade annotates their
+/// errors (`CommitHookChanges`).
+const UPDATING: &str = "updating secrets";
+const REMOVING: &str = "removing secrets";
+const GRANTING: &str = "granting secrets access";
+const REVOKING: &str = "revoking secrets access";
+
+fn refused(step: &'static str, message: String) -> StoreError {
+    StoreError::Refused(Refusal { step, message })
+}
+
+/// The secret's URI as Juju's errors print it: the long form `secret-add`
+/// gave the charm (`secret://<model uuid>/<id>`).
+fn uri(tx: &Transaction, model: &str, id: &str) -> Result<String> {
+    let uuid: String = tx.query_row("SELECT uuid FROM models WHERE name = ?1", [model], |r| {
+        r.get(0)
+    })?;
+    Ok(juju_types::secrets::SecretUri::long(&uuid, id))
+}
+
+/// The latest revision of a secret a hook's change needs; a secret removed
+/// meanwhile refuses the change as Juju's secrets facade does
+/// (`<step>: secret "<uri>" not found`).
+fn existing(tx: &Transaction, model: &str, id: &str, step: &'static str) -> Result<i64> {
+    match latest(tx, model, id) {
+        Err(StoreError::NotFound(_)) => Err(refused(
+            step,
+            format!("secret {} not found", go_quote(&uri(tx, model, id)?)),
+        )),
+        other => other,
+    }
+}
+
+/// Juju 3.6's checks of a grant (state `GrantSecretAccess`), in its order
+/// and wording: the relation scoping it exists and is alive, the target
+/// application or unit exists and is alive, and an existing grant to the
+/// same target keeps its scope. `Ok(false)`: the same grant exists already.
+fn check_grant(
+    tx: &Transaction,
+    model: &str,
+    id: &str,
+    target: &str,
+    relation_id: Option<i64>,
+) -> Result<bool> {
+    let tag = SecretGrant {
+        target: target.to_string(),
+        scope: String::new(),
+    }
+    .target_tag();
+    let deny = |why: String| -> Result<bool> {
+        Err(refused(
+            GRANTING,
+            format!(
+                "cannot change access to {} for {}: {why}",
+                go_quote(&uri(tx, model, id)?),
+                go_quote(&tag)
+            ),
+        ))
+    };
+    if let Some(rel) = relation_id {
+        let found: Option<(String, String)> = tx
+            .query_row(
+                "SELECT key, life FROM relations WHERE model = ?1 AND id = ?2",
+                params![model, rel],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match found {
+            // Juju names the relation by its key, which went with it.
+            None => {
+                return deny(format!(
+                    "invalid scope reference: relation \"{rel}\" not found"
+                ))
+            }
+            Some((key, life)) if life != "alive" => {
+                return deny(format!(
+                    "cannot grant access to secret in scope of {} which is not alive",
+                    go_quote(&relation_tag(&key))
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    let (kind, life): (&str, Option<String>) = match target.split_once('/') {
+        Some(_) => (
+            "unit",
+            tx.query_row(
+                "SELECT life FROM units WHERE model = ?1 AND name = ?2",
+                [model, target],
+                |r| r.get(0),
+            )
+            .optional()?,
+        ),
+        None => (
+            "application",
+            tx.query_row(
+                "SELECT life FROM applications WHERE model = ?1 AND name = ?2",
+                [model, target],
+                |r| r.get(0),
+            )
+            .optional()?,
+        ),
+    };
+    match life.as_deref() {
+        None => {
+            return deny(format!(
+                "invalid subject reference: {kind} {} not found",
+                go_quote(target)
+            ))
+        }
+        Some("alive") => {}
+        Some(_) => {
+            return deny(format!(
+                "cannot grant dying {} access to secret",
+                go_quote(&tag)
+            ))
+        }
+    }
+    let current: Option<Option<i64>> = tx
+        .query_row(
+            "SELECT relation_id FROM secret_grants WHERE model = ?1 AND secret_id = ?2 AND target = ?3",
+            [model, id, target],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match current {
+        None => Ok(true),
+        Some(scope) if scope == relation_id => Ok(false),
+        Some(_) => deny("cannot change secret permission scope".into()),
+    }
+}
+
 /// The model's secret time factor (`minijuju-secret-time-scale`).
 fn time_scale(tx: &Transaction, model: &str) -> Result<f64> {
     let config: String =
@@ -341,10 +474,29 @@ fn insert_revision(
 /// As in Juju, a hook makes at most one new revision of a secret: content
 /// set again after a create or after an earlier new revision of the same
 /// call replaces that revision's content instead of adding another.
+///
+/// A change the model no longer allows is [`StoreError::Refused`] in
+/// Juju's wording (the caller's transaction then rolls back): changing a
+/// secret removed meanwhile, a grant on a relation gone or dying, to an
+/// application or unit gone or dying, or re-granting to the same target
+/// under another scope (Juju 3.6 keeps one grant per target and secret).
 pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> {
     // Secrets whose latest revision was made by these ops.
     let mut fresh: std::collections::HashSet<&str> = Default::default();
+    // Secrets these ops removed: later changes of them are dropped, as
+    // Juju's hook context drops a removed secret's pending changes.
+    let mut removed: std::collections::HashSet<&str> = Default::default();
     for op in ops {
+        let target = match op {
+            SecretOp::Update { id, .. }
+            | SecretOp::Remove { id, .. }
+            | SecretOp::Grant { id, .. }
+            | SecretOp::Revoke { id, .. } => Some(id.as_str()),
+            _ => None,
+        };
+        if target.is_some_and(|id| removed.contains(id)) {
+            continue;
+        }
         match op {
             SecretOp::Create {
                 id,
@@ -364,7 +516,7 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                 fresh.insert(id);
             }
             SecretOp::Update { id, meta, content } => {
-                let latest = latest(tx, model, id)?;
+                let latest = existing(tx, model, id, UPDATING)?;
                 apply_meta(tx, model, id, meta)?;
                 let current: Option<Content> = tx
                     .query_row(
@@ -399,7 +551,7 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                 }
             }
             SecretOp::Remove { id, revision } => {
-                let latest = latest(tx, model, id)?;
+                let latest = existing(tx, model, id, REMOVING)?;
                 if revision.is_none_or(|r| r == latest) {
                     fresh.remove(id.as_str());
                 }
@@ -419,14 +571,15 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                                 "DELETE FROM secrets WHERE model = ?1 AND id = ?2",
                                 [model, id],
                             )?;
+                            removed.insert(id);
                         }
                     }
                     None => {
-                        let _ = latest;
                         tx.execute(
                             "DELETE FROM secrets WHERE model = ?1 AND id = ?2",
                             [model, id],
                         )?;
+                        removed.insert(id);
                     }
                 }
             }
@@ -435,14 +588,16 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                 target,
                 relation_id,
             } => {
-                latest(tx, model, id)?;
-                tx.execute(
-                    "INSERT INTO secret_grants(model, secret_id, target, relation_id) VALUES (?1, ?2, ?3, ?4) \
-                     ON CONFLICT DO UPDATE SET relation_id = excluded.relation_id",
-                    params![model, id, target, relation_id],
-                )?;
+                existing(tx, model, id, GRANTING)?;
+                if check_grant(tx, model, id, target, *relation_id)? {
+                    tx.execute(
+                        "INSERT INTO secret_grants(model, secret_id, target, relation_id) VALUES (?1, ?2, ?3, ?4)",
+                        params![model, id, target, relation_id],
+                    )?;
+                }
             }
             SecretOp::Revoke { id, target } => {
+                existing(tx, model, id, REVOKING)?;
                 tx.execute(
                     "DELETE FROM secret_grants WHERE model = ?1 AND secret_id = ?2 AND target = ?3",
                     [model, id, target],
@@ -536,6 +691,281 @@ mod tests {
 
     fn apply(s: &Store, ops: &[SecretOp]) -> Result<()> {
         s.transaction(|tx| apply_ops(tx, "m", ops))
+    }
+
+    /// Applications `apps` and units `units` (of those applications).
+    fn with_apps(s: &Store, apps: &[&str], units: &[&str]) {
+        use crate::applications::{insert_application, NewApplication};
+        s.transaction(|tx| {
+            for app in apps {
+                insert_application(
+                    tx,
+                    &NewApplication {
+                        model: "m",
+                        name: app,
+                        charm_dir: "/c",
+                        charm_name: app,
+                        config: &Default::default(),
+                        trust: false,
+                    },
+                )?;
+            }
+            for unit in units {
+                let (app, n) = unit.split_once('/').unwrap();
+                tx.execute(
+                    "INSERT INTO units(model, name, app, number, machine, workload_status, agent_status) \
+                     VALUES ('m', ?1, ?2, ?3, 0, '{}', '{}')",
+                    params![unit, app, n.parse::<i64>().unwrap()],
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    /// Relation `id` with key `key`.
+    fn with_relation(s: &Store, id: i64, key: &str) {
+        s.lock()
+            .execute(
+                "INSERT INTO relations(model, id, key, interface, scope, created) \
+                 VALUES ('m', ?1, ?2, 'i', 'global', 0)",
+                params![id, key],
+            )
+            .unwrap();
+    }
+
+    fn refusal(r: Result<()>) -> String {
+        match r {
+            Err(StoreError::Refused(r)) => r.commit_error(),
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    fn create(owner_kind: OwnerKind, owner: &str) -> SecretOp {
+        SecretOp::Create {
+            id: ID.into(),
+            owner_kind,
+            owner: owner.into(),
+            meta: SecretMetaChange::default(),
+            content: content("a"),
+        }
+    }
+
+    fn grant(target: &str, relation_id: Option<i64>) -> SecretOp {
+        SecretOp::Grant {
+            id: ID.into(),
+            target: target.into(),
+            relation_id,
+        }
+    }
+
+    #[test]
+    fn a_grant_keeps_its_scope() {
+        let s = store();
+        with_apps(&s, &["db", "web"], &["web/0"]);
+        with_relation(&s, 1, "web:db db:db");
+        with_relation(&s, 2, "web:cache db:cache");
+        apply(
+            &s,
+            &[create(OwnerKind::Application, "db"), grant("web", Some(1))],
+        )
+        .unwrap();
+        // The same grant again is a no-op; so is one to a unit of the
+        // application on another relation (another target).
+        apply(&s, &[grant("web", Some(1)), grant("web/0", Some(2))]).unwrap();
+        let want = "granting secrets access: cannot change access to \
+                    \"secret://uuid/9m4e2mr0ui3e8a215n4g\" for \"application-web\": \
+                    cannot change secret permission scope";
+        // Another relation's scope is refused, with everything else of the
+        // same commit (the revoke before it stays undone).
+        assert_eq!(
+            refusal(apply(
+                &s,
+                &[
+                    SecretOp::Revoke {
+                        id: ID.into(),
+                        target: "web/0".into()
+                    },
+                    grant("web", Some(2))
+                ]
+            )),
+            want
+        );
+        assert_eq!(
+            s.secret_grants("m", ID).unwrap(),
+            vec![("web".to_string(), Some(1)), ("web/0".to_string(), Some(2))]
+        );
+        // So is the model's scope (a grant without a relation).
+        assert_eq!(refusal(apply(&s, &[grant("web", None)])), want);
+        // Two relations in one commit: the second is refused, and with it the first.
+        let s = store();
+        with_apps(&s, &["db", "web"], &[]);
+        with_relation(&s, 1, "web:db db:db");
+        with_relation(&s, 2, "web:cache db:cache");
+        apply(&s, &[create(OwnerKind::Application, "db")]).unwrap();
+        assert_eq!(
+            refusal(apply(&s, &[grant("web", Some(1)), grant("web", Some(2))])),
+            want
+        );
+        assert!(s.secret_grants("m", ID).unwrap().is_empty());
+        // Once the first is revoked, the other relation may grant.
+        apply(&s, &[grant("web", Some(1))]).unwrap();
+        apply(
+            &s,
+            &[
+                SecretOp::Revoke {
+                    id: ID.into(),
+                    target: "web".into(),
+                },
+                grant("web", Some(2)),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            s.secret_grants("m", ID).unwrap(),
+            vec![("web".to_string(), Some(2))]
+        );
+    }
+
+    #[test]
+    fn grants_need_a_live_relation_and_target() {
+        let s = store();
+        with_apps(&s, &["db", "web"], &["web/0"]);
+        with_relation(&s, 1, "web:db db:db");
+        apply(&s, &[create(OwnerKind::Application, "db")]).unwrap();
+        let prefix = "granting secrets access: cannot change access to \
+                      \"secret://uuid/9m4e2mr0ui3e8a215n4g\"";
+        let cases: Vec<(&str, SecretOp, String)> = vec![
+            (
+                "relation gone",
+                grant("web", Some(7)),
+                format!("{prefix} for \"application-web\": invalid scope reference: relation \"7\" not found"),
+            ),
+            (
+                "application gone",
+                grant("nope", Some(1)),
+                format!("{prefix} for \"application-nope\": invalid subject reference: application \"nope\" not found"),
+            ),
+            (
+                "unit gone",
+                grant("web/3", Some(1)),
+                format!("{prefix} for \"unit-web-3\": invalid subject reference: unit \"web/3\" not found"),
+            ),
+        ];
+        for (name, op, want) in cases {
+            assert_eq!(refusal(apply(&s, &[op])), want, "{name}");
+        }
+        s.lock()
+            .execute("UPDATE units SET life = 'dying' WHERE name = 'web/0'", [])
+            .unwrap();
+        assert_eq!(
+            refusal(apply(&s, &[grant("web/0", Some(1))])),
+            format!(
+                "{prefix} for \"unit-web-0\": cannot grant dying \"unit-web-0\" access to secret"
+            )
+        );
+        s.lock()
+            .execute("UPDATE relations SET life = 'dying' WHERE id = 1", [])
+            .unwrap();
+        assert_eq!(
+            refusal(apply(&s, &[grant("web", Some(1))])),
+            format!("{prefix} for \"application-web\": cannot grant access to secret in scope of \"relation-web.db#db.db\" which is not alive")
+        );
+        assert!(s.secret_grants("m", ID).unwrap().is_empty());
+    }
+
+    #[test]
+    fn changes_to_a_secret_removed_meanwhile_are_refused() {
+        let s = store();
+        with_apps(&s, &["db", "web"], &[]);
+        let gone = "secret \"secret://uuid/9m4e2mr0ui3e8a215n4g\" not found";
+        let cases: Vec<(&str, SecretOp)> = vec![
+            (
+                "updating secrets",
+                SecretOp::Update {
+                    id: ID.into(),
+                    meta: SecretMetaChange::default(),
+                    content: Some(content("b")),
+                },
+            ),
+            (
+                "removing secrets",
+                SecretOp::Remove {
+                    id: ID.into(),
+                    revision: None,
+                },
+            ),
+            ("granting secrets access", grant("web", None)),
+            (
+                "revoking secrets access",
+                SecretOp::Revoke {
+                    id: ID.into(),
+                    target: "web".into(),
+                },
+            ),
+        ];
+        for (step, op) in cases {
+            // The state a hook commits with its secret changes.
+            let r = s.transaction(|tx| {
+                tx.execute(
+                    "UPDATE models SET config = '{\"x\":1}' WHERE name = 'm'",
+                    [],
+                )?;
+                apply_ops(tx, "m", std::slice::from_ref(&op))
+            });
+            assert_eq!(refusal(r), format!("{step}: {gone}"));
+            let config: String = s
+                .lock()
+                .query_row("SELECT config FROM models WHERE name = 'm'", [], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            assert_eq!(config, "{}", "{step}: the whole commit is rolled back");
+        }
+        // Consumer tracking and the owner's rotation bookkeeping of a secret
+        // gone are dropped, not refused (Juju records them at read time, or
+        // forgets the schedule with the secret).
+        apply(
+            &s,
+            &[
+                SecretOp::Track {
+                    id: ID.into(),
+                    unit: "web/0".into(),
+                    revision: None,
+                    label: None,
+                },
+                SecretOp::Rotated {
+                    id: ID.into(),
+                    revision: 1,
+                },
+            ],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn changes_after_a_removal_in_the_same_commit_are_dropped() {
+        let s = store();
+        with_apps(&s, &["db", "web"], &[]);
+        apply(&s, &[create(OwnerKind::Application, "db")]).unwrap();
+        // Its only revision removed, then the whole secret, then a grant:
+        // the secret went with the first, the rest is dropped.
+        apply(
+            &s,
+            &[
+                SecretOp::Remove {
+                    id: ID.into(),
+                    revision: Some(1),
+                },
+                SecretOp::Remove {
+                    id: ID.into(),
+                    revision: None,
+                },
+                grant("web", None),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.secret("m", ID).unwrap(), None);
     }
 
     #[test]
@@ -652,10 +1082,11 @@ mod tests {
         .unwrap();
         assert_eq!(s.secret("m", ID).unwrap(), None);
         assert!(s.consumed_secrets("m", "app/0").unwrap().is_empty());
-        // Updating a secret that is gone fails the commit.
+        // Updating a secret that is gone is refused (see
+        // `changes_to_a_secret_removed_meanwhile_are_refused`).
         assert!(matches!(
             apply(&s, &[update("c")]),
-            Err(StoreError::NotFound(_))
+            Err(StoreError::Refused(_))
         ));
     }
 
@@ -869,6 +1300,7 @@ mod tests {
     #[test]
     fn grants() {
         let s = store();
+        with_apps(&s, &["app", "web"], &["web/1", "app/0"]);
         apply(
             &s,
             &[

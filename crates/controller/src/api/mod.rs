@@ -46,6 +46,7 @@ pub fn store_err(e: StoreError) -> ApiError {
     let code = match e {
         StoreError::NotFound(_) => ErrorCode::NotFound,
         StoreError::Conflict(_) => ErrorCode::AlreadyExists,
+        StoreError::Refused(_) => ErrorCode::BadRequest,
         _ => ErrorCode::Internal,
     };
     error(code, e.to_string())

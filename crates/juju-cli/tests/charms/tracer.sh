@@ -76,6 +76,11 @@ if [ -e "$trace/slow-$name" ]; then
     delay="$(cat "$trace/slow-$name")"
     sleep "${delay:-2}"
 fi
+# <trace>/run-<hook or action>: shell lines the hook runs (sourced, so a
+# failing tool fails the hook).
+if [ -e "$trace/run-$name" ]; then
+    . "$trace/run-$name"
+fi
 if [ -e "$trace/fail-$name" ]; then
     exit 1
 fi

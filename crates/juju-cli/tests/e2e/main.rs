@@ -25,6 +25,7 @@ mod rust_charm;
 mod secrets;
 mod secrets_cli;
 mod secrets_crash;
+mod secrets_refused;
 mod show_operation;
 mod storage;
 mod tools;

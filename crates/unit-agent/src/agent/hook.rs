@@ -9,6 +9,7 @@ use juju_types::hook::{HookInfo, HookKind};
 use juju_types::status::{Status, StatusValue};
 use serde_json::Value;
 use state_store::units::HookCommit;
+use state_store::{Refusal, StoreError};
 
 use super::operation::{Effects, Operation, Program, Ran};
 use super::Agent;
@@ -85,15 +86,9 @@ impl Agent {
             return Ok(());
         }
         let mut effects = Effects::default();
+        let mut via_used = String::new();
         let end = match ran {
-            Ran::Missing => {
-                self.log(
-                    "INFO",
-                    op_log,
-                    &format!("skipped \"{name}\" hook (missing)"),
-                );
-                HookEnd::Missing
-            }
+            Ran::Missing => HookEnd::Missing,
             Ran::NotStarted(message) => {
                 self.log("ERROR", op_log, &message);
                 HookEnd::NotStarted
@@ -104,8 +99,8 @@ impl Agent {
                 match decide::after_hook(&end) {
                     AfterHook::Commit => match Effects::of(&ctx) {
                         Ok(fx) => {
-                            self.log("INFO", op_log, &format!("ran \"{name}\" hook (via {via})"));
                             effects = fx;
+                            via_used = via;
                             end
                         }
                         Err(e) => {
@@ -137,9 +132,44 @@ impl Agent {
                 }
             }
         };
+        // The commit itself may be refused by the model (Juju's flush
+        // error): then the hook failed like a non-zero exit.
+        let end = match decide::after_hook(&end) {
+            AfterHook::Commit => match self.finish_hook(&h, facts, &effects, reboot.is_some()) {
+                Ok(()) => end,
+                Err(AgentError::Store(StoreError::Refused(r))) => {
+                    let err = self.commit_refused(&r);
+                    let via = if via_used.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (via {via_used})")
+                    };
+                    self.log(
+                        "ERROR",
+                        op_log,
+                        &format!("hook \"{name}\"{via} failed: {err}"),
+                    );
+                    HookEnd::Uncommittable
+                }
+                Err(e) => return Err(e),
+            },
+            _ => end,
+        };
         match decide::after_hook(&end) {
             AfterHook::Commit => {
-                self.finish_hook(&h, facts, &effects, reboot.is_some())?;
+                if via_used.is_empty() {
+                    self.log(
+                        "INFO",
+                        op_log,
+                        &format!("skipped \"{name}\" hook (missing)"),
+                    );
+                } else {
+                    self.log(
+                        "INFO",
+                        op_log,
+                        &format!("ran \"{name}\" hook (via {via_used})"),
+                    );
+                }
                 if retrying {
                     self.log(
                         "INFO",
@@ -155,6 +185,18 @@ impl Agent {
             }
             AfterHook::Fail => self.enter_error(&name),
         }
+    }
+
+    /// The model refused a commit: log it as Juju's hook context logs a
+    /// failed flush; the error the hook (or task) fails with.
+    pub(super) fn commit_refused(&self, r: &Refusal) -> String {
+        let err = r.commit_error();
+        self.log(
+            "ERROR",
+            "juju.worker.uniter.context",
+            &format!("cannot apply changes: {err}"),
+        );
+        err
     }
 
     /// The pending hook failed: record it in the journal and show the error,

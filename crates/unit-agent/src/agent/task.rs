@@ -12,6 +12,7 @@ use juju_types::status::Status;
 use serde_json::Value;
 use state_store::tasks::TaskOutcome;
 use state_store::units::HookCommit;
+use state_store::StoreError;
 
 use super::operation::{Effects, Operation, Program, Ran};
 use super::Agent;
@@ -66,6 +67,31 @@ pub(super) fn action_outcome(ran: Ran, action_failed: Option<String>, unit: &str
                 stderr: out.stderr,
             }
         }
+    }
+}
+
+/// A task whose changes the model refused at commit (`err`): failed, with
+/// the error after its stderr and exit code 1 if it exited 0, and Juju's
+/// message if it had none (Juju's `finalizeAction` with a flush error).
+pub(super) fn commit_refused_outcome(run: TaskRun, err: &str) -> TaskRun {
+    let mut stderr = run.stderr;
+    if !stderr.is_empty() {
+        stderr.push(b'\n');
+    }
+    stderr.extend_from_slice(err.as_bytes());
+    TaskRun {
+        status: "failed",
+        message: if run.message.is_empty() {
+            "committing requested changes failed".into()
+        } else {
+            run.message
+        },
+        code: match run.code {
+            None | Some(0) => Some(1),
+            c => c,
+        },
+        stdout: run.stdout,
+        stderr,
     }
 }
 
@@ -191,7 +217,7 @@ impl Agent {
         self.progress.action = None;
         let mut next = self.progress.clone();
         let storage_adds = self.resolve_storage_adds(&fx.storage_adds)?;
-        self.store().commit_hook(
+        let committed = self.store().commit_hook(
             &self.who.model,
             &self.who.unit,
             &HookCommit {
@@ -206,9 +232,28 @@ impl Agent {
                 decide::record_own_app_writes(&mut next, versions);
                 next.to_json()
             },
-        )?;
-        crate::crashpoint::secrets_committed(None, &fx.secret_ops);
-        self.progress = next;
+        );
+        let run = match committed {
+            Ok(()) => {
+                crate::crashpoint::secrets_committed(None, &fx.secret_ops);
+                self.progress = next;
+                run
+            }
+            // Refused: none of its changes stay, the task fails (Juju's
+            // `finalizeAction` with a flush error) and the agent goes on.
+            Err(StoreError::Refused(r)) => {
+                let err = self.commit_refused(&r);
+                let next = self.progress.clone();
+                self.store().commit_hook(
+                    &self.who.model,
+                    &self.who.unit,
+                    &HookCommit::default(),
+                    |_| next.to_json(),
+                )?;
+                commit_refused_outcome(run, &err)
+            }
+            Err(e) => return Err(e.into()),
+        };
         self.store().finish_task(
             &self.who.model,
             id,
@@ -328,6 +373,66 @@ mod tests {
             assert_eq!(
                 (got.status, got.message.as_str(), got.code),
                 (status, message, code),
+                "case {name}"
+            );
+        }
+    }
+
+    #[test]
+    fn refused_commits_fail_the_task() {
+        // (case, outcome before the commit, status, message, code, stderr)
+        type Case = (
+            &'static str,
+            TaskRun,
+            &'static str,
+            &'static str,
+            Option<i64>,
+            &'static str,
+        );
+        let run = |status, message: &str, code, stderr: &[u8]| TaskRun {
+            status,
+            message: message.into(),
+            code,
+            stdout: b"out".to_vec(),
+            stderr: stderr.to_vec(),
+        };
+        let cases: Vec<Case> = vec![
+            (
+                "completed, exit 0",
+                run("completed", "", Some(0), b""),
+                "failed",
+                "committing requested changes failed",
+                Some(1),
+                "E",
+            ),
+            (
+                "command exit 3 with stderr",
+                run("completed", "", Some(3), b"warn"),
+                "failed",
+                "committing requested changes failed",
+                Some(3),
+                "warn\nE",
+            ),
+            (
+                "action-fail message kept",
+                run("failed", "bad input", Some(0), b""),
+                "failed",
+                "bad input",
+                Some(1),
+                "E",
+            ),
+        ];
+        for (name, before, status, message, code, stderr) in cases {
+            let got = commit_refused_outcome(before, "E");
+            assert_eq!(
+                (
+                    got.status,
+                    got.message.as_str(),
+                    got.code,
+                    got.stderr.as_slice(),
+                    got.stdout.as_slice()
+                ),
+                (status, message, code, stderr.as_bytes(), b"out".as_slice()),
                 "case {name}"
             );
         }
