@@ -726,7 +726,8 @@ pub enum HookEnd {
     NotStarted,
     /// The process ended with this exit.
     Exited(Exit),
-    /// It exited 0 but its buffered effects cannot be committed.
+    /// It exited 0 but its buffered effects cannot be committed: the model
+    /// refused them at commit (Juju's flush error), so it failed.
     Uncommittable,
 }
 
