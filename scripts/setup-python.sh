@@ -6,7 +6,8 @@
 #     tests/python/requirements.txt (ops[testing], jubilant, pytest, PyYAML).
 #  2. For every example charm (examples/charms) and Python test charm
 #     (tests/python/charms) that has a requirements.txt (hello-ops, kv-db,
-#     kv-app; ops2-unified, which pins ops 2.x):
+#     kv-app; ops2-unified, which pins ops 2.x; sec-owner, sec-consumer,
+#     res-reboot):
 #     its runtime dependencies into <charm>/venv with `pip install --target`,
 #     and the absolute path of the interpreter they were installed for into
 #     <charm>/.python, which the charm's dispatch script reads (hooks run
