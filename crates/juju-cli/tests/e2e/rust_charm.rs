@@ -8,9 +8,12 @@
 //! tools), and the typed secret events of the `charm` crate (a user secret
 //! granted to kv-rust, read by label, updated: secret-changed).
 //!
-//! The storage functions and typed storage events are exercised in
-//! `storage.rs`. Not exercised, because minijuju has no such tools yet:
-//! resource_get, credential_get, juju_reboot.
+//! `resource_get`, `credential_get` and `juju_reboot` run end to end too:
+//! through `selftest` (no resource, untrusted, refused in an action; then
+//! with an attached resource and trust) and through config-changed, which
+//! reboots the machine (after the hook, and `--now`) as config `reboot`
+//! asks, with `start` recording the boot it ran in. The storage functions
+//! and typed storage events are exercised in `storage.rs`.
 
 use serde_json::Value;
 
@@ -244,7 +247,7 @@ fn selftest_exercises_every_implemented_hookcmds_function() {
         // is_leader, config_get (one key and --all), juju_log, app_version_set.
         ("is-leader", "true".into()),
         ("config-get-want", "everything".into()),
-        ("config-get-all", "want".into()),
+        ("config-get-all", "reboot,want".into()),
         ("juju-log", "ok".into()),
         ("application-version-set", "1.2.0".into()),
         // status_get / status_set.
@@ -446,5 +449,131 @@ fn rust_charm_consumes_a_secret_and_handles_secret_changed() {
     assert_eq!(
         task["message"], "secret_get needs a secret id or a label",
         "{task:#}"
+    );
+}
+
+/// kv-rust's charm state, read with `state-get` in its hook context.
+fn charm_state(mj: &Mj, unit: &str) -> Value {
+    let r = mj.run(&["exec", "--unit", unit, "--", "state-get --format=json"]);
+    assert_eq!(r.code, 0, "state-get: {}", r.stderr);
+    json(&r.stdout)
+}
+
+/// `start-boot` of kv-rust's state: (boot id, uptime in seconds).
+fn start_boot(state: &Value) -> (String, f64) {
+    let text = state["start-boot"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{state:#}"));
+    let (id, uptime) = text.split_once(' ').unwrap();
+    (id.to_string(), uptime.parse().unwrap())
+}
+
+/// Wait until kv-rust's `unit` has run `start` `n` times and is idle.
+fn wait_starts(mj: &Mj, unit: &str, n: u64) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(WAIT);
+    loop {
+        let state = charm_state(mj, unit);
+        if state["starts"].as_str() == Some(n.to_string().as_str()) {
+            mj.settle("kv-rust after start");
+            return charm_state(mj, unit);
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{unit} never started {n} times: {state:#}\n{}",
+            mj.log()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn resource_get_credential_get_and_juju_reboot_through_the_rust_charm() {
+    let rust = built_charm("kv-rust");
+    let mj = Mj::new();
+    mj.ok(&["deploy", rust.to_str().unwrap()]);
+    let unit = "kv-rust/0";
+    let first = wait_starts(&mj, unit, 1);
+
+    // No resource supplied, not trusted, and in an action: Juju's errors,
+    // carried by hookcmds::Error with the command and its stderr.
+    let (code, task) = run_action(&mj, unit, &["selftest"]);
+    assert_eq!(code, 0, "{task:#}");
+    let r = &task["results"];
+    assert_eq!(
+        r["resource-get"],
+        "error: command [\"resource-get\", \"motd\"] exited with status 1: \
+         ERROR could not download resource: resource#kv-rust/motd not found",
+        "{r:#}"
+    );
+    assert_eq!(
+        r["credential-get"],
+        "error: command [\"credential-get\", \"--format=json\"] exited with status 1: \
+         ERROR cannot access cloud credentials: permission denied",
+        "{r:#}"
+    );
+    assert_eq!(
+        r["juju-reboot"],
+        "error: command [\"juju-reboot\"] exited with status 1: \
+         ERROR juju-reboot is not supported when running an action.",
+        "{r:#}"
+    );
+
+    // An attached resource and trust: the typed results.
+    let motd = mj.trace.path().join("motd.txt");
+    std::fs::write(&motd, "hello from minijuju\n").unwrap();
+    mj.ok(&[
+        "attach-resource",
+        "kv-rust",
+        &format!("motd={}", motd.display()),
+    ]);
+    mj.ok(&["trust", "kv-rust"]);
+    mj.settle("attach-resource and trust");
+    let (code, task) = run_action(&mj, unit, &["selftest"]);
+    assert_eq!(code, 0, "{task:#}");
+    let r = &task["results"];
+    let got = r["resource-get"].as_str().unwrap();
+    let (path, content) = got.split_once('=').unwrap();
+    assert!(
+        path.ends_with("/unit-kv-rust-0/resources/motd/motd.txt"),
+        "{r:#}"
+    );
+    assert_eq!(content, "hello from minijuju", "{r:#}");
+    assert_eq!(
+        r["credential-get"],
+        "type=minijuju,name=localhost,region=default,endpoint=,auth-type=empty,\
+         attrs=0,controller-cloud=true",
+        "{r:#}"
+    );
+    // The boot is still the first one: an action never reboots.
+    assert_eq!(charm_state(&mj, unit)["starts"], "1");
+
+    // juju_reboot from config-changed: committed, then start in a new boot.
+    let (boot1, _) = start_boot(&first);
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    mj.ok(&["config", "kv-rust", "reboot=after:t1"]);
+    let second = wait_starts(&mj, unit, 2);
+    let (boot2, uptime2) = start_boot(&second);
+    assert_ne!(boot2, boot1, "a new boot id: {second:#}");
+    assert!(uptime2 < 3.0, "uptime from zero: {second:#}");
+    assert_eq!(second["reboot-asked"], "after:t1", "committed: {second:#}");
+
+    // juju_reboot --now: the hook is killed (its state-set dropped) and
+    // runs again in the new boot, where the token file says it is done.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    mj.ok(&["config", "kv-rust", "reboot=now:t2"]);
+    let third = wait_starts(&mj, unit, 3);
+    let (boot3, uptime3) = start_boot(&third);
+    assert_ne!(boot3, boot2, "{third:#}");
+    assert!(uptime3 < 3.0, "{third:#}");
+    assert_eq!(
+        third["reboot-asked"], "after:t1",
+        "the killed run's state-set is dropped: {third:#}"
+    );
+    assert_eq!(third["reboot-done"], "now:t2", "the re-run: {third:#}");
+    let log = mj.log();
+    assert!(log.contains("rebooting (now:t2)"), "{log}");
+    assert!(
+        log.contains("hook \"config-changed\" asked for a reboot now"),
+        "{log}"
     );
 }

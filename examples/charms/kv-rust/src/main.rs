@@ -25,6 +25,14 @@
 //!   the instance's location and remembers in charm state
 //!   (`storage-attached`) what the typed event said and whether
 //!   `storage_get` agrees; storage-detaching remembers its id.
+//! * Reboots: config `reboot` set to `after:<token>` or `now:<token>` makes
+//!   config-changed call `juju-reboot` (with `--now` for `now:`) once per
+//!   token (remembered in the file `reboot-token` in the charm directory,
+//!   which a reboot keeps, so the hook re-run after `--now` does not ask
+//!   again). Every `start` records the machine's boot id and uptime in
+//!   charm state (`start-boot`) and counts itself (`starts`).
+//! * Resource `motd` (a file): read by `selftest` through `resource-get`;
+//!   attach-resource runs upgrade-charm, handled like config-changed.
 //! * Actions: `db-info`, `whoami`, `selftest`, `get-secret` (see
 //!   actions.yaml).
 
@@ -35,10 +43,10 @@ use std::process::ExitCode;
 
 use charm::{Charm, Context, Event, EventKind, HandlerResult};
 use hookcmds::{
-    ConfigGet, GoalState, JujuLog, LogLevel, NetworkGet, OpenedPorts, Port, RelationGet,
-    RelationList, RelationModelGet, RelationSet, SecretAdd, SecretGet, SecretGrant, SecretInfoGet,
-    SecretOwner, SecretRemove, SecretRevoke, SecretRotate, SecretSet, SettableStatusName, StateGet,
-    StatusGet, StatusSet, StorageGet, StorageList, UnitStatus,
+    ConfigGet, GoalState, JujuLog, JujuReboot, LogLevel, NetworkGet, OpenedPorts, Port,
+    RelationGet, RelationList, RelationModelGet, RelationSet, SecretAdd, SecretGet, SecretGrant,
+    SecretInfoGet, SecretOwner, SecretRemove, SecretRevoke, SecretRotate, SecretSet,
+    SettableStatusName, StateGet, StatusGet, StatusSet, StorageGet, StorageList, UnitStatus,
 };
 
 const WORKLOAD_VERSION: &str = "1.2.0";
@@ -53,8 +61,8 @@ type Bag = BTreeMap<String, String>;
 fn main() -> ExitCode {
     Charm::new()
         .on(EventKind::Install, install)
-        .on(EventKind::Start, refresh)
-        .on(EventKind::ConfigChanged, refresh)
+        .on(EventKind::Start, start)
+        .on(EventKind::ConfigChanged, config_changed)
         .on(EventKind::LeaderElected, refresh)
         .on(EventKind::UpgradeCharm, refresh)
         .on(EventKind::UpdateStatus, update_status)
@@ -167,6 +175,48 @@ fn refresh(ctx: &Context) -> HandlerResult {
         publish(ctx, id)?;
     }
     set_status(relation)
+}
+
+/// `start` (also after every reboot of the machine): remember the boot it
+/// ran in (`<boot id> <uptime in seconds>`) and how many times it ran.
+fn start(ctx: &Context) -> HandlerResult {
+    let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id")?;
+    let uptime = std::fs::read_to_string("/proc/uptime")?;
+    let uptime = uptime.split_whitespace().next().unwrap_or_default();
+    let starts: Option<String> = hookcmds::state_get(&StateGet::new().key("starts"))?;
+    let starts = starts.and_then(|n| n.parse::<u64>().ok()).unwrap_or(0) + 1;
+    hookcmds::state_set([
+        ("start-boot", format!("{} {uptime}", boot.trim())),
+        ("starts", starts.to_string()),
+    ])?;
+    refresh(ctx)
+}
+
+/// The file in the charm directory holding the last `reboot` token acted
+/// on: charm state set by a hook killed by `juju-reboot --now` is dropped,
+/// files on the machine's disk are not.
+const REBOOT_TOKEN_FILE: &str = "reboot-token";
+
+/// `config-changed`: refresh, then reboot when config `reboot` carries a
+/// new `after:<token>` or `now:<token>`.
+fn config_changed(ctx: &Context) -> HandlerResult {
+    refresh(ctx)?;
+    let wanted: Option<String> = hookcmds::config_get(&ConfigGet::new().key("reboot"))?;
+    let wanted = wanted.unwrap_or_default();
+    let Some((mode, _token)) = wanted.split_once(':') else {
+        return Ok(());
+    };
+    let path = ctx.env.charm_dir.join(REBOOT_TOKEN_FILE);
+    if std::fs::read_to_string(&path).unwrap_or_default() == wanted {
+        hookcmds::state_set([("reboot-done", wanted.as_str())])?;
+        return Ok(());
+    }
+    std::fs::write(&path, &wanted)?;
+    // Dropped when `--now` kills this hook; committed with a plain reboot.
+    hookcmds::state_set([("reboot-asked", wanted.as_str())])?;
+    hookcmds::juju_log(&format!("rebooting ({wanted})"), &JujuLog::new())?;
+    hookcmds::juju_reboot(&JujuReboot::new().now(mode == "now"))?;
+    Ok(())
 }
 
 fn db_created(ctx: &Context) -> HandlerResult {
@@ -356,6 +406,37 @@ fn selftest(ctx: &Context) -> HandlerResult {
     record(
         "goal-state-units",
         hookcmds::goal_state().map(|g: GoalState| join(g.units.keys().cloned())),
+    );
+
+    // Resources, credentials, reboot.
+    record(
+        "resource-get",
+        hookcmds::resource_get("motd").and_then(|path| {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| hookcmds::Error::InvalidInput(format!("{}: {e}", path.display())))?;
+            Ok(format!("{}={}", path.display(), text.trim_end()))
+        }),
+    );
+    record(
+        "credential-get",
+        hookcmds::credential_get().map(|spec| {
+            let cred = spec.credential.unwrap_or_default();
+            format!(
+                "type={},name={},region={},endpoint={},auth-type={},attrs={},controller-cloud={}",
+                spec.cloud_type,
+                spec.name,
+                spec.region.unwrap_or_default(),
+                spec.endpoint.unwrap_or_default(),
+                cred.auth_type,
+                cred.attributes.len(),
+                spec.is_controller_cloud
+            )
+        }),
+    );
+    // Refused in an action, as Juju refuses it.
+    record(
+        "juju-reboot",
+        hookcmds::juju_reboot(&JujuReboot::new()).map(|()| "ok".into()),
     );
 
     // Relation tools.
