@@ -3,7 +3,7 @@
 //! whole process, exactly as a power cut or `kill -9` would at that moment.
 //! The points sit right after the commits of multi-step changes (relation
 //! and subordinate creation, unit termination, application removal, the
-//! secret commits of [`secrets_committed`]), where a crash is most likely
+//! secret commits of [`secrets_committed`], a machine reboot), where a crash is most likely
 //! to leave the model half-changed or a hook lost or doubled.
 //!
 //! Unset (the normal case), [`reached`] is one cached string comparison.

@@ -10,7 +10,9 @@
 //! with a subordinate, add-unit, remove-unit, unit termination,
 //! remove-application); after a restart, every alive principal has its
 //! subordinates, nothing is orphaned, dying applications finish going, and
-//! leadership is held.
+//! leadership is held. Killed right after a machine's reboot commits
+//! (`juju-reboot`, and `--now`), every started unit on the machine runs
+//! `start` exactly once in the new boot after the restart.
 //!
 //! `MINIJUJU_CRASH_KILLS` sets the number of kills (default 50);
 //! `MINIJUJU_CRASH_SEED` replays a run (the seed is printed).
@@ -750,5 +752,68 @@ fn kill_after_attach_resource_commits_then_upgrade_charm_runs_once() {
         assert_eq!(t[i + 1], "hooks/config-changed", "{unit}: {t:?}");
         let r = mj.run(&["exec", "--unit", unit, "--", "cat \"$(resource-get conf)\""]);
         assert_eq!(r.stdout, "one", "{unit}: {}", r.stderr);
+    }
+}
+
+/// SIGKILL right after a hook's `juju-reboot` commits the machine's new
+/// boot, before any unit on it runs `start`: after the restart the
+/// principal and its subordinate each run `start` exactly once, in the new
+/// boot; the hook that asked (committed with the reboot) is not run again.
+/// With `--now` the killed hook was re-queued in that commit: it runs once
+/// more, in the new boot, before `start`.
+#[test]
+fn kill_after_a_reboot_commits_then_every_unit_starts_once_in_the_new_boot() {
+    use crate::reboot::{boots, hooks_of};
+    for (mode, asked) in [
+        ("after", &["config-changed", "start"][..]),
+        ("now", &["config-changed", "config-changed", "start"][..]),
+    ] {
+        let mj = Mj::new();
+        std::fs::write(mj.trace.path().join("boots"), "").unwrap();
+        let app = mj.fixture("trace-app");
+        let sub = mj.fixture("trace-sub");
+        mj.ok(&["deploy", app.to_str().unwrap(), "app"]);
+        mj.ok(&["deploy", sub.to_str().unwrap(), "sub"]);
+        mj.ok(&["integrate", "sub", "app"]);
+        mj.settle("deploy");
+        let old = boots(&mj)
+            .iter()
+            .find(|b| b.unit == "app/0" && b.hook == "start")
+            .expect("app/0 started")
+            .boot_id
+            .clone();
+        std::thread::sleep(Duration::from_secs(2));
+        std::fs::write(mj.trace.path().join("reboot-config-changed"), mode).unwrap();
+        let before = boots(&mj).len();
+        crash_at(&mj, "machine-rebooted", &["config", "app", "token=t1"]);
+        mj.wait_status("both units started again", 60, |_| {
+            let after = boots(&mj)[before..].to_vec();
+            hooks_of(&after, "app/0") == asked && hooks_of(&after, "sub/0") == ["start"]
+        });
+        mj.settle("restart after the reboot");
+        let after = boots(&mj)[before..].to_vec();
+        assert_eq!(hooks_of(&after, "app/0"), asked, "{mode}: {after:?}");
+        assert_eq!(hooks_of(&after, "sub/0"), ["start"], "{mode}: {after:?}");
+        let asking = &after[0];
+        assert_eq!(asking.boot_id, old, "{mode}: {after:?}");
+        for b in &after[1..] {
+            assert_ne!(b.boot_id, old, "{mode}: in the new boot: {after:?}");
+            assert_eq!(
+                b.boot_id, after[1].boot_id,
+                "{mode}: one new boot: {after:?}"
+            );
+            assert!(
+                b.uptime < asking.uptime,
+                "{mode}: the uptime started again: {after:?}"
+            );
+        }
+        assert!(
+            after.iter().all(|b| b.doomed.is_empty()),
+            "{mode}: a killed run's state-set is dropped: {after:?}"
+        );
+        let s = mj.status();
+        let unit = &s["applications"]["app"]["units"]["app/0"];
+        assert_eq!(unit["workload-status"]["message"], "token t1", "{s:#}");
+        assert_eq!(unit["juju-status"]["current"], "idle", "{s:#}");
     }
 }

@@ -11,15 +11,15 @@ use crate::common::Mj;
 
 /// One hook as the tracer recorded it with `<trace>/boots`.
 #[derive(Debug, Clone)]
-struct Boot {
-    unit: String,
-    hook: String,
-    uptime: f64,
-    boot_id: String,
-    doomed: String,
+pub(crate) struct Boot {
+    pub(crate) unit: String,
+    pub(crate) hook: String,
+    pub(crate) uptime: f64,
+    pub(crate) boot_id: String,
+    pub(crate) doomed: String,
 }
 
-fn boots(mj: &Mj) -> Vec<Boot> {
+pub(crate) fn boots(mj: &Mj) -> Vec<Boot> {
     let text = std::fs::read_to_string(mj.trace.path().join("boots.log")).unwrap_or_default();
     text.lines()
         .map(|l| {
@@ -36,7 +36,7 @@ fn boots(mj: &Mj) -> Vec<Boot> {
         .collect()
 }
 
-fn hooks_of(b: &[Boot], unit: &str) -> Vec<String> {
+pub(crate) fn hooks_of(b: &[Boot], unit: &str) -> Vec<String> {
     b.iter()
         .filter(|x| x.unit == unit)
         .map(|x| x.hook.clone())

@@ -262,6 +262,7 @@ impl Agent {
             },
             |_| progress,
         )?;
+        crate::crashpoint::reached("machine-rebooted");
         self.shown_agent_status = Some((Status::Rebooting, String::new()));
         self.log(
             "INFO",
@@ -335,6 +336,7 @@ impl Agent {
         )?;
         crate::crashpoint::secrets_committed(Some(h.kind), &secret_ops);
         if reboot {
+            crate::crashpoint::reached("machine-rebooted");
             self.shown_agent_status = Some((Status::Rebooting, String::new()));
             self.log(
                 "INFO",
