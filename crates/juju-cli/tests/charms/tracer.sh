@@ -58,6 +58,12 @@ echo "$JUJU_UNIT_NAME|$JUJU_DISPATCH_PATH|${JUJU_RELATION_ID:-}|${JUJU_REMOTE_UN
 if [ -e "$trace/boots" ]; then
     echo "$JUJU_UNIT_NAME|$name|$(cut -d' ' -f1 /proc/uptime)|$(cat /proc/sys/kernel/random/boot_id)|$(state-get doomed-now 2>/dev/null || true)" >> "$trace/boots.log"
 fi
+# With <trace>/resources: upgrade-charm records the size of the unit's copy
+# of resource `conf` (<unit>|<bytes>).
+if [ -e "$trace/resources" ] && [ "$name" = upgrade-charm ]; then
+    conf="$(resource-get conf)"
+    echo "$JUJU_UNIT_NAME|$(wc -c < "$conf")" >> "$trace/resources.log"
+fi
 # <trace>/reboot-<hook> holding `now` or `after`: reboot once from that hook.
 if [ -e "$trace/reboot-$name" ]; then
     mode="$(cat "$trace/reboot-$name")"

@@ -14,6 +14,7 @@ mod exec;
 mod failures;
 mod home;
 mod lifecycle;
+mod machine_crash;
 mod models;
 mod readme;
 mod reboot;
