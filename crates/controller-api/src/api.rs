@@ -362,12 +362,15 @@ pub struct ApiError {
     pub message: String,
 }
 
-/// One response line: `{"ok": ...}` or `{"error": {...}}`.
+/// One response line: `{"ok": ...}` or `{"error": {...}}`, the last line of
+/// an answer. A request that takes a while (a deploy that builds its charm)
+/// may send `{"progress": "<step>"}` lines before it, one per step.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Response {
     Ok(Value),
     Error(ApiError),
+    Progress(String),
 }
 
 /// `ControllerInfo` result.

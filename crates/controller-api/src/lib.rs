@@ -21,5 +21,7 @@ pub mod toolwire;
 /// version 4 sends `config --file`'s text instead of typed values; version 6
 /// gives a secret's grants with their scope; version 7 added resources
 /// (`deploy --resource`, `attach-resource`, `resources`) and `trust`;
-/// version 8 added the storage requests and `deploy --storage`.
-pub const API_VERSION: u32 = 8;
+/// version 8 added the storage requests and `deploy --storage`; version 9
+/// lets an answer start with progress lines (a deploy that builds its charm
+/// from source).
+pub const API_VERSION: u32 = 9;

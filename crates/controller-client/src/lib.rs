@@ -94,8 +94,29 @@ impl Client {
         Ok(serde_json::from_value(v)?)
     }
 
-    /// Send `req` and return the raw `ok` value.
+    /// Send `req` and decode the `ok` value as `T`, passing each progress
+    /// line the controller sends before its answer to `progress`.
+    pub fn call_with_progress<T: DeserializeOwned>(
+        &self,
+        req: &Request,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<T, ClientError> {
+        let v = self.call_raw_with_progress(req, progress)?;
+        Ok(serde_json::from_value(v)?)
+    }
+
+    /// Send `req` and return the raw `ok` value (progress lines dropped).
     pub fn call_raw(&self, req: &Request) -> Result<serde_json::Value, ClientError> {
+        self.call_raw_with_progress(req, &mut |_| {})
+    }
+
+    /// Send `req` and return the raw `ok` value; progress lines go to
+    /// `progress`.
+    pub fn call_raw_with_progress(
+        &self,
+        req: &Request,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<serde_json::Value, ClientError> {
         let connect = || {
             UnixStream::connect(&self.socket).map_err(|source| ClientError::Connect {
                 path: self.socket.display().to_string(),
@@ -119,17 +140,20 @@ impl Client {
         };
         stream.write_all(&encode_request(req)?)?;
         let mut reader = BufReader::new(stream);
-        let mut answer = String::new();
-        reader.read_line(&mut answer)?;
-        if answer.is_empty() {
-            return Err(ClientError::Io(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "controller closed the connection",
-            )));
-        }
-        match serde_json::from_str::<Response>(&answer)? {
-            Response::Ok(v) => Ok(v),
-            Response::Error(e) => Err(ClientError::Api(e)),
+        loop {
+            let mut answer = String::new();
+            reader.read_line(&mut answer)?;
+            if answer.is_empty() {
+                return Err(ClientError::Io(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "controller closed the connection",
+                )));
+            }
+            match serde_json::from_str::<Response>(&answer)? {
+                Response::Ok(v) => return Ok(v),
+                Response::Error(e) => return Err(ClientError::Api(e)),
+                Response::Progress(line) => progress(&line),
+            }
         }
     }
 }
@@ -163,6 +187,21 @@ mod tests {
         let line: serde_json::Value = serde_json::from_str(&server.join().unwrap()).unwrap();
         assert_eq!(line["api-version"], controller_api::API_VERSION);
         assert_eq!(line["method"], "list-models");
+    }
+
+    #[test]
+    fn progress_lines_come_before_the_answer() {
+        let (dir, server) =
+            serve_once("{\"progress\":\"step 1\"}\n{\"progress\":\"step 2\"}\n{\"ok\":3}\n");
+        let mut seen = Vec::new();
+        let v: u32 = Client::new(&dir.path().join("s"))
+            .call_with_progress(&Request::ListModels, &mut |l| seen.push(l.to_string()))
+            .unwrap();
+        server.join().unwrap();
+        assert_eq!(
+            (v, seen),
+            (3, vec!["step 1".to_string(), "step 2".to_string()])
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Staging a charm for deployment: a `.charm` archive is unpacked, a charm
-//! directory is copied, into the controller's own pristine copy, which is
-//! validated before anything is recorded in the model. A charm described
+//! directory is copied, and a charmcraft project (`crate::build`) is built,
+//! into the controller's own pristine copy, which is validated before
+//! anything is recorded in the model. [`stage`] is the one way from a
+//! path the user gave to a staged charm (deploy and refresh both use it). A charm described
 //! only by `charmcraft.yaml` gets the classic `metadata.yaml`,
 //! `config.yaml`, `actions.yaml` (and `manifest.yaml`) in its copy, as
 //! `charmcraft pack` would have written them, because older `ops` reads
@@ -20,17 +22,24 @@
 
 use std::fs;
 use std::io;
-use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 
 use juju_types::charm::{self, Charm, CharmError};
 use juju_types::goerr::errno_text;
 
-/// Copy or unpack `source` into a fresh directory under `charms_dir`, parse
-/// it, and add the classic files a unified charm lacks. `shown` is the charm
-/// as the user named it; every error names it (see the module docs). On any
-/// error the staged copy is removed.
-pub fn stage(source: &Path, shown: &str, charms_dir: &Path) -> Result<(PathBuf, Charm), String> {
+/// Copy, unpack or build `source` into a fresh directory under
+/// `charms_dir`, parse it, and add the classic files a unified charm lacks.
+/// A charmcraft project is built with the build cache `cache`, reporting
+/// its steps to `progress`; a packed directory or a `.charm` is taken as
+/// it is. `shown` is the charm as the user named it; every error names it
+/// (see the module docs). On any error the staged copy is removed.
+pub fn stage(
+    source: &Path,
+    shown: &str,
+    charms_dir: &Path,
+    cache: &Path,
+    progress: crate::build::Progress,
+) -> Result<(PathBuf, Charm), String> {
     let attempting = |problem: String| format!("attempting to deploy {shown:?}: {problem}");
     let meta = match fs::metadata(source) {
         Ok(m) => m,
@@ -45,7 +54,14 @@ pub fn stage(source: &Path, shown: &str, charms_dir: &Path) -> Result<(PathBuf, 
     let dest = charms_dir.join(format!("charm-{}", &crate::new_uuid()[..8]));
     fs::create_dir_all(charms_dir)
         .map_err(|e| format!("cannot create {}: {e}", charms_dir.display()))?;
-    let staged = if meta.is_dir() {
+    let project = if meta.is_dir() {
+        crate::build::project(source).map_err(attempting)?
+    } else {
+        None
+    };
+    let staged = if let Some(project) = &project {
+        crate::build::build(source, project, &dest, cache, progress).map_err(attempting)
+    } else if meta.is_dir() {
         copy_tree(source, &dest).map_err(|(rel, e)| {
             attempting(format!("cannot copy {}: {}", rel.display(), errno_text(&e)))
         })
@@ -97,34 +113,7 @@ fn describe(err: &CharmError, shown: &str, source: &Path, dest: &Path) -> String
 /// Copy the tree `src` to `dest`; an error carries the path (relative to
 /// `src`) it happened at.
 fn copy_tree(src: &Path, dest: &Path) -> Result<(), (PathBuf, io::Error)> {
-    copy_below(src, dest, Path::new(""))
-}
-
-fn copy_below(src: &Path, dest: &Path, rel: &Path) -> Result<(), (PathBuf, io::Error)> {
-    let at = |r: &Path| {
-        let r = if r.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            r.to_path_buf()
-        };
-        move |e: io::Error| (r, e)
-    };
-    let (from_dir, to_dir) = (src.join(rel), dest.join(rel));
-    fs::create_dir_all(&to_dir).map_err(at(rel))?;
-    for entry in fs::read_dir(&from_dir).map_err(at(rel))? {
-        let entry = entry.map_err(at(rel))?;
-        let rel = rel.join(entry.file_name());
-        let (from, to) = (src.join(&rel), dest.join(&rel));
-        let ft = entry.file_type().map_err(at(&rel))?;
-        if ft.is_dir() {
-            copy_below(src, dest, &rel)?;
-        } else if ft.is_symlink() {
-            symlink(fs::read_link(&from).map_err(at(&rel))?, &to).map_err(at(&rel))?;
-        } else {
-            fs::copy(&from, &to).map_err(at(&rel))?;
-        }
-    }
-    Ok(())
+    crate::build::copy_tree(src, dest, &|_| true)
 }
 
 #[cfg(test)]
@@ -137,7 +126,7 @@ mod tests {
     /// text, checked to name neither the charms dir nor the resolved path.
     fn stage_err(source: &Path, shown: &str) -> String {
         let charms = tempfile::tempdir().unwrap();
-        let e = stage(source, shown, charms.path()).unwrap_err();
+        let e = stage(source, shown, charms.path(), charms.path(), &|_| {}).unwrap_err();
         assert!(
             !e.contains(&charms.path().display().to_string()),
             "names the staged copy: {e}"
@@ -232,6 +221,28 @@ mod tests {
             "attempting to deploy \"./unsafe.charm\": unsafe path \"../escape\" in archive"
         );
 
+        // A charmcraft project is built: what it lacks is named, in the
+        // project, and nothing is staged.
+        fs::create_dir(p.join("proj")).unwrap();
+        fs::write(
+            p.join("proj/charmcraft.yaml"),
+            "name: proj\ntype: charm\nparts: {charm: {plugin: charm}}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            stage_err(&p.join("proj"), "./proj"),
+            "attempting to deploy \"./proj\": src/charm.py: no such file (the entry point of parts.charm in charmcraft.yaml)"
+        );
+        fs::write(
+            p.join("proj/charmcraft.yaml"),
+            "name: proj\ntype: charm\nparts: {charm: {plugin: reactive}}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            stage_err(&p.join("proj"), "./proj"),
+            "attempting to deploy \"./proj\": charmcraft.yaml: parts.charm: plugin \"reactive\" is not supported (minijuju builds the charm, python and uv plugins)"
+        );
+
         // An unreadable file inside the charm is named by its path in it
         // (root reads everything, so only check when not running as root).
         // SAFETY: geteuid has no preconditions and cannot fail.
@@ -257,12 +268,12 @@ mod tests {
         fs::write(
             src.path().join("charmcraft.yaml"),
             "name: uni\ntype: charm\nsummary: s\nbase: ubuntu@22.04\nplatforms: {amd64: }\n\
-             parts: {charm: {plugin: charm}}\nconfig:\n  options:\n    x: {type: int, default: 1}\n",
+             config:\n  options:\n    x: {type: int, default: 1}\n",
         )
         .unwrap();
         fs::write(src.path().join("actions.yaml"), "mine: {}\n").unwrap();
         let charms = tempfile::tempdir().unwrap();
-        let (dir, c) = stage(src.path(), "./uni", charms.path()).unwrap();
+        let (dir, c) = stage(src.path(), "./uni", charms.path(), charms.path(), &|_| {}).unwrap();
         assert!(dir.starts_with(charms.path()));
         for f in ["metadata.yaml", "config.yaml", "manifest.yaml"] {
             assert!(dir.join(f).is_file(), "{f}");

@@ -20,6 +20,7 @@ use state_store::Store;
 use unit_agent::Runtime;
 
 pub mod api;
+pub mod build;
 pub mod deploy;
 pub mod feed;
 pub mod no_database;

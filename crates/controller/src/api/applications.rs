@@ -58,7 +58,9 @@ pub fn typed_config(
     Ok(out)
 }
 
-pub fn deploy(ctl: &Controller, a: &DeployArgs) -> ApiResult {
+/// Deploy: stage the charm (building a charmcraft project, its steps sent
+/// to `progress`), then record the application and its units.
+pub fn deploy(ctl: &Controller, a: &DeployArgs, progress: crate::build::Progress) -> ApiResult {
     let s = &ctl.rt.store;
     let model = s.model(&a.model).map_err(store_err)?;
     let shown = if a.charm_arg.is_empty() {
@@ -70,6 +72,8 @@ pub fn deploy(ctl: &Controller, a: &DeployArgs) -> ApiResult {
         Path::new(&a.charm_path),
         shown,
         &ctl.paths.charms().join(&model.uuid[..8]),
+        &crate::build::cache_dir(&ctl.paths.home),
+        progress,
     )
     .map_err(bad)?;
     let cleanup = |e: ApiError| {

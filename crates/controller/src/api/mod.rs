@@ -1,5 +1,6 @@
-//! The API server: one JSON request line per connection, one response line.
-//! Handlers live in one file per endpoint group.
+//! The API server: one JSON request line per connection, one response line
+//! (before it, a handler that reports its steps sends progress lines:
+//! `{"progress": "..."}`). Handlers live in one file per endpoint group.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -99,7 +100,20 @@ async fn connection(stream: UnixStream, ctl: Arc<Controller>) -> std::io::Result
         Ok(req) => {
             let name = format!("{req:?}");
             let name = name.split([' ', '(', '{']).next().unwrap_or("").to_string();
-            let res = dispatch(&ctl, req).await;
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+            let work = dispatch(&ctl, req, tx);
+            tokio::pin!(work);
+            // Progress lines are forwarded as they come; a client that went
+            // away does not stop the request.
+            let res = loop {
+                tokio::select! {
+                    res = &mut work => break res,
+                    Some(line) = rx.recv() => send_progress(&mut w, line).await,
+                }
+            };
+            while let Ok(line) = rx.try_recv() {
+                send_progress(&mut w, line).await;
+            }
             if let Err(e) = &res {
                 tracing::info!(request = %name, error = %e.message, "request failed");
             }
@@ -118,6 +132,14 @@ async fn connection(stream: UnixStream, ctl: Arc<Controller>) -> std::io::Result
     w.write_all(&out).await
 }
 
+/// Send one progress line; a client that went away does not stop the
+/// request it made.
+async fn send_progress(w: &mut tokio::net::unix::OwnedWriteHalf, line: String) {
+    let mut out = serde_json::to_vec(&Response::Progress(line)).expect("progress serialises");
+    out.push(b'\n');
+    let _ = w.write_all(&out).await;
+}
+
 /// Run a handler on the blocking pool.
 async fn blocking(
     ctl: &Arc<Controller>,
@@ -129,7 +151,10 @@ async fn blocking(
         .unwrap_or_else(|e| Err(error(ErrorCode::Internal, format!("request failed: {e}"))))
 }
 
-async fn dispatch(ctl: &Arc<Controller>, req: Request) -> ApiResult {
+/// A handler's progress lines, sent to the client before its answer.
+pub type ProgressSender = tokio::sync::mpsc::UnboundedSender<String>;
+
+async fn dispatch(ctl: &Arc<Controller>, req: Request, progress: ProgressSender) -> ApiResult {
     use Request::*;
     match req {
         ControllerInfo => models::controller_info(ctl),
@@ -142,7 +167,15 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request) -> ApiResult {
         ShowModel { name } => models::show_model(ctl, &name),
         DestroyModel { name, force, .. } => models::destroy_model(ctl, &name, force).await,
         ModelConfig { model, set, reset } => models::model_config(ctl, &model, &set, &reset),
-        Deploy(args) => applications::deploy(ctl, &args),
+        // Building a charm from source takes seconds: off the async workers.
+        Deploy(args) => {
+            blocking(ctl, move |c| {
+                applications::deploy(c, &args, &move |line: &str| {
+                    let _ = progress.send(line.to_string());
+                })
+            })
+            .await
+        }
         AttachResource {
             model,
             application,

@@ -204,19 +204,24 @@ impl Deploy {
         // As in Juju, `trust` comes from the --trust flag, not from
         // `--config trust=...` (a YAML file may still set it).
         config.remove("trust");
-        let deployed: Deployed = ctx::client()?.call(&Request::Deploy(DeployArgs {
-            model,
-            charm_path: abs.display().to_string(),
-            charm_arg: self.charm.clone(),
-            application: self.application,
-            num_units,
-            config,
-            config_yaml,
-            to: comma_list(&self.to),
-            trust: self.trust,
-            resources,
-            storage: self.storage,
-        }))?;
+        // A charmcraft project is built by the controller, which reports
+        // each step: shown on stderr as it happens.
+        let deployed: Deployed = ctx::client()?.call_with_progress(
+            &Request::Deploy(DeployArgs {
+                model,
+                charm_path: abs.display().to_string(),
+                charm_arg: self.charm.clone(),
+                application: self.application,
+                num_units,
+                config,
+                config_yaml,
+                to: comma_list(&self.to),
+                trust: self.trust,
+                resources,
+                storage: self.storage,
+            }),
+            &mut |line| eprintln!("{line}"),
+        )?;
         eprintln!("Deployed \"{}\" from local charm", deployed.application);
         Ok(())
     }

@@ -57,10 +57,15 @@ impl Mj {
         mj
     }
 
+    /// The CLI with this harness's data directory. Controllers share one
+    /// charm build cache (`target/build-cache`, or `MINIJUJU_BUILD_CACHE`
+    /// when set), so a charm built from source by one test is reused by the
+    /// next instead of installed again.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(bin());
         c.args(args)
             .env("MINIJUJU_HOME", self.home.path())
+            .env("MINIJUJU_BUILD_CACHE", shared_build_cache())
             .env_remove("JUJU_MODEL");
         c
     }
@@ -248,6 +253,14 @@ impl Mj {
 impl Drop for Mj {
     fn drop(&mut self) {
         let _ = self.cmd(&["controller", "stop"]).output();
+    }
+}
+
+/// The build cache the harness's controllers share.
+pub fn shared_build_cache() -> PathBuf {
+    match std::env::var_os("MINIJUJU_BUILD_CACHE") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => repo_root().join("target/build-cache"),
     }
 }
 

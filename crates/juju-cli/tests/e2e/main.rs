@@ -28,5 +28,6 @@ mod secrets_cli;
 mod secrets_crash;
 mod secrets_refused;
 mod show_operation;
+mod source_build;
 mod storage;
 mod tools;
