@@ -24,6 +24,7 @@ mod integrate;
 mod model_config;
 mod models;
 mod operations;
+mod pack;
 mod remove_application;
 mod remove_relation;
 mod remove_secret;
@@ -147,6 +148,8 @@ pub enum Command {
     RemoveStorage(remove_storage::RemoveStorage),
     /// Manage the controller daemon.
     Controller(controller::Controller),
+    /// Build a charm and write it as a .charm file (minijuju's own).
+    Pack(pack::Pack),
 }
 
 /// Run the parsed command.
@@ -173,6 +176,7 @@ pub fn run(cli: Cli) -> CliResult {
         ShowUnit(c) => c.run(),
         DebugLog(c) => c.run(),
         Version(c) => c.run(),
+        Pack(c) => c.run(),
         Run(c) => c.run(),
         Exec(c) => c.run(),
         ShowTask(c) => c.run(),

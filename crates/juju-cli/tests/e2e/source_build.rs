@@ -321,3 +321,46 @@ fn without_the_network_a_lock_not_in_the_cache_is_refused() {
     );
     refused(&mj, &dir, Some(cache.path()));
 }
+
+#[test]
+fn pack_writes_a_charm_that_deploys_with_the_pinned_versions() {
+    let mj = Mj::new();
+    let dir = project(&mj, "src-uv-ops2");
+    let out = mj.trace.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let r: Run = mj
+        .cmd(&["pack", dir.to_str().unwrap()])
+        .current_dir(&out)
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "src-uv-ops2_amd64.charm\n");
+    assert!(r.stderr.contains("venv: "), "{}", r.stderr);
+    let charm = out.join("src-uv-ops2_amd64.charm");
+    // Only the archive is left: no scratch copy beside it.
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+
+    let r = mj.run(&["deploy", charm.to_str().unwrap(), "packed"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("building"), "{}", r.stderr);
+    mj.wait_settled("packed", 1, "active");
+    let got = versions(&mj, "packed/0");
+    let pins = lock_pins(
+        &std::fs::read_to_string(dir.join("uv.lock")).unwrap(),
+        "src-uv-ops2",
+    );
+    for (name, version) in &pins {
+        assert_eq!(got[name], version.as_str(), "{name}: {got:#}");
+    }
+
+    let r = mj.run(&["pack", charm.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "ERROR cannot pack {:?}: not a charm directory\n",
+            charm.display().to_string()
+        )
+    );
+}

@@ -1,5 +1,6 @@
 //! `.charm` archives (zip files): recognising them, reading charm files
-//! straight out of them, and unpacking them safely.
+//! straight out of them, unpacking them safely, and writing one from a
+//! charm directory ([`write_archive`], for `minijuju pack`).
 //!
 //! Unpacking rules:
 //! * an entry whose name is absolute or has a `..` component is refused and
@@ -65,6 +66,65 @@ fn safe_relative(name: &str) -> Option<PathBuf> {
         }
     }
     Some(out)
+}
+
+/// Write the charm directory `dir` as the zip archive `out`: files with
+/// their permission bits, symlinks that stay inside the charm as symlinks;
+/// a link out of it (a venv's `bin/python`) is left out, as unpacking
+/// would skip it. Written under a temporary name and renamed, so `out` is
+/// never half-written. Returns the number of entries.
+pub fn write_archive(dir: &Path, out: &Path) -> Result<usize, CharmError> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let tmp = out.with_extension("charm.partial");
+    let file = File::create(&tmp).map_err(|e| CharmError::io(&tmp, e))?;
+    let mut zip = zip::ZipWriter::new(file);
+    let mut count = 0;
+    let mut walk = vec![PathBuf::new()];
+    let result = (|| {
+        while let Some(rel) = walk.pop() {
+            let here = dir.join(&rel);
+            let mut entries: Vec<_> = fs::read_dir(&here)
+                .map_err(|e| CharmError::io(&here, e))?
+                .collect::<Result<_, _>>()
+                .map_err(|e| CharmError::io(&here, e))?;
+            entries.sort_by_key(|e| e.file_name());
+            for entry in entries {
+                let rel = rel.join(entry.file_name());
+                let path = dir.join(&rel);
+                let name = rel.to_string_lossy().into_owned();
+                let meta = fs::symlink_metadata(&path).map_err(|e| CharmError::io(&path, e))?;
+                let opts = SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Deflated)
+                    .unix_permissions(meta.permissions().mode() & 0o777);
+                if meta.file_type().is_symlink() {
+                    let target = fs::read_link(&path).map_err(|e| CharmError::io(&path, e))?;
+                    let target = target.to_string_lossy().into_owned();
+                    if safe_link_target(&target) {
+                        zip.add_symlink(name, target, opts)
+                            .map_err(|e| zip_err(out, e))?;
+                        count += 1;
+                    }
+                } else if meta.is_dir() {
+                    zip.add_directory(format!("{name}/"), opts)
+                        .map_err(|e| zip_err(out, e))?;
+                    walk.push(rel);
+                    count += 1;
+                } else {
+                    zip.start_file(name, opts).map_err(|e| zip_err(out, e))?;
+                    let data = fs::read(&path).map_err(|e| CharmError::io(&path, e))?;
+                    zip.write_all(&data).map_err(|e| zip_err(out, e))?;
+                    count += 1;
+                }
+            }
+        }
+        zip.finish().map_err(|e| zip_err(out, e))?;
+        fs::rename(&tmp, out).map_err(|e| CharmError::io(out, e))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map(|()| count)
 }
 
 /// Whether a symlink target stays inside the tree it is created in.
@@ -192,6 +252,49 @@ impl Source for ZipSource {
             .read_to_string(&mut text)
             .map_err(|e| zip_err(&self.archive, format!("{name}: {e}")))?;
         Ok(Some(text))
+    }
+}
+
+#[cfg(test)]
+mod write_tests {
+    use super::*;
+
+    #[test]
+    fn a_written_archive_unpacks_to_the_same_charm_without_outside_links() {
+        let src = tempfile::tempdir().unwrap();
+        let d = src.path();
+        fs::create_dir_all(d.join("src")).unwrap();
+        fs::create_dir_all(d.join("venv/bin")).unwrap();
+        fs::write(d.join("metadata.yaml"), "name: w\n").unwrap();
+        fs::write(d.join("dispatch"), "#!/bin/sh\n").unwrap();
+        fs::set_permissions(d.join("dispatch"), fs::Permissions::from_mode(0o755)).unwrap();
+        fs::write(d.join("src/charm.py"), "print()\n").unwrap();
+        std::os::unix::fs::symlink("/usr/bin/python3", d.join("venv/bin/python")).unwrap();
+        std::os::unix::fs::symlink("python", d.join("venv/bin/python3")).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let charm = out.path().join("w.charm");
+        write_archive(d, &charm).unwrap();
+        assert!(is_archive(&charm));
+        assert!(!out.path().join("w.charm.partial").exists());
+        let back = out.path().join("back");
+        extract_archive(&charm, &back).unwrap();
+        assert_eq!(
+            fs::read_to_string(back.join("src/charm.py")).unwrap(),
+            "print()\n"
+        );
+        assert_eq!(
+            fs::metadata(back.join("dispatch"))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
+            0o755
+        );
+        assert!(fs::symlink_metadata(back.join("venv/bin/python")).is_err());
+        assert_eq!(
+            fs::read_link(back.join("venv/bin/python3")).unwrap(),
+            Path::new("python")
+        );
     }
 }
 

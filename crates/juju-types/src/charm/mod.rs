@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub use actions::{is_valid_action_name, ActionSpec, Actions};
-pub use archive::{extract_archive, is_archive};
+pub use archive::{extract_archive, is_archive, write_archive};
 pub use charmcraft::{classic_files, write_classic_files};
 pub use config::{is_secret_uri, ConfigError, ConfigOption, ConfigSchema, Effective, OptionType};
 pub use metadata::{
