@@ -4,14 +4,16 @@
 #
 #  1. <repo>/.venv: a virtualenv with the test tooling from
 #     tests/python/requirements.txt (ops[testing], jubilant, pytest, PyYAML).
-#  2. For every example charm (examples/charms) and Python test charm
-#     (tests/python/charms) that has a requirements.txt (hello-ops, kv-db,
-#     kv-app; ops2-unified, which pins ops 2.x; sec-owner, sec-consumer,
-#     res-reboot):
-#     its runtime dependencies into <charm>/venv with `pip install --target`,
+#  2. For every Python test charm (tests/python/charms) that is not a
+#     charmcraft project (sec-owner, sec-consumer, res-reboot, sto-ops: a
+#     requirements.txt and a dispatch of their own): its runtime
+#     dependencies into <charm>/venv with `pip install --target`,
 #     and the absolute path of the interpreter they were installed for into
 #     <charm>/.python, which the charm's dispatch script reads (hooks run
 #     without the user's environment, so python3 may not be on their PATH).
+#     The example charms and ops2-unified are charmcraft projects (a
+#     charmcraft.yaml with parts): minijuju builds them from source when
+#     they are deployed or packed, so they get nothing here.
 #
 # Needs python3 (3.10 or newer) with the venv module and network access to
 # PyPI. Set PYTHON to use another interpreter than `python3` from PATH.
@@ -69,6 +71,11 @@ for charm in "$repo"/examples/charms/*/ "$repo"/tests/python/charms/*/; do
     charm="${charm%/}"
     name="$(basename "$charm")"
     [ -f "$charm/requirements.txt" ] || continue
+    if [ -f "$charm/charmcraft.yaml" ] && grep -q '^parts:' "$charm/charmcraft.yaml"; then
+        rm -rf "$charm/venv" "$charm/.python"
+        say "$name: a charmcraft project, built from source by minijuju (nothing to do)"
+        continue
+    fi
 
     target="$charm/venv"
     # What the current venv/ was built from; a change of either forces a rebuild.

@@ -2,7 +2,9 @@
 
 Two kinds of tests live here:
 
-* tests that need no binary (``test_charm_units.py``, ``test_charm_dispatch.py``);
+* tests that need no controller (``test_charm_units.py``, ``test_charm_dispatch.py``);
+  those that run an example charm's real ``dispatch`` use the ``built_charm``
+  fixture, which builds it from source with ``minijuju pack``;
 * end-to-end tests that drive the built ``minijuju`` binary through the real
   ``jubilant`` package (``test_jubilant*.py``). They use the ``juju`` fixture
   below, which depends on the session-wide ``minijuju`` fixture.
@@ -17,6 +19,8 @@ Environment:
 * ``MINIJUJU_BIN``: the binary to test (default ``<repo>/target/debug/minijuju``).
   When it is not set and the default binary is missing, the end-to-end tests
   are skipped; when it is set and missing, they fail.
+* ``MINIJUJU_BUILD_CACHE``: where charms built from source keep their venvs
+  (default ``<repo>/target/build-cache``, shared with the Rust tests).
 * ``MINIJUJU_KEEP_HOME=1``: keep the session's MINIJUJU_HOME afterwards (it is
   also kept, and its path printed, when a test failed).
 """
@@ -34,7 +38,7 @@ from pathlib import Path
 import jubilant
 import pytest
 
-from helpers import DEPLOY_TIMEOUT, REPO
+from helpers import CHARMS, DEPLOY_TIMEOUT, REPO
 
 
 def _binary_path() -> tuple[Path, bool]:
@@ -42,6 +46,69 @@ def _binary_path() -> tuple[Path, bool]:
     if explicit:
         return Path(explicit), True
     return REPO / 'target' / 'debug' / 'minijuju', False
+
+
+def _build_cache() -> str:
+    return os.environ.get('MINIJUJU_BUILD_CACHE') or str(REPO / 'target' / 'build-cache')
+
+
+def _checked_binary() -> Path:
+    binary, explicit = _binary_path()
+    if not (binary.is_file() and os.access(binary, os.X_OK)):
+        msg = f'minijuju binary not found at {binary}'
+        if explicit:
+            pytest.fail(f'{msg} (from MINIJUJU_BIN)')
+        pytest.skip(f'{msg}: run `cargo build` first or set MINIJUJU_BIN')
+    return binary.resolve()
+
+
+def _unzip(archive: Path, dest: Path) -> None:
+    """Unpack a .charm keeping modes and symlinks (zipfile alone keeps neither)."""
+    import stat
+    import zipfile
+
+    with zipfile.ZipFile(archive) as z:
+        for info in z.infolist():
+            mode = info.external_attr >> 16
+            target = dest / info.filename
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+            elif stat.S_ISLNK(mode):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.symlink_to(z.read(info).decode())
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(z.read(info))
+                target.chmod(stat.S_IMODE(mode) or 0o644)
+
+
+@pytest.fixture(scope='session')
+def built_charm(tmp_path_factory: pytest.TempPathFactory):
+    """``build(name)``: example charm ``name`` as minijuju builds it from source
+    (``minijuju pack``, unpacked), once per session. Copy it before running it."""
+    binary = _checked_binary()
+    built: dict[str, Path] = {}
+
+    def build(name: str) -> Path:
+        if name not in built:
+            work = tmp_path_factory.mktemp(f'built-{name}')
+            archive = work / f'{name}.charm'
+            env = dict(
+                os.environ, MINIJUJU_HOME=str(work / 'home'), MINIJUJU_BUILD_CACHE=_build_cache()
+            )
+            proc = subprocess.run(
+                [str(binary), 'pack', str(CHARMS / name), '-o', str(archive)],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=600,
+            )
+            assert proc.returncode == 0, f'minijuju pack {name} failed:\n{proc.stderr}'
+            _unzip(archive, work / 'charm')
+            built[name] = work / 'charm'
+        return built[name]
+
+    return build
 
 
 @pytest.fixture(scope='session')
@@ -69,6 +136,7 @@ def minijuju(request: pytest.FixtureRequest) -> Generator[Path]:
     mp = pytest.MonkeyPatch()
     mp.setenv('PATH', f'{bin_dir}{os.pathsep}{os.environ.get("PATH", "")}')
     mp.setenv('MINIJUJU_HOME', str(home))
+    mp.setenv('MINIJUJU_BUILD_CACHE', _build_cache())
     found = shutil.which('juju')
     assert found == str(juju_link), f'`juju` on PATH is {found}, expected {juju_link}'
 

@@ -1,15 +1,16 @@
-"""Run the example charms' real `dispatch` scripts against fake hook tools; no minijuju needed.
+"""Run the example charms' real `dispatch` scripts against fake hook tools; no controller needed.
 
 Each hook runs the way the spec says a unit agent runs it: working directory
 = the charm directory, no arguments, and an environment that is *only* the
 hook variables (no HOME), with PATH = tools dir + the standard system dirs.
-This checks the charms (and, for hello-ops, the .python / venv/ set-up from
-scripts/setup-python.sh) independently of the Rust side.
+This checks the charms (hello-ops as `minijuju pack` builds it from source:
+charmcraft's dispatch and a real venv) independently of the controller.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -235,23 +236,19 @@ def test_shell_unknown_action_fails(shell_unit: FakeUnit):
 
 
 @pytest.fixture
-def ops_unit(tmp_path: Path) -> FakeUnit:
-    source = CHARMS / 'hello-ops'
-    if not (source / 'venv' / 'ops').is_dir():
-        pytest.skip('hello-ops/venv is missing: run scripts/setup-python.sh')
-    # A private copy: ops keeps its state in <charm dir>/.unit-state.db.
+def ops_unit(tmp_path: Path, built_charm) -> FakeUnit:
+    # A private copy of the built charm: ops keeps its state in <charm dir>/.unit-state.db.
     charm_dir = tmp_path / 'charm'
-    shutil.copytree(source, charm_dir, ignore=shutil.ignore_patterns('venv', '.unit-state.db'))
-    (charm_dir / 'venv').symlink_to(source / 'venv')
+    shutil.copytree(built_charm('hello-ops'), charm_dir, symlinks=True)
     return FakeUnit(charm_dir, tmp_path, 'hello-ops/0')
 
 
-def test_ops_python_file_points_at_interpreter():
-    python_file = CHARMS / 'hello-ops' / '.python'
-    if not python_file.exists():
-        pytest.skip('hello-ops/.python is missing: run scripts/setup-python.sh')
-    interpreter = Path(python_file.read_text().strip())
-    assert interpreter.is_absolute() and interpreter.exists()
+def test_ops_built_charm_runs_its_venv(built_charm):
+    """The built charm has charmcraft's dispatch and a real venv with ops in it."""
+    charm = built_charm('hello-ops')
+    assert os.access(charm / 'dispatch', os.X_OK)
+    assert (charm / 'venv' / 'pyvenv.cfg').is_file()
+    assert list((charm / 'venv' / 'lib').glob('python3*/site-packages/ops/__init__.py'))
 
 
 def test_ops_startup_sequence(ops_unit: FakeUnit):

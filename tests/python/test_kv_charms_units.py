@@ -2,8 +2,8 @@
 
 They pin down what the two relation charms do with their databags, so that a
 failure in test_relations.py can be blamed on minijuju rather than on a charm.
-A last group runs each charm's real ``dispatch`` script in a hook-like
-environment, to check the venv/.python set-up from scripts/setup-python.sh.
+A last group runs each charm's built ``dispatch`` script (``minijuju pack``)
+in a hook-like environment.
 """
 
 from __future__ import annotations
@@ -90,14 +90,13 @@ def test_kv_app_metadata():
 
 @pytest.mark.parametrize('charm', ['kv-db', 'kv-app'])
 def test_packaging_like_hello_ops(charm: str):
-    """dispatch, requirements.txt and manifest.yaml are hello-ops' (dispatch up to its name)."""
+    """requirements.txt and charmcraft.yaml (the build) are hello-ops' (up to its name)."""
     hello = CHARMS / 'hello-ops'
     here = CHARMS / charm
     assert (here / 'requirements.txt').read_text() == (hello / 'requirements.txt').read_text()
-    assert (here / 'manifest.yaml').read_text() == (hello / 'manifest.yaml').read_text()
-    dispatch = (here / 'dispatch').read_text()
-    assert dispatch == (hello / 'dispatch').read_text().replace('hello-ops', charm)
-    assert os.access(here / 'dispatch', os.X_OK)
+    build = (here / 'charmcraft.yaml').read_text()
+    assert build == (hello / 'charmcraft.yaml').read_text().replace('hello-ops', charm)
+    assert not (here / 'dispatch').exists(), "charmcraft (and minijuju) write the dispatch"
 
 
 # --- kv-db: the db endpoint --------------------------------------------------
@@ -356,14 +355,12 @@ SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
     ('charm', 'status'),
     [('kv-db', ['active', 'ready']), ('kv-app', ['blocked', 'waiting for db'])],
 )
-def test_dispatch_start_in_hook_environment(charm: str, status: list[str], tmp_path: Path):
-    """`start` through the real dispatch: no HOME, system PATH, fake tools, no relations."""
-    source = CHARMS / charm
-    if not (source / 'venv' / 'ops').is_dir() or not (source / '.python').is_file():
-        pytest.skip(f'{charm}/venv or .python is missing: run scripts/setup-python.sh')
+def test_dispatch_start_in_hook_environment(
+    charm: str, status: list[str], tmp_path: Path, built_charm
+):
+    """`start` through the built dispatch: no HOME, system PATH, fake tools, no relations."""
     charm_dir = tmp_path / 'charm'
-    shutil.copytree(source, charm_dir, ignore=shutil.ignore_patterns('venv', '.unit-state.db'))
-    (charm_dir / 'venv').symlink_to(source / 'venv')
+    shutil.copytree(built_charm(charm), charm_dir, symlinks=True)
     tools = tmp_path / 'tools'
     install_fake_tools(tools)
     # The charms ask for their relations; with none, relation-ids prints an empty list.

@@ -1,4 +1,4 @@
-//! `minijuju-bench [tool|hook|memory|relations|rust-vs-python|all]` and
+//! `minijuju-bench [tool|hook|memory|relations|rust-vs-python|source-deploy|all]` and
 //! `minijuju-bench scale N [--peers M] [--timeout SECS]`: benchmarks that
 //! print figures, each against a floor measured in the same run on the same
 //! machine.
@@ -19,8 +19,11 @@
 //!   example charm doing the same work (kv-app): back-to-back update-status
 //!   hooks (interval 1 ms) of one related unit each, each hook one
 //!   `status-get` and one `status-set`; the floor is a no-op shell hook
-//!   measured the same way in the same run. Needs scripts/setup-python.sh
-//!   (kv-db and kv-app venvs).
+//!   measured the same way in the same run (kv-db and kv-app are built from
+//!   source at deploy).
+//! - `source-deploy` (`source_deploy.rs`): deploying a charmcraft project
+//!   from its source, cold and warm, against pip-installing the same
+//!   requirements by hand in the same run.
 //! - `scale N [--peers M]` (not part of `all`: it is long; `scale.rs`):
 //!   N units of a no-op shell charm in one `deploy -n N`: time until every
 //!   unit ran install, leadership, config-changed and start and status shows
@@ -47,6 +50,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 mod scale;
+mod source_deploy;
 
 fn sibling(name: &str) -> PathBuf {
     std::env::current_exe()
@@ -478,17 +482,12 @@ fn kv_rust_charm(e: &Env) -> PathBuf {
     dir
 }
 
-/// A Python example charm; its dependencies come from scripts/setup-python.sh.
+/// A Python example charm: a charmcraft project the controller builds at
+/// deploy.
 fn python_charm(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../examples/charms")
-        .join(name);
-    assert!(
-        dir.join("venv/ops").exists(),
-        "{}/venv missing: run scripts/setup-python.sh",
-        dir.display()
-    );
-    dir
+        .join(name)
 }
 
 /// Wait until every unit of `apps` in `model` is idle and `ok(app, workload message)`.
@@ -698,6 +697,7 @@ fn main() {
         Some("relations") => bench_relations(),
         Some("machine-view") => bench_machine_view(),
         Some("rust-vs-python") => bench_rust_vs_python(),
+        Some("source-deploy") => source_deploy::bench_source_deploy(),
         Some("scale") => {
             let o = match scale::parse(&args[2..]) {
                 Ok(o) => o,
@@ -729,9 +729,11 @@ fn main() {
             bench_machine_view();
             println!();
             bench_rust_vs_python();
+            println!();
+            source_deploy::bench_source_deploy();
         }
         Some(other) => {
-            eprintln!("unknown benchmark {other:?}; use tool, hook, memory, relations, machine-view, rust-vs-python, all or scale N");
+            eprintln!("unknown benchmark {other:?}; use tool, hook, memory, relations, machine-view, rust-vs-python, source-deploy, all or scale N");
             std::process::exit(2);
         }
     }

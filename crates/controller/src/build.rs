@@ -23,7 +23,9 @@
 //! 3. The charm is assembled in the destination: the project's files (not
 //!    its own `venv/`, `.venv/`, `build/`, `.git/`, `.tox/`, caches or
 //!    `*.charm`), a copy of the cached venv, and a `dispatch` as charmcraft
-//!    writes it when the project has neither a `dispatch` nor `hooks/`.
+//!    writes it when the project has neither a `dispatch` nor `hooks/`,
+//!    and, for a project with its own `metadata.yaml`, the `manifest.yaml`
+//!    of its bases (a unified one gets every classic file at staging).
 //!
 //! Each step reports a line through the caller's `progress` (the CLI prints
 //! them). Errors name the file and the problem.
@@ -250,6 +252,14 @@ pub fn build(
         .map_err(|(rel, e)| format!("cannot copy {}: {}", rel.display(), errno_text(&e)))?;
     copy_tree(&venv, &dest.join("venv"), &|_| true)
         .map_err(|(rel, e)| format!("cannot copy venv/{}: {}", rel.display(), errno_text(&e)))?;
+    // charmcraft writes the manifest into every charm; a unified project
+    // gets it with the other classic files at staging.
+    if dest.join("metadata.yaml").exists() {
+        if let Some(text) = juju_types::charm::project_manifest(dest).map_err(|e| e.to_string())? {
+            fs::write(dest.join("manifest.yaml"), text)
+                .map_err(|e| format!("cannot write manifest.yaml: {}", errno_text(&e)))?;
+        }
+    }
     let wrote_dispatch = !src.join("dispatch").exists() && !src.join("hooks").is_dir();
     if wrote_dispatch {
         let path = dest.join("dispatch");

@@ -96,6 +96,33 @@ pub fn classic_files(
     Ok(out)
 }
 
+/// The `manifest.yaml` `charmcraft pack` writes for the project in `dir`
+/// (which has `metadata.yaml` beside its `charmcraft.yaml`, so
+/// [`classic_files`] adds nothing): its bases, if `charmcraft.yaml`
+/// declares any. `None` when there is no `charmcraft.yaml`, no bases, or a
+/// `manifest.yaml` already.
+pub fn project_manifest(dir: &Path) -> Result<Option<String>, CharmError> {
+    const FILE: &str = "charmcraft.yaml";
+    if dir.join("manifest.yaml").exists() {
+        return Ok(None);
+    }
+    let path = dir.join(FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(CharmError::io(path, e)),
+    };
+    let doc = yaml::parse(FILE, &text)?;
+    let empty = Map::new();
+    let loc = yaml::Loc::root(FILE);
+    let top = yaml::as_map(&doc, &loc, &empty)?;
+    let bases = super::charmcraft_bases(top, &loc)?;
+    if bases.is_empty() {
+        return Ok(None);
+    }
+    to_yaml("manifest.yaml", &manifest(&bases)).map(Some)
+}
+
 /// Write the files of [`classic_files`] into `dir`; returns their names.
 pub fn write_classic_files(dir: &Path, bases: &[Base]) -> Result<Vec<&'static str>, CharmError> {
     let files = classic_files(dir, bases)?;

@@ -31,7 +31,7 @@ use serde_json::{Map, Value};
 
 pub use actions::{is_valid_action_name, ActionSpec, Actions};
 pub use archive::{extract_archive, is_archive, write_archive};
-pub use charmcraft::{classic_files, write_classic_files};
+pub use charmcraft::{classic_files, project_manifest, write_classic_files};
 pub use config::{is_secret_uri, ConfigError, ConfigOption, ConfigSchema, Effective, OptionType};
 pub use metadata::{
     implicit_juju_info, parse_size_mib, ContainerSpec, Endpoint, Metadata, Mount, ResourceKind,
@@ -251,7 +251,10 @@ fn read_manifest(src: &mut dyn Source) -> Result<Vec<Base>, CharmError> {
 
 /// Bases declared in a unified `charmcraft.yaml`: `base: ubuntu@24.04`
 /// (with `platforms` naming architectures), or a `bases` list.
-fn charmcraft_bases(top: &Map<String, Value>, loc: &Loc) -> Result<Vec<Base>, CharmError> {
+pub(crate) fn charmcraft_bases(
+    top: &Map<String, Value>,
+    loc: &Loc,
+) -> Result<Vec<Base>, CharmError> {
     if let Some(base) = opt_str(top, "base", loc)? {
         let (name, channel) = base.split_once('@').ok_or_else(|| {
             loc.child("base")
