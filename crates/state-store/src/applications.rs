@@ -32,10 +32,13 @@ pub struct Application {
     /// new charm (an attached resource revision; Juju's
     /// `charm-modified-version`).
     pub charm_modified_version: i64,
+    /// The last refresh was `--force-units`: units in error upgrade too.
+    pub force_charm: bool,
 }
 
 const COLUMNS: &str = "model, name, charm_dir, charm_name, charm_rev, config, trust, leader, \
-    leader_settings, leader_settings_version, status, life, created, charm_modified_version";
+    leader_settings, leader_settings_version, status, life, created, charm_modified_version, \
+    force_charm";
 
 fn from_row(r: &Row) -> rusqlite::Result<(Application, [String; 2], Option<String>)> {
     Ok((
@@ -54,6 +57,7 @@ fn from_row(r: &Row) -> rusqlite::Result<(Application, [String; 2], Option<Strin
             life: crate::life_at(r, 11)?,
             created: r.get(12)?,
             charm_modified_version: r.get(13)?,
+            force_charm: r.get(14)?,
         },
         [r.get(5)?, r.get(8)?],
         r.get(10)?,
@@ -106,6 +110,47 @@ pub fn insert_application(tx: &Transaction, a: &NewApplication) -> Result<()> {
         ],
     )?;
     Ok(())
+}
+
+/// What a refresh changes in an application row.
+#[derive(Debug, Clone)]
+pub struct NewCharm<'a> {
+    /// The new pristine charm directory.
+    pub charm_dir: &'a str,
+    /// The whole user config under the new charm.
+    pub config: &'a Map<String, Value>,
+    pub trust: bool,
+    pub force_units: bool,
+}
+
+/// `refresh`: the application's new charm, its config and trust, the
+/// charm revision and charm-modified-version each one up (every unit then
+/// deploys the charm and runs upgrade-charm), inside the caller's
+/// transaction. Returns the new charm revision.
+pub fn set_charm(tx: &Transaction, model: &str, app: &str, c: &NewCharm) -> Result<i64> {
+    let n = tx.execute(
+        "UPDATE applications SET charm_dir = ?3, charm_rev = charm_rev + 1, \
+         charm_modified_version = charm_modified_version + 1, config = ?4, trust = ?5, \
+         force_charm = ?6 WHERE model = ?1 AND name = ?2",
+        params![
+            model,
+            app,
+            c.charm_dir,
+            to_json(c.config),
+            c.trust,
+            c.force_units
+        ],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!(
+            "application \"{app}\" not found"
+        )));
+    }
+    Ok(tx.query_row(
+        "SELECT charm_rev FROM applications WHERE model = ?1 AND name = ?2",
+        [model, app],
+        |r| r.get(0),
+    )?)
 }
 
 impl Store {

@@ -294,6 +294,11 @@ END;
     r#"
 CREATE INDEX units_machine ON units(model, machine);
 "#,
+    // `refresh --force-units`: units in error upgrade too (Juju's
+    // `forcecharm`, set by every refresh).
+    r#"
+ALTER TABLE applications ADD COLUMN force_charm INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 /// The schema version this binary writes.
@@ -346,6 +351,8 @@ mod tests {
         conn.prepare_cached("SELECT storage FROM applications")
             .unwrap();
         conn.prepare_cached("SELECT life FROM storage_attachments")
+            .unwrap();
+        conn.prepare_cached("SELECT force_charm FROM applications")
             .unwrap();
         // Running it again is a no-op.
         migrate(&conn).unwrap();

@@ -31,6 +31,85 @@ pub fn ensure_unit_charm(src: &Path, dest: &Path) -> io::Result<()> {
     fs::rename(&tmp, dest)
 }
 
+/// Where a unit's next charm is staged, beside its charm directory.
+pub fn next_dir(charm_dir: &Path) -> std::path::PathBuf {
+    charm_dir.with_extension("next")
+}
+
+/// Stage `src` (the application's pristine charm) as the unit's next charm
+/// directory, beside `charm_dir`, replacing anything a crash left there.
+pub fn stage_next(src: &Path, charm_dir: &Path) -> io::Result<()> {
+    let next = next_dir(charm_dir);
+    if fs::symlink_metadata(&next).is_ok() {
+        fs::remove_dir_all(&next)?;
+    }
+    let tmp = charm_dir.with_extension("partial");
+    if tmp.exists() {
+        fs::remove_dir_all(&tmp)?;
+    }
+    copy_tree(src, &tmp)?;
+    fs::rename(&tmp, &next)
+}
+
+/// Swap the staged next charm in as the unit's charm directory, atomically
+/// (`renameat2` with `RENAME_EXCHANGE`), then remove the old one. Either
+/// the old or the new charm is at `charm_dir` at every instant; a crash
+/// before the old one is removed leaves it at the next-dir's place, which
+/// the next staging (or [`discard_next`]) removes.
+pub fn swap_in_next(charm_dir: &Path) -> io::Result<()> {
+    let next = next_dir(charm_dir);
+    if !charm_dir.exists() {
+        return fs::rename(&next, charm_dir);
+    }
+    exchange(&next, charm_dir)?;
+    fs::remove_dir_all(&next)
+}
+
+/// Remove a next charm directory left by a crash after a swap.
+pub fn discard_next(charm_dir: &Path) -> io::Result<()> {
+    for p in [next_dir(charm_dir), charm_dir.with_extension("partial")] {
+        if fs::symlink_metadata(&p).is_ok() {
+            fs::remove_dir_all(&p)?;
+        }
+    }
+    Ok(())
+}
+
+/// Exchange two paths atomically.
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive
+    // the call; renameat2 does not retain them.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        return Ok(());
+    }
+    let e = io::Error::last_os_error();
+    if e.raw_os_error() != Some(libc::EINVAL) && e.raw_os_error() != Some(libc::ENOSYS) {
+        return Err(e);
+    }
+    // A file system without exchange: two renames (a crash between them
+    // leaves no charm dir; the agent's start-up copies the journal's charm).
+    let old = b.with_extension("old");
+    if old.exists() {
+        fs::remove_dir_all(&old)?;
+    }
+    fs::rename(b, &old)?;
+    fs::rename(a, b)?;
+    fs::rename(&old, a)
+}
+
 fn copy_tree(src: &Path, dest: &Path) -> io::Result<()> {
     fs::create_dir_all(dest)?;
     fs::set_permissions(dest, fs::metadata(src)?.permissions())?;
@@ -100,6 +179,53 @@ mod tests {
         assert_eq!(
             fs::read_to_string(a.join("src/charm.py")).unwrap(),
             "changed"
+        );
+    }
+
+    #[test]
+    fn a_staged_charm_is_swapped_in_and_a_repeat_is_harmless() {
+        let t = tempfile::tempdir().unwrap();
+        let (v1, v2) = (t.path().join("v1"), t.path().join("v2"));
+        for (d, text) in [(&v1, "one"), (&v2, "two")] {
+            fs::create_dir_all(d.join("src")).unwrap();
+            fs::write(d.join("src/charm.py"), text).unwrap();
+        }
+        fs::write(v1.join("only-in-v1"), "").unwrap();
+        let unit = t.path().join("unit/charm");
+        fs::create_dir_all(unit.parent().unwrap()).unwrap();
+        ensure_unit_charm(&v1, &unit).unwrap();
+        fs::write(unit.join("made-by-the-charm"), "").unwrap();
+        stage_next(&v2, &unit).unwrap();
+        // Staged, not swapped: the unit still runs v1.
+        assert_eq!(
+            fs::read_to_string(unit.join("src/charm.py")).unwrap(),
+            "one"
+        );
+        swap_in_next(&unit).unwrap();
+        assert_eq!(
+            fs::read_to_string(unit.join("src/charm.py")).unwrap(),
+            "two"
+        );
+        assert!(!unit.join("only-in-v1").exists());
+        assert!(!unit.join("made-by-the-charm").exists());
+        assert!(!next_dir(&unit).exists());
+        // A crash after the swap, before the journal said so: staging and
+        // swapping again ends in the same charm.
+        stage_next(&v2, &unit).unwrap();
+        swap_in_next(&unit).unwrap();
+        assert_eq!(
+            fs::read_to_string(unit.join("src/charm.py")).unwrap(),
+            "two"
+        );
+        // A leftover next dir is replaced by a new staging, or discarded.
+        fs::create_dir_all(next_dir(&unit).join("junk")).unwrap();
+        stage_next(&v1, &unit).unwrap();
+        assert!(!next_dir(&unit).join("junk").exists());
+        discard_next(&unit).unwrap();
+        assert!(!next_dir(&unit).exists());
+        assert_eq!(
+            fs::read_to_string(unit.join("src/charm.py")).unwrap(),
+            "two"
         );
     }
 

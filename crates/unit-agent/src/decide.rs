@@ -7,7 +7,7 @@ use juju_types::hook::{HookInfo, HookKind};
 use juju_types::status::Status;
 use state_store::relations::RelationView;
 
-use crate::progress::{Op, Progress, RelationState, Step};
+use crate::progress::{CharmTarget, Op, Progress, RelationState, Step};
 use crate::runner::Exit;
 
 pub use juju_types::life::{Life, Resolved};
@@ -25,8 +25,14 @@ pub struct Facts {
     /// Leader settings version now.
     pub leader_settings_version: i64,
     /// The application's charm-modified-version now (bumped by
-    /// `attach-resource`, later by `refresh`).
+    /// `attach-resource` and `refresh`).
     pub charm_modified_version: i64,
+    /// The application's charm now (its pristine directory) and its URL.
+    pub charm: String,
+    pub charm_url: String,
+    /// The last refresh was `--force-units`: units in error upgrade too
+    /// (Juju's `ForceCharmUpgrade`).
+    pub force_charm: bool,
     /// Oldest pending action task for this unit.
     pub pending_action: Option<i64>,
     /// Oldest pending `exec` command (runs in any state, even in error).
@@ -281,6 +287,10 @@ pub enum Decision {
     /// A storage attachment went before its attached hook committed:
     /// delete it without hooks.
     DropStorage(String),
+    /// Put this charm in the unit's charm directory (Juju's upgrade
+    /// operation; resumed from the journal after a restart), then queue
+    /// upgrade-charm: see [`begin_deploy`], [`deployed`], [`commit_deploy`].
+    Deploy(CharmTarget),
     /// The unit is removed: delete it.
     Terminate,
     /// A hook failed; wait for resolve, a retry tick, or an action.
@@ -305,6 +315,10 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
             Decision::Terminate
         };
     }
+    // A charm deployment in progress is finished first (resolver step 3).
+    if let (Op::Upgrade, Some(t)) = (p.op, &p.upgrade) {
+        return Decision::Deploy(t.clone());
+    }
     // Commands (`juju exec`) run in any state (resolver step 10).
     if let Some(id) = f.pending_exec {
         return Decision::RunAction(id);
@@ -318,6 +332,11 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
     }
     match (p.op, p.step, &p.hook) {
         (Op::RunHook, Step::Pending, Some(h)) => {
+            // `refresh --force-units` upgrades a unit in error; its failed
+            // hook stays pending and no upgrade-charm runs (§4.5).
+            if f.force_charm && charm_modified(p, f) {
+                return Decision::Deploy(charm_target(f));
+            }
             return match f.resolved {
                 Resolved::NoRetry => Decision::SkipHook(h.clone()),
                 Resolved::Retry => Decision::RunHook(h.clone()),
@@ -411,12 +430,9 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
     }
     // Juju's `charmModified`: after install, before config-changed. A unit
     // in error never gets here (its failed hook is handled above), so it
-    // runs upgrade-charm only once resolved.
-    if f.charm_modified_version != p.charm_modified_version {
-        return Decision::RunHook(HookInfo {
-            change_version: Some(f.charm_modified_version),
-            ..HookInfo::simple(HookKind::UpgradeCharm)
-        });
+    // upgrades only once resolved, unless the refresh forced it.
+    if charm_modified(p, f) {
+        return Decision::Deploy(charm_target(f));
     }
     if f.config_hash != p.config_hash {
         return hook(HookKind::ConfigChanged);
@@ -431,6 +447,68 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
         return hook(HookKind::UpdateStatus);
     }
     Decision::Idle
+}
+
+/// Juju's `charmModified`: the application's charm, or its
+/// charm-modified-version, is not the one this unit's charm is at. (A
+/// journal from before units recorded their charm counts as current.)
+fn charm_modified(p: &Progress, f: &Facts) -> bool {
+    p.charm.as_ref().is_some_and(|c| *c != f.charm)
+        || p.charm_modified_version != f.charm_modified_version
+}
+
+fn charm_target(f: &Facts) -> CharmTarget {
+    CharmTarget {
+        charm: f.charm.clone(),
+        url: f.charm_url.clone(),
+        modified_version: f.charm_modified_version,
+    }
+}
+
+/// The journal before a charm is deployed to the unit: `upgrade` pending
+/// with the target, keeping the hook in error (if any) as Juju's deploy
+/// operation keeps its interrupted hook.
+pub fn begin_deploy(p: &Progress, t: &CharmTarget) -> Progress {
+    Progress {
+        op: Op::Upgrade,
+        step: Step::Pending,
+        upgrade: Some(t.clone()),
+        ..p.clone()
+    }
+}
+
+/// The unit's charm directory now holds the target charm.
+pub fn deployed(p: &Progress) -> Progress {
+    Progress {
+        step: Step::Done,
+        ..p.clone()
+    }
+}
+
+/// The deployment's commit: the unit is at the target charm and version;
+/// upgrade-charm is queued, or, when a hook was in error (a forced
+/// upgrade), that hook is pending again and no upgrade-charm runs (Juju's
+/// `interruptedHook`). The resolver restarts with fresh in-memory state,
+/// so every follower runs leader-settings-changed once more (§4.5, §4.8).
+pub fn commit_deploy(p: &Progress, m: &mut Memory) -> Progress {
+    let t = p.upgrade.clone().unwrap_or_default();
+    let mut next = Progress {
+        charm: Some(t.charm),
+        charm_modified_version: t.modified_version,
+        upgrade: None,
+        ..p.clone()
+    };
+    if next.hook.is_some() {
+        next.op = Op::RunHook;
+        next.step = Step::Pending;
+    } else {
+        next.op = Op::RunHook;
+        next.step = Step::Queued;
+        next.hook = Some(HookInfo::simple(HookKind::UpgradeCharm));
+        next.hook_failed = false;
+    }
+    m.leader_settings_seen = None;
+    next
 }
 
 /// A relation-created whose relation is no longer alive in the model, or
@@ -552,13 +630,9 @@ pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory, status_set:
             next.charm_modified_version = f.charm_modified_version;
         }
         HookKind::UpgradeCharm => {
-            next.charm_modified_version = h.change_version.unwrap_or(f.charm_modified_version);
-            // Its commit queues config-changed (operation/runhook.go), and
-            // the resolver restarts with fresh in-memory state, so every
-            // follower runs leader-settings-changed once more (§4.5, §4.8).
+            // Its commit queues config-changed (operation/runhook.go).
             next.op = Op::RunHook;
             next.hook = Some(HookInfo::simple(HookKind::ConfigChanged));
-            m.leader_settings_seen = None;
         }
         HookKind::LeaderElected => next.leader = true,
         HookKind::LeaderSettingsChanged => m.leader_settings_seen = Some(f.leader_settings_version),
@@ -845,6 +919,9 @@ mod tests {
             config_hash: "c1".into(),
             leader_settings_version: 0,
             charm_modified_version: 0,
+            charm: "charms/a".into(),
+            charm_url: "local:u-0".into(),
+            force_charm: false,
             pending_action: None,
             pending_exec: None,
             resolved: Resolved::None,
@@ -878,6 +955,10 @@ mod tests {
                 Decision::Resign => {
                     out.push("resign".into());
                     p.leader = false;
+                }
+                Decision::Deploy(t) => {
+                    out.push(format!("deploy {}", t.url));
+                    p = commit_deploy(&deployed(&begin_deploy(&p, &t)), m);
                 }
                 Decision::Terminate => {
                     out.push("terminate".into());
@@ -1062,6 +1143,15 @@ mod tests {
         assert_eq!(next.storage.iter().collect::<Vec<_>>(), ["d/1"]);
     }
 
+    /// A unit as the agent prepares it: its charm directory holds the
+    /// application's charm of `f`.
+    fn prepared(f: &Facts) -> Progress {
+        Progress {
+            charm: Some(f.charm.clone()),
+            ..Default::default()
+        }
+    }
+
     #[test]
     fn start_up_sequence_leader_and_follower() {
         let mut leader = facts();
@@ -1095,18 +1185,23 @@ mod tests {
             Case {
                 what: "follower",
                 leader: false,
-                want: &["upgrade-charm", "config-changed", "leader-settings-changed"],
+                want: &[
+                    "deploy local:u-0",
+                    "upgrade-charm",
+                    "config-changed",
+                    "leader-settings-changed",
+                ],
             },
             Case {
                 what: "leader",
                 leader: true,
-                want: &["upgrade-charm", "config-changed"],
+                want: &["deploy local:u-0", "upgrade-charm", "config-changed"],
             },
         ] {
             let mut f = facts();
             f.is_leader = c.leader;
             let mut m = Memory::default();
-            let (_, p) = sequence(Progress::default(), &f, &mut m);
+            let (_, p) = sequence(prepared(&f), &f, &mut m);
             assert_eq!(p.charm_modified_version, 0);
             f.charm_modified_version = 1;
             let (seq, p) = sequence(p, &f, &mut m);
@@ -1126,7 +1221,7 @@ mod tests {
         // A unit installed after the bump never runs upgrade-charm for it.
         f.charm_modified_version = 3;
         let (seq, p) = sequence(Progress::default(), &f, &mut m);
-        assert!(!seq.contains(&"upgrade-charm".to_string()), "{seq:?}");
+        assert!(!seq.iter().any(|h| h.contains("upgrade")), "{seq:?}");
         assert_eq!(p.charm_modified_version, 3);
         // Bumped while installing (decided at 0): upgrade-charm before the
         // first config-changed, whose commit then queues start.
@@ -1149,7 +1244,13 @@ mod tests {
         let (seq, _) = sequence(p, &f1, &mut m);
         assert_eq!(
             seq,
-            ["leader-elected", "upgrade-charm", "config-changed", "start"]
+            [
+                "leader-elected",
+                "deploy local:u-0",
+                "upgrade-charm",
+                "config-changed",
+                "start"
+            ]
         );
         // Actions come first; config changed at the same time waits for
         // the queued config-changed of the upgrade (one run, not two).
@@ -1161,17 +1262,21 @@ mod tests {
         assert_eq!(decide(&p, &f2, &m), Decision::RunAction(7));
         f2.pending_action = None;
         f2.config_hash = "c2".into();
-        // The upgrade-charm hook carries the version it upgrades to.
+        // The deployment carries the version it upgrades to.
         let d = decide(&p, &f2, &m);
         assert!(
-            matches!(d, Decision::RunHook(ref h) if h.kind == HookKind::UpgradeCharm
-                && h.change_version == Some(1)),
+            matches!(d, Decision::Deploy(ref t) if t.modified_version == 1),
             "{d:?}"
         );
         let (seq, p) = sequence(p, &f2, &mut m);
         assert_eq!(
             seq,
-            ["upgrade-charm", "config-changed", "leader-settings-changed"]
+            [
+                "deploy local:u-0",
+                "upgrade-charm",
+                "config-changed",
+                "leader-settings-changed"
+            ]
         );
         assert_eq!(p.config_hash, "c2");
     }
@@ -1202,8 +1307,143 @@ mod tests {
         let (seq, _) = sequence(p, &bumped, &mut m);
         assert_eq!(
             seq,
+            [
+                "deploy local:u-0",
+                "upgrade-charm",
+                "config-changed",
+                "leader-settings-changed"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_new_charm_is_deployed_then_upgrade_charm_runs_once() {
+        let f = facts();
+        let mut m = Memory::default();
+        let (_, p) = sequence(prepared(&f), &f, &mut m);
+        // A refresh: another charm and a bumped version.
+        let mut g = f.clone();
+        g.charm = "charms/b".into();
+        g.charm_url = "local:u-1".into();
+        g.charm_modified_version = 1;
+        assert_eq!(
+            decide(&p, &g, &m),
+            Decision::Deploy(CharmTarget {
+                charm: "charms/b".into(),
+                url: "local:u-1".into(),
+                modified_version: 1,
+            })
+        );
+        // The journal: upgrade pending with the target, then done, then
+        // upgrade-charm queued with the unit at the new charm.
+        let t = charm_target(&g);
+        let pending = begin_deploy(&p, &t);
+        assert_eq!((pending.op, pending.step), (Op::Upgrade, Step::Pending));
+        assert_eq!(pending.charm.as_deref(), Some("charms/a"));
+        let done = deployed(&pending);
+        assert_eq!((done.op, done.step), (Op::Upgrade, Step::Done));
+        let committed = commit_deploy(&done, &mut m);
+        assert_eq!(committed.charm.as_deref(), Some("charms/b"));
+        assert_eq!(committed.charm_modified_version, 1);
+        assert_eq!(committed.upgrade, None);
+        assert_eq!(
+            (committed.op, committed.step, committed.hook.clone()),
+            (
+                Op::RunHook,
+                Step::Queued,
+                Some(HookInfo::simple(HookKind::UpgradeCharm))
+            )
+        );
+        let (seq, p) = sequence(committed, &g, &mut m);
+        assert_eq!(
+            seq,
             ["upgrade-charm", "config-changed", "leader-settings-changed"]
         );
+        assert!(p.started && !seq.contains(&"start".to_string()));
+        // Only the charm differing (a journal at the same version) is
+        // enough; a journal that never recorded its charm is not.
+        let mut only_charm = p.clone();
+        only_charm.charm = Some("charms/a".into());
+        assert!(matches!(decide(&only_charm, &g, &m), Decision::Deploy(_)));
+        only_charm.charm = None;
+        assert_eq!(decide(&only_charm, &g, &m), Decision::Idle);
+    }
+
+    #[test]
+    fn a_deployment_in_the_journal_is_resumed_first() {
+        let f = facts();
+        let mut m = Memory::default();
+        let (_, p) = sequence(prepared(&f), &f, &mut m);
+        let t = CharmTarget {
+            charm: "charms/b".into(),
+            url: "local:u-1".into(),
+            modified_version: 1,
+        };
+        // Even before a pending exec command, and whatever the model says
+        // now (a newer charm is deployed after this one commits).
+        let mut g = f.clone();
+        g.pending_exec = Some(3);
+        g.charm = "charms/c".into();
+        for p in [begin_deploy(&p, &t), deployed(&begin_deploy(&p, &t))] {
+            assert_eq!(decide(&p, &g, &m), Decision::Deploy(t.clone()));
+        }
+        g.pending_exec = None;
+        let (seq, p) = sequence(begin_deploy(&p, &t), &g, &mut m);
+        assert_eq!(
+            seq,
+            [
+                "deploy local:u-1",
+                "upgrade-charm",
+                "config-changed",
+                "leader-settings-changed",
+                "deploy local:u-0",
+                "upgrade-charm",
+                "config-changed",
+                "leader-settings-changed"
+            ]
+        );
+        assert_eq!(p.charm.as_deref(), Some("charms/c"));
+    }
+
+    #[test]
+    fn a_forced_upgrade_keeps_the_failed_hook_and_runs_no_upgrade_charm() {
+        let f = facts();
+        let mut m = Memory::default();
+        let (_, p) = sequence(prepared(&f), &f, &mut m);
+        let failed = HookInfo::simple(HookKind::ConfigChanged);
+        let p = fail(&begin(&p, &failed, &f, &mut m));
+        let mut g = f.clone();
+        g.charm = "charms/b".into();
+        g.charm_modified_version = 1;
+        g.auto_retry = false;
+        // Not forced: the unit waits in error.
+        assert_eq!(decide(&p, &g, &m), Decision::WaitInError);
+        // Forced: deployed, and the failed hook is pending again, failed.
+        g.force_charm = true;
+        let Decision::Deploy(t) = decide(&p, &g, &m) else {
+            panic!("{:?}", decide(&p, &g, &m))
+        };
+        let pending = begin_deploy(&p, &t);
+        assert_eq!(pending.hook, Some(failed.clone()));
+        assert!(!pending.in_error(), "deploying, not waiting in error");
+        let next = commit_deploy(&deployed(&pending), &mut m);
+        assert!(next.in_error() && next.hook_failed);
+        assert_eq!(next.hook, Some(failed.clone()));
+        assert_eq!(next.charm.as_deref(), Some("charms/b"));
+        assert_eq!(decide(&next, &g, &m), Decision::WaitInError);
+        // Resolved: the failed hook runs, and no upgrade-charm after it.
+        g.resolved = Resolved::Retry;
+        assert_eq!(decide(&next, &g, &m), Decision::RunHook(failed.clone()));
+        let p = commit(
+            &begin(&next, &failed, &g, &mut m),
+            &failed,
+            &g,
+            &mut m,
+            false,
+        );
+        g.resolved = Resolved::None;
+        let (seq, _) = sequence(p, &g, &mut m);
+        assert_eq!(seq, ["leader-settings-changed"]);
     }
 
     #[test]

@@ -16,6 +16,11 @@ pub enum Op {
     Continue,
     /// A hook is queued, running (pending) or finished-not-committed (done).
     RunHook,
+    /// A new charm is being put in the unit's charm directory (Juju's
+    /// `upgrade` operation): `pending` until the directory is swapped,
+    /// `done` after; its commit queues upgrade-charm (or restores the hook
+    /// that was in error, for a forced upgrade).
+    Upgrade,
 }
 
 /// Where the current operation is.
@@ -57,10 +62,16 @@ pub struct Progress {
     /// Config (and trust) hash last acted on by config-changed.
     pub config_hash: String,
     /// The application's charm-modified-version this unit's charm is at:
-    /// set when install commits, and by upgrade-charm's commit (Juju's
-    /// local `CharmModifiedVersion`). A newer one in the model means
+    /// set when install commits, and by the commit of a charm deployment
+    /// (Juju's local `CharmModifiedVersion`). A newer one in the model means
     /// upgrade-charm is due (uniter-semantics §4.5).
     pub charm_modified_version: i64,
+    /// The charm this unit's charm directory holds: the application's
+    /// pristine copy it came from (Juju's `charm` URL in the uniter state).
+    /// Another one in the model means the charm is to be deployed.
+    pub charm: Option<String>,
+    /// The charm being deployed while `op` is `upgrade`.
+    pub upgrade: Option<CharmTarget>,
     /// Relations this unit has run relation-created for, by id.
     pub relations: BTreeMap<i64, RelationState>,
     /// Per consumed secret, the revision the last secret-changed reported
@@ -75,6 +86,18 @@ pub struct Progress {
     /// Storage attachments whose storage-attached committed (Juju's
     /// per-unit storage state): each gets storage-detaching before it goes.
     pub storage: BTreeSet<String>,
+}
+
+/// A charm a unit is to run: the application's charm and its
+/// charm-modified-version when the upgrade was decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct CharmTarget {
+    /// The application's pristine charm directory.
+    pub charm: String,
+    /// As status shows it (`local:<name>-<revision>`), for the log.
+    pub url: String,
+    pub modified_version: i64,
 }
 
 /// What a unit remembers of one relation (uniter-semantics §5.1).

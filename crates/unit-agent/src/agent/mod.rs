@@ -8,10 +8,12 @@
 //! - [`operation`]: the one path every hook, action and command runs through.
 //! - [`hook`]: hooks and their journal/status transitions.
 //! - [`task`]: actions and `exec` commands.
+//! - [`upgrade`]: deploying a new charm to the unit (before upgrade-charm).
 
 mod hook;
 mod operation;
 mod task;
+mod upgrade;
 
 pub use task::EXEC_ACTION;
 
@@ -155,17 +157,25 @@ impl Agent {
         let dir = rt.unit_dir(&m.uuid, &unit);
         let charm_dir = dir.join("charm");
         let tools_dir = dir.join("tools");
-        charmdir::ensure_unit_charm(Path::new(&app.charm_dir), &charm_dir).map_err(io_err(
+        let stored = Progress::from_json(&u.progress).map_err(state_store::StoreError::from)?;
+        // The unit's charm directory holds the charm its journal names; a
+        // journal from before units recorded it (or a new unit) gets the
+        // application's charm.
+        let unit_charm = stored.charm.clone().unwrap_or(app.charm_dir.clone());
+        charmdir::ensure_unit_charm(Path::new(&unit_charm), &charm_dir).map_err(io_err(
             format!("preparing charm dir {}", charm_dir.display()),
         ))?;
+        if stored.op != crate::progress::Op::Upgrade {
+            let _ = charmdir::discard_next(&charm_dir);
+        }
         let tool_names: Vec<&str> = hook_commands::linked_tool_names().collect();
         charmdir::ensure_tools(&tools_dir, &rt.tool_binary, &tool_names).map_err(io_err(
             format!("preparing tools dir {}", tools_dir.display()),
         ))?;
         let socket = rt.socket_path(&dir);
         crate::orphans::stop_orphan(&dir.join("hook.pid"));
-        let stored = Progress::from_json(&u.progress).map_err(state_store::StoreError::from)?;
-        let (progress, found) = recover(&stored);
+        let (mut progress, found) = recover(&stored);
+        progress.charm = Some(unit_charm);
         let who = UnitIdentity {
             model: model.clone(),
             app: u.app.clone(),
@@ -277,6 +287,9 @@ impl Agent {
             config_hash: config_hash(&charm, &app.config, app.trust),
             leader_settings_version: app.leader_settings_version,
             charm_modified_version: app.charm_modified_version,
+            charm_url: format!("local:{}-{}", app.charm_name, app.charm_rev),
+            charm: app.charm_dir,
+            force_charm: app.force_charm,
             pending_action: s.next_pending_action(&self.who.model, &self.who.unit)?,
             pending_exec: s.next_pending_exec(&self.who.model, &self.who.unit)?,
             resolved: u.resolved,
@@ -380,6 +393,7 @@ impl Agent {
                     self.store().drop_storage_attachment(&self.who.model, &id)?;
                     self.sweep_storage();
                 }
+                Decision::Deploy(t) => self.deploy_charm(t)?,
                 Decision::Terminate => return self.terminate(),
                 Decision::WaitInError | Decision::Idle => {
                     self.wait(&model_config, &mut shutdown).await?
