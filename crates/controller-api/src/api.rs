@@ -37,6 +37,9 @@ pub enum Request {
         reset: Vec<String>,
     },
     Deploy(DeployArgs),
+    /// `refresh APP --path P`: a new charm for the application; every unit
+    /// deploys it and runs upgrade-charm ([`Refreshed`]).
+    Refresh(RefreshArgs),
     AddUnit {
         model: String,
         application: String,
@@ -315,6 +318,35 @@ pub struct DeployArgs {
     /// `--storage name=directive`, as given.
     #[serde(default)]
     pub storage: Vec<String>,
+}
+
+/// Arguments of `refresh`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefreshArgs {
+    pub model: String,
+    pub application: String,
+    /// Absolute path to the new charm (directory or `.charm` file); `None`
+    /// when the user gave none (refused, as for any local charm).
+    pub charm_path: Option<String>,
+    /// The path as the user gave it; errors name it.
+    pub charm_arg: String,
+    /// Raw `key=value` config strings; they override the YAML file's.
+    pub config: BTreeMap<String, String>,
+    /// The text of the `--config` YAML file, keyed by application name.
+    pub config_yaml: Option<String>,
+    /// `--trust` / `--trust=false`; `None` leaves trust as it is.
+    pub trust: Option<bool>,
+    /// `--resource name=value`, in the order given.
+    pub resources: Vec<ResourceArg>,
+    /// `--force-units`: units in error upgrade too.
+    pub force_units: bool,
+}
+
+/// `Refresh` result: the charm as Juju announces it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Refreshed {
+    pub charm: String,
+    pub revision: i64,
 }
 
 /// One `--resource name=value` (deploy, attach-resource).

@@ -19,6 +19,12 @@
 //! * anything else (invalid YAML, a broken rule, an unreadable file, an
 //!   unsafe archive entry): `attempting to deploy "./x": <problem>`, where
 //!   the problem names the file inside the charm.
+//!
+//! `refresh --path` stages the same way ([`stage_refresh`]) with Juju's
+//! refresh wording (its local refresher, `core/charm.NewCharmAtPath`):
+//! nothing at the path is `"./x": file does not exist`, no charm there is
+//! `no charm found at "./x"`, a file that is not an archive is `zip: not a
+//! valid zip file`, and any other problem is shown as it is.
 
 use std::fs;
 use std::io;
@@ -40,16 +46,74 @@ pub fn stage(
     cache: &Path,
     progress: crate::build::Progress,
 ) -> Result<(PathBuf, Charm), String> {
-    let attempting = |problem: String| format!("attempting to deploy {shown:?}: {problem}");
+    stage_as(source, shown, charms_dir, cache, progress, Purpose::Deploy)
+}
+
+/// [`stage`] for `refresh --path`, with refresh's wording (module docs).
+pub fn stage_refresh(
+    source: &Path,
+    shown: &str,
+    charms_dir: &Path,
+    cache: &Path,
+    progress: crate::build::Progress,
+) -> Result<(PathBuf, Charm), String> {
+    stage_as(source, shown, charms_dir, cache, progress, Purpose::Refresh)
+}
+/// Which command stages: the errors are worded as that command's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Deploy,
+    Refresh,
+}
+
+impl Purpose {
+    fn not_found(self, shown: &str) -> String {
+        match self {
+            Purpose::Deploy => format!("charm or bundle at {shown:?} not found"),
+            Purpose::Refresh => format!("{shown:?}: file does not exist"),
+        }
+    }
+
+    fn not_a_charm(self, shown: &str) -> String {
+        match self {
+            Purpose::Deploy => format!(
+                "charm or bundle at {shown:?} not found: no metadata.yaml or charmcraft.yaml"
+            ),
+            Purpose::Refresh => format!("no charm found at {shown:?}"),
+        }
+    }
+
+    fn not_a_zip(self, shown: &str) -> String {
+        match self {
+            Purpose::Deploy => format!("invalid charm or bundle provided at {shown:?}"),
+            Purpose::Refresh => "zip: not a valid zip file".to_string(),
+        }
+    }
+
+    fn problem(self, shown: &str, problem: String) -> String {
+        match self {
+            Purpose::Deploy => format!("attempting to deploy {shown:?}: {problem}"),
+            Purpose::Refresh => problem,
+        }
+    }
+}
+
+fn stage_as(
+    source: &Path,
+    shown: &str,
+    charms_dir: &Path,
+    cache: &Path,
+    progress: crate::build::Progress,
+    purpose: Purpose,
+) -> Result<(PathBuf, Charm), String> {
+    let attempting = |problem: String| purpose.problem(shown, problem);
     let meta = match fs::metadata(source) {
         Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(format!("charm or bundle at {shown:?} not found"))
-        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(purpose.not_found(shown)),
         Err(e) => return Err(attempting(errno_text(&e))),
     };
     if !meta.is_dir() && !charm::is_archive(source) {
-        return Err(format!("invalid charm or bundle provided at {shown:?}"));
+        return Err(purpose.not_a_zip(shown));
     }
     let dest = charms_dir.join(format!("charm-{}", &crate::new_uuid()[..8]));
     fs::create_dir_all(charms_dir)
@@ -66,12 +130,13 @@ pub fn stage(
             attempting(format!("cannot copy {}: {}", rel.display(), errno_text(&e)))
         })
     } else {
-        charm::extract_archive(source, &dest).map_err(|e| describe(&e, shown, source, &dest))
+        charm::extract_archive(source, &dest)
+            .map_err(|e| describe(&e, shown, source, &dest, purpose))
     };
     let loaded = staged.and_then(|()| {
-        let c = charm::load_dir(&dest).map_err(|e| describe(&e, shown, source, &dest))?;
+        let c = charm::load_dir(&dest).map_err(|e| describe(&e, shown, source, &dest, purpose))?;
         charm::write_classic_files(&dest, &c.bases)
-            .map_err(|e| describe(&e, shown, source, &dest))?;
+            .map_err(|e| describe(&e, shown, source, &dest, purpose))?;
         Ok(c)
     });
     match loaded {
@@ -86,7 +151,7 @@ pub fn stage(
 /// The message for a charm-reading error: the user's `shown` path instead
 /// of the staged copy `dest` or the resolved `source`, and files inside the
 /// charm by their path in it.
-fn describe(err: &CharmError, shown: &str, source: &Path, dest: &Path) -> String {
+fn describe(err: &CharmError, shown: &str, source: &Path, dest: &Path, purpose: Purpose) -> String {
     let inside = |p: &Path| -> String {
         p.strip_prefix(dest)
             .or_else(|_| p.strip_prefix(source))
@@ -94,20 +159,14 @@ fn describe(err: &CharmError, shown: &str, source: &Path, dest: &Path) -> String
             .unwrap_or_else(|_| p.display().to_string())
     };
     let problem = match err {
-        CharmError::NotACharm(_) => {
-            return format!(
-                "charm or bundle at {shown:?} not found: no metadata.yaml or charmcraft.yaml"
-            )
-        }
-        CharmError::NotAZip { .. } => {
-            return format!("invalid charm or bundle provided at {shown:?}")
-        }
+        CharmError::NotACharm(_) => return purpose.not_a_charm(shown),
+        CharmError::NotAZip { .. } => return purpose.not_a_zip(shown),
         CharmError::Io { path, source: e } if path == dest || path == source => errno_text(e),
         CharmError::Io { path, source: e } => format!("{}: {}", inside(path), errno_text(e)),
         CharmError::Archive { message, .. } => message.clone(),
         other => other.to_string(),
     };
-    format!("attempting to deploy {shown:?}: {problem}")
+    purpose.problem(shown, problem)
 }
 
 /// Copy the tree `src` to `dest`; an error carries the path (relative to
@@ -260,6 +319,39 @@ mod tests {
                 "attempting to deploy \"./locked\": cannot copy src/charm.py: permission denied"
             );
         }
+    }
+
+    #[test]
+    fn refresh_errors_use_refreshs_words() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path();
+        let charms = tempfile::tempdir().unwrap();
+        let err = |source: &Path, shown: &str| {
+            let e = stage_refresh(source, shown, charms.path(), charms.path(), &|_| {}).unwrap_err();
+            let left = fs::read_dir(charms.path()).map(|d| d.count()).unwrap_or(0);
+            assert_eq!(left, 0, "{e}");
+            e
+        };
+        assert_eq!(
+            err(&p.join("missing"), "./missing"),
+            "\"./missing\": file does not exist"
+        );
+        fs::create_dir(p.join("empty")).unwrap();
+        assert_eq!(
+            err(&p.join("empty"), "./empty"),
+            "no charm found at \"./empty\""
+        );
+        fs::write(p.join("text.charm"), "not a zip").unwrap();
+        assert_eq!(
+            err(&p.join("text.charm"), "./text.charm"),
+            "zip: not a valid zip file"
+        );
+        fs::create_dir(p.join("badkey")).unwrap();
+        fs::write(p.join("badkey/charmcraft.yaml"), "type: charm\n").unwrap();
+        assert_eq!(
+            err(&p.join("badkey"), "./badkey"),
+            "charmcraft.yaml: name: charm name is required"
+        );
     }
 
     #[test]

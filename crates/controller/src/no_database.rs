@@ -47,6 +47,7 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | DestroyModel { .. }
         | ModelConfig { .. }
         | Deploy(_)
+        | Refresh(_)
         | AddUnit { .. }
         | RemoveUnit { .. }
         | RemoveApplication { .. }

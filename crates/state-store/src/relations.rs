@@ -81,6 +81,16 @@ pub fn insert_relation(
     Ok(id)
 }
 
+/// Make relation `id` dying inside a transaction (deleted at once when no
+/// unit is in its scope); its units then leave it as for `remove-relation`.
+pub fn end_relation(tx: &Transaction, model: &str, id: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE relations SET life = 'dying' WHERE model = ?1 AND id = ?2",
+        params![model, id],
+    )?;
+    delete_if_done(tx, model, id)
+}
+
 pub(crate) fn load(
     conn: &rusqlite::Connection,
     model: &str,

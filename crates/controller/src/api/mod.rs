@@ -20,6 +20,7 @@ mod applications;
 mod config;
 mod logs;
 mod models;
+mod refresh;
 mod relations;
 mod resources;
 mod secrets;
@@ -171,6 +172,15 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request, progress: ProgressSender)
         Deploy(args) => {
             blocking(ctl, move |c| {
                 applications::deploy(c, &args, &move |line: &str| {
+                    let _ = progress.send(line.to_string());
+                })
+            })
+            .await
+        }
+        // Refresh stages (and may build) the new charm: off the async workers too.
+        Refresh(args) => {
+            blocking(ctl, move |c| {
+                refresh::refresh(c, &args, &move |line: &str| {
                     let _ = progress.send(line.to_string());
                 })
             })

@@ -73,7 +73,7 @@ pub struct Deploy {
 /// `--resource name=value` flags as Juju's `stringMap` flag reads them
 /// (usage errors, exit 2); each value also as an absolute path, for the
 /// controller to read a file resource from.
-fn resource_args(values: &[String]) -> Result<Vec<ResourceArg>, CliError> {
+pub fn resource_args(values: &[String]) -> Result<Vec<ResourceArg>, CliError> {
     let mut out: Vec<ResourceArg> = Vec::new();
     for v in values {
         let invalid = |why: String| {

@@ -25,6 +25,7 @@ mod model_config;
 mod models;
 mod operations;
 mod pack;
+mod refresh;
 mod remove_application;
 mod remove_relation;
 mod remove_secret;
@@ -128,6 +129,9 @@ pub enum Command {
     GrantSecret(grant_secret::GrantSecret),
     /// Revoke applications' access to a user secret.
     RevokeSecret(revoke_secret::RevokeSecret),
+    /// Refresh an application's charm.
+    #[command(alias = "upgrade-charm")]
+    Refresh(refresh::Refresh),
     /// Update a resource for an application.
     AttachResource(attach_resource::AttachResource),
     /// Show the resources of an application.
@@ -164,6 +168,7 @@ pub fn run(cli: Cli) -> CliResult {
         ModelConfig(c) => c.run(),
         Deploy(c) => c.run(),
         AttachResource(c) => c.run(),
+        Refresh(c) => c.run(),
         Resources(c) => c.run(),
         Trust(c) => c.run(),
         AddUnit(c) => c.run(),
@@ -238,6 +243,7 @@ pub fn missing_argument(argv: &[String], e: &clap::error::Error) -> String {
         "deploy" => Some(deploy::MISSING.to_string()),
         "destroy-model" => Some(destroy_model::MISSING.to_string()),
         "remove-application" => Some(remove_application::MISSING.to_string()),
+        "refresh" => Some(refresh::MISSING.to_string()),
         "remove-unit" => Some(remove_unit::MISSING.to_string()),
         "resolve" => Some(resolve::MISSING.to_string()),
         "run" => Some(run::MISSING.to_string()),

@@ -196,7 +196,7 @@ fn show(v: &Value) -> String {
 }
 
 /// Go's `strconv.ParseBool`.
-fn parse_go_bool(s: &str) -> Option<bool> {
+pub fn parse_go_bool(s: &str) -> Option<bool> {
     match s {
         "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
         "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),

@@ -32,7 +32,9 @@ use serde_json::{Map, Value};
 pub use actions::{is_valid_action_name, ActionSpec, Actions};
 pub use archive::{extract_archive, is_archive, write_archive};
 pub use charmcraft::{classic_files, project_manifest, write_classic_files};
-pub use config::{is_secret_uri, ConfigError, ConfigOption, ConfigSchema, Effective, OptionType};
+pub use config::{
+    is_secret_uri, parse_go_bool, ConfigError, ConfigOption, ConfigSchema, Effective, OptionType,
+};
 pub use metadata::{
     implicit_juju_info, parse_size_mib, ContainerSpec, Endpoint, Metadata, Mount, ResourceKind,
     ResourceSpec, Role, Scope, StorageKind, StorageSpec,
