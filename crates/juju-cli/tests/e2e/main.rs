@@ -18,6 +18,7 @@ mod machine_crash;
 mod models;
 mod readme;
 mod reboot;
+mod refresh;
 mod relation_tools;
 mod relations;
 mod resources;
