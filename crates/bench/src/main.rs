@@ -1,4 +1,4 @@
-//! `minijuju-bench [tool|hook|memory|relations|rust-vs-python|source-deploy|all]` and
+//! `minijuju-bench [tool|hook|memory|relations|machine-view|rust-vs-python|source-deploy|refresh|all]` and
 //! `minijuju-bench scale N [--peers M] [--timeout SECS]`: benchmarks that
 //! print figures, each against a floor measured in the same run on the same
 //! machine.
@@ -24,6 +24,10 @@
 //! - `source-deploy` (`source_deploy.rs`): deploying a charmcraft project
 //!   from its source, cold and warm, against pip-installing the same
 //!   requirements by hand in the same run.
+//! - `refresh` (`refresh.rs`): a 3-unit application refreshed to settled
+//!   (charm staged, swapped on every unit, upgrade-charm, config-changed,
+//!   followers' leader-settings-changed), against copying the charm four
+//!   times and running the eight hooks directly.
 //! - `scale N [--peers M]` (not part of `all`: it is long; `scale.rs`):
 //!   N units of a no-op shell charm in one `deploy -n N`: time until every
 //!   unit ran install, leadership, config-changed and start and status shows
@@ -49,6 +53,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+mod refresh;
 mod scale;
 mod source_deploy;
 
@@ -698,6 +703,7 @@ fn main() {
         Some("machine-view") => bench_machine_view(),
         Some("rust-vs-python") => bench_rust_vs_python(),
         Some("source-deploy") => source_deploy::bench_source_deploy(),
+        Some("refresh") => refresh::bench_refresh(),
         Some("scale") => {
             let o = match scale::parse(&args[2..]) {
                 Ok(o) => o,
@@ -731,9 +737,11 @@ fn main() {
             bench_rust_vs_python();
             println!();
             source_deploy::bench_source_deploy();
+            println!();
+            refresh::bench_refresh();
         }
         Some(other) => {
-            eprintln!("unknown benchmark {other:?}; use tool, hook, memory, relations, machine-view, rust-vs-python, source-deploy, all or scale N");
+            eprintln!("unknown benchmark {other:?}; use tool, hook, memory, relations, machine-view, rust-vs-python, source-deploy, refresh, all or scale N");
             std::process::exit(2);
         }
     }
