@@ -327,7 +327,8 @@ mod tests {
         let p = tmp.path();
         let charms = tempfile::tempdir().unwrap();
         let err = |source: &Path, shown: &str| {
-            let e = stage_refresh(source, shown, charms.path(), charms.path(), &|_| {}).unwrap_err();
+            let e =
+                stage_refresh(source, shown, charms.path(), charms.path(), &|_| {}).unwrap_err();
             let left = fs::read_dir(charms.path()).map(|d| d.count()).unwrap_or(0);
             assert_eq!(left, 0, "{e}");
             e

@@ -87,10 +87,15 @@ fn refresh_of_an_ops_charm_runs_the_new_code_in_order_with_new_config_defaults()
     .unwrap();
     let r = mj.run(&["refresh", "hello", "--path", path]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // hello-ops is a charmcraft project: refresh builds it as deploy does,
+    // reusing the venv (only the code changed), and says so as it goes.
     assert_eq!(
-        r.stderr.trim_end(),
-        "Added local charm \"hello-ops\", revision 1, to the model"
+        r.stderr.lines().last(),
+        Some("Added local charm \"hello-ops\", revision 1, to the model"),
+        "{}",
+        r.stderr
     );
+    assert!(r.stderr.contains("venv: reusing cached"), "{}", r.stderr);
     let s = mj.wait_status("every unit on v2", 60, |s| {
         crate::common::workloads(s, "hello")
             .iter()
