@@ -135,6 +135,45 @@ pub enum Request {
         command: String,
         /// Per-command timeout in milliseconds (0 = none).
         timeout_ms: u64,
+        /// Machine ids (`exec --machine`): the command runs on the machine,
+        /// in its view, outside any hook context.
+        #[serde(default)]
+        machines: Vec<String>,
+    },
+    /// `add-machine`: `num` machines with a base (`os@channel`) and
+    /// constraints (Juju's words); returns their ids.
+    AddMachines {
+        model: String,
+        num: u32,
+        base: Option<String>,
+        constraints: Vec<String>,
+    },
+    /// `remove-machine`: one [`MachineRemoved`] per id, in order.
+    RemoveMachines {
+        model: String,
+        ids: Vec<String>,
+        force: bool,
+    },
+    /// `model-constraints` / `set-model-constraints` (no application) and
+    /// `constraints` / `set-constraints`: replaces them with `set` when
+    /// given; returns the [`ConstraintsInfo`] then in force.
+    Constraints {
+        model: String,
+        application: Option<String>,
+        set: Option<Vec<String>>,
+    },
+    /// `add-ssh-key` (`add`), `remove-ssh-key` (`remove`), `ssh-keys`
+    /// (neither): returns [`SshKeysResult`].
+    SshKeys {
+        model: String,
+        add: Vec<String>,
+        remove: Vec<String>,
+    },
+    /// `ssh` / `scp`: the view of a unit's or a machine's machine
+    /// ([`MachineViewSpec`]), which the CLI enters itself.
+    MachineView {
+        model: String,
+        target: String,
     },
     /// `add-secret`: a user secret (owned by the model); returns its id.
     AddSecret {
@@ -377,6 +416,62 @@ pub struct ResourceInfo {
     pub timestamp: Option<f64>,
 }
 
+/// The outcome of removing one machine: the units made to go with it
+/// (`--force`), or Juju's error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MachineRemoved {
+    pub id: String,
+    pub result: Result<Vec<String>, String>,
+}
+
+/// Constraints in both of Juju's forms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConstraintsInfo {
+    /// `mem=1024M cores=2`.
+    pub text: String,
+    /// `{"mem": 1024, "cores": 2}`.
+    pub json: Value,
+}
+
+/// One stored SSH key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SshKeyInfo {
+    pub fingerprint: String,
+    pub comment: String,
+    pub key: String,
+}
+
+/// The answer to [`Request::SshKeys`]: per key added or removed, `None` or
+/// Juju's error; then the model's keys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SshKeysResult {
+    pub errors: Vec<Option<String>>,
+    pub keys: Vec<SshKeyInfo>,
+}
+
+/// A host path shown at `target` on a machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewBind {
+    pub source: String,
+    pub target: String,
+    pub read_only: bool,
+}
+
+/// What a process needs to see a machine as its own (`ssh`, `scp`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MachineViewSpec {
+    pub machine: i64,
+    /// The machine's own files (`<home>/machines/<m>/<id>`).
+    pub dir: String,
+    pub binds: Vec<ViewBind>,
+    pub boot_id: String,
+    /// Seconds since the machine booted.
+    pub uptime: f64,
+    /// Whether processes get machine views here; when not, the host's
+    /// view is the machine's (storage is then at its host path).
+    pub available: bool,
+}
+
 /// Error classes; the CLI maps them to exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -509,11 +604,20 @@ pub struct RelationStatus {
     pub life: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct MachineStatus {
     pub id: i64,
     pub address: String,
     pub since: f64,
+    /// `os@channel`.
+    #[serde(default)]
+    pub base: String,
+    /// Juju's string form.
+    #[serde(default)]
+    pub constraints: String,
+    /// What the host has (`arch=amd64 cores=4 mem=15842M`).
+    #[serde(default)]
+    pub hardware: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -23,5 +23,7 @@ pub mod toolwire;
 /// (`deploy --resource`, `attach-resource`, `resources`) and `trust`;
 /// version 8 added the storage requests and `deploy --storage`; version 9
 /// lets an answer start with progress lines (a deploy that builds its charm
-/// from source); version 10 added `refresh`.
-pub const API_VERSION: u32 = 9;
+/// from source); version 10 added `refresh`; version 11 the machine requests
+/// (`add-machine`, `remove-machine`, `exec --machine`, constraints, SSH
+/// keys, the machine view `ssh` and `scp` enter).
+pub const API_VERSION: u32 = 11;

@@ -7,7 +7,8 @@
 //! - an application's: wake its units (a relation change wakes the
 //!   applications that see it; the store's triggers decide which);
 //! - a model's config or life: wake all its units;
-//! - a task: tell the task watchers (`run --wait`, `show-task --wait`).
+//! - a task: tell the task watchers (`run --wait`, `show-task --wait`);
+//! - a new `exec --machine` task: run it (`unit_agent::machine::run_task`).
 //!
 //! Batches already queued are merged first, so a burst of commits (10,000
 //! units deployed, a storm of relation writes) costs one pass over the
@@ -50,6 +51,9 @@ fn dispatch(rt: &Arc<Runtime>, batch: BTreeSet<Change>) {
             Change::UnitAdded { model, unit } => unit_agent::agent::spawn(rt.clone(), model, unit),
             Change::Unit { model, unit } => rt.wake_unit(&model, &unit),
             Change::Task { .. } => tasks = true,
+            Change::MachineTask { model, id } => {
+                tokio::spawn(unit_agent::machine::run_task(rt.clone(), model, id));
+            }
         }
     }
     if tasks {

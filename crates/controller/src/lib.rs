@@ -28,6 +28,8 @@ pub mod paths;
 pub mod subordinates;
 
 pub use paths::Paths;
+/// What a process on a machine sees (`ssh` and `scp` enter it themselves).
+pub use unit_agent::machine_view;
 
 /// Errors that stop the daemon from starting.
 #[derive(Debug, thiserror::Error)]
@@ -165,6 +167,27 @@ pub fn run(
         subordinates::reconcile_all(&ctl)?;
         for u in rt.store.all_units()? {
             unit_agent::agent::spawn(rt.clone(), u.model, u.name);
+        }
+        // `exec --machine` commands: a queued one runs now; one that was
+        // running when the controller stopped is failed as Juju fails a
+        // task its agent lost.
+        for (model, id, status) in rt.store.open_machine_tasks()? {
+            if status == "pending" {
+                tokio::spawn(unit_agent::machine::run_task(rt.clone(), model, id));
+            } else {
+                rt.store.finish_task(
+                    &model,
+                    id,
+                    &state_store::tasks::TaskOutcome {
+                        status: "failed",
+                        message: "action terminated",
+                        results: &Default::default(),
+                        return_code: None,
+                        stdout: "",
+                        stderr: "",
+                    },
+                )?;
+            }
         }
         // Nothing fails after this point: the API runtime is only ever shut
         // down in the background (dropping it here would block).

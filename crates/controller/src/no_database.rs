@@ -39,7 +39,12 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | ShowUnit { model, .. }
         | ListResources { model, .. }
         | ListSecrets { model, .. }
-        | ListStorage { model, .. } => no_model(model),
+        | ListStorage { model, .. }
+        | MachineView { model, .. } => no_model(model),
+        Constraints {
+            model, set: None, ..
+        } => no_model(model),
+        SshKeys { model, add, remove } if add.is_empty() && remove.is_empty() => no_model(model),
         // Changes, and requests about the daemon itself.
         ControllerInfo
         | Shutdown
@@ -65,7 +70,11 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | Trust { .. }
         | AddStorage { .. }
         | DetachStorage { .. }
-        | RemoveStorage { .. } => None,
+        | RemoveStorage { .. }
+        | AddMachines { .. }
+        | RemoveMachines { .. }
+        | Constraints { .. }
+        | SshKeys { .. } => None,
     }
 }
 

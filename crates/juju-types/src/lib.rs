@@ -7,8 +7,10 @@
 
 #![forbid(unsafe_code)]
 
+pub mod base;
 pub mod charm;
 pub mod cloud;
+pub mod constraints;
 pub mod duration;
 pub mod goerr;
 pub mod hook;
@@ -20,6 +22,7 @@ pub mod ports;
 pub mod relation;
 pub mod secrets;
 pub mod sha384;
+pub mod ssh_keys;
 pub mod status;
 pub mod storage;
 

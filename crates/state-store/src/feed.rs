@@ -48,6 +48,8 @@ pub enum Change {
     Unit { model: String, unit: String },
     /// A task's status or log.
     Task { model: String, id: i64 },
+    /// A new `exec --machine` task (receiver `machine-<id>`): it must run.
+    MachineTask { model: String, id: i64 },
 }
 
 /// The listener a batch of changes is given to, right after the commit,
@@ -92,6 +94,9 @@ BEGIN
     INSERT INTO feed_changes VALUES ('unit', NEW.model, NEW.unit);
     INSERT INTO feed_changes VALUES ('task', NEW.model, NEW.id);
 END;
+CREATE TEMP TRIGGER IF NOT EXISTS feed_machine_task_ins AFTER INSERT ON main.tasks
+WHEN NEW.unit LIKE 'machine-%'
+BEGIN INSERT INTO feed_changes VALUES ('machine-task', NEW.model, NEW.id); END;
 CREATE TEMP TRIGGER IF NOT EXISTS feed_task_upd AFTER UPDATE OF status, log ON main.tasks
 BEGIN
     INSERT INTO feed_changes VALUES ('task', NEW.model, NEW.id);
@@ -249,6 +254,10 @@ impl Store {
                     "app" => Change::App { model, app: text },
                     "unit-added" => Change::UnitAdded { model, unit: text },
                     "unit" => Change::Unit { model, unit: text },
+                    "machine-task" => Change::MachineTask {
+                        model,
+                        id: text.parse().unwrap_or_default(),
+                    },
                     _ => Change::Task {
                         model,
                         id: text.parse().unwrap_or_default(),

@@ -21,6 +21,7 @@ pub mod applications;
 pub mod feed;
 pub mod lifecycle;
 pub mod logs;
+pub mod machines;
 pub mod models;
 pub mod ports;
 pub mod relations;

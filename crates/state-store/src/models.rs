@@ -23,6 +23,10 @@ pub struct Machine {
     pub id: i64,
     pub address: String,
     pub created: f64,
+    /// `os@channel` given by `add-machine --base` (empty: the default).
+    pub base: String,
+    /// Constraints given by `add-machine --constraints` (Juju's string form).
+    pub constraints: String,
 }
 
 /// A machine's current boot.
@@ -155,13 +159,16 @@ impl Store {
     pub fn machines(&self, model: &str) -> Result<Vec<Machine>> {
         let conn = self.lock();
         let mut st = conn.prepare_cached(
-            "SELECT id, address, created FROM machines WHERE model = ?1 ORDER BY id",
+            "SELECT id, address, created, base, constraints FROM machines \
+             WHERE model = ?1 ORDER BY id",
         )?;
         let rows = st.query_map([model], |r| {
             Ok(Machine {
                 id: r.get(0)?,
                 address: r.get(1)?,
                 created: r.get(2)?,
+                base: r.get(3)?,
+                constraints: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -220,20 +227,33 @@ impl Store {
 
 /// Add a machine to `model` inside a transaction.
 pub fn add_machine(tx: &Transaction, model: &str) -> Result<Machine> {
+    add_machine_with(tx, model, "", "")
+}
+
+/// Add a machine with a base (`os@channel`, empty for the default) and
+/// constraints (Juju's string form) inside a transaction.
+pub fn add_machine_with(
+    tx: &Transaction,
+    model: &str,
+    base: &str,
+    constraints: &str,
+) -> Result<Machine> {
     let id = next_sequence(tx, &format!("machine:{model}"))?;
     let address = loopback_address(next_sequence(tx, "address")?);
     let created = crate::now();
     tx.execute(
         &format!(
-            "INSERT INTO machines(model, id, address, created, boot_id) \
-             VALUES (?1, ?2, ?3, ?4, {NEW_BOOT_ID})"
+            "INSERT INTO machines(model, id, address, created, boot_id, base, constraints) \
+             VALUES (?1, ?2, ?3, ?4, {NEW_BOOT_ID}, ?5, ?6)"
         ),
-        params![model, id, address, created],
+        params![model, id, address, created, base, constraints],
     )?;
     Ok(Machine {
         id,
         address,
         created,
+        base: base.into(),
+        constraints: constraints.into(),
     })
 }
 

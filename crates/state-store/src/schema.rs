@@ -299,6 +299,23 @@ CREATE INDEX units_machine ON units(model, machine);
     r#"
 ALTER TABLE applications ADD COLUMN force_charm INTEGER NOT NULL DEFAULT 0;
 "#,
+    // Machines added by `add-machine` (`--base`, `--constraints`), stored
+    // constraints of models and applications (Juju's string form), and a
+    // model's SSH keys (`add-ssh-key`).
+    r#"
+ALTER TABLE machines ADD COLUMN base TEXT NOT NULL DEFAULT '';
+ALTER TABLE machines ADD COLUMN constraints TEXT NOT NULL DEFAULT '';
+ALTER TABLE models ADD COLUMN constraints TEXT NOT NULL DEFAULT '';
+ALTER TABLE applications ADD COLUMN constraints TEXT NOT NULL DEFAULT '';
+CREATE TABLE ssh_keys (
+    model TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+    fingerprint TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    key TEXT NOT NULL,
+    added REAL NOT NULL,
+    PRIMARY KEY (model, fingerprint)
+);
+"#,
 ];
 
 /// The schema version this binary writes.
@@ -353,6 +370,10 @@ mod tests {
         conn.prepare_cached("SELECT life FROM storage_attachments")
             .unwrap();
         conn.prepare_cached("SELECT force_charm FROM applications")
+            .unwrap();
+        conn.prepare_cached("SELECT base, constraints FROM machines")
+            .unwrap();
+        conn.prepare_cached("SELECT fingerprint FROM ssh_keys")
             .unwrap();
         // Running it again is a no-op.
         migrate(&conn).unwrap();

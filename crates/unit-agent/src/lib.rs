@@ -20,6 +20,7 @@ pub mod context;
 pub mod crashpoint;
 pub mod decide;
 pub mod env;
+pub mod machine;
 pub mod machine_view;
 pub mod orphans;
 pub mod progress;

@@ -550,9 +550,14 @@ impl Prepared {
         unsafe {
             libc::syscall(libc::SYS_close_range, 0u32, u32::MAX, 0u32);
         }
+        // A terminal's interrupt and quit reach the whole foreground group:
+        // the real process decides what they do (an interactive shell
+        // under `ssh` survives Ctrl-C), and this one follows it.
         // SAFETY: signal has no memory-safety preconditions.
         unsafe {
             libc::signal(libc::SIGCHLD, libc::SIG_DFL);
+            libc::signal(libc::SIGINT, libc::SIG_IGN);
+            libc::signal(libc::SIGQUIT, libc::SIG_IGN);
         }
         let mut status = 0;
         loop {

@@ -19,6 +19,7 @@ mod actions;
 mod applications;
 mod config;
 mod logs;
+mod machines;
 mod models;
 mod refresh;
 mod relations;
@@ -268,11 +269,23 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request, progress: ProgressSender)
         ShowUnit { model, units } => relations::show_unit(ctl, &model, &units),
         Exec {
             model,
+            machines,
+            command,
+            timeout_ms,
+            units,
+            applications,
+            all,
+        } if !machines.is_empty() && units.is_empty() && applications.is_empty() && !all => {
+            machines::exec_machines(ctl, &model, &machines, &command, timeout_ms)
+        }
+        Exec {
+            model,
             units,
             applications,
             all,
             command,
             timeout_ms,
+            ..
         } => actions::exec(
             ctl,
             &model,
@@ -317,6 +330,22 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request, progress: ProgressSender)
             applications,
             grant,
         } => secrets::grant_secret(ctl, &model, &secret, &applications, grant),
+        AddMachines {
+            model,
+            num,
+            base,
+            constraints,
+        } => machines::add_machines(ctl, &model, num, base.as_deref(), &constraints),
+        RemoveMachines { model, ids, force } => machines::remove_machines(ctl, &model, &ids, force),
+        Constraints {
+            model,
+            application,
+            set,
+        } => machines::constraints(ctl, &model, application.as_deref(), set.as_deref()),
+        SshKeys { model, add, remove } => machines::ssh_keys(ctl, &model, &add, &remove),
+        MachineView { model, target } => {
+            blocking(ctl, move |c| machines::machine_view(c, &model, &target)).await
+        }
         ListStorage { model, ids } => storage::list_storage(ctl, &model, &ids),
         AddStorage {
             model,

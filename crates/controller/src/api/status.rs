@@ -101,6 +101,14 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
                 id: x.id,
                 address: x.address.clone(),
                 since: x.created,
+                base: if x.base.is_empty() {
+                    let (os, channel) = juju_types::base::DEFAULT_BASE;
+                    format!("{os}@{channel}")
+                } else {
+                    x.base.clone()
+                },
+                constraints: x.constraints.clone(),
+                hardware: super::machines::host_hardware(),
             })
             .collect(),
         applications: apps,

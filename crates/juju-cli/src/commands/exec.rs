@@ -1,7 +1,9 @@
-//! `exec [--unit U[,U]] [--application A] [--all] [--wait D] [--format plain|json|yaml] -- COMMAND...`
+//! `exec [--unit U[,U]] [--application A] [--machine M[,M]] [--all] [--wait D] [--format plain|json|yaml] -- COMMAND...`
 //!
 //! Runs a shell command on units in a hook context (hook tools work), even on
-//! units in error, as `juju exec` does (juju-cli.md §5). A single command
+//! units in error, as `juju exec` does (juju-cli.md §5); on machines
+//! (`--machine`), in the machine's view outside any hook context, results
+//! keyed by machine id with `machine` in place of `unit`. A single command
 //! token is sent as is (it may contain shell syntax); several are shell-quoted
 //! and joined. Output and exit codes as `run`: JSON keyed by unit; a command
 //! exiting non-zero gives status `completed`, its return code, and the
@@ -28,7 +30,8 @@ pub struct Exec {
     /// Every unit of these applications.
     #[arg(short = 'a', long = "application", alias = "app")]
     application: Vec<String>,
-    /// Machines (not supported: minijuju runs commands in unit hook contexts).
+    /// Machines to run on (comma-separated, repeatable): the command runs
+    /// in the machine's view, outside any hook context.
     #[arg(long = "machine")]
     machine: Vec<String>,
     /// Every unit of the model.
@@ -51,6 +54,24 @@ pub struct Exec {
     /// The command and its arguments (after `--`).
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     command: Vec<String>,
+}
+
+/// A task's receiver as Juju keys results: the unit, or the machine id.
+fn receiver(t: &TaskInfo) -> String {
+    match t.unit.strip_prefix("machine-") {
+        Some(id) => id.to_string(),
+        None => t.unit.clone(),
+    }
+}
+
+/// A task's result; a machine's names its `machine` instead of a `unit`.
+fn result_json(t: &TaskInfo) -> Value {
+    let mut v = task_json(t);
+    if let (Some(id), Some(m)) = (t.unit.strip_prefix("machine-"), v.as_object_mut()) {
+        m.remove("unit");
+        m.insert("machine".into(), Value::String(id.to_string()));
+    }
+    v
 }
 
 /// Quote `s` for a POSIX shell when it needs it.
@@ -79,16 +100,27 @@ pub fn command_line(tokens: &[String]) -> String {
 
 impl Exec {
     pub fn run(self) -> CliResult {
-        if !self.machine.is_empty() {
-            return Err(CliError::runtime(
-                "minijuju runs commands on units only: use --unit, --application or --all",
-            ));
-        }
         let units = comma_list(&self.unit);
         let applications = comma_list(&self.application);
-        if units.is_empty() && applications.is_empty() && !self.all {
+        let machines = comma_list(&self.machine);
+        if units.is_empty() && applications.is_empty() && machines.is_empty() && !self.all {
             return Err(CliError::usage(
-                "you must specify a target, either through --all, --unit or --application",
+                "you must specify a target, either through --all, --machine, --application or --unit",
+            ));
+        }
+        if self.all && !(units.is_empty() && applications.is_empty() && machines.is_empty()) {
+            return Err(CliError::usage(
+                "You cannot specify --all and individual machines",
+            ));
+        }
+        for m in &machines {
+            if m.parse::<u64>().is_err() {
+                return Err(CliError::usage(format!("invalid machine id {m:?}")));
+            }
+        }
+        if !machines.is_empty() && (!units.is_empty() || !applications.is_empty()) {
+            return Err(CliError::usage(
+                "minijuju runs one kind of target at a time: machines, or units and applications",
             ));
         }
         if self.command.is_empty() {
@@ -111,6 +143,7 @@ impl Exec {
             all: self.all,
             command: command_line(&self.command),
             timeout_ms: timeout.as_millis() as u64,
+            machines,
         }) {
             Ok(e) => e,
             // Juju 3: nothing could be scheduled -> message, empty stdout, exit 0.
@@ -132,7 +165,7 @@ impl Exec {
             (Format::Json | Format::Yaml, _) => {
                 let out: Map<String, Value> = tasks
                     .iter()
-                    .map(|t| (t.unit.clone(), task_json(t)))
+                    .map(|t| (receiver(t), result_json(t)))
                     .collect();
                 print_value(self.format, &Value::Object(out));
             }
@@ -146,7 +179,7 @@ impl Exec {
             _ => {
                 let out: Map<String, Value> = tasks
                     .iter()
-                    .map(|t| (t.unit.clone(), task_json(t)))
+                    .map(|t| (receiver(t), result_json(t)))
                     .collect();
                 print_value(Format::Yaml, &Value::Object(out));
             }

@@ -7,12 +7,15 @@ use serde_json::Value;
 
 use crate::{CliError, CliResult};
 
+mod add_machine;
 mod add_model;
 mod add_secret;
+mod add_ssh_key;
 mod add_storage;
 mod add_unit;
 mod attach_resource;
 mod config;
+mod constraints;
 mod controller;
 mod debug_log;
 mod deploy;
@@ -21,28 +24,37 @@ mod detach_storage;
 mod exec;
 mod grant_secret;
 mod integrate;
+mod machines;
 mod model_config;
+mod model_constraints;
 mod models;
 mod operations;
 mod pack;
 mod refresh;
 mod remove_application;
+mod remove_machine;
 mod remove_relation;
 mod remove_secret;
+mod remove_ssh_key;
 mod remove_storage;
 mod remove_unit;
 mod resolve;
 mod resources;
 mod revoke_secret;
 mod run;
+mod scp;
 mod secret_args;
 mod secrets;
+mod set_constraints;
+mod set_model_constraints;
 mod show_model;
 mod show_operation;
 mod show_secret;
 mod show_storage;
 mod show_task;
 mod show_unit;
+mod ssh;
+mod ssh_keys;
 mod status;
 mod status_format;
 mod status_summary;
@@ -150,6 +162,32 @@ pub enum Command {
     DetachStorage(detach_storage::DetachStorage),
     /// Removes storage from the model.
     RemoveStorage(remove_storage::RemoveStorage),
+    /// Provision a new machine or assign one to the model.
+    AddMachine(add_machine::AddMachine),
+    /// Lists machines in a model.
+    #[command(alias = "list-machines")]
+    Machines(machines::Machines),
+    /// Removes one or more machines from a model.
+    RemoveMachine(remove_machine::RemoveMachine),
+    /// Displays machine constraints for a model (recorded, not enforced).
+    ModelConstraints(model_constraints::ModelConstraints),
+    /// Sets machine constraints on a model (recorded, not enforced).
+    SetModelConstraints(set_model_constraints::SetModelConstraints),
+    /// Displays machine constraints for an application (recorded, not enforced).
+    Constraints(constraints::Constraints),
+    /// Sets machine constraints for an application (recorded, not enforced).
+    SetConstraints(set_constraints::SetConstraints),
+    /// Initiates an SSH session or executes a command on a machine.
+    Ssh(ssh::Ssh),
+    /// Transfers files to or from a machine.
+    Scp(scp::Scp),
+    /// Adds a public SSH key to a model.
+    AddSshKey(add_ssh_key::AddSshKey),
+    /// Removes a public SSH key (or keys) from a model.
+    RemoveSshKey(remove_ssh_key::RemoveSshKey),
+    /// Lists the currently known SSH keys for the current (or specified) model.
+    #[command(alias = "list-ssh-keys")]
+    SshKeys(ssh_keys::SshKeys),
     /// Manage the controller daemon.
     Controller(controller::Controller),
     /// Build a charm and write it as a .charm file (minijuju's own).
@@ -200,6 +238,18 @@ pub fn run(cli: Cli) -> CliResult {
         AddStorage(c) => c.run(),
         DetachStorage(c) => c.run(),
         RemoveStorage(c) => c.run(),
+        AddMachine(c) => c.run(),
+        Machines(c) => c.run(),
+        RemoveMachine(c) => c.run(),
+        ModelConstraints(c) => c.run(),
+        SetModelConstraints(c) => c.run(),
+        Constraints(c) => c.run(),
+        SetConstraints(c) => c.run(),
+        Ssh(c) => c.run(),
+        Scp(c) => c.run(),
+        AddSshKey(c) => c.run(),
+        RemoveSshKey(c) => c.run(),
+        SshKeys(c) => c.run(),
         Controller(c) => c.run(),
     }
 }
@@ -235,6 +285,9 @@ pub fn missing_argument(argv: &[String], e: &clap::error::Error) -> String {
     let juju = match command.as_str() {
         "add-model" => Some(add_model::missing_name(&program)),
         "add-storage" => Some(add_storage::MISSING.to_string()),
+        "add-ssh-key" => Some(add_ssh_key::MISSING.to_string()),
+        "remove-ssh-key" => Some(remove_ssh_key::MISSING.to_string()),
+        "remove-machine" => Some(remove_machine::MISSING.to_string()),
         "add-unit" => Some(add_unit::MISSING.to_string()),
         "detach-storage" => Some(detach_storage::MISSING.to_string()),
         "remove-storage" => Some(remove_storage::MISSING.to_string()),

@@ -302,10 +302,10 @@ pub fn timed_out(tasks: &[TaskInfo]) -> CliResult {
         .iter()
         .find(|t| matches!(t.status.as_str(), "pending" | "running"))
     {
-        Some(t) => Err(CliError::runtime(format!(
-            "timed out waiting for results from: unit {}",
-            t.unit
-        ))),
+        Some(t) => Err(CliError::runtime(match t.unit.strip_prefix("machine-") {
+            Some(id) => format!("timed out waiting for results from: machine {id}"),
+            None => format!("timed out waiting for results from: unit {}", t.unit),
+        })),
         None => Ok(()),
     }
 }

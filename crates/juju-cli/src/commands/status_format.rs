@@ -245,13 +245,14 @@ fn app_json(a: &ApplicationStatus, s: &ModelStatus, subs: &Subordinates) -> Valu
     Value::Object(m)
 }
 
-/// The status document in Juju's JSON schema.
-pub fn to_json(s: &ModelStatus) -> Value {
-    let machines: Map<String, Value> = s
-        .machines
+/// The machines of a status document in Juju's JSON schema.
+pub fn machines_json(s: &ModelStatus) -> Map<String, Value> {
+    s.machines
         .iter()
         .map(|x| {
             let since = timefmt::since(x.since);
+            let base = if x.base.is_empty() { BASE } else { x.base.as_str() };
+            let (os, channel) = base.split_once('@').unwrap_or((base, ""));
             (
                 x.id.to_string(),
                 json!({
@@ -262,14 +263,33 @@ pub fn to_json(s: &ModelStatus) -> Value {
                     "instance-id": format!("machine-{}", x.id),
                     "machine-status": {"current": "running", "message": "running", "since": since},
                     "modification-status": {"current": "idle", "since": since},
-                    "base": {"name": "ubuntu", "channel": "24.04"},
+                    "base": {"name": os, "channel": channel},
                     "network-interfaces": {"lo": {"ip-addresses": [x.address], "mac-address": "00:00:00:00:00:00", "is-up": true}},
-                    "constraints": "",
-                    "hardware": "",
+                    "constraints": x.constraints,
+                    "hardware": x.hardware,
                 }),
             )
         })
-        .collect();
+        .collect()
+}
+
+/// The model header of a status document in Juju's JSON schema.
+pub fn model_json(s: &ModelStatus) -> Value {
+    json!({
+        "name": s.model,
+        "type": "iaas",
+        "controller": "minijuju",
+        "cloud": "local",
+        "region": "default",
+        "version": juju_types::JUJU_VERSION,
+        "model-status": {"current": "available", "since": timefmt::since(s.now)},
+        "sla": "unsupported",
+    })
+}
+
+/// The status document in Juju's JSON schema.
+pub fn to_json(s: &ModelStatus) -> Value {
+    let machines = machines_json(s);
     let subs = subordinates_of(s);
     let apps: Map<String, Value> = s
         .applications
@@ -277,21 +297,35 @@ pub fn to_json(s: &ModelStatus) -> Value {
         .map(|a| (a.name.clone(), app_json(a, s, &subs)))
         .collect();
     json!({
-        "model": {
-            "name": s.model,
-            "type": "iaas",
-            "controller": "minijuju",
-            "cloud": "local",
-            "region": "default",
-            "version": juju_types::JUJU_VERSION,
-            "model-status": {"current": "available", "since": timefmt::since(s.now)},
-            "sla": "unsupported",
-        },
+        "model": model_json(s),
         "machines": machines,
         "applications": apps,
         "storage": {},
         "controller": {"timestamp": format!("{}Z", timefmt::clock(s.now))},
     })
+}
+
+/// The Machines section's rows (header first), as Juju's tabular status.
+pub fn machines_rows(s: &ModelStatus) -> Vec<Vec<String>> {
+    let mut machines = vec![row(&[
+        "Machine", "State", "Address", "Inst id", "Base", "AZ", "Message",
+    ])];
+    for m in &s.machines {
+        machines.push(vec![
+            m.id.to_string(),
+            "started".into(),
+            m.address.clone(),
+            format!("machine-{}", m.id),
+            if m.base.is_empty() {
+                BASE.to_string()
+            } else {
+                m.base.clone()
+            },
+            String::new(),
+            "running".into(),
+        ]);
+    }
+    machines
 }
 
 /// Align rows into columns separated by two spaces (Juju's tab writer).
@@ -546,20 +580,7 @@ pub fn to_tabular(s: &ModelStatus, relations: bool) -> String {
         out.push('\n');
         out.push_str(&table(&units));
     }
-    let mut machines = vec![row(&[
-        "Machine", "State", "Address", "Inst id", "Base", "AZ", "Message",
-    ])];
-    for m in &s.machines {
-        machines.push(vec![
-            m.id.to_string(),
-            "started".into(),
-            m.address.clone(),
-            format!("machine-{}", m.id),
-            BASE.into(),
-            String::new(),
-            "running".into(),
-        ]);
-    }
+    let machines = machines_rows(s);
     if machines.len() > 1 {
         out.push('\n');
         out.push_str(&table(&machines));
@@ -697,16 +718,19 @@ mod tests {
                     id: 0,
                     address: "10.0.0.0".into(),
                     since: 0.0,
+                    ..Default::default()
                 },
                 MachineStatus {
                     id: 1,
                     address: "10.0.0.1".into(),
                     since: 0.0,
+                    ..Default::default()
                 },
                 MachineStatus {
                     id: 2,
                     address: "10.0.0.2".into(),
                     since: 0.0,
+                    ..Default::default()
                 },
             ],
             applications: vec![

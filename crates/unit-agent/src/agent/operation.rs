@@ -289,23 +289,15 @@ impl Agent {
 
     /// The machine's view for a process about to start (`None` where the
     /// kernel gives none, see `machine_view`): its boot, and the host paths
-    /// its units' storage puts at their locations.
+    /// its units' storage puts at their locations (`machine::view`).
     fn machine_view(&self) -> Result<Option<crate::machine_view::Prepared>, AgentError> {
         if !crate::machine_view::available() {
             return Ok(None);
         }
-        let store = self.store();
-        let Some(boot) = store.machine_boot(&self.who.model, self.machine)? else {
+        let Some(view) =
+            crate::machine::view(&self.rt, &self.who.model, &self.model_uuid, self.machine)?
+        else {
             return Ok(None);
-        };
-        let uptime = (state_store::now() - boot.booted).max(0.0);
-        let view = crate::machine_view::MachineView {
-            dir: self.rt.machine_dir(&self.model_uuid, self.machine),
-            binds: self.storage_binds()?,
-            boot: Some(crate::machine_view::Boot {
-                id: boot.boot_id,
-                uptime: Duration::from_secs_f64(uptime),
-            }),
         };
         crate::machine_view::prepare(&view, &self.who.charm_dir)
             .map(Some)
@@ -319,33 +311,6 @@ impl Agent {
             .application(&self.who.model, &self.who.app)
             .ok()?;
         self.rt.charm(Path::new(&app.charm_dir)).ok()
-    }
-
-    /// The storage of every unit on this machine, host path at its declared
-    /// location (`storage::mounts`; block devices stay where they are).
-    fn storage_binds(&self) -> Result<Vec<crate::machine_view::Bind>, AgentError> {
-        let store = self.store();
-        let mut binds = Vec::new();
-        for u in store.units_on_machine(&self.who.model, self.machine)? {
-            let attached = store.unit_storage(&self.who.model, &u.name)?;
-            if attached.is_empty() {
-                continue;
-            }
-            let app = store.application(&self.who.model, &u.app)?;
-            let charm = self.rt.charm(Path::new(&app.charm_dir))?;
-            for m in crate::storage::mounts(&self.rt.home, &self.model_uuid, &charm.meta, &attached)
-            {
-                if Path::new(&m.location) == m.host_path || !m.host_path.exists() {
-                    continue;
-                }
-                binds.push(crate::machine_view::Bind {
-                    source: m.host_path,
-                    target: m.location.into(),
-                    read_only: m.read_only,
-                });
-            }
-        }
-        Ok(binds)
     }
 
     /// Where the running hook's pid and context id are recorded.

@@ -1,0 +1,202 @@
+//! `scp [--no-host-key-checks] [--proxy] -- [scp options] <source>...
+//! <destination>`: copies files between the local file system and
+//! `<unit|machine>:<path>` (either direction; `-r` for directories), as
+//! Juju's `juju scp` does. A remote relative path is relative to the home
+//! directory, as scp's.
+//!
+//! Every machine is the local host seen through its own view, so the copy
+//! is `cp` run in that view (entered by the child right before exec, see
+//! `ssh`): a remote path under a storage location reaches the storage of
+//! the machine's unit, and local paths are the host's. Both ends on
+//! machines (`0:a 1:b`) is refused. A failed copy is `ERROR exit status N`.
+
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::ssh::{home_dir, prepare, view_of, NO_CONTAINERS};
+use super::ModelArg;
+use crate::{ctx, CliError, CliResult};
+
+/// Juju's error without a source and a destination.
+pub const MISSING: &str = "at least two arguments required";
+
+/// Securely transfer files within a model (on the local host, through the
+/// machine's view).
+#[derive(Args, Debug)]
+pub struct Scp {
+    #[command(flatten)]
+    model: ModelArg,
+    /// The container name of the target pod (Kubernetes models only).
+    #[arg(long)]
+    container: Option<String>,
+    /// Skip host key checking (accepted; there is no host key).
+    #[arg(long)]
+    no_host_key_checks: bool,
+    /// Proxy through the API server (accepted; nothing to proxy).
+    #[arg(long)]
+    proxy: bool,
+    /// scp options (`-r`, `-p`, ...), sources and the destination.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+/// scp options that take a value.
+const WITH_VALUE: &str = "cFiJloPSX";
+
+/// One end of the copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum End {
+    Local(String),
+    Remote { target: String, path: String },
+}
+
+/// Juju's reading of an argument: `target:path` (not starting with `-`)
+/// is remote.
+pub fn end(arg: &str) -> End {
+    match arg.split_once(':') {
+        Some((t, p)) if !arg.starts_with('-') && !t.is_empty() => End::Remote {
+            target: t.to_string(),
+            path: p.to_string(),
+        },
+        _ => End::Local(arg.to_string()),
+    }
+}
+
+/// Split scp's arguments: `(recursive, preserve, paths)`.
+pub fn parse(args: &[String]) -> (bool, bool, Vec<String>) {
+    let (mut recursive, mut preserve) = (false, false);
+    let mut paths = Vec::new();
+    let mut i = 0;
+    let mut options = true;
+    while i < args.len() {
+        let a = &args[i];
+        if options && a == "--" {
+            options = false;
+        } else if options && a.starts_with('-') && a.len() > 1 {
+            let flags: Vec<char> = a[1..].chars().collect();
+            for (j, c) in flags.iter().enumerate() {
+                match c {
+                    'r' => recursive = true,
+                    'p' => preserve = true,
+                    c if WITH_VALUE.contains(*c) => {
+                        if j + 1 == flags.len() {
+                            i += 1;
+                        }
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            paths.push(a.clone());
+        }
+        i += 1;
+    }
+    (recursive, preserve, paths)
+}
+
+fn absolute(base: &Path, p: &str) -> PathBuf {
+    let p = Path::new(if p.is_empty() { "." } else { p });
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    }
+}
+
+impl Scp {
+    pub fn run(self) -> CliResult {
+        if self.container.is_some() {
+            return Err(CliError::runtime(NO_CONTAINERS));
+        }
+        let (recursive, preserve, paths) = parse(&self.args);
+        if paths.len() < 2 {
+            return Err(CliError::usage(MISSING));
+        }
+        let ends: Vec<End> = paths.iter().map(|p| end(p)).collect();
+        let mut target: Option<String> = None;
+        for e in &ends {
+            if let End::Remote { target: t, .. } = e {
+                match &target {
+                    Some(first) if first != t => {
+                        return Err(CliError::runtime(
+                            "minijuju copies between the local file system and one machine: \
+                             copy through a local path",
+                        ))
+                    }
+                    _ => target = Some(t.clone()),
+                }
+            }
+        }
+        let cwd = std::env::current_dir().map_err(|e| CliError::runtime(e.to_string()))?;
+        let home = home_dir();
+        let args: Vec<PathBuf> = ends
+            .iter()
+            .map(|e| match e {
+                End::Local(p) => absolute(&cwd, p),
+                End::Remote { path, .. } => absolute(&home, path),
+            })
+            .collect();
+        let mut cmd = std::process::Command::new("cp");
+        if recursive {
+            cmd.arg("-R");
+        }
+        if preserve {
+            cmd.arg("-p");
+        }
+        cmd.arg("--").args(&args).current_dir(&cwd);
+        if let Some(t) = &target {
+            let spec = view_of(&self.model.name()?, t)?;
+            if let Some(p) = prepare(&spec, &cwd)? {
+                // SAFETY: `enter` makes system calls only, in the forked
+                // child, as `pre_exec` requires.
+                unsafe {
+                    cmd.pre_exec(move || p.enter());
+                }
+            }
+        } else {
+            // Local to local: still a model command (the model must exist).
+            ctx::model(&self.model.model)?;
+        }
+        let status = cmd
+            .status()
+            .map_err(|e| CliError::runtime(format!("cannot run cp: {e}")))?;
+        match status.code() {
+            Some(0) => Ok(()),
+            Some(c) => Err(CliError::runtime(format!("exit status {c}"))),
+            None => Err(CliError::runtime("signal: killed")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(x: &[&str]) -> Vec<String> {
+        x.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn arguments() {
+        assert_eq!(
+            parse(&v(&["-r", "-P", "22", "a", "app/0:b"])),
+            (true, false, v(&["a", "app/0:b"]))
+        );
+        assert_eq!(
+            parse(&v(&["-rp", "--", "-odd", "0:x"])),
+            (true, true, v(&["-odd", "0:x"]))
+        );
+        assert_eq!(
+            end("app/0:/srv/x"),
+            End::Remote {
+                target: "app/0".into(),
+                path: "/srv/x".into()
+            }
+        );
+        assert_eq!(end("./a"), End::Local("./a".into()));
+        assert_eq!(end(":x"), End::Local(":x".into()));
+    }
+}
