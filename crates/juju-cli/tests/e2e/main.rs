@@ -15,6 +15,7 @@ mod failures;
 mod home;
 mod lifecycle;
 mod machine_crash;
+mod machines;
 mod models;
 mod readme;
 mod reboot;
