@@ -1,12 +1,13 @@
 //! `machines` (`list-machines`) `[--format tabular|json|yaml]`: the model's
-//! machines as Juju lists them: the Machines table of `status`, or the
-//! `machines` (and `model`) of its JSON/YAML document.
+//! machines as Juju lists them: the Machines table of `status` (its header
+//! even when there are none), or `{"model": <name>, "machines": {...}}`
+//! with each machine as `status` shows it.
 
 use clap::Args;
 use controller_api::api::{ModelStatus, Request};
 use serde_json::{json, Value};
 
-use super::status_format::{machines_json, machines_rows, model_json, table};
+use super::status_format::{machines_json, machines_rows, table};
 use super::{print_value, Format, ModelArg};
 use crate::{ctx, CliResult};
 
@@ -32,17 +33,10 @@ impl Machines {
         })?;
         match self.format {
             Format::Json | Format::Yaml => {
-                let doc =
-                    json!({"model": model_json(&s), "machines": Value::Object(machines_json(&s))});
+                let doc = json!({"model": s.model, "machines": Value::Object(machines_json(&s))});
                 print_value(self.format, &doc);
             }
-            _ => {
-                if s.machines.is_empty() {
-                    eprintln!("No machines to display.");
-                } else {
-                    print!("{}", table(&machines_rows(&s)));
-                }
-            }
+            _ => print!("{}", table(&machines_rows(&s))),
         }
         Ok(())
     }

@@ -274,7 +274,7 @@ pub fn machines_json(s: &ModelStatus) -> Map<String, Value> {
 }
 
 /// The model header of a status document in Juju's JSON schema.
-pub fn model_json(s: &ModelStatus) -> Value {
+fn model_json(s: &ModelStatus) -> Value {
     json!({
         "name": s.model,
         "type": "iaas",
