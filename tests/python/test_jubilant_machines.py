@@ -82,7 +82,8 @@ def test_ssh_keys(juju: jubilant.Juju):
 
 
 def test_ssh_and_scp_reach_storage_written_by_a_hook(juju: jubilant.Juju, tmp_path: pathlib.Path):
-    juju.deploy(str(TEST_CHARMS / APP), storage={'data': '1'})
+    juju.deploy(str(TEST_CHARMS / APP), storage={'data': '1'}, constraints={'mem': '512M'})
+    assert juju.cli('constraints', APP) == 'mem=512M\n'
     juju.wait(
         lambda s: jubilant.all_active(s, APP) and jubilant.all_agents_idle(s),
         error=jubilant.any_error,

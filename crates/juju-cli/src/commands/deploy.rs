@@ -1,5 +1,5 @@
 //! `deploy <charm-path> [app] [-n N] [--config k=v|file.yaml]... [--to a,b] [--trust]
-//! [--resource name=value]... [--storage name=directive]...`
+//! [--resource name=value]... [--storage name=directive]... [--constraints k=v]...`
 //!
 //! Local charms only (a directory or a `.charm` file). Charmhub names are
 //! refused with a clear error; errors about the charm name it as given.
@@ -59,6 +59,10 @@ pub struct Deploy {
     /// Storage directives `name=[pool,][size,][count]` (repeatable).
     #[arg(long)]
     storage: Vec<String>,
+    /// Machine constraints for the application (repeatable; recorded, as
+    /// `set-constraints` does, not enforced).
+    #[arg(long)]
+    constraints: Vec<String>,
     /// Accepted for compatibility.
     #[arg(long)]
     base: Option<String>,
@@ -204,9 +208,11 @@ impl Deploy {
         // As in Juju, `trust` comes from the --trust flag, not from
         // `--config trust=...` (a YAML file may still set it).
         config.remove("trust");
+        juju_types::constraints::Constraints::parse(&self.constraints).map_err(CliError::usage)?;
+        let client = ctx::client()?;
         // A charmcraft project is built by the controller, which reports
         // each step: shown on stderr as it happens.
-        let deployed: Deployed = ctx::client()?.call_with_progress(
+        let deployed: Deployed = client.call_with_progress(
             &Request::Deploy(DeployArgs {
                 model,
                 charm_path: abs.display().to_string(),
@@ -222,6 +228,14 @@ impl Deploy {
             }),
             &mut |line| eprintln!("{line}"),
         )?;
+        if !self.constraints.is_empty() {
+            // Checked above; stored as `set-constraints` stores them.
+            client.call_raw(&Request::Constraints {
+                model: self.model.name()?,
+                application: Some(deployed.application.clone()),
+                set: Some(self.constraints),
+            })?;
+        }
         eprintln!("Deployed \"{}\" from local charm", deployed.application);
         Ok(())
     }

@@ -189,6 +189,29 @@ fn constraints_are_stored_and_shown_as_juju_prints_them() {
         mj.ok(&["constraints", "db", "--format", "yaml"]),
         "root-disk: 2048\ntags:\n- a\n- b\n"
     );
+    // deploy --constraints stores them as set-constraints does.
+    mj.ok(&[
+        "deploy",
+        db.to_str().unwrap(),
+        "db2",
+        "--constraints",
+        "mem=2G",
+        "--constraints",
+        "cores=1",
+    ]);
+    assert_eq!(mj.ok(&["constraints", "db2"]), "cores=1 mem=2048M\n");
+    let r = mj.run(&[
+        "deploy",
+        db.to_str().unwrap(),
+        "db3",
+        "--constraints",
+        "foo=1",
+    ]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (2, "ERROR unknown constraint \"foo\"\n")
+    );
+    assert!(mj.status()["applications"].get("db3").is_none());
     // Replacing, not merging; no words clears.
     mj.ok(&["set-model-constraints"]);
     assert_eq!(mj.ok(&["model-constraints", "--format", "json"]), "{}\n");
