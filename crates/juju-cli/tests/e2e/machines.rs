@@ -418,3 +418,40 @@ fn ssh_and_scp_reach_a_units_machine_and_its_storage() {
         (1, Some("ERROR exit status 1"))
     );
 }
+
+/// Run `minijuju <args>` on a terminal (`script` allocates one), feeding
+/// it `input` from `sh -c <feeder>`; returns (exit code, output).
+fn on_a_terminal(mj: &Mj, args: &str, feeder: &str) -> (i32, String) {
+    let cmd = format!("{} {args}", crate::common::bin().display());
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("({feeder}) | script -qec \"$MJ_CMD\" /dev/null"))
+        .env("MJ_CMD", cmd)
+        .env("MINIJUJU_HOME", mj.home.path())
+        .env_remove("JUJU_MODEL")
+        .output()
+        .expect("script (util-linux) runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn ssh_gives_a_terminal_and_the_command_decides_what_ctrl_c_does() {
+    let mj = Mj::new();
+    mj.ok(&["add-machine"]);
+    // No command on a terminal: an interactive shell, whose exit code is ssh's.
+    let (code, out) = on_a_terminal(&mj, "ssh 0", "printf 'tty; exit 5\\n'");
+    assert_eq!(code, 5, "{out}");
+    assert!(out.contains("/dev/pts/"), "{out}");
+    // Ctrl-C reaches the command, which traps it and goes on: the machine
+    // view's waiting process must not die of it and take the command along.
+    let (code, out) = on_a_terminal(
+        &mj,
+        "ssh 0 'trap \"echo caught\" INT; sleep 3; echo done'",
+        "sleep 1.5; printf '\\003'; sleep 4",
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("caught") && out.contains("done"), "{out}");
+}
