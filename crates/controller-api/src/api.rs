@@ -20,6 +20,49 @@ pub enum Request {
     AddModel {
         name: String,
         config: Map<String, Value>,
+        /// `[cloud][/region]` (or a region of the default cloud); none:
+        /// the built-in `localhost` cloud.
+        #[serde(default)]
+        cloud: Option<String>,
+        /// A credential the controller has for that cloud.
+        #[serde(default)]
+        credential: Option<String>,
+    },
+    /// The controller's clouds (`clouds --controller`): cloud definitions
+    /// as JSON (`juju_types::clouds::Cloud`), `localhost` first.
+    ListClouds,
+    /// Add a cloud definition to the controller.
+    AddCloud {
+        cloud: Value,
+    },
+    /// Replace a cloud definition on the controller.
+    UpdateCloud {
+        cloud: Value,
+    },
+    /// Remove a cloud no model uses.
+    RemoveCloud {
+        name: String,
+    },
+    /// The controller's credentials ([`CredentialInfo`]s), of one cloud or
+    /// all; secret attributes only when `show_secrets`.
+    ListCredentials {
+        cloud: Option<String>,
+        show_secrets: bool,
+    },
+    /// Add (`update`: replace an existing) credential for a cloud the
+    /// controller knows. Answers whether one existed.
+    PutCredential {
+        cloud: String,
+        name: String,
+        auth_type: String,
+        attributes: BTreeMap<String, String>,
+        update: bool,
+    },
+    /// Remove a credential (one a model uses only with `force`).
+    RemoveCredential {
+        cloud: String,
+        name: String,
+        force: bool,
     },
     ListModels,
     ShowModel {
@@ -524,6 +567,29 @@ pub struct ModelInfo {
     pub machine_ids: Vec<i64>,
     pub units: usize,
     pub agent_version: String,
+    /// The model's cloud, its type, region and credential (if any).
+    #[serde(default)]
+    pub cloud: String,
+    #[serde(default)]
+    pub cloud_type: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub credential: Option<String>,
+}
+
+/// A controller credential (`ListCredentials`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CredentialInfo {
+    pub cloud: String,
+    pub cloud_type: String,
+    pub owner: String,
+    pub name: String,
+    pub auth_type: String,
+    /// Without the secret ones unless asked.
+    pub attributes: BTreeMap<String, String>,
+    /// The models using it.
+    pub models: Vec<String>,
 }
 
 /// `DeployArgs` / `AddUnit` result.
@@ -570,6 +636,11 @@ pub struct StatusEntry {
 pub struct ModelStatus {
     pub model: String,
     pub model_uuid: String,
+    /// The model's cloud and region.
+    #[serde(default)]
+    pub cloud: String,
+    #[serde(default)]
+    pub region: String,
     pub now: f64,
     pub machines: Vec<MachineStatus>,
     pub applications: Vec<ApplicationStatus>,

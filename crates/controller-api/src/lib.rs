@@ -25,5 +25,6 @@ pub mod toolwire;
 /// lets an answer start with progress lines (a deploy that builds its charm
 /// from source); version 10 added `refresh`; version 11 the machine requests
 /// (`add-machine`, `remove-machine`, `exec --machine`, constraints, SSH
-/// keys, the machine view `ssh` and `scp` enter).
-pub const API_VERSION: u32 = 11;
+/// keys, the machine view `ssh` and `scp` enter); version 12 added clouds and
+/// credentials (and a model's cloud, region and credential).
+pub const API_VERSION: u32 = 12;

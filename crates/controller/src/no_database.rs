@@ -21,6 +21,12 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
     };
     match req {
         ListModels => Some(Ok(Value::Array(Vec::new()))),
+        // No clouds but the built-in one, no credentials.
+        ListClouds => Some(Ok(Value::Array(vec![serde_json::to_value(
+            juju_types::clouds::localhost(),
+        )
+        .unwrap_or(Value::Null)]))),
+        ListCredentials { .. } => Some(Ok(Value::Array(Vec::new()))),
         ShowModel { name } => no_model(name),
         ModelConfig { model, set, reset } if set.is_empty() && reset.is_empty() => no_model(model),
         Config {
@@ -74,7 +80,12 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | AddMachines { .. }
         | RemoveMachines { .. }
         | Constraints { .. }
-        | SshKeys { .. } => None,
+        | SshKeys { .. }
+        | AddCloud { .. }
+        | UpdateCloud { .. }
+        | RemoveCloud { .. }
+        | PutCredential { .. }
+        | RemoveCredential { .. } => None,
     }
 }
 
@@ -123,7 +134,10 @@ mod tests {
             Request::AddModel {
                 name: "dev".into(),
                 config: Default::default(),
+                cloud: None,
+                credential: None,
             },
+            Request::RemoveCloud { name: "c".into() },
             Request::ControllerInfo,
             Request::ModelConfig {
                 model: "m".into(),

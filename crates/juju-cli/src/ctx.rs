@@ -147,17 +147,13 @@ fn current_model_file() -> PathBuf {
     home().join("current-model")
 }
 
-/// The name of the one controller, as `status`, `models`, `show-model` and
-/// `switch` report it.
-pub const CONTROLLER: &str = "minijuju";
-
 /// The model name in a reference `[controller:][user/]model`. A controller
 /// other than ours is refused with Juju's wording for a controller it does
 /// not know (a usage error: Juju resolves `-m` before running the command).
 pub fn model_name(reference: &str) -> Result<String, CliError> {
     let r = match reference.split_once(':') {
         Some((controller, model)) => {
-            if !controller.is_empty() && controller != CONTROLLER {
+            if !controller.is_empty() && controller != crate::client_store::controller_name() {
                 return Err(CliError::usage(format!(
                     "controller {controller} not found"
                 )));

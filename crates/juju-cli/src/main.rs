@@ -6,6 +6,7 @@
 // Unsafe code here is a few libc calls, each with a `// SAFETY:` comment.
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+mod client_store;
 mod commands;
 mod ctx;
 mod timefmt;

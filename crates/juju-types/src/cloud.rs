@@ -1,10 +1,9 @@
 //! The cloud a model runs on, as `credential-get` reports it (Juju's
-//! `params.CloudSpec`). minijuju has one cloud and one credential, and
-//! describes them as what they are: a `minijuju` cloud named `localhost`
-//! with region `default`, no endpoint (there is no cloud API to call), on
-//! the controller's own cloud, and a credential of auth-type `empty` with
-//! no attributes (nothing is needed to use this machine). When clouds and
-//! credentials become commands, they replace [`CloudSpec::local`].
+//! `params.CloudSpec`): made from the model's cloud, region and credential
+//! by [`crate::clouds::Cloud::spec`]. [`CloudSpec::local`] is the built-in
+//! `localhost` cloud's: type `minijuju`, region `default`, no endpoint
+//! (there is no cloud API to call), the controller's own cloud, and a
+//! credential of auth-type `empty` with no attributes.
 
 use serde_json::{json, Map, Value};
 

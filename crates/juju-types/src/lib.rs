@@ -10,6 +10,7 @@
 pub mod base;
 pub mod charm;
 pub mod cloud;
+pub mod clouds;
 pub mod constraints;
 pub mod duration;
 pub mod goerr;

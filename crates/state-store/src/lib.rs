@@ -18,6 +18,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use rusqlite::Connection;
 
 pub mod applications;
+pub mod clouds;
 pub mod feed;
 pub mod lifecycle;
 pub mod logs;

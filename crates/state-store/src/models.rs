@@ -80,6 +80,18 @@ pub fn loopback_address(n: i64) -> String {
 impl Store {
     /// Create a model; refuses a duplicate name.
     pub fn add_model(&self, name: &str, uuid: &str, config: &Map<String, Value>) -> Result<Model> {
+        self.add_model_on(name, uuid, config, &crate::clouds::ModelCloud::default())
+    }
+
+    /// Create a model on a cloud, region and credential (checked by the
+    /// caller); refuses a duplicate name.
+    pub fn add_model_on(
+        &self,
+        name: &str,
+        uuid: &str,
+        config: &Map<String, Value>,
+        on: &crate::clouds::ModelCloud,
+    ) -> Result<Model> {
         self.transaction(|tx| {
             let exists: bool = tx.query_row(
                 "SELECT EXISTS(SELECT 1 FROM models WHERE name = ?1)",
@@ -92,8 +104,17 @@ impl Store {
                 )));
             }
             tx.execute(
-                "INSERT INTO models(name, uuid, created, config) VALUES (?1, ?2, ?3, ?4)",
-                params![name, uuid, crate::now(), to_json(config)],
+                "INSERT INTO models(name, uuid, created, config, cloud, cloud_region, credential) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    name,
+                    uuid,
+                    crate::now(),
+                    to_json(config),
+                    on.cloud,
+                    on.region,
+                    on.credential
+                ],
             )?;
             Ok(())
         })?;

@@ -316,6 +316,26 @@ CREATE TABLE ssh_keys (
     PRIMARY KEY (model, fingerprint)
 );
 "#,
+    // Clouds and credentials the controller knows (the built-in
+    // `localhost` is implied, never stored), and each model's cloud,
+    // region and credential (NULL: none), which `credential-get` reads.
+    r#"
+CREATE TABLE clouds (
+    name TEXT PRIMARY KEY,
+    definition TEXT NOT NULL
+);
+CREATE TABLE cloud_credentials (
+    cloud TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    auth_type TEXT NOT NULL,
+    attributes TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (cloud, owner, name)
+);
+ALTER TABLE models ADD COLUMN cloud TEXT NOT NULL DEFAULT 'localhost';
+ALTER TABLE models ADD COLUMN cloud_region TEXT NOT NULL DEFAULT 'default';
+ALTER TABLE models ADD COLUMN credential TEXT;
+"#,
 ];
 
 /// The schema version this binary writes.
@@ -374,6 +394,10 @@ mod tests {
         conn.prepare_cached("SELECT base, constraints FROM machines")
             .unwrap();
         conn.prepare_cached("SELECT fingerprint FROM ssh_keys")
+            .unwrap();
+        conn.prepare_cached("SELECT cloud, cloud_region, credential FROM models")
+            .unwrap();
+        conn.prepare_cached("SELECT attributes FROM cloud_credentials")
             .unwrap();
         // Running it again is a no-op.
         migrate(&conn).unwrap();

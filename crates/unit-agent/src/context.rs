@@ -602,7 +602,20 @@ impl ToolContext for StoreData {
         if !app.trust {
             return Err(ToolError::runtime("permission denied"));
         }
-        Ok(juju_types::cloud::CloudSpec::local())
+        // The model's cloud, region and credential, read now: a credential
+        // updated since the hook began is what the charm gets.
+        let store = &self.rt.store;
+        let on = store
+            .model_cloud(&self.who.model)
+            .map_err(Self::store_err)?;
+        let cloud = store.cloud(&on.cloud).map_err(Self::store_err)?;
+        let credential = match &on.credential {
+            Some(name) => store
+                .credential(&on.cloud, "admin", name)
+                .map_err(Self::store_err)?,
+            None => None,
+        };
+        Ok(cloud.spec(&on.region, credential.as_ref()))
     }
 
     fn fetch_resource(&mut self, name: &str) -> Result<String, ToolError> {

@@ -17,6 +17,7 @@ use crate::{Controller, ControllerError};
 
 mod actions;
 mod applications;
+mod clouds;
 mod config;
 mod logs;
 mod machines;
@@ -164,7 +165,30 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request, progress: ProgressSender)
             let _ = ctl.rt.shutdown.send(true);
             ok(())
         }
-        AddModel { name, config } => models::add_model(ctl, &name, &config),
+        AddModel {
+            name,
+            config,
+            cloud,
+            credential,
+        } => models::add_model(ctl, &name, &config, cloud.as_deref(), credential.as_deref()),
+        ListClouds => clouds::list_clouds(ctl),
+        AddCloud { cloud } => clouds::add_cloud(ctl, cloud),
+        UpdateCloud { cloud } => clouds::update_cloud(ctl, cloud),
+        RemoveCloud { name } => clouds::remove_cloud(ctl, &name),
+        ListCredentials {
+            cloud,
+            show_secrets,
+        } => clouds::list_credentials(ctl, cloud.as_deref(), show_secrets),
+        PutCredential {
+            cloud,
+            name,
+            auth_type,
+            attributes,
+            update,
+        } => clouds::put_credential(ctl, &cloud, &name, auth_type, attributes, update),
+        RemoveCredential { cloud, name, force } => {
+            clouds::remove_credential(ctl, &cloud, &name, force)
+        }
         ListModels => models::list_models(ctl),
         ShowModel { name } => models::show_model(ctl, &name),
         DestroyModel { name, force, .. } => models::destroy_model(ctl, &name, force).await,

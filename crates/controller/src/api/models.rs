@@ -23,7 +23,13 @@ pub fn controller_info(ctl: &Controller) -> ApiResult {
     })
 }
 
-pub fn add_model(ctl: &Controller, name: &str, config: &Map<String, Value>) -> ApiResult {
+pub fn add_model(
+    ctl: &Controller,
+    name: &str,
+    config: &Map<String, Value>,
+    cloud: Option<&str>,
+    credential: Option<&str>,
+) -> ApiResult {
     if !juju_types::names::is_valid_model(name) {
         return Err(error(
             ErrorCode::BadRequest,
@@ -41,10 +47,11 @@ pub fn add_model(ctl: &Controller, name: &str, config: &Map<String, Value>) -> A
             model_config::parse_value(k, &raw).map_err(|e| error(ErrorCode::BadRequest, e))?,
         );
     }
+    let on = super::clouds::placement(ctl, cloud, credential)?;
     let m = ctl
         .rt
         .store
-        .add_model(name, &crate::new_uuid(), &typed)
+        .add_model_on(name, &crate::new_uuid(), &typed, &on)
         .map_err(store_err)?;
     ok(info(ctl, &m)?)
 }
@@ -57,7 +64,13 @@ fn info(ctl: &Controller, m: &state_store::Model) -> Result<ModelInfo, super::Ap
         .iter()
         .map(|m| m.id)
         .collect();
+    let on = s.model_cloud(&m.name).map_err(store_err)?;
+    let cloud_type = s.cloud(&on.cloud).map(|c| c.kind).unwrap_or_default();
     Ok(ModelInfo {
+        cloud: on.cloud,
+        cloud_type,
+        region: on.region,
+        credential: on.credential,
         name: m.name.clone(),
         uuid: m.uuid.clone(),
         controller_uuid: ctl.uuid.clone(),

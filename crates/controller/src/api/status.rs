@@ -91,7 +91,10 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
             subordinate: charm.as_ref().is_some_and(|c| c.meta.subordinate),
         });
     }
+    let on = s.model_cloud(model).map_err(store_err)?;
     ok(ModelStatus {
+        cloud: on.cloud,
+        region: on.region,
         model: m.name,
         model_uuid: m.uuid,
         now: state_store::now(),

@@ -7,6 +7,8 @@ use serde_json::Value;
 
 use crate::{CliError, CliResult};
 
+mod add_cloud;
+mod add_credential;
 mod add_machine;
 mod add_model;
 mod add_secret;
@@ -14,9 +16,14 @@ mod add_ssh_key;
 mod add_storage;
 mod add_unit;
 mod attach_resource;
+mod bootstrap;
+mod cloud_args;
+mod clouds;
 mod config;
 mod constraints;
 mod controller;
+mod controllers;
+mod credentials;
 mod debug_log;
 mod deploy;
 mod destroy_model;
@@ -32,6 +39,8 @@ mod operations;
 mod pack;
 mod refresh;
 mod remove_application;
+mod remove_cloud;
+mod remove_credential;
 mod remove_machine;
 mod remove_relation;
 mod remove_secret;
@@ -47,6 +56,9 @@ mod secret_args;
 mod secrets;
 mod set_constraints;
 mod set_model_constraints;
+mod show_cloud;
+mod show_controller;
+mod show_credential;
 mod show_model;
 mod show_operation;
 mod show_secret;
@@ -61,8 +73,11 @@ mod status_summary;
 mod storage;
 mod switch;
 mod trust;
+mod update_cloud;
+mod update_credential;
 mod update_secret;
 mod version;
+mod whoami;
 
 /// minijuju: Juju's hook runtime on one machine. Also answers to `juju`.
 #[derive(Parser, Debug)]
@@ -188,6 +203,48 @@ pub enum Command {
     /// Lists the currently known SSH keys for the current (or specified) model.
     #[command(alias = "list-ssh-keys")]
     SshKeys(ssh_keys::SshKeys),
+    /// Initializes a controller (names this data directory's controller).
+    #[command(after_help = cloud_args::NO_REAL_CLOUD)]
+    Bootstrap(bootstrap::Bootstrap),
+    /// Lists all controllers.
+    #[command(alias = "list-controllers")]
+    Controllers(controllers::Controllers),
+    /// Shows detailed information of a controller.
+    ShowController(show_controller::ShowController),
+    /// Print current login details.
+    Whoami(whoami::Whoami),
+    /// Lists all clouds available (never contacted).
+    #[command(alias = "list-clouds")]
+    #[command(after_help = cloud_args::NO_REAL_CLOUD)]
+    Clouds(clouds::Clouds),
+    /// Shows detailed information for a cloud.
+    #[command(after_help = cloud_args::NO_REAL_CLOUD)]
+    ShowCloud(show_cloud::ShowCloud),
+    /// Add a cloud definition (stored, never contacted).
+    #[command(after_help = cloud_args::NO_REAL_CLOUD)]
+    AddCloud(add_cloud::AddCloud),
+    /// Update cloud information.
+    #[command(after_help = cloud_args::NO_REAL_CLOUD)]
+    UpdateCloud(update_cloud::UpdateCloud),
+    /// Removes a cloud.
+    #[command(after_help = cloud_args::NO_REAL_CLOUD)]
+    RemoveCloud(remove_cloud::RemoveCloud),
+    /// Adds a credential for a cloud (stored, never tried).
+    #[command(after_help = cloud_args::NO_REAL_CLOUD)]
+    AddCredential(add_credential::AddCredential),
+    /// Lists credentials for clouds.
+    #[command(alias = "list-credentials")]
+    #[command(after_help = cloud_args::NO_REAL_CLOUD)]
+    Credentials(credentials::Credentials),
+    /// Shows credential information.
+    #[command(after_help = cloud_args::NO_REAL_CLOUD)]
+    ShowCredential(show_credential::ShowCredential),
+    /// Updates a credential for a cloud.
+    #[command(after_help = cloud_args::NO_REAL_CLOUD)]
+    UpdateCredential(update_credential::UpdateCredential),
+    /// Removes a credential for a cloud.
+    #[command(after_help = cloud_args::NO_REAL_CLOUD)]
+    RemoveCredential(remove_credential::RemoveCredential),
     /// Manage the controller daemon.
     Controller(controller::Controller),
     /// Build a charm and write it as a .charm file (minijuju's own).
@@ -251,6 +308,20 @@ pub fn run(cli: Cli) -> CliResult {
         RemoveSshKey(c) => c.run(),
         SshKeys(c) => c.run(),
         Controller(c) => c.run(),
+        Bootstrap(c) => c.run(),
+        Controllers(c) => c.run(),
+        ShowController(c) => c.run(),
+        Whoami(c) => c.run(),
+        Clouds(c) => c.run(),
+        ShowCloud(c) => c.run(),
+        AddCloud(c) => c.run(),
+        UpdateCloud(c) => c.run(),
+        RemoveCloud(c) => c.run(),
+        AddCredential(c) => c.run(),
+        Credentials(c) => c.run(),
+        ShowCredential(c) => c.run(),
+        UpdateCredential(c) => c.run(),
+        RemoveCredential(c) => c.run(),
     }
 }
 

@@ -18,7 +18,7 @@ impl Models {
         let models: Vec<ModelInfo> = ctx::client()?.call(&Request::ListModels)?;
         let current = ctx::current_model();
         if self.format == Format::Tabular {
-            println!("Controller: minijuju\n");
+            println!("Controller: {}\n", crate::client_store::controller_name());
             let mut rows = vec![vec![
                 "Model".to_string(),
                 "Cloud/Region".into(),
@@ -37,8 +37,8 @@ impl Models {
                 };
                 rows.push(vec![
                     format!("{}{star}", m.name),
-                    "local/default".into(),
-                    "local".into(),
+                    format!("{}/{}", m.cloud, m.region),
+                    m.cloud_type.clone(),
                     "available".into(),
                     m.machines.to_string(),
                     m.units.to_string(),
@@ -58,12 +58,12 @@ impl Models {
                     "model-uuid": m.uuid,
                     "model-type": "iaas",
                     "controller-uuid": m.controller_uuid,
-                    "controller-name": "minijuju",
+                    "controller-name": crate::client_store::controller_name(),
                     "is-controller": false,
                     "owner": "admin",
-                    "cloud": "local",
-                    "region": "default",
-                    "type": "local",
+                    "cloud": m.cloud,
+                    "region": m.region,
+                    "type": m.cloud_type,
                     "life": m.life,
                     "status": {"current": "available", "since": timefmt::since(m.created)},
                     "agent-version": m.agent_version,

@@ -33,26 +33,30 @@ fn machines_json(m: &ModelInfo) -> Value {
 
 /// The JSON object for one model.
 pub fn model_json(m: &ModelInfo) -> Value {
-    json!({
+    let mut v = json!({
         "name": format!("admin/{}", m.name),
         "short-name": m.name,
         "model-uuid": m.uuid,
         "model-type": "iaas",
         "controller-uuid": m.controller_uuid,
-        "controller-name": ctx::CONTROLLER,
+        "controller-name": crate::client_store::controller_name(),
         "is-controller": false,
         "owner": "admin",
-        "cloud": "local",
-        "region": "default",
-        "type": "local",
+        "cloud": m.cloud,
+        "region": m.region,
+        "type": m.cloud_type,
         "life": m.life,
         "status": {"current": "available", "since": timefmt::since(m.created)},
         "users": {"admin": {"display-name": "admin", "access": "admin", "last-connection": "just now"}},
         "machines": machines_json(m),
         "sla": "unsupported",
         "agent-version": m.agent_version,
-        "credential": {"name": "local", "owner": "admin", "cloud": "local"},
-    })
+    });
+    // A model on a cloud that needs no credential has none (Juju omits it).
+    if let Some(c) = &m.credential {
+        v["credential"] = json!({"name": c, "owner": "admin", "cloud": m.cloud});
+    }
+    v
 }
 
 impl ShowModel {

@@ -278,9 +278,9 @@ fn model_json(s: &ModelStatus) -> Value {
     json!({
         "name": s.model,
         "type": "iaas",
-        "controller": "minijuju",
-        "cloud": "local",
-        "region": "default",
+        "controller": crate::client_store::controller_name(),
+        "cloud": s.cloud,
+        "region": s.region,
         "version": juju_types::JUJU_VERSION,
         "model-status": {"current": "available", "since": timefmt::since(s.now)},
         "sla": "unsupported",
@@ -502,8 +502,8 @@ pub fn to_tabular(s: &ModelStatus, relations: bool) -> String {
         ]),
         vec![
             s.model.clone(),
-            "minijuju".into(),
-            "local/default".into(),
+            crate::client_store::controller_name(),
+            format!("{}/{}", s.cloud, s.region),
             juju_types::JUJU_VERSION.into(),
             "unsupported".into(),
             format!("{}Z", timefmt::clock(s.now)),
@@ -712,6 +712,8 @@ mod tests {
         ModelStatus {
             model: "m".into(),
             model_uuid: "u".into(),
+            cloud: "localhost".into(),
+            region: "default".into(),
             now: 0.0,
             machines: vec![
                 MachineStatus {
@@ -813,8 +815,8 @@ mod tests {
     fn tabular_with_subordinates_ports_and_integrations() {
         let t = to_tabular(&model(), true);
         let expected = "\
-Model  Controller  Cloud/Region   Version  SLA          Timestamp
-m      minijuju    local/default  3.6.14   unsupported  00:00:00Z
+Model  Controller  Cloud/Region       Version  SLA          Timestamp
+m      minijuju    localhost/default  3.6.14   unsupported  00:00:00Z
 
 App     Version  Status  Scale  Charm   Channel  Rev  Exposed  Message
 db               active      1  db                 0  no

@@ -14,7 +14,7 @@ pub struct Switch {
 
 /// `controller:admin/model`, Juju's qualified model name.
 fn qualified(model: &str) -> String {
-    format!("{}:admin/{model}", ctx::CONTROLLER)
+    format!("{}:admin/{model}", crate::client_store::controller_name())
 }
 
 impl Switch {
@@ -22,7 +22,7 @@ impl Switch {
         let Some(target) = self.model else {
             match ctx::current_model() {
                 Some(m) => println!("{}", qualified(&m)),
-                None => println!("{}", ctx::CONTROLLER),
+                None => println!("{}", crate::client_store::controller_name()),
             }
             return Ok(());
         };
@@ -32,7 +32,7 @@ impl Switch {
         let info: ModelInfo = ctx::client()?.call(&Request::ShowModel { name })?;
         let old = match ctx::current_model() {
             Some(m) => qualified(&m),
-            None => format!("{} (controller)", ctx::CONTROLLER),
+            None => format!("{} (controller)", crate::client_store::controller_name()),
         };
         ctx::set_current_model(&info.name)?;
         let new = qualified(&info.name);
