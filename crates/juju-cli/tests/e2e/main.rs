@@ -8,6 +8,7 @@ mod actions;
 mod api_version;
 mod bad_input;
 mod cli_edges;
+mod clouds;
 mod crash;
 mod deploy_input;
 mod exec;
