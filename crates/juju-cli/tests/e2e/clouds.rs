@@ -653,3 +653,97 @@ fn credential_get_answers_the_models_cloud_region_and_credential() {
         assert!(!logs.contains(secret), "{secret} logged:\n{logs}");
     }
 }
+
+#[test]
+fn every_cloud_command_says_it_never_contacts_a_cloud_and_checks_the_controller() {
+    let mj = Mj::new();
+    for cmd in [
+        "bootstrap",
+        "clouds",
+        "show-cloud",
+        "add-cloud",
+        "update-cloud",
+        "remove-cloud",
+        "add-credential",
+        "credentials",
+        "show-credential",
+        "update-credential",
+        "remove-credential",
+    ] {
+        let help = mj.ok(&[cmd, "--help"]);
+        assert!(
+            help.contains("minijuju never contacts a cloud"),
+            "{cmd} --help:\n{help}"
+        );
+        if cmd != "bootstrap" {
+            assert!(help.contains("--client"), "{cmd} --help:\n{help}");
+        }
+    }
+    for args in [
+        &["clouds", "-c", "other"][..],
+        &["credentials", "--controller", "other"],
+        &["show-cloud", "localhost", "-c", "other"],
+        &["remove-credential", "aws", "x", "-c", "other"],
+        &["add-model", "m9", "-c", "other"],
+    ] {
+        assert_eq!(
+            fails(&mj, args),
+            (1, "ERROR controller other not found\n".into()),
+            "{args:?}"
+        );
+    }
+    // The controller side of update-credential needs one it has.
+    let os = file(&mj, "os.yaml", &openstack("os", "https://os.example/v3"));
+    let creds = file(&mj, "creds.yaml", CREDS);
+    mj.ok(&["add-cloud", "os", &os, "-c", "minijuju"]);
+    let r = mj.run(&[
+        "update-credential",
+        "os",
+        "c1",
+        "-c",
+        "minijuju",
+        "-f",
+        &creds,
+    ]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        "Using cloud \"os\" from the controller to verify credentials.\n\
+         ERROR credential \"c1\" for cloud \"os\" not found\n"
+    );
+    // add-model's own checks.
+    assert_eq!(
+        fails(&mj, &["add-model", "m3", "nocloud"]),
+        (1, "ERROR cloud \"nocloud\" not found\n".into())
+    );
+    assert_eq!(
+        fails(&mj, &["add-model", "m3", "os"]),
+        (
+            1,
+            "ERROR no credential for cloud \"os\" on this controller: add one with \
+             `add-credential os --controller`\n"
+                .into()
+        )
+    );
+    assert_eq!(
+        fails(&mj, &["add-model", "m3", "os", "--credential", "nope"]),
+        (
+            1,
+            "ERROR credential \"nope\" for cloud \"os\" not found\n".into()
+        )
+    );
+    let (code, err) = fails(&mj, &["add-model", "m3", "os/mars"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with("ERROR region \"mars\" for cloud \"os\" not valid"),
+        "{err}"
+    );
+    // A region of the built-in cloud alone names it, as Juju reads a bare
+    // region of the controller's cloud.
+    mj.ok(&["add-model", "m4", "default", "--no-switch"]);
+    let m = json(&mj, &["show-model", "m4", "--format", "json"]);
+    assert_eq!(
+        (&m["m4"]["cloud"], &m["m4"]["region"]),
+        (&json!("localhost"), &json!("default"))
+    );
+}
