@@ -106,7 +106,8 @@ pub fn upload(cloud: &str, creds: &BTreeMap<String, Credential>, ctl: &str, upda
                      Use 'juju clouds -c {ctl}' to see what clouds are available on the controller.\n\
                      User 'juju add-cloud {cloud} -c {ctl}' to add your cloud to the controller."
                 );
-                return false;
+                // As in Juju, not a failure of the command.
+                return all_ok;
             }
             Err(e) => {
                 eprintln!("ERROR {e}");

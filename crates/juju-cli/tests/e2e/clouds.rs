@@ -509,6 +509,17 @@ fn credentials_on_the_client_and_the_controller_hide_their_secrets() {
             "No credential called \"cred1\" exists for cloud \"aws\" on this client\n".into()
         )
     );
+    // Neither --client nor --controller: both; a cloud the controller
+    // lacks gets Juju's note, and the client's copy is made (exit 0).
+    let r = mj.run(&["add-credential", "aws", "-f", &aws]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "Credential \"cred1\" added locally for cloud \"aws\".\n\n\
+         No cloud \"aws\" found on the controller \"minijuju\": credentials are not uploaded.\n\
+         Use 'juju clouds -c minijuju' to see what clouds are available on the controller.\n\
+         User 'juju add-cloud aws -c minijuju' to add your cloud to the controller.\n"
+    );
     // The controller side: a cloud it lacks, then one it has.
     let os = file(&mj, "os.yaml", &openstack("os", "https://os.example/v3"));
     let creds = file(&mj, "creds.yaml", CREDS);
