@@ -301,6 +301,29 @@ pub enum Request {
         force: bool,
         no_destroy: bool,
     },
+    /// `show-status-log`: an entity's past statuses of one history kind
+    /// (`unit`, `workload`, `juju-unit`, `application`, ...), the last
+    /// `size` (0: all) of those set at or after `from` (epoch seconds);
+    /// [`HistoryEntry`]s, oldest first.
+    StatusHistory {
+        model: String,
+        entity: String,
+        kind: String,
+        size: usize,
+        from: Option<f64>,
+    },
+}
+
+/// One past status (`show-status-log`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// `workload`, `juju-unit` or `application`.
+    pub kind: String,
+    pub status: String,
+    pub message: String,
+    pub data: Map<String, Value>,
+    /// Seconds since the epoch.
+    pub since: f64,
 }
 
 /// One storage instance as `storage`/`show-storage` print it.

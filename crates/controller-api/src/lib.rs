@@ -26,5 +26,7 @@ pub mod toolwire;
 /// from source); version 10 added `refresh`; version 11 the machine requests
 /// (`add-machine`, `remove-machine`, `exec --machine`, constraints, SSH
 /// keys, the machine view `ssh` and `scp` enter); version 12 added clouds and
-/// credentials (and a model's cloud, region and credential).
-pub const API_VERSION: u32 = 12;
+/// credentials (and a model's cloud, region and credential);
+/// version 13 status history (`show-status-log`), `expose`/`unexpose`, an
+/// application's actions and `cancel-task`.
+pub const API_VERSION: u32 = 13;

@@ -46,7 +46,8 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | ListResources { model, .. }
         | ListSecrets { model, .. }
         | ListStorage { model, .. }
-        | MachineView { model, .. } => no_model(model),
+        | MachineView { model, .. }
+        | StatusHistory { model, .. } => no_model(model),
         Constraints {
             model, set: None, ..
         } => no_model(model),

@@ -32,6 +32,24 @@ pub fn rfc3339(ts: f64) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
+/// Go's `time.RFC3339Nano` of a UTC time at millisecond precision:
+/// `2026-11-22T02:10:00.25Z` (trailing zeros dropped), as Juju's JSON and
+/// YAML print a `time.Time`.
+pub fn rfc3339_nano(ts: f64) -> String {
+    let ms = (ts * 1000.0).round() as i64;
+    let whole = rfc3339(ms.div_euclid(1000) as f64);
+    let frac = ms.rem_euclid(1000);
+    if frac == 0 {
+        return whole;
+    }
+    let frac = format!(".{frac:03}");
+    format!(
+        "{}{}Z",
+        whole.trim_end_matches('Z'),
+        frac.trim_end_matches('0')
+    )
+}
+
 /// Status `since`: `22 Nov 2026 02:10:00Z`.
 pub fn since(ts: f64) -> String {
     const MONTHS: [&str; 12] = [
@@ -72,6 +90,8 @@ mod tests {
     #[test]
     fn formats() {
         assert_eq!(rfc3339(0.0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339_nano(1_795_313_400.0), "2026-11-22T02:10:00Z");
+        assert_eq!(rfc3339_nano(1_795_313_400.25), "2026-11-22T02:10:00.25Z");
         assert_eq!(rfc3339(1_795_313_400.9), "2026-11-22T02:10:00Z");
         assert_eq!(since(951_782_400.0), "29 Feb 2000 00:00:00Z");
         assert_eq!(clock(3661.0), "01:01:01");

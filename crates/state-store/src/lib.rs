@@ -30,6 +30,7 @@ pub mod resources;
 pub mod schema;
 pub mod secret_admin;
 pub mod secrets;
+pub mod status_history;
 pub mod storage;
 pub mod tasks;
 pub mod units;

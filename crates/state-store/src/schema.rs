@@ -336,6 +336,80 @@ ALTER TABLE models ADD COLUMN cloud TEXT NOT NULL DEFAULT 'localhost';
 ALTER TABLE models ADD COLUMN cloud_region TEXT NOT NULL DEFAULT 'default';
 ALTER TABLE models ADD COLUMN credential TEXT;
 "#,
+    // Status history (`show-status-log`): every change of a unit's
+    // workload or agent status and of an application's status, written by
+    // triggers in the transaction that changes it, whichever code path
+    // does. A change is a new value or message (re-setting the same status
+    // adds nothing); a unit's and an application's history go with them.
+    r#"
+CREATE TABLE status_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    model TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    message TEXT NOT NULL,
+    data TEXT NOT NULL,
+    since REAL NOT NULL
+);
+CREATE INDEX status_history_entity ON status_history(model, entity, kind, id);
+CREATE TRIGGER status_history_unit_added AFTER INSERT ON units
+BEGIN
+    INSERT INTO status_history(model, entity, kind, status, message, data, since)
+    SELECT NEW.model, NEW.name, k.kind, json_extract(k.v, '$.status'),
+        coalesce(json_extract(k.v, '$.message'), ''),
+        coalesce(json_extract(k.v, '$.data'), '{}'),
+        coalesce(json_extract(k.v, '$.since'), 0)
+    FROM (SELECT 'juju-unit' AS kind, NEW.agent_status AS v
+          UNION ALL SELECT 'workload', NEW.workload_status) AS k;
+END;
+CREATE TRIGGER status_history_workload AFTER UPDATE OF workload_status ON units
+WHEN json_extract(NEW.workload_status, '$.status') IS NOT json_extract(OLD.workload_status, '$.status')
+  OR coalesce(json_extract(NEW.workload_status, '$.message'), '')
+     IS NOT coalesce(json_extract(OLD.workload_status, '$.message'), '')
+BEGIN
+    INSERT INTO status_history(model, entity, kind, status, message, data, since)
+    VALUES (NEW.model, NEW.name, 'workload', json_extract(NEW.workload_status, '$.status'),
+        coalesce(json_extract(NEW.workload_status, '$.message'), ''),
+        coalesce(json_extract(NEW.workload_status, '$.data'), '{}'),
+        coalesce(json_extract(NEW.workload_status, '$.since'), 0));
+END;
+CREATE TRIGGER status_history_agent AFTER UPDATE OF agent_status ON units
+WHEN json_extract(NEW.agent_status, '$.status') IS NOT json_extract(OLD.agent_status, '$.status')
+  OR coalesce(json_extract(NEW.agent_status, '$.message'), '')
+     IS NOT coalesce(json_extract(OLD.agent_status, '$.message'), '')
+BEGIN
+    INSERT INTO status_history(model, entity, kind, status, message, data, since)
+    VALUES (NEW.model, NEW.name, 'juju-unit', json_extract(NEW.agent_status, '$.status'),
+        coalesce(json_extract(NEW.agent_status, '$.message'), ''),
+        coalesce(json_extract(NEW.agent_status, '$.data'), '{}'),
+        coalesce(json_extract(NEW.agent_status, '$.since'), 0));
+END;
+CREATE TRIGGER status_history_application AFTER UPDATE OF status ON applications
+WHEN NEW.status IS NOT NULL AND (OLD.status IS NULL
+  OR json_extract(NEW.status, '$.status') IS NOT json_extract(OLD.status, '$.status')
+  OR coalesce(json_extract(NEW.status, '$.message'), '')
+     IS NOT coalesce(json_extract(OLD.status, '$.message'), ''))
+BEGIN
+    INSERT INTO status_history(model, entity, kind, status, message, data, since)
+    VALUES (NEW.model, NEW.name, 'application', json_extract(NEW.status, '$.status'),
+        coalesce(json_extract(NEW.status, '$.message'), ''),
+        coalesce(json_extract(NEW.status, '$.data'), '{}'),
+        coalesce(json_extract(NEW.status, '$.since'), 0));
+END;
+CREATE TRIGGER status_history_unit_gone AFTER DELETE ON units
+BEGIN
+    DELETE FROM status_history WHERE model = OLD.model AND entity = OLD.name;
+END;
+CREATE TRIGGER status_history_application_gone AFTER DELETE ON applications
+BEGIN
+    DELETE FROM status_history WHERE model = OLD.model AND entity = OLD.name;
+END;
+CREATE TRIGGER status_history_model_gone AFTER DELETE ON models
+BEGIN
+    DELETE FROM status_history WHERE model = OLD.name;
+END;
+"#,
 ];
 
 /// The schema version this binary writes.
@@ -398,6 +472,7 @@ mod tests {
         conn.prepare_cached("SELECT cloud, cloud_region, credential FROM models")
             .unwrap();
         conn.prepare_cached("SELECT attributes FROM cloud_credentials")
+        conn.prepare_cached("SELECT kind, since FROM status_history")
             .unwrap();
         // Running it again is a no-op.
         migrate(&conn).unwrap();

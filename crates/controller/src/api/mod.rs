@@ -27,6 +27,7 @@ mod relations;
 mod resources;
 mod secrets;
 mod status;
+mod status_history;
 mod storage;
 
 /// Result type of handlers.
@@ -383,6 +384,13 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request, progress: ProgressSender)
             force,
             no_destroy,
         } => storage::remove_storage(ctl, &model, &ids, force, no_destroy),
+        StatusHistory {
+            model,
+            entity,
+            kind,
+            size,
+            from,
+        } => status_history::status_history(ctl, &model, &entity, &kind, size, from),
         ListSecrets {
             model,
             secret,

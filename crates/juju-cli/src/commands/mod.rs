@@ -62,6 +62,7 @@ mod show_credential;
 mod show_model;
 mod show_operation;
 mod show_secret;
+mod show_status_log;
 mod show_storage;
 mod show_task;
 mod show_unit;
@@ -171,6 +172,8 @@ pub enum Command {
     Storage(storage::Storage),
     /// Shows storage instance information.
     ShowStorage(show_storage::ShowStorage),
+    /// Output past statuses for the specified entity.
+    ShowStatusLog(show_status_log::ShowStatusLog),
     /// Adds storage to a unit after it has been deployed.
     AddStorage(add_storage::AddStorage),
     /// Detaches storage from units.
@@ -292,6 +295,7 @@ pub fn run(cli: Cli) -> CliResult {
         RevokeSecret(c) => c.run(),
         Storage(c) => c.run(),
         ShowStorage(c) => c.run(),
+        ShowStatusLog(c) => c.run(),
         AddStorage(c) => c.run(),
         DetachStorage(c) => c.run(),
         RemoveStorage(c) => c.run(),

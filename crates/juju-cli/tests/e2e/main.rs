@@ -31,6 +31,7 @@ mod secrets_cli;
 mod secrets_crash;
 mod secrets_refused;
 mod show_operation;
+mod show_status_log;
 mod source_build;
 mod storage;
 mod tools;
