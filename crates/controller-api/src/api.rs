@@ -312,6 +312,27 @@ pub enum Request {
         size: usize,
         from: Option<f64>,
     },
+    /// `expose APP [--endpoints E,..] [--to-spaces S,..] [--to-cidrs C,..]`.
+    Expose {
+        model: String,
+        application: String,
+        endpoints: Vec<String>,
+        spaces: Vec<String>,
+        cidrs: Vec<String>,
+    },
+    /// `unexpose APP [--endpoints E,..]` (none: every endpoint).
+    Unexpose {
+        model: String,
+        application: String,
+        endpoints: Vec<String>,
+    },
+}
+
+/// Who may reach an exposed endpoint (Juju's `ExposedEndpoint`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExposedEndpoint {
+    pub spaces: Vec<String>,
+    pub cidrs: Vec<String>,
 }
 
 /// One past status (`show-status-log`).
@@ -728,6 +749,9 @@ pub struct ApplicationStatus {
     pub trust: bool,
     #[serde(default)]
     pub subordinate: bool,
+    /// Exposed endpoints (`""`: all); empty when not exposed.
+    #[serde(default)]
+    pub exposed_endpoints: BTreeMap<String, ExposedEndpoint>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

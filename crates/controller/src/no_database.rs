@@ -86,7 +86,9 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | UpdateCloud { .. }
         | RemoveCloud { .. }
         | PutCredential { .. }
-        | RemoveCredential { .. } => None,
+        | RemoveCredential { .. }
+        | Expose { .. }
+        | Unexpose { .. } => None,
     }
 }
 

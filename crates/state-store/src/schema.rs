@@ -410,6 +410,12 @@ BEGIN
     DELETE FROM status_history WHERE model = OLD.name;
 END;
 "#,
+    // `expose`: an application's exposed endpoints, endpoint ("" for
+    // all) -> {"expose-to-spaces": [...], "expose-to-cidrs": [...]}; the
+    // application is exposed while the map is not empty.
+    r#"
+ALTER TABLE applications ADD COLUMN exposed_endpoints TEXT NOT NULL DEFAULT '{}';
+"#,
 ];
 
 /// The schema version this binary writes.
@@ -473,6 +479,8 @@ mod tests {
             .unwrap();
         conn.prepare_cached("SELECT attributes FROM cloud_credentials")
         conn.prepare_cached("SELECT kind, since FROM status_history")
+            .unwrap();
+        conn.prepare_cached("SELECT exposed_endpoints FROM applications")
             .unwrap();
         // Running it again is a no-op.
         migrate(&conn).unwrap();

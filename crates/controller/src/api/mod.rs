@@ -19,6 +19,7 @@ mod actions;
 mod applications;
 mod clouds;
 mod config;
+mod expose;
 mod logs;
 mod machines;
 mod models;
@@ -391,6 +392,18 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request, progress: ProgressSender)
             size,
             from,
         } => status_history::status_history(ctl, &model, &entity, &kind, size, from),
+        Expose {
+            model,
+            application,
+            endpoints,
+            spaces,
+            cidrs,
+        } => expose::expose(ctl, &model, &application, &endpoints, &spaces, &cidrs),
+        Unexpose {
+            model,
+            application,
+            endpoints,
+        } => expose::unexpose(ctl, &model, &application, &endpoints),
         ListSecrets {
             model,
             secret,

@@ -89,6 +89,7 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
             endpoints,
             trust: app.trust,
             subordinate: charm.as_ref().is_some_and(|c| c.meta.subordinate),
+            exposed_endpoints: super::expose::exposed(s, model, &app.name)?,
         });
     }
     let on = s.model_cloud(model).map_err(store_err)?;

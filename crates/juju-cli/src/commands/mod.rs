@@ -29,6 +29,7 @@ mod deploy;
 mod destroy_model;
 mod detach_storage;
 mod exec;
+mod expose;
 mod grant_secret;
 mod integrate;
 mod machines;
@@ -59,6 +60,7 @@ mod set_model_constraints;
 mod show_cloud;
 mod show_controller;
 mod show_credential;
+mod show_application;
 mod show_model;
 mod show_operation;
 mod show_secret;
@@ -76,6 +78,7 @@ mod switch;
 mod trust;
 mod update_cloud;
 mod update_credential;
+mod unexpose;
 mod update_secret;
 mod version;
 mod whoami;
@@ -174,6 +177,12 @@ pub enum Command {
     ShowStorage(show_storage::ShowStorage),
     /// Output past statuses for the specified entity.
     ShowStatusLog(show_status_log::ShowStatusLog),
+    /// Displays information about an application.
+    ShowApplication(show_application::ShowApplication),
+    /// Makes an application publicly available over the network.
+    Expose(expose::Expose),
+    /// Removes public availability over the network for an application.
+    Unexpose(unexpose::Unexpose),
     /// Adds storage to a unit after it has been deployed.
     AddStorage(add_storage::AddStorage),
     /// Detaches storage from units.
@@ -296,6 +305,9 @@ pub fn run(cli: Cli) -> CliResult {
         Storage(c) => c.run(),
         ShowStorage(c) => c.run(),
         ShowStatusLog(c) => c.run(),
+        ShowApplication(c) => c.run(),
+        Expose(c) => c.run(),
+        Unexpose(c) => c.run(),
         AddStorage(c) => c.run(),
         DetachStorage(c) => c.run(),
         RemoveStorage(c) => c.run(),
@@ -377,6 +389,10 @@ pub fn missing_argument(argv: &[String], e: &clap::error::Error) -> String {
         "run" => Some(run::MISSING.to_string()),
         "show-operation" => Some(show_operation::MISSING.to_string()),
         "show-task" => Some(show_task::MISSING.to_string()),
+        "show-status-log" => Some(show_status_log::MISSING.to_string()),
+        "show-application" => Some(show_application::MISSING.to_string()),
+        "expose" => Some(expose::MISSING.to_string()),
+        "unexpose" => Some(unexpose::MISSING.to_string()),
         _ => None,
     };
     juju.unwrap_or_else(|| match missing.len() {

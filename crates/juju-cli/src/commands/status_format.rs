@@ -188,6 +188,27 @@ fn subordinate_to(a: &ApplicationStatus, rels: &[RelationStatus]) -> Vec<String>
     set.into_iter().collect()
 }
 
+/// Juju's `exposed-endpoints`: endpoint (`""`: all) -> `{expose-to-spaces,
+/// expose-to-cidrs}`, each omitted when empty.
+pub fn exposed_endpoints_json(
+    eps: &std::collections::BTreeMap<String, controller_api::api::ExposedEndpoint>,
+) -> Value {
+    Value::Object(
+        eps.iter()
+            .map(|(ep, to)| {
+                let mut m = Map::new();
+                if !to.spaces.is_empty() {
+                    m.insert("expose-to-spaces".into(), json!(to.spaces));
+                }
+                if !to.cidrs.is_empty() {
+                    m.insert("expose-to-cidrs".into(), json!(to.cidrs));
+                }
+                (ep.clone(), Value::Object(m))
+            })
+            .collect(),
+    )
+}
+
 fn app_json(a: &ApplicationStatus, s: &ModelStatus, subs: &Subordinates) -> Value {
     let mut m = Map::new();
     m.insert(
@@ -197,7 +218,13 @@ fn app_json(a: &ApplicationStatus, s: &ModelStatus, subs: &Subordinates) -> Valu
     m.insert("charm-origin".into(), json!("local"));
     m.insert("charm-name".into(), json!(a.charm_name));
     m.insert("charm-rev".into(), json!(a.charm_rev));
-    m.insert("exposed".into(), json!(false));
+    m.insert("exposed".into(), json!(!a.exposed_endpoints.is_empty()));
+    if !a.exposed_endpoints.is_empty() {
+        m.insert(
+            "exposed-endpoints".into(),
+            exposed_endpoints_json(&a.exposed_endpoints),
+        );
+    }
     m.insert("base".into(), json!({"name": "ubuntu", "channel": "24.04"}));
     if a.life != "alive" {
         m.insert("life".into(), json!(a.life));
@@ -528,7 +555,12 @@ pub fn to_tabular(s: &ModelStatus, relations: bool) -> String {
             a.charm_name.clone(),
             String::new(),
             a.charm_rev.to_string(),
-            "no".into(),
+            if a.exposed_endpoints.is_empty() {
+                "no"
+            } else {
+                "yes"
+            }
+            .into(),
             a.status.message.clone(),
         ]);
     }
@@ -656,6 +688,7 @@ mod tests {
             endpoints: vec![],
             trust: false,
             subordinate,
+            exposed_endpoints: Default::default(),
         }
     }
 

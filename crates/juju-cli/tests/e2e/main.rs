@@ -12,6 +12,7 @@ mod clouds;
 mod crash;
 mod deploy_input;
 mod exec;
+mod expose;
 mod failures;
 mod home;
 mod lifecycle;
