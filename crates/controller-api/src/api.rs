@@ -320,12 +320,33 @@ pub enum Request {
         spaces: Vec<String>,
         cidrs: Vec<String>,
     },
+    /// `actions` / `show-action`: the application's charm actions, name ->
+    /// [`ActionInfo`].
+    ApplicationActions {
+        model: String,
+        application: String,
+    },
+    /// `cancel-task ID...`: pending tasks are cancelled, running ones
+    /// aborted; per id, `Ok(TaskInfo)` as it is after the request or
+    /// `Err(why)` (`task N not found`).
+    CancelTasks {
+        model: String,
+        ids: Vec<i64>,
+    },
     /// `unexpose APP [--endpoints E,..]` (none: every endpoint).
     Unexpose {
         model: String,
         application: String,
         endpoints: Vec<String>,
     },
+}
+
+/// One charm action (`actions`, `show-action`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionInfo {
+    pub description: String,
+    /// The params' JSON schema, as Juju builds it from `actions.yaml`.
+    pub params: Value,
 }
 
 /// Who may reach an exposed endpoint (Juju's `ExposedEndpoint`).

@@ -47,7 +47,8 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | ListSecrets { model, .. }
         | ListStorage { model, .. }
         | MachineView { model, .. }
-        | StatusHistory { model, .. } => no_model(model),
+        | StatusHistory { model, .. }
+        | ApplicationActions { model, .. } => no_model(model),
         Constraints {
             model, set: None, ..
         } => no_model(model),
@@ -88,6 +89,7 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | PutCredential { .. }
         | RemoveCredential { .. }
         | Expose { .. }
+        | CancelTasks { .. }
         | Unexpose { .. } => None,
     }
 }

@@ -200,7 +200,10 @@ impl Store {
     /// Record a task's final outcome.
     pub fn finish_task(&self, model: &str, id: i64, o: &TaskOutcome) -> Result<()> {
         self.lock().execute(
-            "UPDATE tasks SET status = ?3, message = ?4, results = ?5, return_code = ?6, \
+            // A task cancelled while it ran (`aborting`) ends `aborted`.
+            "UPDATE tasks SET status = CASE status WHEN 'aborting' THEN 'aborted' ELSE ?3 END, \
+             message = CASE status WHEN 'aborting' THEN 'task aborted' ELSE ?4 END, \
+             results = ?5, return_code = ?6, \
              stdout = ?7, stderr = ?8, completed = ?9 WHERE model = ?1 AND id = ?2",
             params![
                 model,
@@ -215,6 +218,25 @@ impl Store {
             ],
         )?;
         Ok(())
+    }
+
+    /// `cancel-task`: a pending task is `cancelled` (it never runs), a
+    /// running one `aborting` (its agent kills it and records it
+    /// `aborted`); a finished one is left as it is. Returns the task.
+    pub fn cancel_task(&self, model: &str, id: i64) -> Result<Task> {
+        {
+            let conn = self.lock();
+            conn.execute(
+                "UPDATE tasks SET status = 'cancelled', completed = ?3 \
+                 WHERE model = ?1 AND id = ?2 AND status = 'pending'",
+                params![model, id, crate::now()],
+            )?;
+            conn.execute(
+                "UPDATE tasks SET status = 'aborting' WHERE model = ?1 AND id = ?2 AND status = 'running'",
+                params![model, id],
+            )?;
+        }
+        self.task(model, id)
     }
 
     /// Fail every pending/running task of a unit (the unit went away).
@@ -232,7 +254,7 @@ pub(crate) fn fail_unit_tasks(
 ) -> Result<()> {
     conn.execute(
         "UPDATE tasks SET status = 'failed', message = ?3, completed = ?4 \
-         WHERE model = ?1 AND unit = ?2 AND status IN ('pending', 'running')",
+         WHERE model = ?1 AND unit = ?2 AND status IN ('pending', 'running', 'aborting')",
         params![model, unit, message, crate::now()],
     )?;
     Ok(())

@@ -172,7 +172,7 @@ pub fn exec(
 }
 
 fn finished(status: &str) -> bool {
-    !matches!(status, "pending" | "running")
+    !matches!(status, "pending" | "running" | "aborting")
 }
 
 /// Return the tasks once all are finished, or as they are at the timeout.
@@ -199,6 +199,54 @@ pub fn show_task(ctl: &Controller, model: &str, id: i64) -> ApiResult {
     ctl.rt.store.model(model).map_err(store_err)?;
     let t = ctl.rt.store.task(model, id).map_err(store_err)?;
     ok(task_info(t))
+}
+
+/// `actions` / `show-action`: the charm's actions with their schemas.
+pub fn application_actions(ctl: &Controller, model: &str, app: &str) -> ApiResult {
+    let s = &ctl.rt.store;
+    s.model(model).map_err(store_err)?;
+    let a = s.application(model, app).map_err(store_err)?;
+    let charm = ctl
+        .rt
+        .charm(Path::new(&a.charm_dir))
+        .map_err(|e| error(ErrorCode::Internal, e.to_string()))?;
+    let out: std::collections::BTreeMap<String, controller_api::api::ActionInfo> = charm
+        .actions
+        .actions
+        .iter()
+        .map(|(name, spec)| {
+            (
+                name.clone(),
+                controller_api::api::ActionInfo {
+                    description: spec.description.clone(),
+                    params: spec.params_schema.clone(),
+                },
+            )
+        })
+        .collect();
+    ok(out)
+}
+
+/// `cancel-task`: cancel or abort each task (see `Store::cancel_task`),
+/// waking the agents of those that run; per id, the task after it or
+/// why it could not be cancelled.
+pub fn cancel_tasks(ctl: &Controller, model: &str, ids: &[i64]) -> ApiResult {
+    let s = &ctl.rt.store;
+    s.model(model).map_err(store_err)?;
+    let mut out: Vec<Result<TaskInfo, String>> = Vec::new();
+    for id in ids {
+        match s.cancel_task(model, *id) {
+            Ok(t) => {
+                if t.status == "aborting" {
+                    ctl.rt.wake_unit(model, &t.unit);
+                }
+                out.push(Ok(task_info(t)));
+            }
+            Err(state_store::StoreError::NotFound(m)) => out.push(Err(m)),
+            Err(e) => return Err(store_err(e)),
+        }
+    }
+    ok(out)
 }
 
 pub fn operations(ctl: &Controller, model: &str) -> ApiResult {

@@ -404,6 +404,10 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request, progress: ProgressSender)
             application,
             endpoints,
         } => expose::unexpose(ctl, &model, &application, &endpoints),
+        ApplicationActions { model, application } => {
+            actions::application_actions(ctl, &model, &application)
+        }
+        CancelTasks { model, ids } => actions::cancel_tasks(ctl, &model, &ids),
         ListSecrets {
             model,
             secret,

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::{CliError, CliResult};
 
+mod actions;
 mod add_cloud;
 mod add_credential;
 mod add_machine;
@@ -17,6 +18,7 @@ mod add_storage;
 mod add_unit;
 mod attach_resource;
 mod bootstrap;
+mod cancel_task;
 mod cloud_args;
 mod clouds;
 mod config;
@@ -57,6 +59,7 @@ mod secret_args;
 mod secrets;
 mod set_constraints;
 mod set_model_constraints;
+mod show_action;
 mod show_cloud;
 mod show_controller;
 mod show_credential;
@@ -179,6 +182,13 @@ pub enum Command {
     ShowStatusLog(show_status_log::ShowStatusLog),
     /// Displays information about an application.
     ShowApplication(show_application::ShowApplication),
+    /// List actions defined for an application.
+    #[command(alias = "list-actions")]
+    Actions(actions::Actions),
+    /// Shows detailed information about an action.
+    ShowAction(show_action::ShowAction),
+    /// Cancel pending or running tasks.
+    CancelTask(cancel_task::CancelTask),
     /// Makes an application publicly available over the network.
     Expose(expose::Expose),
     /// Removes public availability over the network for an application.
@@ -307,6 +317,9 @@ pub fn run(cli: Cli) -> CliResult {
         ShowStatusLog(c) => c.run(),
         ShowApplication(c) => c.run(),
         Expose(c) => c.run(),
+        Actions(c) => c.run(),
+        ShowAction(c) => c.run(),
+        CancelTask(c) => c.run(),
         Unexpose(c) => c.run(),
         AddStorage(c) => c.run(),
         DetachStorage(c) => c.run(),

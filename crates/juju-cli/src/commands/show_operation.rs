@@ -148,7 +148,7 @@ impl ShowOperation {
 }
 
 fn finished(status: &str) -> bool {
-    !matches!(status, "running" | "pending")
+    !matches!(status, "running" | "pending" | "aborting")
 }
 
 /// An operation's status from its tasks' (Juju's `Operation.Status`): running
@@ -156,6 +156,7 @@ fn finished(status: &str) -> bool {
 pub fn operation_status(tasks: &[TaskInfo]) -> String {
     for s in [
         "running",
+        "aborting",
         "pending",
         "error",
         "failed",

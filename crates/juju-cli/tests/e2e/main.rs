@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod action_commands;
 mod actions;
 mod api_version;
 mod bad_input;

@@ -275,7 +275,15 @@ impl Agent {
             tokio::select! {
                 r = &mut run => break r,
                 _ = self.notify.notified() => {
-                    if self.store().unit(model, &self.who.unit).map(|u| u.force).unwrap_or(true) {
+                    // `cancel-task` of the running action makes it `aborting`.
+                    let aborting = self.progress.action.is_some_and(|id| {
+                        self.store()
+                            .task(model, id)
+                            .is_ok_and(|t| t.status == "aborting")
+                    });
+                    if aborting
+                        || self.store().unit(model, &self.who.unit).map(|u| u.force).unwrap_or(true)
+                    {
                         kill_recorded(&pid_file);
                     }
                 }
