@@ -50,6 +50,15 @@ pub type CliResult = Result<(), CliError>;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
+    // `juju --version` prints what `juju version` does.
+    if args.get(1).map(String::as_str) == Some("--version") {
+        if let Some(extra) = args.get(2) {
+            eprintln!("ERROR unrecognized args: [\"{extra}\"]");
+            return ExitCode::from(2);
+        }
+        println!("{}", commands::version_string());
+        return ExitCode::SUCCESS;
+    }
     let cli = match commands::Cli::try_parse_from(&args) {
         Ok(c) => c,
         Err(e) => {

@@ -273,6 +273,8 @@ pub enum Command {
     Pack(pack::Pack),
 }
 
+pub use version::version_string;
+
 /// Run the parsed command.
 pub fn run(cli: Cli) -> CliResult {
     use Command::*;

@@ -15,6 +15,7 @@ mod deploy_input;
 mod exec;
 mod expose;
 mod failures;
+mod help_version;
 mod home;
 mod lifecycle;
 mod machine_crash;
