@@ -341,6 +341,7 @@ ALTER TABLE models ADD COLUMN credential TEXT;
     // triggers in the transaction that changes it, whichever code path
     // does. A change is a new value or message (re-setting the same status
     // adds nothing); a unit's and an application's history go with them.
+    // A value that is not a status document is skipped, never refused.
     r#"
 CREATE TABLE status_history (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -361,12 +362,15 @@ BEGIN
         coalesce(json_extract(k.v, '$.data'), '{}'),
         coalesce(json_extract(k.v, '$.since'), 0)
     FROM (SELECT 'juju-unit' AS kind, NEW.agent_status AS v
-          UNION ALL SELECT 'workload', NEW.workload_status) AS k;
+          UNION ALL SELECT 'workload', NEW.workload_status) AS k
+    WHERE json_valid(k.v) AND json_extract(k.v, '$.status') IS NOT NULL;
 END;
 CREATE TRIGGER status_history_workload AFTER UPDATE OF workload_status ON units
-WHEN json_extract(NEW.workload_status, '$.status') IS NOT json_extract(OLD.workload_status, '$.status')
+WHEN json_valid(NEW.workload_status) AND json_valid(OLD.workload_status)
+  AND json_extract(NEW.workload_status, '$.status') IS NOT NULL
+  AND (json_extract(NEW.workload_status, '$.status') IS NOT json_extract(OLD.workload_status, '$.status')
   OR coalesce(json_extract(NEW.workload_status, '$.message'), '')
-     IS NOT coalesce(json_extract(OLD.workload_status, '$.message'), '')
+     IS NOT coalesce(json_extract(OLD.workload_status, '$.message'), ''))
 BEGIN
     INSERT INTO status_history(model, entity, kind, status, message, data, since)
     VALUES (NEW.model, NEW.name, 'workload', json_extract(NEW.workload_status, '$.status'),
@@ -375,9 +379,11 @@ BEGIN
         coalesce(json_extract(NEW.workload_status, '$.since'), 0));
 END;
 CREATE TRIGGER status_history_agent AFTER UPDATE OF agent_status ON units
-WHEN json_extract(NEW.agent_status, '$.status') IS NOT json_extract(OLD.agent_status, '$.status')
+WHEN json_valid(NEW.agent_status) AND json_valid(OLD.agent_status)
+  AND json_extract(NEW.agent_status, '$.status') IS NOT NULL
+  AND (json_extract(NEW.agent_status, '$.status') IS NOT json_extract(OLD.agent_status, '$.status')
   OR coalesce(json_extract(NEW.agent_status, '$.message'), '')
-     IS NOT coalesce(json_extract(OLD.agent_status, '$.message'), '')
+     IS NOT coalesce(json_extract(OLD.agent_status, '$.message'), ''))
 BEGIN
     INSERT INTO status_history(model, entity, kind, status, message, data, since)
     VALUES (NEW.model, NEW.name, 'juju-unit', json_extract(NEW.agent_status, '$.status'),
@@ -386,7 +392,9 @@ BEGIN
         coalesce(json_extract(NEW.agent_status, '$.since'), 0));
 END;
 CREATE TRIGGER status_history_application AFTER UPDATE OF status ON applications
-WHEN NEW.status IS NOT NULL AND (OLD.status IS NULL
+WHEN NEW.status IS NOT NULL AND json_valid(NEW.status)
+  AND json_extract(NEW.status, '$.status') IS NOT NULL
+  AND (OLD.status IS NULL OR NOT json_valid(OLD.status)
   OR json_extract(NEW.status, '$.status') IS NOT json_extract(OLD.status, '$.status')
   OR coalesce(json_extract(NEW.status, '$.message'), '')
      IS NOT coalesce(json_extract(OLD.status, '$.message'), ''))
