@@ -486,6 +486,7 @@ mod tests {
         conn.prepare_cached("SELECT cloud, cloud_region, credential FROM models")
             .unwrap();
         conn.prepare_cached("SELECT attributes FROM cloud_credentials")
+            .unwrap();
         conn.prepare_cached("SELECT kind, since FROM status_history")
             .unwrap();
         conn.prepare_cached("SELECT exposed_endpoints FROM applications")
