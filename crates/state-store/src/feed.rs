@@ -22,7 +22,9 @@
 //! - relations: creation and removal of endpoints, life, scope entry and
 //!   exit, and databag writes wake the applications on the relation — for a
 //!   unit's scope change or databag write, the other side only (and its own
-//!   application too on a peer relation), as only they see it;
+//!   application too on a peer relation), as only they see it; on a
+//!   cross-model relation that other side is the linked relation's
+//!   application in the other model (and a link going wakes it too);
 //! - secrets: a new revision wakes the units that have read the secret
 //!   (secret-changed) and the owner; a consumer moving to another revision
 //!   or going away, and a new rotation schedule, wake the owner (an application-owned secret
@@ -107,6 +109,8 @@ CREATE TEMP TRIGGER IF NOT EXISTS feed_relep_ins AFTER INSERT ON main.relation_e
 BEGIN INSERT INTO feed_changes VALUES ('app', NEW.model, NEW.app); END;
 CREATE TEMP TRIGGER IF NOT EXISTS feed_relep_del AFTER DELETE ON main.relation_endpoints
 BEGIN INSERT INTO feed_changes VALUES ('app', OLD.model, OLD.app); END;
+CREATE TEMP TRIGGER IF NOT EXISTS feed_link_del AFTER DELETE ON main.relation_links
+BEGIN INSERT INTO feed_changes VALUES ('app', OLD.peer_model, OLD.peer_app); END;
 CREATE TEMP TRIGGER IF NOT EXISTS feed_rel_upd AFTER UPDATE OF life ON main.relations
 BEGIN
     INSERT INTO feed_changes SELECT 'app', model, app FROM main.relation_endpoints
@@ -123,7 +127,10 @@ fn other_side(row: &str, owner_app: &str) -> String {
          WHERE e.model = {row}.model AND e.relation_id = {row}.relation_id \
            AND (e.app <> {owner_app} \
                 OR (SELECT count(*) FROM main.relation_endpoints p \
-                    WHERE p.model = {row}.model AND p.relation_id = {row}.relation_id) = 1);"
+                    WHERE p.model = {row}.model AND p.relation_id = {row}.relation_id) = 1);\n    \
+         INSERT INTO feed_changes SELECT 'app', l.peer_model, l.peer_app FROM main.relation_links l \
+         WHERE l.model = {row}.model AND l.relation_id = {row}.relation_id \
+           AND l.local_app = {owner_app};"
     )
 }
 

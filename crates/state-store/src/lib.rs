@@ -19,6 +19,7 @@ use rusqlite::Connection;
 
 pub mod applications;
 pub mod clouds;
+pub mod crossmodel;
 pub mod expose;
 pub mod feed;
 pub mod lifecycle;

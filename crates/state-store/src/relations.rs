@@ -46,6 +46,8 @@ pub struct RelationView {
     pub members: BTreeMap<String, i64>,
     /// Version of the remote application's bag (0 when never written).
     pub app_version: i64,
+    /// For a cross-model relation, how it reaches the other model.
+    pub link: Option<crate::crossmodel::Link>,
 }
 
 /// Create a relation inside a transaction; returns its id.
@@ -188,8 +190,23 @@ impl Store {
         owner: &str,
         is_app: bool,
     ) -> Result<(BTreeMap<String, String>, i64)> {
-        let row: Option<(String, i64)> = self
-            .lock()
+        let conn = self.lock();
+        // A remote application's bags (or its units') of a cross-model
+        // relation are the peer model's.
+        let link = crate::crossmodel::link_tx(&conn, model, id)?;
+        let redirected = link.and_then(|l| {
+            let owner = if is_app {
+                (owner == l.remote_app).then(|| l.peer_app.clone())
+            } else {
+                l.peer_unit(owner)
+            }?;
+            Some((l.peer_model, l.peer_relation_id, owner))
+        });
+        let (model, id, owner) = match &redirected {
+            Some((m, i, o)) => (m.as_str(), *i, o.as_str()),
+            None => (model, id, owner),
+        };
+        let row: Option<(String, i64)> = conn
             .query_row(
                 "SELECT settings, version FROM relation_settings \
                  WHERE model = ?1 AND relation_id = ?2 AND owner = ?3 AND is_app = ?4",
@@ -246,6 +263,21 @@ impl Store {
             let (remote_app, remote_endpoint) =
                 remote.unwrap_or_else(|| (app.to_string(), endpoint.clone()));
             let container = scope == "container";
+            if let Some(link) = crate::crossmodel::link_tx(&conn, model, id)? {
+                out.push(RelationView {
+                    id,
+                    endpoint,
+                    remote_app,
+                    remote_endpoint,
+                    peer,
+                    alive: life == juju_types::life::Life::Alive.as_str(),
+                    container,
+                    members: crate::crossmodel::peer_members(&conn, &link)?,
+                    app_version: crate::crossmodel::peer_app_version(&conn, &link)?,
+                    link: Some(link),
+                });
+                continue;
+            }
             let m: BTreeMap<String, i64> = members
                 .query_map(params![model, id, remote_app, unit], |r| {
                     Ok((
@@ -272,6 +304,7 @@ impl Store {
                 container,
                 members: m,
                 app_version: av,
+                link: None,
             });
         }
         Ok(out)

@@ -424,6 +424,77 @@ END;
     r#"
 ALTER TABLE applications ADD COLUMN exposed_endpoints TEXT NOT NULL DEFAULT '{}';
 "#,
+    // Cross-model relations inside the controller (`offer`, `consume`):
+    // offers hosted by a model; remote applications (a consumed offer, a
+    // SAAS, in the consuming model; the consuming application, named
+    // `remote-<token>`, in the offering model); and the link between the
+    // two relation rows (one per model, each with its own id) a cross-model
+    // relation is. Each side writes only its own rows; the other side reads
+    // them through the link. A relation dying or going takes its linked
+    // relation with it; an unused remote application goes when its last
+    // relation does (a SAAS only once `remove-saas` made it dying).
+    r#"
+CREATE TABLE offers (
+    model TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    app TEXT NOT NULL,
+    endpoints TEXT NOT NULL,
+    uuid TEXT NOT NULL,
+    created REAL NOT NULL,
+    PRIMARY KEY (model, name)
+);
+CREATE TABLE remote_apps (
+    model TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    offer_model TEXT NOT NULL,
+    offer_name TEXT NOT NULL,
+    consumer_model TEXT NOT NULL DEFAULT '',
+    consumer_app TEXT NOT NULL DEFAULT '',
+    endpoints TEXT NOT NULL,
+    life TEXT NOT NULL DEFAULT 'alive',
+    created REAL NOT NULL,
+    PRIMARY KEY (model, name)
+);
+CREATE TABLE relation_links (
+    model TEXT NOT NULL,
+    relation_id INTEGER NOT NULL,
+    local_app TEXT NOT NULL,
+    remote_app TEXT NOT NULL,
+    peer_model TEXT NOT NULL,
+    peer_relation_id INTEGER NOT NULL,
+    peer_app TEXT NOT NULL,
+    PRIMARY KEY (model, relation_id),
+    FOREIGN KEY (model, relation_id) REFERENCES relations(model, id) ON DELETE CASCADE
+);
+CREATE INDEX relation_links_peer ON relation_links(peer_model, peer_relation_id);
+CREATE TRIGGER relation_link_dying AFTER UPDATE OF life ON relations
+WHEN NEW.life <> 'alive'
+BEGIN
+    UPDATE relations SET life = 'dying' WHERE life = 'alive' AND EXISTS (SELECT 1 FROM relation_links l
+        WHERE l.model = NEW.model AND l.relation_id = NEW.id
+          AND l.peer_model = relations.model AND l.peer_relation_id = relations.id);
+    DELETE FROM relations WHERE life <> 'alive' AND EXISTS (SELECT 1 FROM relation_links l
+        WHERE l.model = NEW.model AND l.relation_id = NEW.id
+          AND l.peer_model = relations.model AND l.peer_relation_id = relations.id)
+        AND NOT EXISTS (SELECT 1 FROM relation_scopes s
+            WHERE s.model = relations.model AND s.relation_id = relations.id);
+END;
+CREATE TRIGGER relation_link_gone AFTER DELETE ON relation_links
+BEGIN
+    UPDATE relations SET life = 'dying'
+    WHERE model = OLD.peer_model AND id = OLD.peer_relation_id AND life = 'alive';
+    DELETE FROM relations WHERE model = OLD.peer_model AND id = OLD.peer_relation_id
+        AND life <> 'alive' AND NOT EXISTS (SELECT 1 FROM relation_scopes s
+            WHERE s.model = OLD.peer_model AND s.relation_id = OLD.peer_relation_id);
+END;
+CREATE TRIGGER remote_app_unused AFTER DELETE ON relation_endpoints
+BEGIN
+    DELETE FROM remote_apps WHERE model = OLD.model AND name = OLD.app
+        AND (kind = 'consumer' OR life <> 'alive')
+        AND NOT EXISTS (SELECT 1 FROM relation_endpoints e WHERE e.model = OLD.model AND e.app = OLD.app);
+END;
+"#,
 ];
 
 /// The schema version this binary writes.
@@ -490,6 +561,8 @@ mod tests {
         conn.prepare_cached("SELECT kind, since FROM status_history")
             .unwrap();
         conn.prepare_cached("SELECT exposed_endpoints FROM applications")
+            .unwrap();
+        conn.prepare_cached("SELECT peer_app FROM relation_links")
             .unwrap();
         // Running it again is a no-op.
         migrate(&conn).unwrap();

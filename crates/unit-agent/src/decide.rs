@@ -2067,6 +2067,7 @@ mod tests {
             container: false,
             members: members.iter().map(|(u, v)| (u.to_string(), *v)).collect(),
             app_version,
+            link: None,
         }
     }
 
