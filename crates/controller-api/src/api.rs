@@ -161,6 +161,36 @@ pub enum Request {
         specs: Vec<String>,
         force: bool,
     },
+    /// `offer`: offer an application's endpoints (or change the
+    /// endpoints of its existing offer of that name).
+    Offer {
+        model: String,
+        application: String,
+        endpoints: Vec<String>,
+        name: String,
+    },
+    /// `offers`, `find-offers`, `show-offer`: the offers of one model, or
+    /// of every model.
+    ListOffers {
+        model: Option<String>,
+    },
+    /// `consume`: add a SAAS for an offer (`model`, `offer`) to `target`.
+    Consume {
+        target: String,
+        model: String,
+        offer: String,
+        alias: Option<String>,
+    },
+    /// `remove-offer`: offers by model and name.
+    RemoveOffer {
+        offers: Vec<(String, String)>,
+        force: bool,
+    },
+    /// `remove-saas`: SAAS entries of a model.
+    RemoveSaas {
+        model: String,
+        names: Vec<String>,
+    },
     /// `show-unit`: details including relation data.
     ShowUnit {
         model: String,
@@ -712,6 +742,64 @@ pub struct ModelStatus {
     /// Every relation of the model (peers included), by id.
     #[serde(default)]
     pub relations: Vec<RelationStatus>,
+    /// Consumed offers (SAAS), by name.
+    #[serde(default)]
+    pub remote_apps: Vec<RemoteAppStatus>,
+    /// Offers hosted by the model, by name.
+    #[serde(default)]
+    pub offers: Vec<OfferDetails>,
+}
+
+/// An endpoint of an offer or a remote application.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OfferEndpoint {
+    pub name: String,
+    pub interface: String,
+    /// `provider` or `requirer`.
+    pub role: String,
+}
+
+/// A consumed offer as the consuming model's status shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RemoteAppStatus {
+    /// The SAAS name (alias).
+    pub name: String,
+    /// `admin/<model>.<offer>`.
+    pub url: String,
+    pub endpoints: Vec<OfferEndpoint>,
+    pub life: String,
+    /// The offered application's status (`terminated` once the offer is gone).
+    pub status: StatusEntry,
+    /// Remote endpoint -> the local applications related through it.
+    pub relations: BTreeMap<String, Vec<String>>,
+}
+
+/// One relation through an offer (a connection).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OfferConnection {
+    pub source_model_uuid: String,
+    pub relation_id: i64,
+    /// The offered endpoint it uses.
+    pub endpoint: String,
+    /// `joined`, or `broken` while it goes.
+    pub status: String,
+    pub since: f64,
+}
+
+/// An offer, as `offers`, `find-offers`, `show-offer` and status show it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OfferDetails {
+    pub model: String,
+    pub model_uuid: String,
+    pub name: String,
+    pub url: String,
+    pub application: String,
+    /// `local:<charm>-<rev>`.
+    pub charm: String,
+    pub charm_rev: i64,
+    pub description: String,
+    pub endpoints: Vec<OfferEndpoint>,
+    pub connections: Vec<OfferConnection>,
 }
 
 /// One endpoint of a relation.
@@ -811,6 +899,9 @@ pub struct RelationData {
     pub local_unit: UnitData,
     /// Every unit of the other side (peers: the other peers).
     pub related_units: BTreeMap<String, UnitData>,
+    /// The relation crosses models.
+    #[serde(default)]
+    pub cross_model: bool,
 }
 
 /// `ShowUnit` result for one unit.

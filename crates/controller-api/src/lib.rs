@@ -28,5 +28,7 @@ pub mod toolwire;
 /// keys, the machine view `ssh` and `scp` enter); version 12 added clouds and
 /// credentials (and a model's cloud, region and credential);
 /// version 13 status history (`show-status-log`), `expose`/`unexpose`, an
-/// application's actions and `cancel-task`.
-pub const API_VERSION: u32 = 13;
+/// application's actions and `cancel-task`; version 14 the cross-model requests (`offer`,
+/// `consume`, offers, `remove-offer`, `remove-saas`) and status' SAAS and
+/// offers.
+pub const API_VERSION: u32 = 14;

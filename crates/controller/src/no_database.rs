@@ -53,6 +53,8 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
             model, set: None, ..
         } => no_model(model),
         SshKeys { model, add, remove } if add.is_empty() && remove.is_empty() => no_model(model),
+        ListOffers { model: Some(model) } => no_model(model),
+        ListOffers { model: None } => Some(Ok(Value::Array(Vec::new()))),
         // Changes, and requests about the daemon itself.
         ControllerInfo
         | Shutdown
@@ -90,7 +92,11 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | RemoveCredential { .. }
         | Expose { .. }
         | CancelTasks { .. }
-        | Unexpose { .. } => None,
+        | Unexpose { .. }
+        | Offer { .. }
+        | Consume { .. }
+        | RemoveOffer { .. }
+        | RemoveSaas { .. } => None,
     }
 }
 

@@ -18,6 +18,7 @@ pub mod hook;
 pub mod life;
 pub mod model_config;
 pub mod names;
+pub mod offer_url;
 pub mod output;
 pub mod ports;
 pub mod relation;

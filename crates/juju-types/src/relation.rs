@@ -197,7 +197,7 @@ pub fn relation_key(endpoints: &[RelationEndpoint]) -> String {
 
 /// An application's endpoints as relation inference sees them: declared
 /// provides, requires and peers, plus the implicit `juju-info` provider.
-fn endpoints_of(meta: &Metadata) -> Vec<Endpoint> {
+pub fn endpoints_of(meta: &Metadata) -> Vec<Endpoint> {
     let mut eps: Vec<Endpoint> = meta.all_endpoints().cloned().collect();
     if meta.endpoint("juju-info").is_none() {
         eps.push(implicit_juju_info());
@@ -255,10 +255,29 @@ pub fn resolve(
     meta_b: &Metadata,
     existing: &[ExistingRelation],
 ) -> Result<Resolved, String> {
-    let eps_a = endpoints_of(meta_a);
-    let eps_b = endpoints_of(meta_b);
-    let cand_a = candidates_for(a, &eps_a)?;
-    let cand_b = candidates_for(b, &eps_b)?;
+    resolve_endpoints(
+        a,
+        b,
+        &endpoints_of(meta_a),
+        &endpoints_of(meta_b),
+        meta_a.subordinate || meta_b.subordinate,
+        existing,
+    )
+}
+
+/// [`resolve`] over explicit endpoint lists: a remote application (a
+/// consumed offer) has exactly the offered endpoints, without the implicit
+/// `juju-info`. `subordinate`: either side is a subordinate charm.
+pub fn resolve_endpoints(
+    a: &EndpointSpec,
+    b: &EndpointSpec,
+    eps_a: &[Endpoint],
+    eps_b: &[Endpoint],
+    subordinate: bool,
+    existing: &[ExistingRelation],
+) -> Result<Resolved, String> {
+    let cand_a = candidates_for(a, eps_a)?;
+    let cand_b = candidates_for(b, eps_b)?;
 
     // (a-side, b-side) pairs that can relate.
     let mut candidates: Vec<(&Endpoint, &Endpoint)> = Vec::new();
@@ -269,7 +288,7 @@ pub fn resolve(
                 && ea.role != Role::Peer
                 && counterpart(ea.role) == eb.role;
             let container = ea.scope == Scope::Container || eb.scope == Scope::Container;
-            let scope_ok = !container || meta_a.subordinate || meta_b.subordinate;
+            let scope_ok = !container || subordinate;
             if relates && scope_ok {
                 candidates.push((ea, eb));
             }

@@ -697,7 +697,11 @@ mod tests {
     #[test]
     fn dying_on_one_side_takes_the_other_and_the_offer_refuses_removal() {
         let (s, id) = two_models();
-        let peer = s.relation_link("con", id).unwrap().unwrap().peer_relation_id;
+        let peer = s
+            .relation_link("con", id)
+            .unwrap()
+            .unwrap()
+            .peer_relation_id;
         let e = s.remove_offer("off", "db", false).unwrap_err();
         assert_eq!(
             e.to_string(),

@@ -419,7 +419,16 @@ impl ToolContext for StoreData {
         Ok(bag)
     }
 
-    fn relation_model_uuid(&mut self, _id: i64) -> Result<String, ToolError> {
+    fn relation_model_uuid(&mut self, id: i64) -> Result<String, ToolError> {
+        // Across models: the model of the other side.
+        if let Some(link) = self.view(id).and_then(|v| v.link.clone()) {
+            let m = self
+                .rt
+                .store
+                .model(&link.peer_model)
+                .map_err(Self::store_err)?;
+            return Ok(m.uuid);
+        }
         Ok(self.scope.model_uuid.clone())
     }
 
@@ -506,9 +515,24 @@ impl ToolContext for StoreData {
         }
         for v in self.scope.views.iter().filter(|v| !v.peer) {
             let rel = store.relation(model, v.id).map_err(Self::store_err)?;
+            // A remote application is shown by its offer's URL on the
+            // consuming side, and not at all on the offering side; its
+            // units never (Juju's `goalStateRelations`).
+            let remote = match &v.link {
+                None => None,
+                Some(_) => match store
+                    .remote_app(model, &v.remote_app)
+                    .map_err(Self::store_err)?
+                {
+                    Some(r) if r.kind == state_store::crossmodel::RemoteKind::Saas => Some(
+                        state_store::crossmodel::offer_url(&r.offer_model, &r.offer_name),
+                    ),
+                    _ => continue,
+                },
+            };
             let entry = g.relations.entry(v.endpoint.clone()).or_default();
             entry.insert(
-                v.remote_app.clone(),
+                remote.clone().unwrap_or_else(|| v.remote_app.clone()),
                 GoalStatus {
                     status: if v.alive {
                         "joined".into()
@@ -518,6 +542,9 @@ impl ToolContext for StoreData {
                     since: Some(rel.created),
                 },
             );
+            if remote.is_some() {
+                continue;
+            }
             for u in store
                 .units(model, Some(&v.remote_app))
                 .map_err(Self::store_err)?

@@ -23,6 +23,7 @@ mod expose;
 mod logs;
 mod machines;
 mod models;
+mod offers;
 mod refresh;
 mod relations;
 mod resources;
@@ -293,6 +294,21 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request, progress: ProgressSender)
             force,
         } => relations::remove_relation(ctl, &model, &specs, force),
         ShowUnit { model, units } => relations::show_unit(ctl, &model, &units),
+        Offer {
+            model,
+            application,
+            endpoints,
+            name,
+        } => offers::offer(ctl, &model, &application, &endpoints, &name),
+        ListOffers { model } => offers::list_offers(ctl, model.as_deref()),
+        Consume {
+            target,
+            model,
+            offer,
+            alias,
+        } => offers::consume(ctl, &target, &model, &offer, alias.as_deref()),
+        RemoveOffer { offers, force } => offers::remove_offer(ctl, &offers, force),
+        RemoveSaas { model, names } => offers::remove_saas(ctl, &model, &names),
         Exec {
             model,
             machines,

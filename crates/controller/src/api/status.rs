@@ -93,9 +93,13 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
         });
     }
     let on = s.model_cloud(model).map_err(store_err)?;
+    let remote_apps = super::offers::saas_status(ctl, model)?;
+    let offers = super::offers::offer_details(ctl, Some(model))?;
     ok(ModelStatus {
         cloud: on.cloud,
         region: on.region,
+        remote_apps,
+        offers,
         model: m.name,
         model_uuid: m.uuid,
         now: state_store::now(),

@@ -1,11 +1,16 @@
 //! `integrate <a>[:<endpoint>] <b>[:<endpoint>] [--via cidr,...]` (alias
 //! `relate`). Prints nothing on success, like Juju; the controller infers the
 //! endpoints and reports Juju's errors (ambiguous, no match, duplicate).
+//! Either side may be a SAAS (a consumed offer) or an offer URL
+//! (`[admin/]<model>.<offer>[:<endpoint>]`, consumed first under the
+//! offer's name); `--via` is accepted only then (minijuju opens no
+//! firewall, so the subnets are checked and not kept).
 
 use std::net::IpAddr;
 
 use clap::Args;
 use controller_api::api::Request;
+use juju_types::offer_url::OfferUrl;
 use juju_types::relation::EndpointSpec;
 use serde_json::Value;
 
@@ -62,7 +67,11 @@ pub fn check_endpoints(args: &[String]) -> Result<(), String> {
         return Err("an integration must involve two applications".into());
     }
     for a in args {
-        EndpointSpec::parse(a)?;
+        if OfferUrl::looks_like(a) {
+            OfferUrl::parse(a)?;
+        } else {
+            EndpointSpec::parse(a)?;
+        }
     }
     Ok(())
 }
@@ -71,9 +80,10 @@ impl Integrate {
     pub fn run(self) -> CliResult {
         check_endpoints(&self.endpoints).map_err(CliError::usage)?;
         let via = parse_via(&self.via).map_err(CliError::usage)?;
-        if !via.is_empty() {
-            // Every application here is local, and Juju refuses subnets for
-            // relations that do not cross models.
+        let cross = self.endpoints.iter().any(|e| OfferUrl::looks_like(e));
+        if !via.is_empty() && !cross {
+            // Juju refuses subnets for relations that do not cross models
+            // (an offer URL on one side says they do).
             return Err(CliError::runtime(
                 "integration via subnets for non cross model relations not supported (not supported)",
             ));

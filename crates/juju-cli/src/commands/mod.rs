@@ -23,6 +23,7 @@ mod cloud_args;
 mod clouds;
 mod config;
 mod constraints;
+mod consume;
 mod controller;
 mod controllers;
 mod credentials;
@@ -32,12 +33,15 @@ mod destroy_model;
 mod detach_storage;
 mod exec;
 mod expose;
+mod find_offers;
 mod grant_secret;
 mod integrate;
 mod machines;
 mod model_config;
 mod model_constraints;
 mod models;
+mod offer;
+mod offers;
 mod operations;
 mod pack;
 mod refresh;
@@ -45,7 +49,9 @@ mod remove_application;
 mod remove_cloud;
 mod remove_credential;
 mod remove_machine;
+mod remove_offer;
 mod remove_relation;
+mod remove_saas;
 mod remove_secret;
 mod remove_ssh_key;
 mod remove_storage;
@@ -65,6 +71,7 @@ mod show_cloud;
 mod show_controller;
 mod show_credential;
 mod show_model;
+mod show_offer;
 mod show_operation;
 mod show_secret;
 mod show_status_log;
@@ -127,6 +134,22 @@ pub enum Command {
     Integrate(integrate::Integrate),
     /// Remove a relation between two applications.
     RemoveRelation(remove_relation::RemoveRelation),
+    /// Offer application endpoints for use in other models.
+    Offer(offer::Offer),
+    /// Lists shared endpoints.
+    #[command(alias = "list-offers")]
+    Offers(offers::Offers),
+    /// Find offered application endpoints.
+    FindOffers(find_offers::FindOffers),
+    /// Shows extended information about the offered application.
+    ShowOffer(show_offer::ShowOffer),
+    /// Add a remote offer to the model.
+    Consume(consume::Consume),
+    /// Removes one or more offers specified by their URL.
+    RemoveOffer(remove_offer::RemoveOffer),
+    /// Remove consumed applications (SAAS) from the model.
+    #[command(alias = "remove-consumed-application")]
+    RemoveSaas(remove_saas::RemoveSaas),
     /// Show the model's status.
     Status(status::Status),
     /// Show a unit's details.
@@ -296,6 +319,13 @@ pub fn run(cli: Cli) -> CliResult {
         Config(c) => c.run(),
         Integrate(c) => c.run(),
         RemoveRelation(c) => c.run(),
+        Offer(c) => c.run(),
+        Offers(c) => c.run(),
+        FindOffers(c) => c.run(),
+        ShowOffer(c) => c.run(),
+        Consume(c) => c.run(),
+        RemoveOffer(c) => c.run(),
+        RemoveSaas(c) => c.run(),
         Status(c) => c.run(),
         ShowUnit(c) => c.run(),
         DebugLog(c) => c.run(),

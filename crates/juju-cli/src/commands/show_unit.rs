@@ -138,6 +138,9 @@ fn unit_json(u: &UnitInfo, f: &Filters) -> Value {
             || !r.application_data.is_empty()
             || !related.is_empty()
             || !local.data.is_empty();
+        if r.cross_model {
+            rd.insert("cross-model".into(), json!(true));
+        }
         rd.insert("local-unit".into(), bag(&local));
         if !related.is_empty() {
             rd.insert("related-units".into(), Value::Object(related));
@@ -198,6 +201,7 @@ mod tests {
                         data: data(&[("private-address", "10.0.0.2")]),
                     },
                     related_units: BTreeMap::new(),
+                    cross_model: false,
                 },
                 RelationData {
                     relation_id: 4,
@@ -226,6 +230,7 @@ mod tests {
                     ]
                     .into_iter()
                     .collect(),
+                    cross_model: false,
                 },
             ],
         }

@@ -5,7 +5,8 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 use controller_api::api::{
-    ApplicationStatus, ModelStatus, RelationStatus, StatusEntry, UnitStatus,
+    ApplicationStatus, ModelStatus, OfferDetails, OfferEndpoint, RelationStatus, StatusEntry,
+    UnitStatus,
 };
 use juju_types::status::Status;
 use serde_json::{json, Map, Value};
@@ -314,6 +315,70 @@ fn model_json(s: &ModelStatus) -> Value {
     })
 }
 
+/// `{name: {interface, role}}` of offer or SAAS endpoints.
+fn endpoints_json(eps: &[OfferEndpoint]) -> Value {
+    Value::Object(
+        eps.iter()
+            .map(|e| {
+                (
+                    e.name.clone(),
+                    json!({"interface": e.interface, "role": e.role}),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// The `application-endpoints` section: consumed offers (SAAS) by name.
+fn saas_json(s: &ModelStatus) -> Map<String, Value> {
+    s.remote_apps
+        .iter()
+        .map(|r| {
+            let mut m = Map::new();
+            m.insert("url".into(), json!(r.url));
+            m.insert("endpoints".into(), endpoints_json(&r.endpoints));
+            if r.life != "alive" {
+                m.insert("life".into(), json!(r.life));
+            }
+            m.insert("application-status".into(), info(&r.status, None));
+            if !r.relations.is_empty() {
+                m.insert("relations".into(), json!(r.relations));
+            }
+            (r.name.clone(), Value::Object(m))
+        })
+        .collect()
+}
+
+/// Connections of an offer: (active, total).
+fn connected(o: &OfferDetails) -> (usize, usize) {
+    let active = o
+        .connections
+        .iter()
+        .filter(|c| c.status == "joined")
+        .count();
+    (active, o.connections.len())
+}
+
+/// The `offers` section: offers hosted by the model, by name.
+fn offers_json(s: &ModelStatus) -> Map<String, Value> {
+    s.offers
+        .iter()
+        .map(|o| {
+            let (active, total) = connected(o);
+            (
+                o.name.clone(),
+                json!({
+                    "application": o.application,
+                    "charm": o.charm,
+                    "endpoints": endpoints_json(&o.endpoints),
+                    "total-connected-count": total,
+                    "active-connected-count": active,
+                }),
+            )
+        })
+        .collect()
+}
+
 /// The status document in Juju's JSON schema.
 pub fn to_json(s: &ModelStatus) -> Value {
     let machines = machines_json(s);
@@ -323,13 +388,23 @@ pub fn to_json(s: &ModelStatus) -> Value {
         .iter()
         .map(|a| (a.name.clone(), app_json(a, s, &subs)))
         .collect();
-    json!({
+    let mut doc = json!({
         "model": model_json(s),
         "machines": machines,
         "applications": apps,
         "storage": {},
         "controller": {"timestamp": format!("{}Z", timefmt::clock(s.now))},
-    })
+    });
+    // Juju omits both sections when empty.
+    let saas = saas_json(s);
+    if !saas.is_empty() {
+        doc["application-endpoints"] = Value::Object(saas);
+    }
+    let offers = offers_json(s);
+    if !offers.is_empty() {
+        doc["offers"] = Value::Object(offers);
+    }
+    doc
 }
 
 /// The Machines section's rows (header first), as Juju's tabular status.
@@ -536,6 +611,19 @@ pub fn to_tabular(s: &ModelStatus, relations: bool) -> String {
             format!("{}Z", timefmt::clock(s.now)),
         ],
     ]);
+    if !s.remote_apps.is_empty() {
+        let mut saas = vec![row(&["SAAS", "Status", "Store", "URL"])];
+        for r in &s.remote_apps {
+            saas.push(vec![
+                r.name.clone(),
+                r.status.current.clone(),
+                "minijuju".into(),
+                r.url.clone(),
+            ]);
+        }
+        out.push('\n');
+        out.push_str(&table(&saas));
+    }
     if s.applications.is_empty() && s.machines.is_empty() {
         return out;
     }
@@ -616,6 +704,43 @@ pub fn to_tabular(s: &ModelStatus, relations: bool) -> String {
     if machines.len() > 1 {
         out.push('\n');
         out.push_str(&table(&machines));
+    }
+    if !s.offers.is_empty() {
+        let mut offers = vec![row(&[
+            "Offer",
+            "Application",
+            "Charm",
+            "Rev",
+            "Connected",
+            "Endpoint",
+            "Interface",
+            "Role",
+        ])];
+        for o in &s.offers {
+            let (active, total) = connected(o);
+            for (i, e) in o.endpoints.iter().enumerate() {
+                let first = i == 0;
+                let cell = |v: String| if first { v } else { String::new() };
+                offers.push(vec![
+                    cell(o.name.clone()),
+                    cell(o.application.clone()),
+                    cell(
+                        o.charm
+                            .trim_start_matches("local:")
+                            .rsplit_once('-')
+                            .map(|(n, _)| n.to_string())
+                            .unwrap_or_default(),
+                    ),
+                    cell(o.charm_rev.to_string()),
+                    cell(format!("{active}/{total}")),
+                    e.name.clone(),
+                    e.interface.clone(),
+                    e.role.clone(),
+                ]);
+            }
+        }
+        out.push('\n');
+        out.push_str(&table_aligned(&offers, &[3]));
     }
     if relations && !s.relations.is_empty() {
         let mut rels: Vec<&RelationStatus> = s.relations.iter().collect();
@@ -803,6 +928,8 @@ mod tests {
                     ],
                 ),
             ],
+            remote_apps: Vec::new(),
+            offers: Vec::new(),
         }
     }
 
