@@ -11,6 +11,7 @@ mod bad_input;
 mod cli_edges;
 mod clouds;
 mod crash;
+mod crossmodel;
 mod deploy_input;
 mod exec;
 mod expose;
