@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Build minijuju: the workspace, then the hook-tool client again as a static
-# binary placed next to `minijuju`. Every hook-tool call pays the client's
+# Build minijuju: the workspace, then the hook-tool client and minijuju-enter
+# again as static binaries placed next to `minijuju`. Every hook-tool call pays the client's
 # start-up; statically linked it starts as fast as /bin/true (dynamically
 # linked, loading libgcc_s costs ~0.3 ms per call). crt-static cannot be set
 # workspace-wide (it breaks proc-macro crates when host == target), hence the
@@ -27,9 +27,13 @@ host="$(rustc -vV | sed -n 's/^host: //p')"
 case "$host" in
     *-linux-gnu)
         RUSTFLAGS="-C target-feature=+crt-static" \
-            cargo build -p hook-tools --target "$host" "${args[@]}"
-        cp "target/$host/$profile/minijuju-hook-tool" "target/$profile/minijuju-hook-tool.static"
-        mv -f "target/$profile/minijuju-hook-tool.static" "target/$profile/minijuju-hook-tool"
+            cargo build -p hook-tools -p machine-enter --bins --target "$host" "${args[@]}"
+        # minijuju-enter starts every hook process in its machine's view:
+        # static too, for the same reason.
+        for bin in minijuju-hook-tool minijuju-enter; do
+            cp "target/$host/$profile/$bin" "target/$profile/$bin.static"
+            mv -f "target/$profile/$bin.static" "target/$profile/$bin"
+        done
         ;;
     *)
         echo "build: $host: keeping the dynamically linked hook-tool client" >&2

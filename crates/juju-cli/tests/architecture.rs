@@ -57,6 +57,10 @@ const RULES: &[Rule] = &[
     },
     rule("crates/state-store", "state-store", &["juju-types"]),
     rule("crates/hook-commands", "hook-commands", &["juju-types"]),
+    Rule {
+        external: Some(&["libc"]),
+        ..rule("crates/machine-enter", "machine-enter", &[])
+    },
     rule(
         "crates/unit-agent",
         "unit-agent",
@@ -65,6 +69,7 @@ const RULES: &[Rule] = &[
             "controller-api",
             "hook-commands",
             "state-store",
+            "machine-enter",
         ],
     ),
     rule(

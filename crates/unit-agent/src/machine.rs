@@ -166,7 +166,8 @@ async fn run_task_inner(rt: &Arc<Runtime>, model: &str, id: i64) -> Result<(), A
         }
         Some(v) if crate::machine_view::available() => Some(
             crate::machine_view::prepare(&v, &cwd)
-                .map_err(io_err(format!("preparing machine {machine}'s view")))?,
+                .map_err(io_err(format!("preparing machine {machine}'s view")))?
+                .through(rt.enter_binary.clone()),
         ),
         Some(_) => None,
     };

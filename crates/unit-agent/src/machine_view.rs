@@ -257,30 +257,41 @@ fn probe() -> io::Result<bool> {
     Ok(ok)
 }
 
-/// A view ready to be entered by a forked child.
-#[derive(Debug)]
+use machine_enter::{Plan, Step as CStep};
+
+/// A view ready to be entered: the plan of system calls, and the
+/// `minijuju-enter` program that runs it before exec'ing a process (the
+/// runtime's, when it is installed next to the hook-tool client). Without
+/// the program, [`Prepared::enter`] runs the plan in a forked child
+/// (`pre_exec`), which forks the whole caller first: fine for the CLI's
+/// `ssh`, costly for a controller with a large address space.
+#[derive(Debug, Clone)]
 pub struct Prepared {
-    userns: Option<[(CString, CString); 3]>,
-    steps: Vec<CStep>,
-    /// Content for `/proc/self/timens_offsets`.
-    offsets: Option<CString>,
-    cwd: CString,
+    plan: Plan,
+    helper: Option<PathBuf>,
 }
 
-#[derive(Debug)]
-enum CStep {
-    Bind {
-        source: CString,
-        target: CString,
-        read_only: bool,
-    },
-    MirrorStart(CString),
-    MirrorEntry(CString, CString),
-    MirrorEnd {
-        backing: CString,
-        root: bool,
-        dir: CString,
-    },
+impl Prepared {
+    /// Enter the view from a forked child before exec (system calls only).
+    pub fn enter(&self) -> io::Result<()> {
+        self.plan.enter()
+    }
+
+    /// Run processes through `helper` (`minijuju-enter`) from now on.
+    pub fn through(mut self, helper: Option<PathBuf>) -> Self {
+        self.helper = helper;
+        self
+    }
+
+    /// The program and leading arguments that run `program` in the view
+    /// (`minijuju-enter <plan> <program>`), when a helper is set.
+    pub fn helper_argv(&self, program: &Path) -> Option<(PathBuf, Vec<std::ffi::OsString>)> {
+        let helper = self.helper.clone()?;
+        Some((
+            helper,
+            vec![self.plan.encode().into(), program.as_os_str().to_owned()],
+        ))
+    }
 }
 
 fn cstr(p: &Path) -> io::Result<CString> {
@@ -358,20 +369,7 @@ pub fn prepare(view: &MachineView, cwd: &Path) -> io::Result<Prepared> {
         .collect::<io::Result<Vec<_>>>()?;
     // SAFETY: getuid/getgid have no preconditions.
     let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
-    let userns = (uid != 0).then(|| {
-        let c = |s: String| CString::new(s).expect("no NUL in a number");
-        [
-            (c("/proc/self/setgroups".into()), c("deny".into())),
-            (
-                c("/proc/self/uid_map".into()),
-                c(format!("{uid} {uid} 1\n")),
-            ),
-            (
-                c("/proc/self/gid_map".into()),
-                c(format!("{gid} {gid} 1\n")),
-            ),
-        ]
-    });
+    let userns = (uid != 0).then_some((uid, gid));
     let offsets = view.boot.as_ref().map(|b| {
         // Shift both clocks so that they read `uptime` now.
         let text = [libc::CLOCK_BOOTTIME, libc::CLOCK_MONOTONIC]
@@ -389,10 +387,13 @@ pub fn prepare(view: &MachineView, cwd: &Path) -> io::Result<Prepared> {
         CString::new(text).expect("no NUL in numbers")
     });
     Ok(Prepared {
-        userns,
-        steps,
-        offsets,
-        cwd: cstr(cwd)?,
+        plan: Plan {
+            userns,
+            steps,
+            offsets,
+            cwd: cstr(cwd)?,
+        },
+        helper: None,
     })
 }
 
@@ -406,191 +407,6 @@ fn clock_now(clock: libc::clockid_t) -> Duration {
         libc::clock_gettime(clock, &mut ts);
     }
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
-
-fn check(r: libc::c_int) -> io::Result<()> {
-    if r == -1 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(())
-    }
-}
-
-/// Write `data` to the file at `path` (system calls only).
-fn write_file(path: &CString, data: &CString) -> io::Result<()> {
-    // SAFETY: both pointers are valid NUL-terminated strings.
-    let fd = unsafe { libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC) };
-    check(fd)?;
-    let bytes = data.as_bytes();
-    // SAFETY: `bytes` is valid for its length; `fd` is open.
-    let n = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
-    // SAFETY: `fd` is ours.
-    unsafe { libc::close(fd) };
-    if n < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
-}
-
-fn mount(
-    src: *const libc::c_char,
-    target: &CString,
-    fstype: *const libc::c_char,
-    flags: libc::c_ulong,
-) -> io::Result<()> {
-    // SAFETY: every pointer is NULL or a valid NUL-terminated string.
-    check(unsafe { libc::mount(src, target.as_ptr(), fstype, flags, std::ptr::null()) })
-}
-
-impl Prepared {
-    /// Enter the view. Runs in the forked child before exec: system calls
-    /// only. Returns in the process that will exec the program; the child
-    /// that created the time namespace never returns (it waits for that
-    /// process and exits as it did).
-    pub fn enter(&self) -> io::Result<()> {
-        let null = std::ptr::null();
-        let mut flags = libc::CLONE_NEWNS;
-        if self.offsets.is_some() {
-            flags |= libc::CLONE_NEWTIME;
-        }
-        if self.userns.is_some() {
-            flags |= libc::CLONE_NEWUSER;
-        }
-        // SAFETY: unshare has no memory-safety preconditions.
-        check(unsafe { libc::unshare(flags) })?;
-        if let Some(maps) = &self.userns {
-            for (path, data) in maps {
-                write_file(path, data)?;
-            }
-        }
-        let root = c"/".to_owned();
-        mount(null, &root, null, libc::MS_REC | libc::MS_PRIVATE)?;
-        for step in &self.steps {
-            match step {
-                CStep::Bind {
-                    source,
-                    target,
-                    read_only,
-                } => {
-                    mount(source.as_ptr(), target, null, libc::MS_BIND | libc::MS_REC)?;
-                    if *read_only {
-                        let mut st: libc::statvfs = unsafe_zeroed_statvfs();
-                        // SAFETY: `target` is a valid string, `st` writable.
-                        check(unsafe { libc::statvfs(target.as_ptr(), &mut st) })?;
-                        // Keep the flags the kernel locks (nosuid, nodev, noexec).
-                        let keep = st.f_flag
-                            & (libc::ST_NOSUID
-                                | libc::ST_NODEV
-                                | libc::ST_NOEXEC
-                                | libc::ST_NOATIME);
-                        mount(
-                            null,
-                            target,
-                            null,
-                            libc::MS_BIND
-                                | libc::MS_REMOUNT
-                                | libc::MS_RDONLY
-                                | keep as libc::c_ulong,
-                        )?;
-                    }
-                }
-                CStep::MirrorStart(backing) => {
-                    mount(backing.as_ptr(), backing, null, libc::MS_BIND)?;
-                    mount(null, backing, null, libc::MS_UNBINDABLE)?;
-                }
-                CStep::MirrorEntry(from, to) => {
-                    mount(from.as_ptr(), to, null, libc::MS_BIND | libc::MS_REC)?;
-                }
-                CStep::MirrorEnd { backing, root, dir } => {
-                    if *root {
-                        // SAFETY: valid NUL-terminated strings.
-                        check(unsafe { libc::chdir(backing.as_ptr()) })?;
-                        let dot = c".".to_owned();
-                        mount(dot.as_ptr(), &root_c(), null, libc::MS_MOVE)?;
-                        // SAFETY: valid NUL-terminated string.
-                        check(unsafe { libc::chroot(dot.as_ptr()) })?;
-                    } else {
-                        mount(backing.as_ptr(), dir, null, libc::MS_MOVE)?;
-                    }
-                }
-            }
-        }
-        // SAFETY: a valid NUL-terminated string.
-        check(unsafe { libc::chdir(self.cwd.as_ptr()) })?;
-        if let Some(offsets) = &self.offsets {
-            write_file(&c"/proc/self/timens_offsets".to_owned(), offsets)?;
-            self.fork_into_time_namespace()?;
-        }
-        Ok(())
-    }
-
-    /// Fork: the new process (in the time namespace) returns and execs;
-    /// this one waits for it and exits as it did.
-    fn fork_into_time_namespace(&self) -> io::Result<()> {
-        // SAFETY: getpid/fork have no memory-safety preconditions; the
-        // child goes on with system calls only.
-        let parent = unsafe { libc::getpid() };
-        // SAFETY: as above.
-        let pid = unsafe { libc::fork() };
-        check(pid)?;
-        if pid == 0 {
-            // SAFETY: prctl/getppid/kill have no memory-safety preconditions.
-            unsafe {
-                // Die with the waiting process (it is what the agent kills).
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                if libc::getppid() != parent {
-                    libc::kill(libc::getpid(), libc::SIGKILL);
-                }
-            }
-            return Ok(());
-        }
-        // The waiting process keeps no descriptor: the spawner's pipes then
-        // see the end of the real process, not of this one.
-        // SAFETY: close_range has no memory-safety preconditions.
-        unsafe {
-            libc::syscall(libc::SYS_close_range, 0u32, u32::MAX, 0u32);
-        }
-        // A terminal's interrupt and quit reach the whole foreground group:
-        // the real process decides what they do (an interactive shell
-        // under `ssh` survives Ctrl-C), and this one follows it.
-        // SAFETY: signal has no memory-safety preconditions.
-        unsafe {
-            libc::signal(libc::SIGCHLD, libc::SIG_DFL);
-            libc::signal(libc::SIGINT, libc::SIG_IGN);
-            libc::signal(libc::SIGQUIT, libc::SIG_IGN);
-        }
-        let mut status = 0;
-        loop {
-            // SAFETY: `status` is writable.
-            let r = unsafe { libc::waitpid(pid, &mut status, 0) };
-            if r == pid {
-                break;
-            }
-            if r == -1 && io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
-                // SAFETY: _exit never returns.
-                unsafe { libc::_exit(127) };
-            }
-        }
-        // SAFETY: signal/kill/_exit have no memory-safety preconditions.
-        unsafe {
-            if libc::WIFSIGNALED(status) {
-                let sig = libc::WTERMSIG(status);
-                libc::signal(sig, libc::SIG_DFL);
-                libc::kill(libc::getpid(), sig);
-                libc::_exit(128 + sig);
-            }
-            libc::_exit(libc::WEXITSTATUS(status));
-        }
-    }
-}
-
-fn root_c() -> CString {
-    c"/".to_owned()
-}
-
-fn unsafe_zeroed_statvfs() -> libc::statvfs {
-    // SAFETY: statvfs is a plain C struct for which all-zero bytes are valid.
-    unsafe { std::mem::zeroed() }
 }
 
 #[cfg(test)]

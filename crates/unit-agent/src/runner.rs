@@ -119,7 +119,18 @@ pub async fn run(
     on_spawn: impl FnOnce(u32),
     on_line: impl Fn(Stream, &str) + Send + Sync,
 ) -> std::io::Result<Outcome> {
-    let mut cmd = Command::new(program);
+    // Through `minijuju-enter` when the view has it (the controller then
+    // spawns without forking itself); else the view is entered in a
+    // forked child before exec.
+    let helper = view.as_ref().and_then(|v| v.helper_argv(program));
+    let mut cmd = match &helper {
+        Some((enter, lead)) => {
+            let mut c = Command::new(enter);
+            c.args(lead);
+            c
+        }
+        None => Command::new(program),
+    };
     cmd.args(args)
         .current_dir(cwd)
         .env_clear()
@@ -129,7 +140,7 @@ pub async fn run(
         .stderr(Stdio::piped())
         .process_group(0)
         .kill_on_drop(true);
-    if let Some(view) = view {
+    if let Some(view) = view.filter(|_| helper.is_none()) {
         // SAFETY: `enter` makes system calls only (no allocation, no
         // locks), as a forked child of a threaded process must.
         unsafe {

@@ -44,6 +44,10 @@ pub struct Runtime {
     pub home: PathBuf,
     /// The hook-tool client binary linked into every tools dir.
     pub tool_binary: PathBuf,
+    /// `minijuju-enter`, next to the tool client when installed: every
+    /// process in a machine's view is started through it (see
+    /// `machine_view::Prepared`).
+    pub enter_binary: Option<PathBuf>,
     wakers: Mutex<HashMap<UnitKey, Arc<Notify>>>,
     machine_locks: Mutex<MachineLocks>,
     charms: Mutex<HashMap<PathBuf, Arc<Charm>>>,
@@ -83,6 +87,8 @@ impl Runtime {
             process_slots: tokio::sync::Semaphore::new(max_processes.max(1)),
             store,
             home,
+            enter_binary: Some(tool_binary.with_file_name("minijuju-enter"))
+                .filter(|p| p.is_file()),
             tool_binary,
             wakers: Mutex::default(),
             machine_locks: Mutex::default(),

@@ -308,7 +308,7 @@ impl Agent {
             return Ok(None);
         };
         crate::machine_view::prepare(&view, &self.who.charm_dir)
-            .map(Some)
+            .map(|p| Some(p.through(self.rt.enter_binary.clone())))
             .map_err(io_err(format!("preparing machine {}'s view", self.machine)))
     }
 
