@@ -275,29 +275,10 @@ pub fn build(
 }
 
 /// The dispatch script charmcraft writes for a Python charm (its own
-/// template, charmcraft 3): the venv's interpreter runs the entry point
-/// with `lib/` (charm libraries) and `src/` on `PYTHONPATH`, plus `venv/`
-/// as the classic `charm` plugin's dispatch had it, and
-/// `JUJU_DISPATCH_PATH` defaulting to how it was called. A charm unpacked
-/// from a `.charm` has no `venv/bin/python` (an archive keeps no link out
-/// of the charm): it is made then, to the interpreter the venv was built
-/// for when it is there, else `python3` from `PATH`, as charmcraft does.
+/// template, charmcraft 3; see `juju_types::charm::dispatch`, which the
+/// unit agent also uses to recognise it).
 pub fn dispatch_script(entrypoint: &str) -> String {
-    format!(
-        r#"#!/bin/sh
-# Written by minijuju's charm build, as charmcraft writes a charm's dispatch.
-dispatch_path="$(dirname "$(realpath "$0")")"
-python_path="$dispatch_path/venv/bin/python"
-if [ ! -e "$python_path" ]; then
-    home="$(sed -n 's/^home = //p' "$dispatch_path/venv/pyvenv.cfg" 2>/dev/null)"
-    base="$home/python3"
-    [ -x "$base" ] || base="$(command -v python3)"
-    mkdir -p "$dispatch_path/venv/bin" && ln -sf "$base" "$python_path"
-fi
-export PYTHONPATH="$dispatch_path/lib:$dispatch_path/venv:$dispatch_path/src"
-JUJU_DISPATCH_PATH="${{JUJU_DISPATCH_PATH:-$0}}" exec "$python_path" "$dispatch_path/{entrypoint}"
-"#
-    )
+    juju_types::charm::dispatch::python_dispatch(entrypoint)
 }
 
 /// The files a venv is made from, by their path in the project, with their

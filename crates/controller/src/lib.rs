@@ -212,6 +212,9 @@ pub fn run(
         while rt.agent_count() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        // Warm interpreters go with the controller (a killed controller's
+        // go by themselves: their control socket reaches end of file).
+        rt.warm.clear();
         if let Err(e) = rt.store.checkpoint() {
             tracing::warn!(error = %e, "could not checkpoint the database at shutdown");
         }

@@ -59,6 +59,18 @@ pub fn secret_time_scale(user: &Map<String, Value>) -> f64 {
         .unwrap_or(1.0)
 }
 
+/// minijuju's own key (Juju has none): applications (comma-separated
+/// names, `*` for all) whose hooks always start as a plain `dispatch`
+/// process, never forked from a warm Python interpreter. Default: none.
+pub const PLAIN_PYTHON: &str = "minijuju-plain-python";
+
+/// Whether `app` opted out of warm Python starts.
+pub fn plain_python(user: &Map<String, Value>, app: &str) -> bool {
+    get(user, PLAIN_PYTHON)
+        .and_then(|v| v.as_str().map(str::to_string))
+        .is_some_and(|list| list.split(',').map(str::trim).any(|a| a == app || a == "*"))
+}
+
 /// The effective value of `key` given the user's settings.
 pub fn get(user: &Map<String, Value>, key: &str) -> Option<Value> {
     user.get(key)
@@ -98,6 +110,20 @@ mod tests {
             parse_value(SECRET_TIME_SCALE, "0"),
             Err("minijuju-secret-time-scale: expected a positive number, got \"0\"".into())
         );
+    }
+
+    #[test]
+    fn plain_python_lists_applications() {
+        let mut user = Map::new();
+        assert!(!plain_python(&user, "a"));
+        user.insert(
+            PLAIN_PYTHON.into(),
+            parse_value(PLAIN_PYTHON, "a, b").unwrap(),
+        );
+        assert!(plain_python(&user, "a") && plain_python(&user, "b"));
+        assert!(!plain_python(&user, "c"));
+        user.insert(PLAIN_PYTHON.into(), parse_value(PLAIN_PYTHON, "*").unwrap());
+        assert!(plain_python(&user, "c"));
     }
 
     #[test]

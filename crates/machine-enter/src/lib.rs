@@ -31,7 +31,7 @@ pub struct Plan {
 }
 
 /// One step of entering the view (see `unit-agent`'s `machine_view::Step`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Step {
     Bind {
         source: CString,

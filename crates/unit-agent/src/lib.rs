@@ -9,6 +9,7 @@
 //! - [`context`], [`toolserver`]: hook contexts and the per-unit tool socket.
 //! - [`charmdir`]: per-unit charm and tools directories.
 //! - [`shared`]: the runtime shared by all agents of a controller.
+//! - [`warm`]: hooks of Python charms forked from a warm interpreter.
 //! - [`crashpoint`]: named kill points for the crash suite (`MINIJUJU_CRASH_AT`).
 
 // Unsafe code here is a few libc calls, each with a `// SAFETY:` comment.
@@ -29,5 +30,6 @@ pub mod runner;
 pub mod shared;
 pub mod storage;
 pub mod toolserver;
+pub mod warm;
 
 pub use shared::Runtime;

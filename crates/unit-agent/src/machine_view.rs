@@ -269,6 +269,20 @@ use machine_enter::{Plan, Step as CStep};
 pub struct Prepared {
     plan: Plan,
     helper: Option<PathBuf>,
+    /// The boot id, if the view has a boot (what the offsets stand for:
+    /// they are recomputed from the clock each time).
+    boot_id: Option<String>,
+}
+
+/// What the view is, without the clock readings: equal for two processes
+/// that would see the same machine (a warm interpreter's key).
+impl std::hash::Hash for Prepared {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.plan.userns.hash(h);
+        self.plan.steps.hash(h);
+        self.plan.cwd.hash(h);
+        self.boot_id.hash(h);
+    }
 }
 
 impl Prepared {
@@ -394,6 +408,7 @@ pub fn prepare(view: &MachineView, cwd: &Path) -> io::Result<Prepared> {
             cwd: cstr(cwd)?,
         },
         helper: None,
+        boot_id: view.boot.as_ref().map(|b| b.id.clone()),
     })
 }
 

@@ -2,9 +2,12 @@
 //!
 //! Hook processes run in their own process group, so a controller killed
 //! with SIGKILL leaves them running, without their tool socket. The agent
-//! records `<pid> <context id>` in `<unit dir>/hook.pid` while a process runs;
-//! at start-up, a recorded process that is still alive and still carries that
-//! context id in its environment is killed with its whole group. Its hook is
+//! records `<pid> <context id> <start time>` in `<unit dir>/hook.pid` while a
+//! process runs; at start-up, a recorded process that is still alive and is
+//! still the same process (the same start time in `/proc/<pid>/stat`; a
+//! record without one: it still carries that context id in its environment,
+//! which a hook forked from a warm interpreter does not show there) is
+//! killed with its whole group. Its hook is
 //! then reported failed by `recover` (it was pending), as Juju does when the
 //! agent dies mid-hook.
 
@@ -23,17 +26,39 @@ pub fn stop_orphan(pid_file: &Path) {
     ) else {
         return;
     };
-    let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-    let marker = format!("JUJU_CONTEXT_ID={ctx}");
-    let same = environ
-        .split(|b| *b == 0)
-        .any(|var| var == marker.as_bytes());
+    let same = match parts.next().and_then(|t| t.parse::<u64>().ok()) {
+        Some(started) => start_time(pid as u32) == Some(started),
+        None => {
+            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            let marker = format!("JUJU_CONTEXT_ID={ctx}");
+            environ
+                .split(|b| *b == 0)
+                .any(|var| var == marker.as_bytes())
+        }
+    };
     if same && pid > 1 {
         // SAFETY: kill has no memory-safety preconditions; a negative pid
         // signals the process group the hook leads.
         unsafe {
             libc::kill(-pid, libc::SIGKILL);
         }
+    }
+}
+
+/// When process `pid` started (clock ticks since boot, field 22 of
+/// `/proc/<pid>/stat`): with the pid, it names one process.
+pub fn start_time(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces: count after its ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// The line `hook.pid` holds for a process.
+pub fn record(pid: u32, context_id: &str) -> String {
+    match start_time(pid) {
+        Some(t) => format!("{pid} {context_id} {t}\n"),
+        None => format!("{pid} {context_id}\n"),
     }
 }
 

@@ -119,34 +119,10 @@ pub async fn run(
     on_spawn: impl FnOnce(u32),
     on_line: impl Fn(Stream, &str) + Send + Sync,
 ) -> std::io::Result<Outcome> {
-    // Through `minijuju-enter` when the view has it (the controller then
-    // spawns without forking itself); else the view is entered in a
-    // forked child before exec.
-    let helper = view.as_ref().and_then(|v| v.helper_argv(program));
-    let mut cmd = match &helper {
-        Some((enter, lead)) => {
-            let mut c = Command::new(enter);
-            c.args(lead);
-            c
-        }
-        None => Command::new(program),
-    };
-    cmd.args(args)
-        .current_dir(cwd)
-        .env_clear()
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
+    let mut cmd = command(program, args, cwd, env, view, None);
+    cmd.stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .process_group(0)
         .kill_on_drop(true);
-    if let Some(view) = view.filter(|_| helper.is_none()) {
-        // SAFETY: `enter` makes system calls only (no allocation, no
-        // locks), as a forked child of a threaded process must.
-        unsafe {
-            cmd.pre_exec(move || view.enter());
-        }
-    }
     let mut child = cmd.spawn()?;
     if let Some(pid) = child.id() {
         on_spawn(pid);
@@ -170,7 +146,79 @@ pub async fn run(
     })
 }
 
-async fn pump(
+/// The one way a process is started (a hook, an action, a command, or a
+/// warm interpreter, see `warm`): `program` in `cwd` with exactly `env`,
+/// stdin from /dev/null, in its own process group, inside its machine's
+/// `view` when given. `keep_fd` is passed on as descriptor 3.
+pub(crate) fn command(
+    program: &Path,
+    args: &[String],
+    cwd: &Path,
+    env: &[(String, String)],
+    view: Option<crate::machine_view::Prepared>,
+    keep_fd: Option<std::os::fd::RawFd>,
+) -> Command {
+    // Through `minijuju-enter` when the view has it (the controller then
+    // spawns without forking itself); else the view is entered in a forked
+    // child before exec (also when a descriptor must be passed on: a warm
+    // interpreter's start, once per key).
+    let helper = view
+        .as_ref()
+        .filter(|_| keep_fd.is_none())
+        .and_then(|v| v.helper_argv(program));
+    let mut cmd = match &helper {
+        Some((enter, lead)) => {
+            let mut c = Command::new(enter);
+            c.args(lead);
+            c
+        }
+        None => Command::new(program),
+    };
+    cmd.args(args)
+        .current_dir(cwd)
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .process_group(0);
+    let view = view.filter(|_| helper.is_none());
+    if view.is_some() || keep_fd.is_some() {
+        // SAFETY: the closure makes system calls only (no allocation, no
+        // locks), as a forked child of a threaded process must.
+        unsafe {
+            cmd.pre_exec(move || {
+                if let Some(fd) = keep_fd {
+                    pass_as_fd3(fd)?;
+                }
+                match &view {
+                    Some(view) => view.enter(),
+                    None => Ok(()),
+                }
+            });
+        }
+    }
+    cmd
+}
+
+/// Make `fd` the child's descriptor 3, open across exec (system calls only).
+fn pass_as_fd3(fd: std::os::fd::RawFd) -> std::io::Result<()> {
+    let check = |r: libc::c_int| {
+        if r == -1 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(())
+        }
+    };
+    if fd == 3 {
+        // SAFETY: fcntl on an open descriptor has no memory-safety preconditions.
+        check(unsafe { libc::fcntl(3, libc::F_SETFD, 0) })
+    } else {
+        // SAFETY: dup2 has no memory-safety preconditions; the copy it
+        // makes has no close-on-exec flag.
+        check(unsafe { libc::dup2(fd, 3) })
+    }
+}
+
+pub(crate) async fn pump(
     r: impl AsyncRead + Unpin,
     which: Stream,
     capture: bool,

@@ -58,6 +58,8 @@ pub struct Runtime {
     /// Bounds the hook, action and command processes running at once
     /// (across machines; on one machine they are serialised anyway).
     pub process_slots: tokio::sync::Semaphore,
+    /// Warm Python interpreters (see `warm`).
+    pub warm: crate::warm::Pool,
 }
 
 /// How many hook processes may run at once unless configured
@@ -85,6 +87,7 @@ impl Runtime {
     ) -> Arc<Self> {
         Arc::new(Runtime {
             process_slots: tokio::sync::Semaphore::new(max_processes.max(1)),
+            warm: crate::warm::Pool::new(home.clone(), crate::warm::Settings::from_env()),
             store,
             home,
             enter_binary: Some(tool_binary.with_file_name("minijuju-enter"))

@@ -19,6 +19,7 @@ mod actions;
 mod archive;
 mod charmcraft;
 mod config;
+pub mod dispatch;
 mod metadata;
 mod settings;
 mod yaml;

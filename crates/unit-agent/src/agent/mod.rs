@@ -510,6 +510,7 @@ impl Agent {
             .terminate_unit(&self.who.model, &self.who.unit, "unit removed")?;
         crate::crashpoint::reached("unit-terminated");
         self.sweep_storage();
+        self.rt.warm.forget(&self.who.charm_dir);
         self.log("INFO", "juju.worker.uniter", "unit removed");
         if let Some(dir) = self.who.charm_dir.parent() {
             let _ = std::fs::remove_dir_all(dir);

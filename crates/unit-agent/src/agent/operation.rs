@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use juju_types::hook::{HookInfo, HookKind};
+use juju_types::model_config;
 
 use super::Agent;
 use crate::context::HookContext;
@@ -131,7 +132,10 @@ impl Agent {
             .await
             .expect("the process semaphore is never closed");
         let _server = self.serve_tools()?;
-        let run = self.run_process(op.ctx, &ctx_id, &path, &args, &env, &module, op.capture);
+        let warm = (via == "dispatch").then_some(op.name);
+        let run = self.run_process(
+            op.ctx, &ctx_id, &path, &args, &env, &module, op.capture, warm,
+        );
         let out = match op.timeout {
             Some(t) => match tokio::time::timeout(t, run).await {
                 Ok(r) => r?,
@@ -229,7 +233,10 @@ impl Agent {
         })
     }
 
-    /// Run `program` with `ctx` installed as the tool context.
+    /// Run `program` with `ctx` installed as the tool context. `warm` (the
+    /// run's name) when `program` is the charm's `dispatch`: then it may
+    /// be forked from a warm interpreter (see `warm`), and the log says
+    /// which way it started.
     #[allow(clippy::too_many_arguments)]
     async fn run_process(
         &self,
@@ -240,6 +247,7 @@ impl Agent {
         env: &[(String, String)],
         module: &str,
         capture: bool,
+        warm: Option<&str>,
     ) -> Result<runner::Outcome, AgentError> {
         let interrupt = ctx.lock().unwrap_or_else(|p| p.into_inner()).interrupt();
         *self.slot.lock().unwrap_or_else(|p| p.into_inner()) =
@@ -247,27 +255,41 @@ impl Agent {
         let (rt, model, entity) = (&self.rt, &self.who.model, &self.who.entity);
         let pid_file = self.pid_file();
         let view = self.machine_view()?;
-        let run = runner::run(
-            program,
-            args,
-            &self.who.charm_dir,
-            env,
-            view,
-            capture,
-            // Recorded so that a restarted controller can stop a hook left
-            // running by a controller that was killed (see `orphans`).
-            |pid| {
-                let _ = std::fs::write(&pid_file, format!("{pid} {context_id}\n"));
-            },
-            |stream, line| {
-                let level = if stream == Stream::Stdout {
-                    "DEBUG"
-                } else {
-                    "WARNING"
-                };
-                rt.log(model, entity, level, module, line);
-            },
-        );
+        // Recorded so that a restarted controller can stop a hook left
+        // running by a controller that was killed (see `orphans`).
+        let record = |pid: u32| {
+            let _ = std::fs::write(&pid_file, crate::orphans::record(pid, context_id));
+        };
+        let on_line = |stream: Stream, line: &str| {
+            let level = if stream == Stream::Stdout {
+                "DEBUG"
+            } else {
+                "WARNING"
+            };
+            rt.log(model, entity, level, module, line);
+        };
+        let forked = match warm {
+            Some(name) => self.start_warm(name, program, env, view.as_ref()).await,
+            None => None,
+        };
+        let run: std::pin::Pin<
+            Box<dyn std::future::Future<Output = std::io::Result<runner::Outcome>> + Send + '_>,
+        > = match forked {
+            Some(started) => {
+                record(started.pid);
+                Box::pin(started.wait(capture, on_line))
+            }
+            None => Box::pin(runner::run(
+                program,
+                args,
+                &self.who.charm_dir,
+                env,
+                view,
+                capture,
+                record,
+                on_line,
+            )),
+        };
         tokio::pin!(run);
         // While it runs, a wake-up may be `remove-unit --force`, and the
         // hook itself may call `juju-reboot --now`: then kill it.
@@ -293,6 +315,106 @@ impl Agent {
         let _ = std::fs::remove_file(&pid_file);
         *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = None;
         result.map_err(io_err(format!("running {}", program.display())))
+    }
+
+    /// Fork `name`'s process from the warm interpreter for its charm and
+    /// machine view (started if needed), or `None` to start it plain; the
+    /// unit's log says which, and why plain.
+    async fn start_warm(
+        &self,
+        name: &str,
+        program: &Path,
+        env: &[(String, String)],
+        view: Option<&crate::machine_view::Prepared>,
+    ) -> Option<crate::warm::Started> {
+        use crate::warm::Lookup;
+        let runner_log = "juju.worker.uniter.runner";
+        let plain = |reason: &str| {
+            self.log(
+                "DEBUG",
+                runner_log,
+                &format!("\"{name}\" started plain: {reason}"),
+            );
+            None
+        };
+        let pool = &self.rt.warm;
+        if !pool.settings.enabled {
+            return plain("warm Python is off (MINIJUJU_WARM_PYTHON=off)");
+        }
+        let opted_out = self
+            .store()
+            .model(&self.who.model)
+            .map(|m| model_config::plain_python(&m.config, &self.who.app))
+            .unwrap_or(false);
+        if opted_out {
+            return plain(&format!(
+                "the application is listed in model config {}",
+                model_config::PLAIN_PYTHON
+            ));
+        }
+        let cwd = &self.who.charm_dir;
+        let plan = match crate::warm::plan(program, cwd, env, crate::warm::fingerprint(view)) {
+            Ok(p) => p,
+            Err(reason) => return plain(&reason),
+        };
+        let server = match pool.lookup(&plan.key) {
+            Lookup::Found(s) => s,
+            Lookup::Plain(reason) => return plain(&reason),
+            Lookup::Start => {
+                let fresh_view = match self.machine_view() {
+                    Ok(v) => v,
+                    Err(e) => return plain(&e.to_string()),
+                };
+                match pool.start(&plan, cwd, fresh_view).await {
+                    Ok(s) => {
+                        self.log(
+                            "INFO",
+                            runner_log,
+                            &format!(
+                                "warm Python interpreter started for {} (pid {})",
+                                plan.key.charm_dir.display(),
+                                s.pid
+                            ),
+                        );
+                        pool.insert(plan.key.clone(), s)
+                    }
+                    Err(reason) => {
+                        self.warm_failed(&plan.key, &reason);
+                        return plain(&format!("its warm interpreter failed: {reason}"));
+                    }
+                }
+            }
+        };
+        match server.start_hook(&plan, cwd).await {
+            Ok(started) => {
+                self.log(
+                    "DEBUG",
+                    runner_log,
+                    &format!(
+                        "\"{name}\" started warm: forked from the warm Python interpreter (pid {}) as pid {}",
+                        server.pid, started.pid
+                    ),
+                );
+                Some(started)
+            }
+            Err(reason) => {
+                self.warm_failed(&plan.key, &reason);
+                plain(&format!("its warm interpreter failed: {reason}"))
+            }
+        }
+    }
+
+    /// A warm interpreter failed: its key starts plain from now on, and
+    /// the reason is logged once.
+    fn warm_failed(&self, key: &crate::warm::Key, reason: &str) {
+        if self.rt.warm.fail(key, reason) {
+            let message = format!(
+                "warm Python interpreter for {} failed ({reason}); its hooks start plain",
+                key.charm_dir.display()
+            );
+            tracing::warn!(model = %self.who.model, unit = %self.who.unit, "{message}");
+            self.log("WARNING", "juju.worker.uniter.runner", &message);
+        }
     }
 
     /// The machine's view for a process about to start (`None` where the

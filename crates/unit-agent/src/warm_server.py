@@ -1,0 +1,227 @@
+"""minijuju's warm Python interpreter for one charm (see unit-agent/src/warm.rs).
+
+Started by the unit agent exactly as a hook's interpreter would be (the
+charm's venv interpreter, the dispatch's PYTHONPATH, the hook environment
+without its per-hook JUJU_* variables, the charm directory as cwd, stdin
+from /dev/null, in the machine's view), it imports `ops` and nothing of the
+charm, then forks one child per request and reports the child's pid and
+wait status. The child becomes what a fresh `dispatch` process would be:
+the request's environment, cwd, argv and sys.path, stdio from the passed
+descriptors, its own process group, default SIGCHLD, no descriptor of the
+server, and the entry point run as `__main__` from source.
+
+Protocol, on the SOCK_SEQPACKET socket whose descriptor is argv[1]:
+  server -> agent, once: b"ready <pid>" or b"error <reason>"
+  agent -> server, per hook: a JSON request with four descriptors
+    (SCM_RIGHTS): a reply socket, stdin, stdout, stderr
+  server -> reply socket: b"pid <pid>\n", later b"exit <wait status>\n"
+    (or b"error <reason>\n" when nothing was started)
+End of file on the control socket (the controller went away) ends the
+server; children already running are left to the agent's orphan rules.
+No thread ever runs here, so every fork is safe.
+"""
+
+import array
+import json
+import os
+import selectors
+import signal
+import socket
+import sys
+
+_BASE_PATH = list(sys.path[1:])  # what PYTHONPATH, the stdlib and site gave
+
+
+class _Child(BaseException):
+    """Raised in a forked child to leave the server's loop."""
+
+
+class _State:
+    ctl = None
+    sel = None
+    wake = None
+    replies = {}
+
+
+def _threads():
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 1
+
+
+def _fds(ancdata):
+    fds = array.array("i")
+    for level, kind, data in ancdata:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            usable = len(data) - (len(data) % fds.itemsize)
+            fds.frombytes(data[:usable])
+    return list(fds)
+
+
+def _reap():
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        reply = _State.replies.pop(pid, None)
+        if reply is not None:
+            try:
+                reply.sendall(b"exit %d\n" % status)
+            except OSError:
+                pass
+            reply.close()
+
+
+def _request(msg, fds):
+    if len(fds) != 4:
+        for fd in fds:
+            os.close(fd)
+        return
+    reply = socket.socket(fileno=fds[0])
+    try:
+        req = json.loads(msg)
+        if _threads() != 1:
+            raise RuntimeError("the warm interpreter runs threads")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+    except Exception as e:  # noqa: BLE001 - reported to the agent
+        for fd in fds[1:]:
+            os.close(fd)
+        try:
+            reply.sendall(b"error " + repr(e).encode() + b"\n")
+        except OSError:
+            pass
+        reply.close()
+        return
+    if pid == 0:
+        raise _Child(req, reply, fds[1:])
+    try:
+        # Also done by the child: the pid is a process group before the
+        # agent hears of it, so killing the group never misses it.
+        os.setpgid(pid, pid)
+    except OSError:
+        pass
+    for fd in fds[1:]:
+        os.close(fd)
+    _State.replies[pid] = reply
+    try:
+        reply.sendall(b"pid %d\n" % pid)
+    except OSError:
+        pass
+
+
+def _serve(ctl_fd):
+    ctl = socket.socket(fileno=ctl_fd)
+    ctl.set_inheritable(False)
+    _State.ctl = ctl
+    preload_error = None
+    try:
+        import ops  # noqa: F401 - the point of this process
+    except Exception as e:  # noqa: BLE001 - reported to the agent
+        preload_error = repr(e)
+    if preload_error is None and _threads() != 1:
+        preload_error = "importing ops started threads"
+    if preload_error is not None:
+        ctl.send(b"error " + preload_error.encode())
+        os._exit(1)
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_r, False)
+    os.set_blocking(wake_w, False)
+    _State.wake = (wake_r, wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    signal.set_wakeup_fd(wake_w)
+    sel = selectors.DefaultSelector()
+    _State.sel = sel
+    sel.register(ctl, selectors.EVENT_READ)
+    sel.register(wake_r, selectors.EVENT_READ)
+    ctl.send(b"ready %d" % os.getpid())
+    while True:
+        for key, _ in sel.select():
+            if key.fileobj is ctl:
+                msg, anc, flags, _addr = ctl.recvmsg(1 << 20, socket.CMSG_SPACE(4 * 4))
+                if not msg and not anc:
+                    os._exit(0)
+                fds = _fds(anc)
+                if flags & (socket.MSG_TRUNC | socket.MSG_CTRUNC):
+                    for fd in fds:
+                        os.close(fd)
+                    continue
+                _request(msg, fds)
+            else:
+                try:
+                    while os.read(wake_r, 512):
+                        pass
+                except BlockingIOError:
+                    pass
+        _reap()
+
+
+def _become(req, reply, stdio):
+    """In the child: become the process `dispatch` would have started."""
+    try:
+        os.setpgid(0, 0)
+    except OSError:
+        pass
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    for other in _State.replies.values():
+        other.close()
+    _State.replies.clear()
+    _State.sel.close()
+    _State.ctl.close()
+    reply.close()
+    for fd in _State.wake:
+        os.close(fd)
+    for target, fd in enumerate(stdio):
+        os.dup2(fd, target)
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+    os.chdir(req["cwd"])
+    os.environ.clear()
+    for k, v in req["env"]:
+        os.environ[k] = v
+    main = req["main"]
+    sys.argv = [main]
+    sys.orig_argv = [req["executable"], main]
+    sys.path[:] = [os.path.dirname(os.path.realpath(main))] + _BASE_PATH
+    import importlib
+
+    importlib.invalidate_caches()
+    return main
+
+
+def _run_main(main):
+    import builtins
+    import types
+    from importlib.machinery import SourceFileLoader
+
+    module = types.ModuleType("__main__")
+    module.__file__ = main
+    module.__cached__ = None
+    module.__loader__ = SourceFileLoader("__main__", main)
+    module.__builtins__ = builtins
+    module.__package__ = None
+    module.__spec__ = None
+    sys.modules["__main__"] = module
+    with open(main, "rb") as f:
+        source = f.read()
+    code = compile(source, main, "exec", dont_inherit=True)
+    try:
+        exec(code, module.__dict__)
+    except SystemExit:
+        raise
+    except BaseException as e:  # noqa: BLE001 - printed as the interpreter would
+        tb = e.__traceback__.tb_next if e.__traceback__ else None
+        sys.excepthook(type(e), e, tb)
+        sys.exit(1)
+
+
+try:
+    _serve(int(sys.argv[1]))
+except _Child as child:
+    _job = child.args
+_run_main(_become(*_job))
