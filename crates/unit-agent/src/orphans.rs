@@ -101,4 +101,29 @@ mod tests {
         assert!(!status.success());
         assert!(!f.exists());
     }
+
+    #[test]
+    fn a_record_with_a_start_time_names_one_process() {
+        let t = tempfile::tempdir().unwrap();
+        // No JUJU_CONTEXT_ID in its environment (as a hook forked from a
+        // warm interpreter shows it): the start time identifies it.
+        use std::os::unix::process::CommandExt;
+        let mut child = Command::new("/bin/sh")
+            .args(["-c", "sleep 30"])
+            .env_clear()
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let f = t.path().join("hook.pid");
+        let started = start_time(child.id()).unwrap();
+        std::fs::write(&f, format!("{} ctx {}\n", child.id(), started + 1)).unwrap();
+        stop_orphan(&f);
+        assert!(child.try_wait().unwrap().is_none(), "another start time");
+        std::fs::write(&f, record(child.id(), "ctx")).unwrap();
+        assert!(std::fs::read_to_string(&f)
+            .unwrap()
+            .ends_with(&format!(" {started}\n")));
+        stop_orphan(&f);
+        assert!(!child.wait().unwrap().success());
+    }
 }

@@ -85,8 +85,9 @@ impl Settings {
 pub struct Key {
     pub interpreter: PathBuf,
     pub charm_dir: PathBuf,
-    /// `(dev, inode, mtime s, mtime ns)` of the charm dir (without its
-    /// mtime), its venv, the venv's site-packages and the interpreter.
+    /// `(dev, inode)` of the charm dir, its venv and the venv's
+    /// site-packages (a refresh swaps in new ones), and `(dev, inode,
+    /// mtime)` of the interpreter.
     pub stamp: Vec<(u64, u64, i64, i64)>,
     /// The machine view's fingerprint (0: no view).
     pub view: u64,
@@ -187,13 +188,15 @@ fn stamp(charm_dir: &Path, interpreter: &Path) -> Vec<(u64, u64, i64, i64)> {
         paths.extend(sp);
     }
     paths.push(std::fs::canonicalize(interpreter).unwrap_or_else(|_| interpreter.to_path_buf()));
+    let last = paths.len() - 1;
     paths
         .iter()
         .enumerate()
         .map(|(i, p)| match std::fs::metadata(p) {
-            // The charm dir itself changes with every hook (ops keeps its
-            // state there): only which directory it is counts.
-            Ok(m) if i == 0 => (m.dev(), m.ino(), 0, 0),
+            // Directories by identity only: their mtimes move with every
+            // hook (ops keeps its state in the charm dir, Python writes
+            // `__pycache__`), while a refresh swaps in new ones.
+            Ok(m) if i != last => (m.dev(), m.ino(), 0, 0),
             Ok(m) => (m.dev(), m.ino(), m.mtime(), m.mtime_nsec()),
             Err(_) => (0, 0, 0, 0),
         })

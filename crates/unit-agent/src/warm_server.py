@@ -8,7 +8,7 @@ charm, then forks one child per request and reports the child's pid and
 wait status. The child becomes what a fresh `dispatch` process would be:
 the request's environment, cwd, argv and sys.path, stdio from the passed
 descriptors, its own process group, default SIGCHLD, no descriptor of the
-server, and the entry point run as `__main__` from source.
+server (those it inherited itself are kept, as a plain start gets them), and the entry point run as `__main__` from source.
 
 Protocol, on the SOCK_SEQPACKET socket whose descriptor is argv[1]:
   server -> agent, once: b"ready <pid>" or b"error <reason>"
@@ -21,13 +21,30 @@ server; children already running are left to the agent's orphan rules.
 No thread ever runs here, so every fork is safe.
 """
 
-import array
-import json
 import os
-import selectors
-import signal
-import socket
-import sys
+
+# Descriptors the controller leaked to this process also reach a plain
+# start: children keep them (and only them) beside stdio.
+def _open_fds():
+    listed = [int(fd) for fd in os.listdir("/proc/self/fd")]
+    out = set()
+    for fd in listed:  # the listing's own descriptor is closed by now
+        try:
+            os.fstat(fd)
+            out.add(fd)
+        except OSError:
+            pass
+    return out
+
+
+_INHERITED = _open_fds() - {0, 1, 2, 3}
+
+import array  # noqa: E402
+import json  # noqa: E402
+import selectors  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import sys  # noqa: E402
 
 _BASE_PATH = list(sys.path[1:])  # what PYTHONPATH, the stdlib and site gave
 
@@ -179,7 +196,12 @@ def _become(req, reply, stdio):
         os.close(fd)
     for target, fd in enumerate(stdio):
         os.dup2(fd, target)
-    os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+    for fd in _open_fds():
+        if fd > 2 and fd not in _INHERITED:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
     os.chdir(req["cwd"])
     os.environ.clear()
     for k, v in req["env"]:

@@ -39,3 +39,4 @@ mod show_status_log;
 mod source_build;
 mod storage;
 mod tools;
+mod warm_python;

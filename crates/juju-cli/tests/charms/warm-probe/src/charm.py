@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Dumps what the hook's process sees into trace-dir, one JSON file a hook."""
+
+import json
+import locale
+import os
+import resource
+import signal
+import sys
+import threading
+import time
+
+import ops
+
+import helper
+
+HITS = []
+
+
+def _status_field(name):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(name + ":"):
+                return line.split()[1]
+    return ""
+
+
+def _fds():
+    """Open descriptors and what each is (pipe and socket ids vary)."""
+    out = {}
+    for fd in sorted(os.listdir("/proc/self/fd"), key=int):
+        try:
+            out[fd] = os.readlink(f"/proc/self/fd/{fd}").split(":[")[0]
+        except OSError:
+            pass
+    return out
+
+
+def _group_leader():
+    """Who leads this process's group: itself, or its parent (a plain start
+    in a machine's view runs under a waiting parent that leads it)."""
+    pgid = os.getpgid(0)
+    return {os.getpid(): "self", os.getppid(): "parent"}.get(pgid, "other")
+
+
+def _dep():
+    try:
+        import six  # only after a refresh adds it
+
+        return six.__version__
+    except ImportError:
+        return None
+
+
+class Probe(ops.CharmBase):
+    def __init__(self, framework):
+        super().__init__(framework)
+        for e in (self.on.install, self.on.config_changed, self.on.start, self.on.update_status):
+            framework.observe(e, self._dump)
+
+    def _dump(self, event):
+        HITS.append(1)
+        helper.HITS.append(1)
+        print(f"probe: {os.environ.get('JUJU_HOOK_NAME')}")
+        where = self.config.get("trace-dir")
+        if where:
+            signals = {
+                s.name: str(signal.getsignal(s))
+                for s in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGINT, signal.SIGTERM,
+                          signal.SIGHUP, signal.SIGXFSZ, signal.SIGUSR1)
+            }
+            limits = {
+                n: resource.getrlimit(getattr(resource, n))
+                for n in ("RLIMIT_NOFILE", "RLIMIT_CORE", "RLIMIT_STACK", "RLIMIT_NPROC", "RLIMIT_AS")
+            }
+            umask = os.umask(0)
+            os.umask(umask)
+            with open("/proc/sys/kernel/random/boot_id") as f:
+                boot_id = f.read().strip()
+            info = {
+                "env": dict(os.environ),
+                "cwd": os.getcwd(),
+                "sys_path": sys.path,
+                "argv": sys.argv,
+                "orig_argv": sys.orig_argv,
+                "executable": sys.executable,
+                "main_file": __file__,
+                "main_name": __name__,
+                "main_spec": repr(__spec__),
+                "hits": len(HITS),
+                "helper_hits": len(helper.HITS),
+                "group_leader": _group_leader(),
+                "session_is_parents": os.getsid(0) == os.getsid(os.getppid()),
+                "threads": threading.active_count(),
+                "signals": signals,
+                "sig_blocked": _status_field("SigBlk"),
+                "sig_ignored": _status_field("SigIgn"),
+                "limits": limits,
+                "umask": umask,
+                "fds": _fds(),
+                "stdin": os.readlink("/proc/self/fd/0"),
+                "stdout": os.readlink("/proc/self/fd/1").split(":")[0],
+                "stderr": os.readlink("/proc/self/fd/2").split(":")[0],
+                "encoding": [sys.stdout.encoding, sys.getfilesystemencoding(),
+                             locale.getpreferredencoding(False), sys.stdout.line_buffering],
+                "flags": repr(sys.flags),
+                "boot_id": boot_id,
+                "dep": _dep(),
+                "ops_file": ops.__file__,
+                "pid": os.getpid(),
+            }
+            unit = os.environ["JUJU_UNIT_NAME"].replace("/", "-")
+            name = f"{unit}-{os.environ['JUJU_HOOK_NAME']}-{time.time_ns()}.json"
+            with open(os.path.join(where, name + ".tmp"), "w") as f:
+                json.dump(info, f, indent=1, sort_keys=True)
+            os.rename(os.path.join(where, name + ".tmp"), os.path.join(where, name))
+            if self.config.get("hang") and isinstance(event, ops.ConfigChangedEvent):
+                with open(os.path.join(where, "hanging.pid"), "w") as f:
+                    f.write(str(os.getpid()))
+                time.sleep(600)
+        self.unit.status = ops.ActiveStatus(self.config.get("mark") or "ready")
+
+
+if __name__ == "__main__":
+    ops.main(Probe)

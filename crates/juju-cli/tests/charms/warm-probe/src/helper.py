@@ -1,0 +1,3 @@
+"""A charm module with a global: fresh in every hook."""
+
+HITS = []

@@ -1,0 +1,356 @@
+//! Warm Python starts end to end: an ops charm built from source
+//! (`tests/charms/warm-probe`) dumps what each hook's process sees, so a
+//! hook forked from the warm interpreter is compared with a plain start of
+//! the same hook on the same unit; a warm hook killed mid-run, a controller
+//! killed under a hanging warm hook, a refresh that adds a dependency, and
+//! the switches that turn warm starts off.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::{copy_dir, Mj};
+
+/// A copy of the probe charm project and a directory for its dumps.
+fn probe(mj: &Mj) -> (PathBuf, PathBuf) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charms/warm-probe");
+    let dest = mj.trace.path().join("warm-probe");
+    copy_dir(&src, &dest);
+    let dumps = mj.trace.path().join("dumps");
+    std::fs::create_dir_all(&dumps).unwrap();
+    (dest, dumps)
+}
+
+fn deploy(mj: &Mj, charm: &Path, dumps: &Path) {
+    let trace = format!("trace-dir={}", dumps.display());
+    mj.ok(&[
+        "deploy",
+        charm.to_str().unwrap(),
+        "probe",
+        "--config",
+        &trace,
+    ]);
+    mj.wait_settled("probe", 1, "active");
+}
+
+/// Every dump so far, oldest first: (file name, content).
+fn dumps(dir: &Path) -> Vec<(String, Value)> {
+    let mut out: Vec<(u128, String, Value)> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            let stamp = name
+                .strip_suffix(".json")?
+                .rsplit('-')
+                .next()?
+                .parse()
+                .ok()?;
+            let v = serde_json::from_str(&std::fs::read_to_string(e.path()).ok()?).ok()?;
+            Some((stamp, name, v))
+        })
+        .collect();
+    out.sort_by_key(|(t, _, _)| *t);
+    out.into_iter().map(|(_, n, v)| (n, v)).collect()
+}
+
+fn wait_for<T>(what: &str, secs: u64, mj: &Mj, f: impl Fn() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {secs}s waiting for {what}; log:\n{}",
+            mj.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The pids of the warm interpreters the log says were started, in order.
+fn servers(log: &str) -> Vec<i32> {
+    log.lines()
+        .filter(|l| l.contains("warm Python interpreter started for"))
+        .filter_map(|l| l.rsplit("(pid ").next()?.trim_end_matches(')').parse().ok())
+        .collect()
+}
+
+fn alive(pid: i32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .unwrap_or_default()
+            .contains(") Z ")
+}
+
+fn exists(pid: i32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+}
+
+fn parent(pid: i32) -> Option<i32> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("PPid:"))?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Zombie children of `pid`.
+fn zombies_of(pid: i32) -> Vec<i32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|p| parent(*p) == Some(pid))
+        .filter(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/stat"))
+                .unwrap_or_default()
+                .contains(") Z ")
+        })
+        .collect()
+}
+
+fn sigkill(pid: i32) {
+    assert!(pid > 1);
+    // SAFETY: kill has no memory-safety preconditions.
+    unsafe {
+        libc::kill(pid, libc::SIGKILL);
+    }
+}
+
+/// A dump without what differs between any two runs of a hook.
+fn comparable(v: &Value) -> Value {
+    let mut v = v.clone();
+    let o = v.as_object_mut().unwrap();
+    o.remove("pid");
+    // A plain start in a machine's view runs under a waiting parent that
+    // leads its process group; a warm one leads its own: either way the
+    // group is the hook's alone (checked below).
+    o.remove("group_leader");
+    o["env"].as_object_mut().unwrap().remove("JUJU_CONTEXT_ID");
+    v
+}
+
+/// Wait for the config-changed dump after `n` dumps.
+fn next_config_changed(mj: &Mj, dir: &Path, after: usize) -> Value {
+    wait_for("a config-changed dump", 60, mj, || {
+        dumps(dir)
+            .into_iter()
+            .skip(after)
+            .find(|(n, _)| n.contains("-config-changed-"))
+            .map(|(_, v)| v)
+    })
+}
+
+#[test]
+fn a_warm_hook_sees_exactly_what_a_plain_one_sees_and_fresh_charm_modules() {
+    let mj = Mj::new();
+    let (charm, dir) = probe(&mj);
+    deploy(&mj, &charm, &dir);
+    let log = mj.log();
+    for hook in ["install", "config-changed", "start"] {
+        assert!(
+            log.contains(&format!(
+                "\"{hook}\" started warm: forked from the warm Python interpreter"
+            )),
+            "{hook}:\n{log}"
+        );
+    }
+    let first = dumps(&dir);
+    assert!(first.len() >= 3, "{first:?}");
+    mj.ok(&["config", "probe", "mark=warm"]);
+    let warm = next_config_changed(&mj, &dir, first.len());
+    // Plain: the application opted out by model config.
+    mj.ok(&["model-config", "minijuju-plain-python=other,probe"]);
+    let n = dumps(&dir).len();
+    mj.ok(&["config", "probe", "mark=plain"]);
+    let plain = next_config_changed(&mj, &dir, n);
+    let log = mj.log();
+    assert!(
+        log.contains(
+            "\"config-changed\" started plain: the application is listed in model config minijuju-plain-python"
+        ),
+        "{log}"
+    );
+    // Every field equal, byte for byte: environment, cwd, sys.path, argv,
+    // __main__, signals, limits, descriptors, encodings, boot.
+    let (w, p) = (comparable(&warm), comparable(&plain));
+    for (k, wv) in w.as_object().unwrap() {
+        assert_eq!(
+            Some(wv),
+            p.get(k),
+            "{k} differs: warm {wv:#}, plain {:#}",
+            p[k]
+        );
+    }
+    assert_eq!(w, p);
+    assert_eq!(
+        warm["env"]["PYTHONPATH"]
+            .as_str()
+            .unwrap()
+            .split(':')
+            .count(),
+        3
+    );
+    assert_eq!(warm["fds"]["1"], "pipe");
+    assert_eq!(warm["stdin"], "/dev/null");
+    assert_eq!(warm["threads"], 1);
+    assert_eq!(warm["group_leader"], "self");
+    assert!(["self", "parent"].contains(&plain["group_leader"].as_str().unwrap()));
+    // Back to warm: still the same.
+    mj.ok(&["model-config", "minijuju-plain-python="]);
+    let n = dumps(&dir).len();
+    mj.ok(&["config", "probe", "mark=again"]);
+    let again = next_config_changed(&mj, &dir, n);
+    assert_eq!(comparable(&again), w);
+    // Every hook, warm or plain, saw fresh module globals (its own and a
+    // charm module's): nothing of the charm leaked from one hook to the next.
+    let all = dumps(&dir);
+    assert!(all.len() >= 6, "{all:?}");
+    for (name, v) in &all {
+        assert_eq!(
+            (v["hits"].as_u64(), v["helper_hits"].as_u64()),
+            (Some(1), Some(1)),
+            "{name}"
+        );
+    }
+    // One interpreter served them all.
+    assert_eq!(servers(&mj.log()).len(), 1, "{}", mj.log());
+}
+
+#[test]
+fn a_warm_hook_killed_mid_run_leaves_no_zombie_and_the_interpreter_keeps_serving() {
+    let mj = Mj::new();
+    let (charm, dir) = probe(&mj);
+    deploy(&mj, &charm, &dir);
+    let server = servers(&mj.log())[0];
+    mj.ok(&["config", "probe", "hang=true"]);
+    let pid_file = dir.join("hanging.pid");
+    let hook: i32 = wait_for("the hanging hook's pid", 60, &mj, || {
+        std::fs::read_to_string(&pid_file).ok()?.trim().parse().ok()
+    });
+    assert_eq!(parent(hook), Some(server), "forked from the interpreter");
+    // The re-run (a hook killed on its own is re-queued) must not hang.
+    mj.ok(&["config", "probe", "hang=false", "mark=after"]);
+    sigkill(hook);
+    wait_for("the killed hook reaped", 10, &mj, || {
+        (!exists(hook)).then_some(())
+    });
+    mj.wait_status("the unit active again", 60, |s| {
+        s["applications"]["probe"]["units"]["probe/0"]["workload-status"]["message"] == "after"
+    });
+    assert!(alive(server), "the interpreter died with its hook");
+    assert_eq!(zombies_of(server), Vec::<i32>::new());
+    let log = mj.log();
+    let after_kill = log.split("was killed").nth(1).unwrap_or_default();
+    assert!(
+        after_kill.contains(&format!(
+            "\"config-changed\" started warm: forked from the warm Python interpreter (pid {server})"
+        )),
+        "{log}"
+    );
+    assert_eq!(servers(&log), vec![server]);
+}
+
+#[test]
+fn a_killed_controller_leaves_neither_its_warm_interpreter_nor_a_hanging_warm_hook() {
+    let mj = Mj::new();
+    let (charm, dir) = probe(&mj);
+    deploy(&mj, &charm, &dir);
+    let server = servers(&mj.log())[0];
+    mj.ok(&["config", "probe", "hang=true"]);
+    let hook: i32 = wait_for("the hanging hook's pid", 60, &mj, || {
+        std::fs::read_to_string(dir.join("hanging.pid"))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
+    });
+    crate::crash::kill_controller(&mj);
+    // The interpreter reads the end of its control socket and exits.
+    wait_for("the warm interpreter gone", 10, &mj, || {
+        (!alive(server)).then_some(())
+    });
+    // The hook is an orphan until a controller starts and applies the
+    // orphan rule to it (hook.pid names it by pid and start time).
+    assert!(alive(hook), "the hook should outlive the controller");
+    mj.ok(&["config", "probe", "hang=false"]);
+    wait_for("the orphaned hook killed", 10, &mj, || {
+        (!alive(hook)).then_some(())
+    });
+    crate::crash::resolve_errors(&mj);
+    mj.wait_settled("probe", 1, "active");
+}
+
+#[test]
+fn a_refresh_that_adds_a_dependency_replaces_the_warm_interpreter() {
+    let mj = Mj::new();
+    let (charm, dir) = probe(&mj);
+    deploy(&mj, &charm, &dir);
+    let before = servers(&mj.log());
+    assert_eq!(before.len(), 1);
+    assert!(dumps(&dir).iter().all(|(_, v)| v["dep"].is_null()));
+    std::fs::write(charm.join("requirements.txt"), "ops~=3.9\nsix\n").unwrap();
+    let r = mj.run(&["refresh", "probe", "--path", charm.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let n = dumps(&dir).len();
+    let after = wait_for("a hook of the refreshed charm", 120, &mj, || {
+        dumps(&dir)
+            .into_iter()
+            .skip(n)
+            .find(|(_, v)| !v["dep"].is_null())
+            .map(|(_, v)| v)
+    });
+    let log = mj.log();
+    let now = servers(&log);
+    assert_eq!(now.len(), 2, "{log}");
+    assert!(!alive(before[0]), "the old interpreter was not stopped");
+    assert!(alive(now[1]));
+    assert_eq!(after["hits"], 1);
+    assert!(
+        log.contains(&format!(
+            "forked from the warm Python interpreter (pid {})",
+            now[1]
+        )),
+        "{log}"
+    );
+}
+
+#[test]
+fn warm_python_off_or_a_dispatch_not_recognised_starts_plain() {
+    let mj = Mj::new();
+    mj.ok(&["controller", "stop"]);
+    let out = mj
+        .cmd(&["status"])
+        .env("MINIJUJU_WARM_PYTHON", "off")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (charm, dir) = probe(&mj);
+    deploy(&mj, &charm, &dir);
+    mj.ok(&["deploy", mj.recorder().to_str().unwrap(), "rec"]);
+    mj.wait_settled("rec", 1, "active");
+    let log = mj.log();
+    assert!(
+        log.contains("\"install\" started plain: warm Python is off (MINIJUJU_WARM_PYTHON=off)"),
+        "{log}"
+    );
+    assert!(!log.contains("started warm"), "{log}");
+    assert!(servers(&log).is_empty());
+    for (name, v) in dumps(&dir) {
+        assert_eq!(v["hits"], 1, "{name}");
+    }
+    // Warm on again: the shell charm's dispatch is still started plain.
+    mj.ok(&["controller", "stop"]);
+    mj.ok(&["config", "rec", "message=x"]);
+    wait_for("a plain start of the shell charm", 30, &mj, || {
+        mj.log()
+            .contains(
+                "\"config-changed\" started plain: dispatch not recognised as a Python charm's",
+            )
+            .then_some(())
+    });
+}
