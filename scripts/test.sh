@@ -22,7 +22,9 @@ scripts/build.sh
 step "cargo test"
 cargo test --workspace
 
-step "python tests (ops, jubilant) against target/debug/minijuju"
+step "python tests (ops, jubilant) against target/debug/minijuju, warm Python starts (the default)"
 MINIJUJU_BIN="$PWD/target/debug/minijuju" .venv/bin/python -m pytest tests/python -q
+step "python tests again with warm Python starts off (every hook a plain dispatch process)"
+MINIJUJU_WARM_PYTHON=off MINIJUJU_BIN="$PWD/target/debug/minijuju" .venv/bin/python -m pytest tests/python -q
 
 step "all tests passed"

@@ -1,4 +1,4 @@
-//! `minijuju-bench [tool|hook|memory|relations|machine-view|rust-vs-python|source-deploy|refresh|all]` and
+//! `minijuju-bench [tool|hook|memory|relations|machine-view|rust-vs-python|source-deploy|refresh|warm-python|all]` and
 //! `minijuju-bench scale N [--peers M] [--timeout SECS]`: benchmarks that
 //! print figures, each against a floor measured in the same run on the same
 //! machine.
@@ -24,6 +24,9 @@
 //! - `source-deploy` (`source_deploy.rs`): deploying a charmcraft project
 //!   from its source, cold and warm, against pip-installing the same
 //!   requirements by hand in the same run.
+//! - `warm-python` (`warm_python.rs`): an ops charm's hook started warm
+//!   against plain and the no-op shell floor, a 3-application relation
+//!   suite settling warm against plain, and each warm interpreter's memory.
 //! - `refresh` (`refresh.rs`): a 3-unit application refreshed to settled
 //!   (charm staged, swapped on every unit, upgrade-charm, config-changed,
 //!   followers' leader-settings-changed), against copying the charm four
@@ -56,6 +59,7 @@ use serde_json::Value;
 mod refresh;
 mod scale;
 mod source_deploy;
+mod warm_python;
 
 fn sibling(name: &str) -> PathBuf {
     std::env::current_exe()
@@ -704,6 +708,7 @@ fn main() {
         Some("rust-vs-python") => bench_rust_vs_python(),
         Some("source-deploy") => source_deploy::bench_source_deploy(),
         Some("refresh") => refresh::bench_refresh(),
+        Some("warm-python") => warm_python::bench_warm_python(),
         Some("scale") => {
             let o = match scale::parse(&args[2..]) {
                 Ok(o) => o,
@@ -739,9 +744,11 @@ fn main() {
             source_deploy::bench_source_deploy();
             println!();
             refresh::bench_refresh();
+            println!();
+            warm_python::bench_warm_python();
         }
         Some(other) => {
-            eprintln!("unknown benchmark {other:?}; use tool, hook, memory, relations, machine-view, rust-vs-python, source-deploy, refresh, all or scale N");
+            eprintln!("unknown benchmark {other:?}; use tool, hook, memory, relations, machine-view, rust-vs-python, source-deploy, refresh, warm-python, all or scale N");
             std::process::exit(2);
         }
     }

@@ -1,0 +1,178 @@
+//! `minijuju-bench warm-python`: what a warm Python start saves.
+//!
+//! One controller, three models measured back to back in the same run:
+//! update-status run back to back on one unit of a no-op shell charm (the
+//! floor), of `hello-ops` (an ops charm built from source) started warm, and
+//! of the same charm in a model that lists it in `minijuju-plain-python`
+//! (plain starts). Then a relation suite of ops charms, `kv-db` and two
+//! `kv-app` applications with three units each, deployed, related and
+//! settled, once with plain starts and once warm. Last, the memory each
+//! warm interpreter costs (RSS, and PSS / private memory: what it adds).
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::{python_charm, update_status_window, wait_model, Env};
+
+const UNITS: &str = "3";
+
+/// Deploy and relate the suite in `model`; seconds until it settles.
+fn settle_suite(e: &Env, model: &str, plain: bool) -> f64 {
+    e.mj(&["add-model", model]);
+    if plain {
+        e.mj(&[
+            "model-config",
+            "-m",
+            model,
+            "minijuju-plain-python=kv-db,a1,a2",
+        ]);
+    }
+    let db = python_charm("kv-db");
+    let app = python_charm("kv-app");
+    let t = Instant::now();
+    e.mj(&["deploy", "-m", model, db.to_str().unwrap(), "-n", UNITS]);
+    e.mj(&[
+        "deploy",
+        "-m",
+        model,
+        app.to_str().unwrap(),
+        "a1",
+        "-n",
+        UNITS,
+    ]);
+    e.mj(&[
+        "deploy",
+        "-m",
+        model,
+        app.to_str().unwrap(),
+        "a2",
+        "-n",
+        UNITS,
+    ]);
+    e.mj(&["integrate", "-m", model, "a1", "kv-db"]);
+    e.mj(&["integrate", "-m", model, "a2", "kv-db"]);
+    wait_model(e, model, &["kv-db", "a1", "a2"], |app, message| {
+        if app == "kv-db" {
+            message.starts_with("serving")
+        } else {
+            message.starts_with("db at 127.")
+        }
+    });
+    t.elapsed().as_secs_f64()
+}
+
+/// Warm interpreters of this controller: (pid, RSS KiB, PSS KiB, private KiB).
+fn servers(e: &Env) -> Vec<(String, u64, u64, u64)> {
+    let marker = format!("{}/warm/server-", e.home.path().display());
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().filter_map(|e| e.ok()) {
+        let pid = entry.file_name().to_string_lossy().to_string();
+        if !pid.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        if !String::from_utf8_lossy(&cmdline).contains(&marker) {
+            continue;
+        }
+        let rollup =
+            std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+        let field = |name: &str| -> u64 {
+            rollup
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        out.push((
+            pid,
+            field("Rss:"),
+            field("Pss:"),
+            field("Private_Clean:") + field("Private_Dirty:"),
+        ));
+    }
+    out
+}
+
+pub fn bench_warm_python() {
+    let e = Env::new();
+    let nop = e.charm("nop", "#!/bin/sh\nexit 0\n", "");
+    let hello = python_charm("hello-ops");
+    e.mj(&["deploy", "-m", "bench", nop.to_str().unwrap()]);
+    for model in ["warm", "plain"] {
+        e.mj(&["add-model", model]);
+        if model == "plain" {
+            e.mj(&[
+                "model-config",
+                "-m",
+                model,
+                "minijuju-plain-python=hello-ops",
+            ]);
+        }
+        e.mj(&["deploy", "-m", model, hello.to_str().unwrap()]);
+    }
+    e.wait_idle_in("bench", "nop");
+    for model in ["warm", "plain"] {
+        wait_model(&e, model, &["hello-ops"], |_, m| m.starts_with("ready"));
+    }
+    let window = Duration::from_secs(8);
+    let (floor_ms, floor) = update_status_window(&e, "bench", &["nop/0"], window);
+    let (warm_ms, warm) = update_status_window(&e, "warm", &["hello-ops/0"], window);
+    let (plain_ms, plain) = update_status_window(&e, "plain", &["hello-ops/0"], window);
+    let per = |ms: f64, n: usize| ms / n.max(1) as f64;
+    let (f, w, p) = (
+        per(floor_ms, floor[0]),
+        per(warm_ms, warm[0]),
+        per(plain_ms, plain[0]),
+    );
+    println!("warm python: one update-status hook of an ops charm (hello-ops), back to back:");
+    println!(
+        "  no-op shell hook (floor)  {:5} hooks: {f:7.2} ms per hook",
+        floor[0]
+    );
+    println!(
+        "  ops charm, warm start     {:5} hooks: {w:7.2} ms per hook: {:.1}x the floor (target <= 5x)",
+        warm[0],
+        w / f
+    );
+    println!(
+        "  ops charm, plain start    {:5} hooks: {p:7.2} ms per hook: {:.1}x the floor; warm is {:.1}x faster",
+        plain[0],
+        p / f,
+        p / w
+    );
+
+    let plain_s = settle_suite(&e, "suite-plain", true);
+    let warm_s = settle_suite(&e, "suite-warm", false);
+    println!(
+        "relation suite (kv-db, a1, a2: kv-app twice; {UNITS} units each; deploy, integrate, settle):"
+    );
+    println!("  plain starts {plain_s:6.1} s");
+    println!(
+        "  warm starts  {warm_s:6.1} s: {:.1}x faster (target >= 5x)",
+        plain_s / warm_s
+    );
+
+    let s = servers(&e);
+    let n = s.len().max(1) as f64;
+    let avg = |i: usize| s.iter().map(|t| [t.1, t.2, t.3][i] as f64).sum::<f64>() / n / 1024.0;
+    println!(
+        "memory per warm interpreter ({} running): RSS {:.1} MB, PSS {:.1} MB, private {:.1} MB",
+        s.len(),
+        avg(0),
+        avg(1),
+        avg(2)
+    );
+    let status: Value =
+        serde_json::from_str(&e.mj(&["status", "-m", "suite-warm", "--format", "json"])).unwrap();
+    let units: usize = ["kv-db", "a1", "a2"]
+        .iter()
+        .map(|a| {
+            status["applications"][a]["units"]
+                .as_object()
+                .map_or(0, |u| u.len())
+        })
+        .sum();
+    println!("  ({units} units in the warm suite, one interpreter each, plus hello-ops/0)");
+}
