@@ -156,6 +156,7 @@ impl Plan {
         }
         // SAFETY: a valid NUL-terminated string.
         check(unsafe { libc::chdir(self.cwd.as_ptr()) })?;
+        reset_signals();
         if let Some(offsets) = &self.offsets {
             write_file(&c"/proc/self/timens_offsets".to_owned(), offsets)?;
             self.fork_into_time_namespace()?;
@@ -230,6 +231,41 @@ fn root_c() -> CString {
 fn unsafe_zeroed_statvfs() -> libc::statvfs {
     // SAFETY: statvfs is a plain C struct for which all-zero bytes are valid.
     unsafe { std::mem::zeroed() }
+}
+
+/// Every catchable signal back to its default action, so the program does
+/// not inherit what its starter ignored (ignored signals survive exec).
+/// The raw system call, as glibc refuses its reserved signals (32, 33).
+fn reset_signals() {
+    #[repr(C)]
+    struct KernelSigaction {
+        handler: usize,
+        flags: u64,
+        restorer: usize,
+        mask: u64,
+    }
+    let dfl = KernelSigaction {
+        handler: libc::SIG_DFL,
+        flags: 0,
+        restorer: 0,
+        mask: 0,
+    };
+    for sig in 1..=64 {
+        if sig == libc::SIGKILL || sig == libc::SIGSTOP {
+            continue;
+        }
+        // SAFETY: `dfl` is a valid kernel sigaction for the 8-byte mask
+        // size passed; a signal the kernel refuses just returns an error.
+        unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigaction,
+                sig,
+                &dfl as *const KernelSigaction,
+                std::ptr::null::<KernelSigaction>(),
+                8usize,
+            );
+        }
+    }
 }
 
 /// The files that map `uid` and `gid` to themselves in a new user namespace.
