@@ -21,6 +21,7 @@ pub mod names;
 pub mod offer_url;
 pub mod output;
 pub mod ports;
+pub mod query;
 pub mod relation;
 pub mod secrets;
 pub mod sha384;

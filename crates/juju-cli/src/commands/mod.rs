@@ -91,6 +91,7 @@ mod update_cloud;
 mod update_credential;
 mod update_secret;
 mod version;
+mod wait_for;
 mod whoami;
 
 /// minijuju: Juju's hook runtime on one machine. Also answers to `juju`.
@@ -290,6 +291,8 @@ pub enum Command {
     /// Removes a credential for a cloud.
     #[command(after_help = cloud_args::NO_REAL_CLOUD)]
     RemoveCredential(remove_credential::RemoveCredential),
+    /// Wait for an entity to reach a specified state.
+    WaitFor(wait_for::WaitFor),
     /// Manage the controller daemon.
     Controller(controller::Controller),
     /// Build a charm and write it as a .charm file (minijuju's own).
@@ -368,6 +371,7 @@ pub fn run(cli: Cli) -> CliResult {
         AddSshKey(c) => c.run(),
         RemoveSshKey(c) => c.run(),
         SshKeys(c) => c.run(),
+        WaitFor(c) => c.run(),
         Controller(c) => c.run(),
         Bootstrap(c) => c.run(),
         Controllers(c) => c.run(),

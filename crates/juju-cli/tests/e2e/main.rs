@@ -39,4 +39,5 @@ mod show_status_log;
 mod source_build;
 mod storage;
 mod tools;
+mod wait_for;
 mod warm_python;
