@@ -77,6 +77,22 @@ pub fn go_utc(ts: f64) -> String {
     format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}{frac} +0000 UTC")
 }
 
+/// A `debug-log` time, as Juju formats it: `15:04:05`, with `date`
+/// `2006-01-02 15:04:05`, with `ms` `.000` appended (truncated, as Go).
+pub fn log_time(ts: f64, date: bool, ms: bool) -> String {
+    let millis = (ts * 1000.0).floor() as i64;
+    let (y, mo, d, h, mi, s) = civil(millis.div_euclid(1000) as f64);
+    let mut out = if date {
+        format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+    } else {
+        format!("{h:02}:{mi:02}:{s:02}")
+    };
+    if ms {
+        out.push_str(&format!(".{:03}", millis.rem_euclid(1000)));
+    }
+    out
+}
+
 /// `02:10:00`.
 pub fn clock(ts: f64) -> String {
     let (_, _, _, h, mi, s) = civil(ts);
@@ -90,6 +106,16 @@ mod tests {
     #[test]
     fn formats() {
         assert_eq!(rfc3339(0.0), "1970-01-01T00:00:00Z");
+        assert_eq!(log_time(1_795_313_400.045_9, false, false), "02:10:00");
+        assert_eq!(log_time(1_795_313_400.045_9, false, true), "02:10:00.045");
+        assert_eq!(
+            log_time(1_795_313_400.999_9, true, false),
+            "2026-11-22 02:10:00"
+        );
+        assert_eq!(
+            log_time(1_795_313_400.5, true, true),
+            "2026-11-22 02:10:00.500"
+        );
         assert_eq!(rfc3339_nano(1_795_313_400.0), "2026-11-22T02:10:00Z");
         assert_eq!(rfc3339_nano(1_795_313_400.25), "2026-11-22T02:10:00.25Z");
         assert_eq!(rfc3339(1_795_313_400.9), "2026-11-22T02:10:00Z");

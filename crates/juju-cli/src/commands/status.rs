@@ -1,10 +1,16 @@
-//! `status [app|unit ...] [--format tabular|json|yaml]`
+//! `status [app|unit ...] [--format tabular|json|yaml] [--watch D]`
+//!
+//! `--watch D` is Juju's: clear the terminal (`ESC c`), print the status,
+//! and again every `D` until interrupted or a status call fails.
 
 use clap::Args;
 use controller_api::api::{ModelStatus, Request};
 
 use super::{print_value, status_format, status_summary, Format, ModelArg};
-use crate::{ctx, CliResult};
+use std::io::Write;
+use std::time::Duration;
+
+use crate::{ctx, CliError, CliResult};
 
 #[derive(Args, Debug)]
 pub struct Status {
@@ -23,10 +29,34 @@ pub struct Status {
     /// Accepted for compatibility.
     #[arg(long)]
     no_color: bool,
+    /// Watch the status every period of time.
+    #[arg(long)]
+    watch: Option<String>,
 }
+
+/// Juju's `clearScreen`: the terminal reset sequence.
+const CLEAR_SCREEN: &str = "\u{1b}c";
 
 impl Status {
     pub fn run(self) -> CliResult {
+        let watch = match self.watch.as_deref() {
+            None => Duration::ZERO,
+            Some(w) => juju_types::duration::parse(w).map_err(|e| {
+                CliError::usage(format!("invalid value \"{w}\" for flag --watch: {e}"))
+            })?,
+        };
+        if watch.is_zero() {
+            return self.once();
+        }
+        loop {
+            print!("{CLEAR_SCREEN}");
+            self.once()?;
+            let _ = std::io::stdout().flush();
+            std::thread::sleep(watch);
+        }
+    }
+
+    fn once(&self) -> CliResult {
         let mut s: ModelStatus = ctx::client()?.call(&Request::Status {
             model: self.model.name()?,
         })?;

@@ -12,6 +12,7 @@ mod cli_edges;
 mod clouds;
 mod crash;
 mod crossmodel;
+mod debug_log;
 mod deploy_input;
 mod exec;
 mod expose;
