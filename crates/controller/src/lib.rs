@@ -25,6 +25,7 @@ pub mod deploy;
 pub mod feed;
 pub mod no_database;
 pub mod paths;
+pub mod pruner;
 pub mod subordinates;
 
 pub use paths::Paths;
@@ -189,6 +190,7 @@ pub fn run(
                 )?;
             }
         }
+        tokio::spawn(pruner::run(rt.clone(), pruner::interval()));
         // Nothing fails after this point: the API runtime is only ever shut
         // down in the background (dropping it here would block).
         let (api_runtime, accepting) = serve_api_on_own_threads(&paths.socket(), ctl.clone())?;

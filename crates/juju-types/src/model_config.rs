@@ -19,7 +19,55 @@ pub fn defaults() -> Map<String, Value> {
     m.insert("automatically-retry-hooks".into(), Value::Bool(true));
     m.insert("default-base".into(), Value::String("ubuntu@24.04".into()));
     m.insert("logging-config".into(), Value::String("<root>=INFO".into()));
+    m.insert(
+        MAX_STATUS_HISTORY_AGE.into(),
+        Value::String(MAX_STATUS_HISTORY_AGE_DEFAULT.into()),
+    );
+    m.insert(
+        MAX_STATUS_HISTORY_SIZE.into(),
+        Value::String(MAX_STATUS_HISTORY_SIZE_DEFAULT.into()),
+    );
     m
+}
+
+/// Juju's `max-status-history-age`: status history older than this is
+/// pruned (a Go duration; default two weeks).
+pub const MAX_STATUS_HISTORY_AGE: &str = "max-status-history-age";
+pub const MAX_STATUS_HISTORY_AGE_DEFAULT: &str = "336h";
+/// Juju's `max-status-history-size`: the oldest status history is pruned
+/// while the model's history is larger than this (Juju's size syntax,
+/// `M` when no suffix; default 5G).
+pub const MAX_STATUS_HISTORY_SIZE: &str = "max-status-history-size";
+pub const MAX_STATUS_HISTORY_SIZE_DEFAULT: &str = "5G";
+
+/// Juju's `utils.ParseSize`: a non-negative number with an optional
+/// `M`/`G`/`T`/`P` suffix (default `M`), in MiB, as bytes.
+pub fn parse_size_bytes(s: &str) -> Option<u64> {
+    let t = s.trim();
+    let (num, mult) = match t.chars().last()? {
+        'M' | 'm' => (&t[..t.len() - 1], 1u64 << 20),
+        'G' | 'g' => (&t[..t.len() - 1], 1u64 << 30),
+        'T' | 't' => (&t[..t.len() - 1], 1u64 << 40),
+        'P' | 'p' => (&t[..t.len() - 1], 1u64 << 50),
+        _ => (t, 1u64 << 20),
+    };
+    let n: f64 = num.parse().ok()?;
+    (n.is_finite() && n >= 0.0 && !num.starts_with(['+', '-']))
+        .then(|| (n * mult as f64).ceil() as u64)
+}
+
+/// The status history age bound in effect.
+pub fn max_status_history_age(user: &Map<String, Value>) -> Duration {
+    get(user, MAX_STATUS_HISTORY_AGE)
+        .and_then(|v| v.as_str().and_then(|s| crate::duration::parse(s).ok()))
+        .unwrap_or(Duration::from_secs(336 * 3600))
+}
+
+/// The status history size bound in effect, in bytes.
+pub fn max_status_history_bytes(user: &Map<String, Value>) -> u64 {
+    get(user, MAX_STATUS_HISTORY_SIZE)
+        .and_then(|v| v.as_str().and_then(parse_size_bytes))
+        .unwrap_or(5 << 30)
 }
 
 /// Convert a raw `key=value` string to the stored value, validating known keys.
@@ -34,6 +82,18 @@ pub fn parse_value(key: &str, raw: &str) -> Result<Value, String> {
             "false" | "False" | "FALSE" | "0" | "f" | "F" => Ok(Value::Bool(false)),
             _ => Err(format!(
                 "automatically-retry-hooks: expected bool, got string(\"{raw}\")"
+            )),
+        },
+        MAX_STATUS_HISTORY_AGE => {
+            crate::duration::parse(raw).map_err(|e| {
+                format!("invalid max status history age in model configuration: {e}")
+            })?;
+            Ok(Value::String(raw.into()))
+        }
+        MAX_STATUS_HISTORY_SIZE => match parse_size_bytes(raw) {
+            Some(_) => Ok(Value::String(raw.into())),
+            None => Err(format!(
+                "invalid max status history size in model configuration: expected a non-negative number, got {raw:?}"
             )),
         },
         SECRET_TIME_SCALE => match raw.parse::<f64>() {
@@ -96,6 +156,40 @@ pub fn auto_retry(user: &Map<String, Value>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_history_bounds() {
+        let mut user = Map::new();
+        assert_eq!(
+            max_status_history_age(&user),
+            Duration::from_secs(336 * 3600)
+        );
+        assert_eq!(max_status_history_bytes(&user), 5 << 30);
+        assert_eq!(parse_size_bytes("10"), Some(10 << 20));
+        assert_eq!(parse_size_bytes("0.5M"), Some(1 << 19));
+        assert_eq!(parse_size_bytes("2G"), Some(2 << 30));
+        for bad in ["", "-1M", "x", "1Q"] {
+            assert_eq!(parse_size_bytes(bad), None, "{bad}");
+        }
+        user.insert(
+            MAX_STATUS_HISTORY_SIZE.into(),
+            parse_value(MAX_STATUS_HISTORY_SIZE, "0.01M").unwrap(),
+        );
+        assert_eq!(max_status_history_bytes(&user), 10486);
+        assert_eq!(
+            parse_value(MAX_STATUS_HISTORY_SIZE, "lots"),
+            Err("invalid max status history size in model configuration: expected a non-negative number, got \"lots\"".into())
+        );
+        assert_eq!(
+            parse_value(MAX_STATUS_HISTORY_AGE, "old"),
+            Err("invalid max status history age in model configuration: time: invalid duration \"old\"".into())
+        );
+        user.insert(
+            MAX_STATUS_HISTORY_AGE.into(),
+            parse_value(MAX_STATUS_HISTORY_AGE, "90s").unwrap(),
+        );
+        assert_eq!(max_status_history_age(&user), Duration::from_secs(90));
+    }
 
     #[test]
     fn secret_time_scale_is_a_positive_number() {

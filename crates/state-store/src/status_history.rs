@@ -70,7 +70,60 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// Prune a model's status history as Juju's status history pruner
+    /// does with `max-status-history-age` and `max-status-history-size`:
+    /// entries set before `now - max_age` go, then the oldest ones while
+    /// the model's history is larger than `max_bytes`. A row's size is
+    /// [`ROW_BYTES`] plus its text (entity, kind, status, message, data).
+    /// One transaction; returns how many rows went.
+    pub fn prune_status_history(
+        &self,
+        model: &str,
+        max_age_secs: f64,
+        max_bytes: u64,
+        now: f64,
+    ) -> Result<usize> {
+        self.transaction(|tx| {
+            let aged = tx.execute(
+                "DELETE FROM status_history WHERE model = ?1 AND since < ?2",
+                params![model, now - max_age_secs],
+            )?;
+            let sized = tx.execute(
+                "DELETE FROM status_history WHERE id IN (\
+                   SELECT id FROM (\
+                     SELECT id, SUM(?2 + length(entity) + length(kind) + length(status) \
+                                + length(message) + length(data)) \
+                            OVER (ORDER BY id DESC) AS total \
+                     FROM status_history WHERE model = ?1) \
+                   WHERE total > ?3)",
+                params![
+                    model,
+                    ROW_BYTES,
+                    i64::try_from(max_bytes).unwrap_or(i64::MAX)
+                ],
+            )?;
+            Ok(aged + sized)
+        })
+    }
+
+    /// The size of a model's status history as pruning counts it.
+    pub fn status_history_bytes(&self, model: &str) -> Result<u64> {
+        let conn = self.lock();
+        let n: i64 = conn.query_row(
+            "SELECT COALESCE(SUM(?2 + length(entity) + length(kind) + length(status) \
+                     + length(message) + length(data)), 0) \
+             FROM status_history WHERE model = ?1",
+            params![model, ROW_BYTES],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
 }
+
+/// What a status history row costs beyond its text when pruning by size
+/// (its id, model reference and time).
+pub const ROW_BYTES: i64 = 32;
 
 #[cfg(test)]
 mod tests {
@@ -104,6 +157,85 @@ mod tests {
         h.iter()
             .map(|e| (e.kind.clone(), e.status.clone(), e.message.clone()))
             .collect()
+    }
+
+    #[test]
+    fn pruning_by_age_and_size_keeps_the_newest_over_many_rounds() {
+        let s = store();
+        s.add_model("other", "uuid2", &Default::default()).unwrap();
+        s.transaction(|tx| {
+            insert_application(
+                tx,
+                &NewApplication {
+                    model: "other",
+                    name: "app",
+                    charm_dir: "/c",
+                    charm_name: "app",
+                    config: &Default::default(),
+                    trust: false,
+                },
+            )?;
+            crate::units::insert_unit(tx, "other", "app", None)?;
+            Ok(())
+        })
+        .unwrap();
+        let all = ["workload", "juju-unit"];
+        let history = |m: &str| {
+            s.status_history(m, "app/0", &all, HistoryFilter::default())
+                .unwrap()
+        };
+        let other_before = history("other");
+        let t0 = crate::now();
+        let n = std::cell::Cell::new(0usize);
+        let set = |t: f64| {
+            n.set(n.get() + 1);
+            s.set_workload_status(
+                "m",
+                "app/0",
+                &StatusValue::new(Status::Active, &format!("step {:04}", n.get()), t),
+            )
+            .unwrap();
+        };
+        // Age: everything set before now - max_age goes, the rest stays.
+        for i in 0..10 {
+            set(t0 - 1000.0 + f64::from(i));
+        }
+        for i in 0..5 {
+            set(t0 + f64::from(i));
+        }
+        let removed = s.prune_status_history("m", 100.0, u64::MAX, t0).unwrap();
+        assert_eq!(removed, 10);
+        let kept = history("m");
+        // The unit's first workload and agent statuses, and the recent five.
+        assert_eq!(kept.len(), 2 + 5);
+        assert!(kept.iter().all(|e| e.since >= t0 - 100.0));
+        // Size: over many rounds of changes and prunings the history stays
+        // within the bound and always holds the newest entries.
+        let row = ROW_BYTES as u64 + ("app/0workloadactive".len() + "step 0000".len() + 2) as u64;
+        let bound = 20 * row;
+        for round in 0..6 {
+            for i in 0..30 {
+                set(t0 + 10.0 + f64::from(round * 30 + i));
+            }
+            assert!(s.status_history_bytes("m").unwrap() > bound);
+            s.prune_status_history("m", 1e9, bound, t0 + 1000.0)
+                .unwrap();
+            assert!(
+                s.status_history_bytes("m").unwrap() <= bound,
+                "round {round}"
+            );
+            let h = history("m");
+            assert_eq!(h.len(), 20, "round {round}");
+            assert_eq!(h.last().unwrap().message, format!("step {:04}", n.get()));
+            let first: usize = h[0].message[5..].parse().unwrap();
+            assert_eq!(first, n.get() - 19, "the oldest went first");
+        }
+        // Another model's history is its own.
+        assert_eq!(history("other"), other_before);
+        assert!(!other_before.is_empty());
+        // A bound of zero empties it.
+        s.prune_status_history("m", 1e9, 0, t0 + 1000.0).unwrap();
+        assert!(history("m").is_empty());
     }
 
     #[test]

@@ -275,3 +275,76 @@ fn application_history_and_errors() {
         "model \"nope\" not found",
     );
 }
+
+/// `max-status-history-size` bounds a model's status history over several
+/// prunings (the controller's pruner, run here every 200 ms): the oldest
+/// entries go, the newest stay, the size stays within the bound; the
+/// bounds' values are checked in Juju's words.
+#[test]
+fn status_history_is_pruned_to_the_model_s_bounds() {
+    let mj = Mj::new();
+    for (kv, msg) in [
+        (
+            "max-status-history-size=lots",
+            "invalid max status history size in model configuration: expected a non-negative number, got \"lots\"",
+        ),
+        (
+            "max-status-history-age=old",
+            "invalid max status history age in model configuration: time: invalid duration \"old\"",
+        ),
+    ] {
+        let r = mj.run(&["model-config", kv]);
+        assert_ne!(r.code, 0);
+        assert!(r.stderr.contains(msg), "{}", r.stderr);
+    }
+    let charm = mj.fixture("trace-db");
+    mj.ok(&["deploy", charm.to_str().unwrap(), "db"]);
+    mj.wait_settled("db", 1, "active");
+    mj.ok(&["controller", "stop"]);
+    let started: crate::common::Run = mj
+        .cmd(&["controller", "start"])
+        .env("MINIJUJU_STATUS_HISTORY_PRUNE_INTERVAL", "200ms")
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(started.code, 0, "{}", started.stderr);
+    mj.ok(&["model-config", "max-status-history-size=0.001M"]);
+    let bound = 1049;
+    let store = state_store::Store::open_reader(&mj.home.path().join("controller.db")).unwrap();
+    for round in 0..3 {
+        for i in 0..4 {
+            mj.ok(&["config", "db", &format!("token=r{round}-{i}")]);
+            let want = format!("token r{round}-{i}");
+            mj.wait_status(&want, 30, |s| {
+                let u = &s["applications"]["db"]["units"]["db/0"];
+                u["workload-status"]["message"] == want.as_str()
+                    && u["juju-status"]["current"] == "idle"
+            });
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while store.status_history_bytes("m").unwrap() > bound {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "round {round}: not pruned"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let w = history(&mj, &["db/0", "--type", "workload", "-n", "1000"]);
+        assert_eq!(
+            w.last().unwrap().2,
+            format!("token r{round}-3"),
+            "round {round}"
+        );
+        // Each round adds more than the bound holds: from the second one
+        // on, the previous round's first entries (and the first token) are
+        // gone, the newest kept.
+        if round > 0 {
+            let old = format!("token r{}-0", round - 1);
+            assert!(
+                !w.iter().any(|e| e.2 == old || e.2 == "token t0"),
+                "round {round}: the oldest entries are gone: {w:?}"
+            );
+            assert!(w.len() >= 4, "round {round}: {w:?}");
+        }
+    }
+}
