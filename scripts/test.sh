@@ -10,6 +10,9 @@ step() { printf '\n==> %s\n' "$*"; }
 step "python test environment (.venv, example charm venvs)"
 scripts/setup-python.sh
 
+step "pebble for sidecar charms (built once from the Go module proxy)"
+scripts/setup-pebble.sh
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

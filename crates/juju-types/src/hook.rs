@@ -28,6 +28,11 @@ pub enum HookKind {
     SecretExpired,
     StorageAttached,
     StorageDetaching,
+    /// `<container>-pebble-ready` (uniter-semantics §4.11).
+    PebbleReady,
+    PebbleCustomNotice,
+    PebbleCheckFailed,
+    PebbleCheckRecovered,
 }
 
 impl HookKind {
@@ -54,11 +59,27 @@ impl HookKind {
             HookKind::SecretExpired => "secret-expired",
             HookKind::StorageAttached => "storage-attached",
             HookKind::StorageDetaching => "storage-detaching",
+            HookKind::PebbleReady => "pebble-ready",
+            HookKind::PebbleCustomNotice => "pebble-custom-notice",
+            HookKind::PebbleCheckFailed => "pebble-check-failed",
+            HookKind::PebbleCheckRecovered => "pebble-check-recovered",
         }
     }
 
     pub fn is_storage(self) -> bool {
         matches!(self, HookKind::StorageAttached | HookKind::StorageDetaching)
+    }
+
+    /// A workload (Pebble) hook: named after its container, skipped rather
+    /// than retried when found failed after a restart.
+    pub fn is_workload(self) -> bool {
+        matches!(
+            self,
+            HookKind::PebbleReady
+                | HookKind::PebbleCustomNotice
+                | HookKind::PebbleCheckFailed
+                | HookKind::PebbleCheckRecovered
+        )
     }
 
     pub fn is_relation(self) -> bool {
@@ -103,6 +124,24 @@ pub struct HookInfo {
     /// The storage instance of a storage hook (`data/0`, `JUJU_STORAGE_ID`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_id: Option<String>,
+    /// The container of a workload hook (`JUJU_WORKLOAD_NAME`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<String>,
+    /// A notice hook's Pebble notice (`JUJU_NOTICE_ID`, `_TYPE`, `_KEY`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Notice>,
+    /// The check of a check hook (`JUJU_PEBBLE_CHECK_NAME`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_name: Option<String>,
+}
+
+/// A Pebble notice as a workload hook reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub key: String,
 }
 
 impl HookInfo {
@@ -118,6 +157,17 @@ impl HookInfo {
             secret_id: None,
             secret_label: None,
             storage_id: None,
+            workload: None,
+            notice: None,
+            check_name: None,
+        }
+    }
+
+    /// A workload hook of `kind` for `container`.
+    pub fn workload(kind: HookKind, container: &str) -> Self {
+        HookInfo {
+            workload: Some(container.to_string()),
+            ..HookInfo::simple(kind)
         }
     }
 
@@ -132,7 +182,10 @@ impl HookInfo {
                 let name = id.split('/').next().unwrap_or(id);
                 format!("{name}-{}", self.kind.as_str())
             }
-            _ => self.kind.as_str().to_string(),
+            _ => match &self.workload {
+                Some(w) if self.kind.is_workload() => format!("{w}-{}", self.kind.as_str()),
+                _ => self.kind.as_str().to_string(),
+            },
         }
     }
 }
@@ -153,6 +206,25 @@ mod tests {
         let mut h = HookInfo::simple(HookKind::StorageDetaching);
         h.storage_id = Some("my-logs/3".into());
         assert_eq!(h.name(), "my-logs-storage-detaching");
+        let h = HookInfo::workload(HookKind::PebbleReady, "web");
+        assert_eq!(h.name(), "web-pebble-ready");
+        let mut h = HookInfo::workload(HookKind::PebbleCustomNotice, "web");
+        h.notice = Some(Notice {
+            id: "3".into(),
+            kind: "custom".into(),
+            key: "example.com/x".into(),
+        });
+        assert_eq!(h.name(), "web-pebble-custom-notice");
+        let json = serde_json::to_string(&h).unwrap();
+        assert_eq!(
+            json,
+            r#"{"kind":"pebble-custom-notice","workload":"web","notice":{"id":"3","type":"custom","key":"example.com/x"}}"#
+        );
+        assert_eq!(serde_json::from_str::<HookInfo>(&json).unwrap(), h);
+        assert_eq!(
+            HookInfo::workload(HookKind::PebbleCheckFailed, "db").name(),
+            "db-pebble-check-failed"
+        );
         let json = serde_json::to_string(&HookInfo::simple(HookKind::LeaderElected)).unwrap();
         assert_eq!(json, r#"{"kind":"leader-elected"}"#);
     }

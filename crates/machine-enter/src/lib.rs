@@ -47,7 +47,8 @@ pub enum Step {
     },
 }
 
-fn check(r: libc::c_int) -> io::Result<()> {
+/// `r` as a result: `-1` is the last OS error.
+pub fn check(r: libc::c_int) -> io::Result<()> {
     if r == -1 {
         Err(io::Error::last_os_error())
     } else {
@@ -56,7 +57,7 @@ fn check(r: libc::c_int) -> io::Result<()> {
 }
 
 /// Write `data` to the file at `path` (system calls only).
-fn write_file(path: &CString, data: &CString) -> io::Result<()> {
+pub fn write_file(path: &CString, data: &CString) -> io::Result<()> {
     // SAFETY: both pointers are valid NUL-terminated strings.
     let fd = unsafe { libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC) };
     check(fd)?;

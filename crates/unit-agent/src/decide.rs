@@ -58,6 +58,34 @@ pub struct Facts {
     pub machine_boot: i64,
     /// The unit's storage attachments.
     pub storage: Vec<StorageView>,
+    /// The unit is a pod (its charm declares workload containers): its
+    /// agent starting is a pod restart (uniter-semantics §4.10).
+    pub pod: bool,
+    /// Each workload container's Pebble as the agent sees it now.
+    pub workloads: Vec<WorkloadView>,
+}
+
+/// One workload container's Pebble, as the agent's poller sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WorkloadView {
+    pub container: String,
+    /// Pebble's boot id; `None` while it cannot be reached.
+    pub boot_id: Option<String>,
+}
+
+/// The next workload hook (uniter-semantics §4.11): pebble-ready for a
+/// container whose Pebble's boot id differs from the one this agent last
+/// reported, else the oldest notice hook waiting.
+fn workload_hook(f: &Facts, m: &Memory) -> Option<HookInfo> {
+    f.workloads
+        .iter()
+        .find(|w| {
+            w.boot_id
+                .as_ref()
+                .is_some_and(|b| m.pebble_seen.get(&w.container) != Some(b))
+        })
+        .map(|w| HookInfo::workload(HookKind::PebbleReady, &w.container))
+        .or_else(|| m.workload_events.first().cloned())
 }
 
 /// One storage attachment of the unit as the model has it.
@@ -206,6 +234,16 @@ pub struct Memory {
     pub retry_attempt: u32,
     /// The machine boot the agent is running in (`None` until first seen).
     pub machine_boot: Option<i64>,
+    /// Per container, the Pebble boot id pebble-ready was last run for by
+    /// this agent (Juju's poller keeps it in memory: every agent start
+    /// reports each container once).
+    pub pebble_seen: std::collections::BTreeMap<String, String>,
+    /// Notice hooks (custom notices, checks failing and recovering) waiting
+    /// to run, oldest first, as the agent's notice watcher queued them.
+    pub workload_events: Vec<HookInfo>,
+    /// A pod's agent has run start since it started (a started pod unit
+    /// runs start once after every agent start, §4.10).
+    pub pod_started: bool,
 }
 
 /// The agent sees its machine's boot: a new boot after one already seen is
@@ -353,7 +391,7 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
     }
     // Reboot (resolver step 2): the machine rebooted since this started
     // unit last ran start, and no hook is in flight (it runs first).
-    if p.started && !p.stopped && f.machine_boot != p.boot_seen {
+    if p.started && !p.stopped && (f.machine_boot != p.boot_seen || (f.pod && !m.pod_started)) {
         return hook(HookKind::Start);
     }
     let dying = !f.life.is_alive();
@@ -393,6 +431,13 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
     }
     if !f.is_leader && !dying && m.leader_settings_seen != Some(f.leader_settings_version) {
         return hook(HookKind::LeaderSettingsChanged);
+    }
+    // Workload hooks (step 7): any time after install (no ordering with
+    // config-changed or start).
+    if !dying {
+        if let Some(h) = workload_hook(f, m) {
+            return Decision::RunHook(h);
+        }
     }
     // Secrets (step 8): consumers' secret-changed.
     if !dying {
@@ -646,6 +691,26 @@ pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory, status_set:
         HookKind::Start => {
             next.started = true;
             next.boot_seen = f.machine_boot;
+            m.pod_started = true;
+        }
+        HookKind::PebbleReady => {
+            let seen = h.workload.as_ref().and_then(|c| {
+                f.workloads
+                    .iter()
+                    .find(|w| w.container == *c)
+                    .and_then(|w| w.boot_id.clone())
+                    .map(|b| (c.clone(), b))
+            });
+            if let Some((c, b)) = seen {
+                m.pebble_seen.insert(c, b);
+            }
+        }
+        HookKind::PebbleCustomNotice
+        | HookKind::PebbleCheckFailed
+        | HookKind::PebbleCheckRecovered => {
+            if let Some(i) = m.workload_events.iter().position(|e| e == h) {
+                m.workload_events.remove(i);
+            }
         }
         HookKind::Stop => next.stopped = true,
         HookKind::Remove => next.removed = true,
@@ -931,6 +996,8 @@ mod tests {
             due_expirations: vec![],
             machine_boot: 0,
             storage: vec![],
+            pod: false,
+            workloads: vec![],
         }
     }
 
@@ -2341,6 +2408,139 @@ mod tests {
         assert!(!forget_relation(&p, 1).relations.contains_key(&1));
     }
 
+    fn notice(kind: HookKind, container: &str, id: &str) -> HookInfo {
+        let mut h = HookInfo::workload(kind, container);
+        h.notice = Some(juju_types::hook::Notice {
+            id: id.into(),
+            kind: "custom".into(),
+            key: "example.com/k".into(),
+        });
+        h
+    }
+
+    fn pod_facts(boots: &[(&str, Option<&str>)]) -> Facts {
+        Facts {
+            pod: true,
+            workloads: boots
+                .iter()
+                .map(|(c, b)| WorkloadView {
+                    container: c.to_string(),
+                    boot_id: b.map(str::to_string),
+                })
+                .collect(),
+            ..facts()
+        }
+    }
+
+    #[test]
+    fn a_pod_runs_its_start_up_sequence_with_pebble_ready_per_container_after_install() {
+        let f = pod_facts(&[("db", Some("b1")), ("web", Some("w1"))]);
+        let (seq, p) = sequence(Progress::default(), &f, &mut Memory::default());
+        assert_eq!(
+            seq,
+            [
+                "install",
+                "leader-settings-changed",
+                "db-pebble-ready",
+                "web-pebble-ready",
+                "config-changed",
+                "start"
+            ]
+        );
+        assert!(p.started);
+        // A container whose Pebble cannot be reached gets no pebble-ready.
+        let f = pod_facts(&[("db", None)]);
+        let (seq, _) = sequence(Progress::default(), &f, &mut Memory::default());
+        assert!(!seq.iter().any(|h| h.contains("pebble")), "{seq:?}");
+    }
+
+    #[test]
+    fn pebble_ready_runs_again_for_a_new_boot_id_and_once_per_agent_start() {
+        let f = pod_facts(&[("web", Some("w1"))]);
+        let mut m = Memory::default();
+        let (_, p) = sequence(Progress::default(), &f, &mut m);
+        // Same boot id, same agent: nothing.
+        assert_eq!(decide(&p, &f, &m), Decision::Idle);
+        // Pebble restarted (a new boot id): pebble-ready again, not start.
+        let f2 = pod_facts(&[("web", Some("w2"))]);
+        let (seq, p) = sequence(p, &f2, &mut m);
+        assert_eq!(seq, ["web-pebble-ready"]);
+        // Pebble gone: nothing; back with the same boot id: nothing either.
+        assert_eq!(decide(&p, &pod_facts(&[("web", None)]), &m), Decision::Idle);
+        assert_eq!(decide(&p, &f2, &m), Decision::Idle);
+        // The agent restarts (fresh memory): a pod restart runs start, and
+        // pebble-ready for the boot id it has not seen yet.
+        let (seq, _) = sequence(p.clone(), &f2, &mut Memory::default());
+        assert_eq!(
+            seq,
+            ["start", "leader-settings-changed", "web-pebble-ready"]
+        );
+        // A machine unit's agent restart runs no start.
+        let f3 = Facts {
+            pod: false,
+            ..f2.clone()
+        };
+        let (seq, _) = sequence(p, &f3, &mut Memory::default());
+        assert_eq!(seq, ["leader-settings-changed", "web-pebble-ready"]);
+    }
+
+    #[test]
+    fn notice_hooks_run_in_order_once_each_and_not_while_dying_or_before_install() {
+        let f = pod_facts(&[]);
+        let mut m = Memory::default();
+        let (_, p) = sequence(Progress::default(), &f, &mut m);
+        let a = notice(HookKind::PebbleCustomNotice, "web", "1");
+        let mut b = HookInfo::workload(HookKind::PebbleCheckFailed, "web");
+        b.check_name = Some("up".into());
+        let mut c = HookInfo::workload(HookKind::PebbleCheckRecovered, "web");
+        c.check_name = Some("up".into());
+        m.workload_events = vec![a, b, c];
+        let (seq, p) = sequence(p, &f, &mut m);
+        assert_eq!(
+            seq,
+            [
+                "web-pebble-custom-notice",
+                "web-pebble-check-failed",
+                "web-pebble-check-recovered"
+            ]
+        );
+        assert!(m.workload_events.is_empty());
+        // Not before install, not while dying.
+        let m = Memory {
+            workload_events: vec![notice(HookKind::PebbleCustomNotice, "web", "2")],
+            pod_started: true,
+            ..Memory::default()
+        };
+        assert_eq!(kind(&decide(&Progress::default(), &f, &m)), "install");
+        let dying = Facts {
+            life: Life::Dying,
+            ..f.clone()
+        };
+        assert_eq!(kind(&decide(&p, &dying, &m)), "stop");
+        // Before secrets and actions, after leadership.
+        let busy = Facts {
+            pending_action: Some(4),
+            is_leader: true,
+            ..f.clone()
+        };
+        assert_eq!(kind(&decide(&p, &busy, &m)), "leader-elected");
+        let p2 = Progress {
+            leader: true,
+            ..p.clone()
+        };
+        assert_eq!(kind(&decide(&p2, &busy, &m)), "web-pebble-custom-notice");
+    }
+
+    #[test]
+    fn a_failed_workload_hook_waits_in_error_like_any_hook() {
+        let f = pod_facts(&[("web", Some("w1"))]);
+        let mut m = Memory::default();
+        let (_, p) = sequence(Progress::default(), &f, &mut m);
+        let h = HookInfo::workload(HookKind::PebbleReady, "web");
+        let failed = fail(&begin(&p, &h, &f, &mut m));
+        assert_eq!(decide(&failed, &f, &m), Decision::WaitInError);
+    }
+
     #[test]
     fn a_reboot_runs_start_once_after_any_hook_in_flight() {
         let f = facts();
@@ -2436,6 +2636,9 @@ mod tests {
             retry_due: true,
             retry_attempt: 3,
             machine_boot: None,
+            pebble_seen: [("web".to_string(), "w1".to_string())].into(),
+            workload_events: vec![HookInfo::workload(HookKind::PebbleCustomNotice, "web")],
+            pod_started: true,
         };
         let cases = [
             ("first sight keeps memory", busy.clone(), 0, true),

@@ -51,6 +51,8 @@ pub struct EnvInput<'a> {
     pub secret: Option<(&'a str, &'a str, Option<i64>)>,
     /// For storage hooks: `(storage id, location, kind)`.
     pub storage: Option<(&'a str, &'a str, &'a str)>,
+    /// For workload hooks: the hook (its container, notice and check).
+    pub workload: Option<&'a juju_types::hook::HookInfo>,
 }
 
 /// Build the environment for a hook, action or command.
@@ -109,6 +111,19 @@ pub fn build(i: &EnvInput) -> Vec<(String, String)> {
         }
         env.push(("JUJU_STORAGE_KIND", kind.into()));
     }
+    if let Some(h) = i.workload {
+        if let Some(w) = &h.workload {
+            env.push(("JUJU_WORKLOAD_NAME", w.clone()));
+        }
+        if let Some(n) = &h.notice {
+            env.push(("JUJU_NOTICE_ID", n.id.clone()));
+            env.push(("JUJU_NOTICE_TYPE", n.kind.clone()));
+            env.push(("JUJU_NOTICE_KEY", n.key.clone()));
+        }
+        if let Some(c) = &h.check_name {
+            env.push(("JUJU_PEBBLE_CHECK_NAME", c.clone()));
+        }
+    }
     if let Some(a) = i.action {
         env.push(("JUJU_ACTION_NAME", a.name.clone()));
         env.push(("JUJU_ACTION_UUID", a.id.to_string()));
@@ -138,7 +153,34 @@ mod tests {
             action: None,
             secret: None,
             storage: None,
+            workload: None,
         }
+    }
+
+    #[test]
+    fn workload_env_names_the_container_the_notice_and_the_check() {
+        use juju_types::hook::{HookInfo, HookKind, Notice};
+        let mut h = HookInfo::workload(HookKind::PebbleCustomNotice, "web");
+        h.notice = Some(Notice {
+            id: "4".into(),
+            kind: "custom".into(),
+            key: "example.com/k".into(),
+        });
+        let mut i = input();
+        i.workload = Some(&h);
+        let env = build(&i);
+        assert_eq!(get(&env, "JUJU_WORKLOAD_NAME"), Some("web"));
+        assert_eq!(get(&env, "JUJU_NOTICE_ID"), Some("4"));
+        assert_eq!(get(&env, "JUJU_NOTICE_TYPE"), Some("custom"));
+        assert_eq!(get(&env, "JUJU_NOTICE_KEY"), Some("example.com/k"));
+        assert!(get(&env, "JUJU_PEBBLE_CHECK_NAME").is_none());
+        let mut h = HookInfo::workload(HookKind::PebbleCheckFailed, "web");
+        h.check_name = Some("up".into());
+        i.workload = Some(&h);
+        let env = build(&i);
+        assert_eq!(get(&env, "JUJU_PEBBLE_CHECK_NAME"), Some("up"));
+        assert!(get(&env, "JUJU_NOTICE_ID").is_none());
+        assert!(get(&build(&input()), "JUJU_WORKLOAD_NAME").is_none());
     }
 
     fn get<'a>(env: &'a [(String, String)], k: &str) -> Option<&'a str> {

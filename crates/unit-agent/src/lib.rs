@@ -10,6 +10,9 @@
 //! - [`charmdir`]: per-unit charm and tools directories.
 //! - [`shared`]: the runtime shared by all agents of a controller.
 //! - [`warm`]: hooks of Python charms forked from a warm interpreter.
+//! - [`pod`], [`container`], [`pebble`]: a sidecar unit's workload
+//!   containers, each a real Pebble in its own root, and the calls the agent
+//!   makes to them.
 //! - [`crashpoint`]: named kill points for the crash suite (`MINIJUJU_CRASH_AT`).
 
 // Unsafe code here is a few libc calls, each with a `// SAFETY:` comment.
@@ -17,6 +20,7 @@
 
 pub mod agent;
 pub mod charmdir;
+pub mod container;
 pub mod context;
 pub mod crashpoint;
 pub mod decide;
@@ -24,6 +28,8 @@ pub mod env;
 pub mod machine;
 pub mod machine_view;
 pub mod orphans;
+pub mod pebble;
+pub mod pod;
 pub mod progress;
 pub mod recover;
 pub mod runner;

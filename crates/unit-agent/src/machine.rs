@@ -43,6 +43,18 @@ pub fn view(
     let uptime = (state_store::now() - boot.booted).max(0.0);
     let mut binds = Vec::new();
     for u in store.units_on_machine(model, machine)? {
+        // A pod's containers: each Pebble's socket directory at
+        // `/charm/containers/<name>`, where ops looks for `pebble.socket`.
+        let app = store.application(model, &u.app)?;
+        let charm = rt.charm(Path::new(&app.charm_dir))?;
+        for name in charm.meta.containers.keys() {
+            let paths = crate::container::Paths::new(&rt.unit_dir(model_uuid, &u.name), name);
+            binds.push(Bind {
+                source: paths.socket_dir(),
+                target: PathBuf::from("/charm/containers").join(name),
+                read_only: false,
+            });
+        }
         let attached = store.unit_storage(model, &u.name)?;
         if attached.is_empty() {
             continue;

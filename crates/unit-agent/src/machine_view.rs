@@ -308,7 +308,7 @@ impl Prepared {
     }
 }
 
-fn cstr(p: &Path) -> io::Result<CString> {
+pub(crate) fn cstr(p: &Path) -> io::Result<CString> {
     CString::new(p.as_os_str().as_bytes())
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
 }
@@ -424,6 +424,8 @@ fn clock_now(clock: libc::clockid_t) -> Duration {
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
+/// The system-call helpers the container code shares with entering a view.
+pub(crate) use machine_enter::{check, write_file};
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,10 @@ pub struct Recovery {
     /// The unit was already waiting in error after this hook failed: it stays
     /// in error (status shown again), and nothing was cut short.
     pub still_failed: Option<String>,
+    /// A workload hook was pending (failed or cut short): it is skipped, as
+    /// Juju does (the event it reported lived in the old agent's memory;
+    /// pebble-ready comes again for the new agent).
+    pub skipped_workload: Option<String>,
 }
 
 /// Interpret `p` after a restart. Pending hooks stay pending (the unit is in
@@ -25,6 +29,14 @@ pub fn recover(p: &Progress) -> (Progress, Recovery) {
         terminated_action: next.action.take(),
         ..Default::default()
     };
+    if p.in_error() && p.hook.as_ref().is_some_and(|h| h.kind.is_workload()) {
+        r.skipped_workload = p.hook.as_ref().map(|h| h.name());
+        next.op = crate::progress::Op::Continue;
+        next.step = crate::progress::Step::Queued;
+        next.hook = None;
+        next.hook_failed = false;
+        return (next, r);
+    }
     if p.in_error() {
         let name = p.hook.as_ref().map(|h| h.name());
         if p.hook_failed {
@@ -41,6 +53,30 @@ mod tests {
     use super::*;
     use crate::progress::{Op, Step};
     use juju_types::hook::{HookInfo, HookKind};
+
+    #[test]
+    fn a_pending_workload_hook_is_skipped_whether_it_failed_or_was_cut_short() {
+        for failed in [false, true] {
+            let p = Progress {
+                op: Op::RunHook,
+                step: Step::Pending,
+                hook: Some(HookInfo::workload(HookKind::PebbleReady, "web")),
+                hook_failed: failed,
+                installed: true,
+                ..Default::default()
+            };
+            let (next, r) = recover(&p);
+            assert_eq!(
+                next,
+                Progress {
+                    installed: true,
+                    ..Default::default()
+                }
+            );
+            assert_eq!(r.skipped_workload.as_deref(), Some("web-pebble-ready"));
+            assert_eq!((r.failed_hook, r.still_failed), (None, None));
+        }
+    }
 
     #[test]
     fn recovery_table() {

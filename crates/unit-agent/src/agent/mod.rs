@@ -120,6 +120,8 @@ struct Agent {
     /// The update-status interval `update_at` was computed from; a model-config
     /// change restarts the timer (uniter-semantics §4.7).
     update_interval: Duration,
+    /// The unit's workload containers, for a sidecar charm.
+    pod: Option<crate::pod::Pod>,
 }
 
 async fn run(
@@ -133,6 +135,9 @@ async fn run(
     };
     let result = agent.main_loop().await;
     let _ = std::fs::remove_file(&agent.socket);
+    if let Some(pod) = agent.pod.take() {
+        pod.stop().await;
+    }
     result
 }
 
@@ -219,7 +224,16 @@ impl Agent {
             secret_due: None,
             update_at: Instant::now() + jitter(interval),
             update_interval: interval,
+            pod: None,
         };
+        if let Some(name) = found.skipped_workload {
+            agent.log(
+                "INFO",
+                "juju.worker.uniter",
+                &format!("skipped \"{name}\" hook: its workload event did not survive the restart"),
+            );
+        }
+        agent.pod = agent.start_pod(&app.charm_dir)?;
         if let Some(name) = found.failed_hook {
             agent.log(
                 "ERROR",
@@ -334,6 +348,8 @@ impl Agent {
             machine_boot: s
                 .machine_boot(&self.who.model, self.machine)?
                 .map_or(0, |b| b.boot),
+            pod: self.pod.is_some(),
+            workloads: self.pod.as_ref().map(|p| p.workloads()).unwrap_or_default(),
         };
         // Wake up for the next rotation or expiry (persisted wall-clock times).
         let next_secret = match (next_rotate, next_expire) {
@@ -355,6 +371,9 @@ impl Agent {
                 return Ok(());
             };
             self.mem = crate::decide::observe_boot(&self.mem, facts.machine_boot);
+            if let Some(pod) = &self.pod {
+                self.mem.workload_events.extend(pod.take_events());
+            }
             self.apply_retry_timer(&facts);
             match decide(&self.progress, &facts, &self.mem) {
                 Decision::RunHook(h) => self.run_hook(h, &facts).await?,
@@ -400,6 +419,63 @@ impl Agent {
                 }
             }
         }
+    }
+
+    /// Start the unit's pod when its charm declares workload containers
+    /// (`None` otherwise): a Pebble per container, with the storage each
+    /// container mounts at its location.
+    fn start_pod(&self, charm_dir: &str) -> Result<Option<crate::pod::Pod>, AgentError> {
+        let charm = self.rt.charm(Path::new(charm_dir))?;
+        if !charm.meta.is_sidecar() {
+            return Ok(None);
+        }
+        let Some(pebble) = crate::pod::pebble_binary() else {
+            self.log(
+                "ERROR",
+                "juju.worker.uniter",
+                "cannot start the workload containers: no Pebble (run scripts/setup-pebble.sh, or set MINIJUJU_PEBBLE)",
+            );
+            return Ok(None);
+        };
+        let unit_dir = self.rt.unit_dir(&self.model_uuid, &self.who.unit);
+        let attached = self.store().unit_storage(&self.who.model, &self.who.unit)?;
+        let mut containers = Vec::new();
+        for (name, spec) in &charm.meta.containers {
+            let mut storage = Vec::new();
+            for m in &spec.mounts {
+                let Some(location) = &m.location else {
+                    continue;
+                };
+                if let Some(s) = attached
+                    .iter()
+                    .find(|s| s.name == m.storage && s.kind == "filesystem")
+                {
+                    let host = crate::storage::provision(&self.rt.home, &self.model_uuid, s)
+                        .map_err(io_err(format!("provisioning storage {}", s.id)))?;
+                    let ro = charm.meta.storage.get(&s.name).is_some_and(|d| d.read_only);
+                    storage.push((host, location.clone(), ro));
+                }
+            }
+            containers.push(crate::pod::ContainerSpec {
+                name: name.clone(),
+                paths: crate::container::Paths::new(&unit_dir, name),
+                storage,
+            });
+        }
+        let (rt, model, entity) = (
+            self.rt.clone(),
+            self.who.model.clone(),
+            self.who.entity.clone(),
+        );
+        let log: crate::pod::Logger = Arc::new(move |level: &str, msg: &str| {
+            rt.log(&model, &entity, level, "juju.worker.uniter.pebble", msg);
+        });
+        Ok(Some(crate::pod::Pod::start(
+            pebble,
+            containers,
+            self.notify.clone(),
+            log,
+        )))
     }
 
     /// Remove the files of the model's storage instances that are gone.

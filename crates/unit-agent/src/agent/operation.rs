@@ -216,6 +216,7 @@ impl Agent {
             principal_unit: self.principal.as_deref().unwrap_or(""),
             relation: relation.as_ref(),
             action,
+            workload: hook.filter(|h| h.kind.is_workload()),
             storage: storage
                 .as_ref()
                 .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())),
