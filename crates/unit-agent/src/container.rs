@@ -263,6 +263,26 @@ impl Prepared {
                 libc::kill(libc::getpid(), libc::SIGKILL);
             }
         }
+        // Pebble starts with every signal deliverable and at its default
+        // action, whatever the controller's threads block or ignore (Go
+        // leaves an inherited mask in place: a blocked SIGTERM would never
+        // reach its handler).
+        // SAFETY: `set` is a valid sigset_t; sigprocmask/signal have no
+        // memory-safety preconditions.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigprocmask(libc::SIG_SETMASK, &set, std::ptr::null_mut());
+            for sig in [
+                libc::SIGTERM,
+                libc::SIGINT,
+                libc::SIGHUP,
+                libc::SIGQUIT,
+                libc::SIGPIPE,
+            ] {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+        }
         let root = c"/".to_owned();
         mount(
             null,

@@ -262,6 +262,7 @@ async fn supervise(
                     _ = watch_pebble(&c, &shared, &wake) => {}
                     _ = stop.changed() => {
                         terminate(&mut child, pid).await;
+                        log("INFO", &format!("container {:?} stopped", c.name));
                         set_boot(&shared, &c.name, None, &wake);
                         let _ = std::fs::remove_file(&pid_file);
                         return;

@@ -37,6 +37,7 @@ mod secrets_crash;
 mod secrets_refused;
 mod show_operation;
 mod show_status_log;
+mod sidecar;
 mod source_build;
 mod storage;
 mod tools;

@@ -413,7 +413,14 @@ impl Agent {
                     self.sweep_storage();
                 }
                 Decision::Deploy(t) => self.deploy_charm(t)?,
-                Decision::Terminate => return self.terminate(),
+                Decision::Terminate => {
+                    // The pod goes first: its containers' roots are in the
+                    // unit's directory, which terminating removes.
+                    if let Some(pod) = self.pod.take() {
+                        pod.stop().await;
+                    }
+                    return self.terminate();
+                }
                 Decision::WaitInError | Decision::Idle => {
                     self.wait(&model_config, &mut shutdown).await?
                 }
