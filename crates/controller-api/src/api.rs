@@ -248,6 +248,14 @@ pub enum Request {
         model: String,
         target: String,
     },
+    /// `ssh --container` / `scp --container`: a workload container of a
+    /// pod unit ([`ContainerTarget`]), which the CLI reaches through its
+    /// Pebble.
+    WorkloadContainer {
+        model: String,
+        target: String,
+        container: String,
+    },
     /// `add-secret`: a user secret (owned by the model); returns its id.
     AddSecret {
         model: String,
@@ -608,6 +616,17 @@ pub struct MachineViewSpec {
     /// Whether processes get machine views here; when not, the host's
     /// view is the machine's (storage is then at its host path).
     pub available: bool,
+}
+
+/// A workload container of a pod unit, as `ssh`/`scp --container` reach
+/// it: through its Pebble's socket (on the host).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerTarget {
+    pub unit: String,
+    pub container: String,
+    /// The host path of the container's `pebble.socket`; empty for the
+    /// charm's own container (`charm`), which is the unit's machine view.
+    pub socket: String,
 }
 
 /// Error classes; the CLI maps them to exit codes.

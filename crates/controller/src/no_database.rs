@@ -47,6 +47,7 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | ListSecrets { model, .. }
         | ListStorage { model, .. }
         | MachineView { model, .. }
+        | WorkloadContainer { model, .. }
         | StatusHistory { model, .. }
         | ApplicationActions { model, .. } => no_model(model),
         Constraints {

@@ -19,6 +19,7 @@ mod actions;
 mod applications;
 mod clouds;
 mod config;
+mod containers;
 mod expose;
 mod logs;
 mod machines;
@@ -388,6 +389,11 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request, progress: ProgressSender)
         MachineView { model, target } => {
             blocking(ctl, move |c| machines::machine_view(c, &model, &target)).await
         }
+        WorkloadContainer {
+            model,
+            target,
+            container,
+        } => containers::workload_container(ctl, &model, &target, &container),
         ListStorage { model, ids } => storage::list_storage(ctl, &model, &ids),
         AddStorage {
             model,

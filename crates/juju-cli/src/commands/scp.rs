@@ -9,18 +9,43 @@
 //! `ssh`): a remote path under a storage location reaches the storage of
 //! the machine's unit, and local paths are the host's. Both ends on
 //! machines (`0:a 1:b`) is refused. A failed copy is `ERROR exit status N`.
+//!
+//! With `--container <name>`, `UNIT:PATH` is a path in that workload
+//! container of a pod unit (`charm` is the unit's machine view, as above):
+//! the copy is a tar stream between a local `sh` and one run in the
+//! container through its Pebble (`pebble exec`), so the file lands in the
+//! container's root; a relative remote path is relative to the
+//! container's working directory. As Juju's Kubernetes copy: one source
+//! and one destination; a directory needs `-r`, as `cp`'s.
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::ssh::{home_dir, prepare, view_of, NO_CONTAINERS};
+use super::ssh::{container_of, home_dir, pebble_exec, prepare, view_of};
 use super::ModelArg;
 use crate::{ctx, CliError, CliResult};
 
 /// Juju's error without a source and a destination.
 pub const MISSING: &str = "at least two arguments required";
+
+/// Juju's error for more than two paths into a container.
+pub const ONE_TO_ONE: &str =
+    "only one source and one destination are allowed for a k8s application";
+
+/// Writes a tar stream of `$1` (its last component) to stdout; a directory
+/// only when `$2` is `r`.
+const PACK: &str = r#"p=$1
+if [ "$2" != r ] && [ -d "$p" ]; then echo "cp: -r not specified; omitting directory '$p'" >&2; exit 1; fi
+cd "$(dirname -- "$p")" && exec tar -cf - -- "$(basename -- "$p")""#;
+
+/// Reads a tar stream of one entry named `$2` from stdin into `$1`: inside
+/// it when `$1` is a directory, else as `$1`.
+const UNPACK: &str = r#"d=$1; n=$(basename -- "$2")
+if [ -d "$d" ]; then exec tar -C "$d" -xf -; fi
+t=$(mktemp -d) || exit 1
+tar -C "$t" -xf - && mv -- "$t/$n" "$d"; s=$?; rm -rf "$t"; exit $s"#;
 
 /// Securely transfer files within a model (on the local host, through the
 /// machine's view).
@@ -108,14 +133,25 @@ fn absolute(base: &Path, p: &str) -> PathBuf {
 
 impl Scp {
     pub fn run(self) -> CliResult {
-        if self.container.is_some() {
-            return Err(CliError::runtime(NO_CONTAINERS));
-        }
         let (recursive, preserve, paths) = parse(&self.args);
         if paths.len() < 2 {
             return Err(CliError::usage(MISSING));
         }
         let ends: Vec<End> = paths.iter().map(|p| end(p)).collect();
+        if let Some(c) = &self.container {
+            if paths.len() > 2 {
+                return Err(CliError::runtime(ONE_TO_ONE));
+            }
+            let remote = ends.iter().find_map(|e| match e {
+                End::Remote { target, .. } => Some(target.clone()),
+                End::Local(_) => None,
+            });
+            if let Some(t) = remote {
+                if let Some(socket) = container_of(&self.model.name()?, &t, c)? {
+                    return copy_container(&socket, &ends[0], &ends[1], recursive);
+                }
+            }
+        }
         let mut target: Option<String> = None;
         for e in &ends {
             if let End::Remote { target: t, .. } = e {
@@ -169,6 +205,67 @@ impl Scp {
             None => Err(CliError::runtime("signal: killed")),
         }
     }
+}
+
+/// Copy between the local file system and the container whose Pebble
+/// listens on `socket`: a tar stream from a packing `sh` to an unpacking
+/// one, one of them run in the container.
+fn copy_container(socket: &Path, from: &End, to: &End, recursive: bool) -> CliResult {
+    let r = if recursive { "r" } else { "-" };
+    let (path_of, remote_to) = match (from, to) {
+        (End::Local(_), End::Remote { .. }) => (from, true),
+        (End::Remote { .. }, End::Local(_)) => (from, false),
+        _ => {
+            return Err(CliError::runtime(
+                "minijuju copies between the local file system and one container: \
+                 copy through a local path",
+            ))
+        }
+    };
+    let path = |e: &End| match e {
+        End::Local(p) | End::Remote { path: p, .. } => {
+            if p.is_empty() {
+                ".".to_string()
+            } else {
+                p.clone()
+            }
+        }
+    };
+    let (src, dst) = (path(path_of), path(to));
+    let pack_args = ["sh", "-c", PACK, "sh", src.as_str(), r];
+    let unpack_args = ["sh", "-c", UNPACK, "sh", dst.as_str(), src.as_str()];
+    let local = |a: &[&str]| {
+        let mut c = std::process::Command::new(a[0]);
+        c.args(&a[1..]);
+        c
+    };
+    let remote = |a: &[&str]| -> Result<std::process::Command, CliError> {
+        let mut opts = vec!["-T", "-I", "--"];
+        opts.extend_from_slice(a);
+        pebble_exec(socket, &opts)
+    };
+    let (mut pack, mut unpack) = if remote_to {
+        (local(&pack_args), remote(&unpack_args)?)
+    } else {
+        (remote(&pack_args)?, local(&unpack_args))
+    };
+    let run = |e: std::io::Error| CliError::runtime(format!("cannot copy: {e}"));
+    let mut producer = pack
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(run)?;
+    let stream = producer.stdout.take().expect("piped stdout");
+    let consumed = unpack.stdin(stream).status().map_err(run)?;
+    let produced = producer.wait().map_err(run)?;
+    for status in [produced, consumed] {
+        match status.code() {
+            Some(0) => {}
+            Some(c) => return Err(CliError::runtime(format!("exit status {c}"))),
+            None => return Err(CliError::runtime("signal: killed")),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,25 +10,30 @@
 //! (`machine_view::Prepared::enter`), then execs the shell, so a terminal
 //! just works. The command runs as the invoking user in their home
 //! directory, with a login's environment. OpenSSH options after the
-//! target are accepted and ignored; `user@` is ignored. `--container` is
-//! for Kubernetes models, which minijuju does not have.
+//! target are accepted and ignored; `user@` is ignored.
+//!
+//! `--container <name>` targets a workload container of a pod unit (a unit
+//! whose charm declares `containers:`): the command runs through that
+//! container's Pebble (`pebble exec` on its socket), so it sees the
+//! container's root (its overlay, mount and PID namespaces), as Juju runs
+//! it with `kubectl exec` on Kubernetes: the words joined by spaces and
+//! run by `sh -c`, or an interactive `sh` without a command. `--container
+//! charm` (Juju's default on Kubernetes) is the unit's machine view. A
+//! container the charm does not declare is Juju's `container "x" must be
+//! one of charm, ...`; any other target keeps the machine-model answer.
 
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 
 use clap::Args;
 use controller::machine_view::{Bind, Boot, MachineView, Prepared};
-use controller_api::api::{MachineViewSpec, Request};
+use controller_api::api::{ContainerTarget, MachineViewSpec, Request};
 
 use super::ModelArg;
 use crate::{ctx, CliError, CliResult};
 
 /// Juju's error when no target is given.
 pub const MISSING: &str = "no target name specified";
-
-/// minijuju's answer to `--container` (a Kubernetes-only flag).
-pub const NO_CONTAINERS: &str =
-    "--container is only supported on kubernetes models: this is a machine model";
 
 /// Initiates an SSH session or executes a command on a machine (the local
 /// host, in that machine's view).
@@ -89,6 +94,48 @@ pub fn command_words(args: &[String]) -> Vec<String> {
 /// `user@target` -> `target`.
 pub fn strip_user(target: &str) -> &str {
     target.rsplit_once('@').map(|(_, t)| t).unwrap_or(target)
+}
+
+/// Ask the controller for `container` of the pod unit `target`: `None`
+/// for the charm's own container (the machine view), else its Pebble's
+/// socket.
+pub fn container_of(
+    model: &str,
+    target: &str,
+    container: &str,
+) -> Result<Option<std::path::PathBuf>, CliError> {
+    let t: ContainerTarget = ctx::client()?.call(&Request::WorkloadContainer {
+        model: model.to_string(),
+        target: strip_user(target).to_string(),
+        container: container.to_string(),
+    })?;
+    Ok((!t.socket.is_empty()).then(|| t.socket.into()))
+}
+
+/// `pebble exec` on a container's socket: `args` are Pebble's exec options
+/// and the command. The path inside the container has Pebble at
+/// `/charm/bin`, and `PEBBLE_SOCKET` is the container's socket, as a
+/// Kubernetes workload container of Juju's has.
+pub fn pebble_exec(socket: &Path, args: &[&str]) -> Result<std::process::Command, CliError> {
+    let pebble = unit_agent::pod::pebble_binary()
+        .ok_or_else(|| CliError::runtime("Pebble is not built: run scripts/setup-pebble.sh"))?;
+    let mut cmd = std::process::Command::new(pebble);
+    cmd.env_clear()
+        .env("PEBBLE_SOCKET", socket)
+        .arg("exec")
+        .arg(format!(
+            "--env=PATH=/charm/bin:{}",
+            unit_agent::env::SYSTEM_PATH
+        ))
+        .arg(format!(
+            "--env=PEBBLE_SOCKET={}",
+            unit_agent::container::PEBBLE_SOCKET
+        ))
+        .args(args);
+    if let Ok(term) = std::env::var("TERM") {
+        cmd.arg(format!("--env=TERM={term}"));
+    }
+    Ok(cmd)
 }
 
 /// Ask the controller for the view of `target`'s machine.
@@ -162,8 +209,10 @@ impl Ssh {
         let Some((target, rest)) = self.args.split_first() else {
             return Err(CliError::usage(MISSING));
         };
-        if self.container.is_some() {
-            return Err(CliError::runtime(NO_CONTAINERS));
+        if let Some(c) = &self.container {
+            if let Some(socket) = container_of(&self.model.name()?, target, c)? {
+                return self.in_container(&socket, &command_words(rest));
+            }
         }
         let spec = view_of(&self.model.name()?, target)?;
         let words = command_words(rest);
@@ -194,6 +243,26 @@ impl Ssh {
             shell.display(),
             spec.machine
         )))
+    }
+}
+
+impl Ssh {
+    /// Run `words` (an interactive `sh` when empty) in the container whose
+    /// Pebble listens on `socket`; the exit code is the command's.
+    fn in_container(&self, socket: &Path, words: &[String]) -> CliResult {
+        let mut opts: Vec<&str> = match self.pty.as_deref() {
+            Some("false") => vec!["-T"],
+            Some(_) => vec!["-t", "-i"],
+            None => vec![],
+        };
+        let line = words.join(" ");
+        if words.is_empty() {
+            opts.extend(["--", "sh"]);
+        } else {
+            opts.extend(["--", "sh", "-c", &line]);
+        }
+        let e = pebble_exec(socket, &opts)?.exec();
+        Err(CliError::runtime(format!("cannot run pebble exec: {e}")))
     }
 }
 

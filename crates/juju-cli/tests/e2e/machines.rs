@@ -330,6 +330,21 @@ fn ssh_and_scp_reach_a_units_machine_and_its_storage() {
     let charm = mj.fixture("trace-storage");
     mj.ok(&["deploy", charm.to_str().unwrap(), "st"]);
     mj.wait_settled("st", 1, "unknown");
+    // A unit of a charm without containers is not a pod.
+    for cmd in [
+        &["ssh", "--container", "charm", "st/0", "true"][..],
+        &["scp", "--container", "x", "--", "st/0:/a", "b"][..],
+    ] {
+        let r = mj.run(cmd);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (
+                1,
+                "ERROR --container is only supported on kubernetes models: this is a machine model\n"
+            ),
+            "{cmd:?}"
+        );
+    }
     // Where the charm was told its storage is: what `storage-get` answers
     // (the declared location in the machine's view, the host path where
     // the kernel gives no view).

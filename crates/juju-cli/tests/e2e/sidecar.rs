@@ -290,3 +290,114 @@ fn a_killed_controller_restarts_the_pod_and_destroy_model_leaves_no_process() {
     });
     assert!(fetch(port).is_none(), "the server is gone");
 }
+
+#[test]
+fn ssh_and_scp_with_container_run_inside_the_workload_container() {
+    let mj = Mj::new();
+    deploy_web(&mj);
+    let upper = unit_dir(&mj, "web/0").join("containers/web/root/upper");
+    let ssh = |args: &[&str]| {
+        let mut a = vec!["ssh", "--container", "web", "web/0", "--"];
+        a.extend_from_slice(args);
+        mj.run(&a)
+    };
+
+    // The container's files, its own PID namespace (Pebble is process 1),
+    // Pebble on the path with its socket, the command's exit code.
+    assert_eq!(
+        ssh(&["cat", "/srv/www/index.html"]).stdout,
+        "hello from web/0\n"
+    );
+    assert_eq!(ssh(&["cat", "/proc/1/comm"]).stdout, "pebble\n");
+    let services = ssh(&["pebble", "services"]);
+    assert_eq!(services.code, 0, "{}", services.stderr);
+    assert!(services.stdout.contains("active"), "{}", services.stdout);
+    assert_eq!(ssh(&["exit", "3"]).code, 3);
+
+    // A write lands in the container's own root, not on the host.
+    let name = format!("ssh-write-{}", std::process::id());
+    assert_eq!(ssh(&["echo", "hi", ">", &format!("/tmp/{name}")]).code, 0);
+    assert_eq!(
+        std::fs::read_to_string(upper.join("tmp").join(&name)).unwrap(),
+        "hi\n"
+    );
+    assert!(!Path::new("/tmp").join(&name).exists());
+
+    // `charm` is the charm's container: the unit's machine view.
+    let charm = mj.run(&[
+        "ssh",
+        "--container",
+        "charm",
+        "web/0",
+        "ls",
+        "/charm/containers/web",
+    ]);
+    assert_eq!(charm.stdout, "pebble.socket\n", "{}", charm.stderr);
+
+    // scp a file in and out, into a directory, and a directory with -r.
+    let local = tempfile::tempdir().unwrap();
+    let src = local.path().join("in.txt");
+    std::fs::write(&src, "pushed by scp\n").unwrap();
+    let scp = |args: &[&str]| {
+        let mut a = vec!["scp", "--container", "web", "--"];
+        a.extend_from_slice(args);
+        mj.run(&a)
+    };
+    let r = scp(&[src.to_str().unwrap(), "web/0:/srv/copied.txt"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(upper.join("srv/copied.txt")).unwrap(),
+        "pushed by scp\n"
+    );
+    assert_eq!(scp(&[src.to_str().unwrap(), "web/0:/srv/www"]).code, 0);
+    assert_eq!(ssh(&["cat", "/srv/www/in.txt"]).stdout, "pushed by scp\n");
+    let back = local.path().join("back.html");
+    let r = scp(&["web/0:/srv/www/index.html", back.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&back).unwrap(),
+        "hello from web/0\n"
+    );
+    let r = scp(&["web/0:/srv/www", local.path().to_str().unwrap()]);
+    assert_eq!(r.code, 1, "a directory without -r");
+    assert!(r.stderr.contains("-r not specified"), "{}", r.stderr);
+    assert!(r.stderr.ends_with("ERROR exit status 1\n"), "{}", r.stderr);
+    let r = scp(&["-r", "web/0:/srv/www", local.path().to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(local.path().join("www/in.txt")).unwrap(),
+        "pushed by scp\n"
+    );
+    let r = scp(&[
+        "-r",
+        local.path().join("www").to_str().unwrap(),
+        "web/0:/srv/again",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(upper.join("srv/again/index.html").is_file());
+
+    // Juju's answers for a container the charm lacks and for too many paths.
+    let r = mj.run(&["ssh", "--container", "db", "web/0", "true"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, "ERROR container \"db\" must be one of charm, web\n")
+    );
+    let r = mj.run(&["scp", "--container", "db", "--", "web/0:/x", "y"]);
+    assert_eq!(
+        r.stderr,
+        "ERROR container \"db\" must be one of charm, web\n"
+    );
+    let r = scp(&["a", "b", "web/0:/srv"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            1,
+            "ERROR only one source and one destination are allowed for a k8s application\n"
+        )
+    );
+    let r = mj.run(&["ssh", "--container", "web", "web/7", "true"]);
+    assert_eq!(
+        r.stderr,
+        "ERROR getting unit \"web/7\": unit \"web/7\" not found\n"
+    );
+}
