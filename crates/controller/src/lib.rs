@@ -31,6 +31,13 @@ pub mod subordinates;
 pub use paths::Paths;
 /// What a process on a machine sees (`ssh` and `scp` enter it themselves).
 pub use unit_agent::machine_view;
+/// What the CLI's `ssh --container` needs of a pod: the Pebble binary, the
+/// in-container socket path and the standard `PATH`.
+pub mod pod {
+    pub use unit_agent::container::PEBBLE_SOCKET;
+    pub use unit_agent::env::SYSTEM_PATH;
+    pub use unit_agent::pod::pebble_binary;
+}
 
 /// Errors that stop the daemon from starting.
 #[derive(Debug, thiserror::Error)]

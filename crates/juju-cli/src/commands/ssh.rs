@@ -117,7 +117,7 @@ pub fn container_of(
 /// `/charm/bin`, and `PEBBLE_SOCKET` is the container's socket, as a
 /// Kubernetes workload container of Juju's has.
 pub fn pebble_exec(socket: &Path, args: &[&str]) -> Result<std::process::Command, CliError> {
-    let pebble = unit_agent::pod::pebble_binary()
+    let pebble = controller::pod::pebble_binary()
         .ok_or_else(|| CliError::runtime("Pebble is not built: run scripts/setup-pebble.sh"))?;
     let mut cmd = std::process::Command::new(pebble);
     cmd.env_clear()
@@ -125,11 +125,11 @@ pub fn pebble_exec(socket: &Path, args: &[&str]) -> Result<std::process::Command
         .arg("exec")
         .arg(format!(
             "--env=PATH=/charm/bin:{}",
-            unit_agent::env::SYSTEM_PATH
+            controller::pod::SYSTEM_PATH
         ))
         .arg(format!(
             "--env=PEBBLE_SOCKET={}",
-            unit_agent::container::PEBBLE_SOCKET
+            controller::pod::PEBBLE_SOCKET
         ))
         .args(args);
     if let Ok(term) = std::env::var("TERM") {
