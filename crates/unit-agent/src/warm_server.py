@@ -40,6 +40,7 @@ def _open_fds():
 _INHERITED = _open_fds() - {0, 1, 2, 3}
 
 import array  # noqa: E402
+import gc  # noqa: E402
 import json  # noqa: E402
 import selectors  # noqa: E402
 import signal  # noqa: E402
@@ -146,6 +147,14 @@ def _serve(ctl_fd):
     if preload_error is not None:
         ctl.send(b"error " + preload_error.encode())
         os._exit(1)
+    # Everything preloaded lives as long as the server: move it out of the
+    # cyclic collector's reach. A child's collections (during the hook and
+    # the full one at interpreter exit) then visit only what the hook
+    # created, instead of writing to every preloaded object's header and
+    # so copying nearly every page of the server (measured: the exit of a
+    # forked child costs ~30 ms without this, ~16 ms with it).
+    gc.collect()
+    gc.freeze()
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_r, False)
     os.set_blocking(wake_w, False)
