@@ -243,16 +243,70 @@ def _run_main(main):
     code = compile(source, main, "exec", dont_inherit=True)
     try:
         exec(code, module.__dict__)
-    except SystemExit:
-        raise
+    except SystemExit as e:
+        return _exit_status(e.code)
     except BaseException as e:  # noqa: BLE001 - printed as the interpreter would
         tb = e.__traceback__.tb_next if e.__traceback__ else None
         sys.excepthook(type(e), e, tb)
-        sys.exit(1)
+        return 1
+    return 0
+
+
+def _exit_status(code):
+    """The status the interpreter exits with for `SystemExit(code)`."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    try:
+        print(code, file=sys.stderr)
+    except Exception:  # noqa: BLE001 - as the interpreter: best effort
+        pass
+    return 1
+
+
+def _finish(status):
+    """Exit the child as the interpreter's shutdown would, minus the teardown.
+
+    What a program can see of a normal exit, in the interpreter's order:
+    non-daemon threads joined, atexit handlers (logging's flush and close
+    among them), stdout/stderr flushed (exit status 120 when that fails),
+    a full collection (finalizers of the hook's garbage cycles). Files the
+    hook left open are flushed, as their deallocation would. Then the
+    process ends without deallocating every module, which in a forked
+    child is most of its run time (it writes to every preloaded object,
+    copying the server's pages); the language never promised `__del__`
+    for objects still alive at exit.
+    """
+    import atexit
+    import io
+
+    threading = sys.modules.get("threading")
+    if threading is not None:
+        try:
+            threading._shutdown()
+        except BaseException as e:  # noqa: BLE001 - as the interpreter
+            sys.excepthook(type(e), e, e.__traceback__)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None and not stream.closed:
+                stream.flush()
+        except Exception:  # noqa: BLE001 - the interpreter's rule
+            status = 120
+    gc.collect()
+    for obj in gc.get_objects():
+        if isinstance(obj, io.IOBase):
+            try:
+                if not obj.closed:
+                    obj.flush()
+            except Exception:  # noqa: BLE001 - a file's close would ignore it too
+                pass
+    os._exit(status)
 
 
 try:
     _serve(int(sys.argv[1]))
 except _Child as child:
     _job = child.args
-_run_main(_become(*_job))
+_finish(_run_main(_become(*_job)))
