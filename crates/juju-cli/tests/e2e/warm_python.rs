@@ -217,6 +217,15 @@ fn a_warm_hook_sees_exactly_what_a_plain_one_sees_and_fresh_charm_modules() {
             "{name}"
         );
     }
+    // Every hook, warm or plain, exited as the interpreter exits: its
+    // atexit handler ran, then the file it left open was flushed.
+    for (name, _) in &all {
+        let path = dir.join(format!("{name}.exit"));
+        wait_for(&format!("{name}.exit"), 30, &mj, || {
+            let text = std::fs::read_to_string(&path).ok()?;
+            (text == "atexit\nleft open\n").then_some(())
+        });
+    }
     // One interpreter served them all.
     assert_eq!(servers(&mj.log()).len(), 1, "{}", mj.log());
 }

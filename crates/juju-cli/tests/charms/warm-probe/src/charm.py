@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
-"""Dumps what the hook's process sees into trace-dir, one JSON file a hook."""
+"""Dumps what the hook's process sees into trace-dir, one JSON file a hook.
 
+Beside each dump, `<dump>.exit` shows what the process's exit did: an
+atexit handler appends "atexit", then a file the hook left open is flushed.
+"""
+
+import atexit
 import json
 import locale
 import os
@@ -15,6 +20,12 @@ import ops
 import helper
 
 HITS = []
+LEFT_OPEN = []
+
+
+def _append(path, text):
+    with open(path, "a") as f:
+        f.write(text)
 
 
 def _status_field(name):
@@ -114,6 +125,10 @@ class Probe(ops.CharmBase):
             with open(os.path.join(where, name + ".tmp"), "w") as f:
                 json.dump(info, f, indent=1, sort_keys=True)
             os.rename(os.path.join(where, name + ".tmp"), os.path.join(where, name))
+            exit_file = os.path.join(where, name + ".exit")
+            atexit.register(_append, exit_file, "atexit\n")
+            LEFT_OPEN.append(open(exit_file, "a"))
+            LEFT_OPEN[-1].write("left open\n")
             if self.config.get("hang") and isinstance(event, ops.ConfigChangedEvent):
                 with open(os.path.join(where, "hanging.pid"), "w") as f:
                     f.write(str(os.getpid()))
