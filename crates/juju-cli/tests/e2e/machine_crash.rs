@@ -9,6 +9,11 @@
 //! - every unit ran `start` in its machine's current boot, and never twice
 //!   in one boot (a start cut short by a kill and run again aside);
 //! - `credential-get` answers as the final trust says;
+//! - storage added (`add-storage`) and detached (`detach-storage`) between
+//!   kills ends attached or detached, never stuck between: every instance
+//!   the model lists is attached to one unit (its directory there) or
+//!   detached with no attachment, and each unit's `storage-list` names
+//!   exactly the model's instances attached to it;
 //! - the database is sound after every kill.
 //!
 //! The tracer charms record the boot of every hook (`<trace>/boots`) and
@@ -29,7 +34,28 @@ const UNITS: [&str; 4] = ["app/0", "app/1", "sub/0", "sub/1"];
 
 /// One random operation of step `k`; what it was, for the report.
 fn op(mj: &Mj, rng: &mut Rng, k: u64) -> String {
-    match rng.below(4) {
+    match rng.below(6) {
+        4 => {
+            let unit = ["app/0", "app/1"][rng.below(2) as usize];
+            let r = mj.run(&["add-storage", unit, "data=1"]);
+            format!("add-storage {unit} ({})", r.code)
+        }
+        5 => {
+            // Detach one instance the model lists, if any.
+            let s: Value = serde_json::from_str(&mj.ok(&["storage", "--format", "json"]))
+                .unwrap_or(Value::Null);
+            let ids: Vec<String> = s["storage"]
+                .as_object()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+            match ids.get(rng.below(ids.len().max(1) as u64) as usize) {
+                Some(id) => {
+                    let r = mj.run(&["detach-storage", id]);
+                    format!("detach-storage {id} ({})", r.code)
+                }
+                None => "no storage to detach".into(),
+            }
+        }
         0 => {
             // A size of its own, so that a unit's copy names its revision.
             let file = mj.trace.path().join(format!("conf-{k}"));
@@ -76,7 +102,10 @@ fn sigkill_while_resources_attach_trust_changes_and_machines_reboot() {
     let meta = std::fs::read_to_string(app.join("metadata.yaml")).unwrap();
     std::fs::write(
         app.join("metadata.yaml"),
-        format!("{meta}resources:\n  conf:\n    type: file\n    filename: app.conf\n"),
+        format!(
+            "{meta}resources:\n  conf:\n    type: file\n    filename: app.conf\n\
+             storage:\n  data:\n    type: filesystem\n    multiple:\n      range: 0-\n"
+        ),
     )
     .unwrap();
     let sub = mj.fixture("trace-sub");
@@ -105,6 +134,41 @@ fn sigkill_while_resources_attach_trust_changes_and_machines_reboot() {
     println!("operations: {done:?}");
     std::fs::remove_file(mj.trace.path().join("reboot-config-changed")).ok();
     settle_resolving(&mj);
+
+    // Storage: nothing lost or stuck half-way by a kill.
+    let st: Value = serde_json::from_str(&mj.ok(&["storage", "--format", "json"])).unwrap();
+    let mut by_unit: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (id, v) in st["storage"].as_object().cloned().unwrap_or_default() {
+        // Detached (by detach-storage: the instance stays, unattached) or
+        // attached to one unit; never stuck between the two.
+        if v["status"]["current"] == "detached" {
+            assert!(v.get("attachments").is_none(), "{id}: {st:#}");
+            continue;
+        }
+        assert_eq!(v["status"]["current"], "attached", "{id}: {st:#}\n{done:?}");
+        let units = v["attachments"]["units"].as_object().unwrap();
+        assert_eq!(units.len(), 1, "{id}: {st:#}");
+        by_unit
+            .entry(units.keys().next().unwrap().clone())
+            .or_default()
+            .push(id.clone());
+    }
+    for unit in ["app/0", "app/1"] {
+        let mut want = by_unit.get(unit).cloned().unwrap_or_default();
+        want.sort();
+        let r = exec(&mj, unit, "storage-list --format=json");
+        let mut got: Vec<String> = serde_json::from_str(r.stdout.trim()).unwrap();
+        got.sort();
+        assert_eq!(got, want, "{unit}: {}\n{st:#}\n{done:?}", r.stderr);
+        for id in &want {
+            let r = exec(
+                &mj,
+                unit,
+                &format!("test -d \"$(storage-get -s {id} location)\" && echo ok"),
+            );
+            assert_eq!(r.stdout.trim(), "ok", "{unit} {id}: {}", r.stderr);
+        }
+    }
 
     // Resources: every unit's last upgrade-charm saw the final revision.
     let res: Value =
