@@ -134,12 +134,7 @@ fn secret_expired(f: &Facts) -> Option<HookInfo> {
     f.due_expirations
         .iter()
         .find(|o| !o.app_owned || f.is_leader)
-        .map(|o| HookInfo {
-            secret_id: Some(o.id.clone()),
-            secret_label: Some(o.label.clone()),
-            change_version: Some(o.revision),
-            ..HookInfo::simple(HookKind::SecretExpired)
-        })
+        .map(|o| o.hook(HookKind::SecretExpired))
 }
 
 /// The secret-rotate due for an owner (uniter-semantics §8.3; the leader
@@ -148,12 +143,7 @@ fn secret_rotate(f: &Facts) -> Option<HookInfo> {
     f.due_rotations
         .iter()
         .find(|o| !o.app_owned || f.is_leader)
-        .map(|o| HookInfo {
-            secret_id: Some(o.id.clone()),
-            secret_label: Some(o.label.clone()),
-            change_version: Some(o.revision),
-            ..HookInfo::simple(HookKind::SecretRotate)
-        })
+        .map(|o| o.hook(HookKind::SecretRotate))
 }
 
 /// A revision of an owned secret that is not the latest and that no
@@ -168,6 +158,19 @@ pub struct ObsoleteRevision {
     pub app_owned: bool,
 }
 
+impl ObsoleteRevision {
+    /// The owner's hook `kind` about this revision (`JUJU_SECRET_ID`,
+    /// `_LABEL`, `_REVISION`).
+    fn hook(&self, kind: HookKind) -> HookInfo {
+        HookInfo {
+            secret_id: Some(self.id.clone()),
+            secret_label: Some(self.label.clone()),
+            change_version: Some(self.revision),
+            ..HookInfo::simple(kind)
+        }
+    }
+}
+
 /// The secret-remove due for an owner (uniter-semantics §8.3): an obsolete
 /// revision not reported yet; for an application's secret, on the leader.
 fn secret_remove(p: &Progress, f: &Facts) -> Option<HookInfo> {
@@ -179,12 +182,7 @@ fn secret_remove(p: &Progress, f: &Facts) -> Option<HookInfo> {
                 .get(&o.id)
                 .is_some_and(|r| r.contains(&o.revision))
         })
-        .map(|o| HookInfo {
-            secret_id: Some(o.id.clone()),
-            secret_label: Some(o.label.clone()),
-            change_version: Some(o.revision),
-            ..HookInfo::simple(HookKind::SecretRemove)
-        })
+        .map(|o| o.hook(HookKind::SecretRemove))
 }
 
 /// A secret this unit consumes: the revision it tracks and the latest.

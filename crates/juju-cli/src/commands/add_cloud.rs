@@ -126,12 +126,7 @@ impl AddCloud {
         if !is_valid_cloud_name(&name) {
             return Err(CliError::usage(format!("cloud name \"{name}\" not valid")));
         }
-        if !self.extra.is_empty() {
-            return Err(CliError::usage(format!(
-                "unrecognized args: [\"{}\"]",
-                self.extra.join("\" \"")
-            )));
-        }
+        super::cloud_args::no_extra_args(&self.extra)?;
         let file = match (self.file, self.file_arg) {
             (Some(f), Some(a)) if f != a => {
                 return Err(CliError::usage(

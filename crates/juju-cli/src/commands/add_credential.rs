@@ -121,12 +121,7 @@ pub fn upload(cloud: &str, creds: &BTreeMap<String, Credential>, ctl: &str, upda
 impl AddCredential {
     pub fn run(self) -> CliResult {
         let cloud_name = self.cloud.ok_or_else(|| CliError::usage(MISSING))?;
-        if !self.extra.is_empty() {
-            return Err(CliError::usage(format!(
-                "unrecognized args: [\"{}\"]",
-                self.extra.join("\" \"")
-            )));
-        }
+        super::cloud_args::no_extra_args(&self.extra)?;
         let target = self.target.target()?;
         let cloud = find_cloud(&cloud_name, target.controller.is_some())?;
         if cloud.auth_types.is_empty() {

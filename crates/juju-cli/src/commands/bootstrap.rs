@@ -62,12 +62,7 @@ pub struct Bootstrap {
 
 impl Bootstrap {
     pub fn run(self) -> CliResult {
-        if !self.extra.is_empty() {
-            return Err(CliError::usage(format!(
-                "unrecognized args: [\"{}\"]",
-                self.extra.join("\" \"")
-            )));
-        }
+        super::cloud_args::no_extra_args(&self.extra)?;
         for list in [
             &self.config,
             &self.model_default,

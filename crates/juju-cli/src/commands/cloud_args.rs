@@ -32,6 +32,18 @@ impl TargetArgs {
 }
 
 /// The text of a definition file, or Juju's error naming it.
+/// Juju's usage error for arguments a cloud or credential command does
+/// not take (`unrecognized args: ["a" "b"]`).
+pub fn no_extra_args(extra: &[String]) -> Result<(), CliError> {
+    if extra.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::usage(format!(
+        "unrecognized args: [\"{}\"]",
+        extra.join("\" \"")
+    )))
+}
+
 pub fn read_file(path: &str) -> Result<String, CliError> {
     std::fs::read_to_string(path).map_err(|e| {
         CliError::runtime(juju_types::goerr::go_path_error(

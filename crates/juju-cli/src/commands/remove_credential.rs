@@ -34,12 +34,7 @@ impl RemoveCredential {
         let (Some(cloud), Some(name)) = (self.cloud, self.name) else {
             return Err(CliError::usage(MISSING));
         };
-        if !self.extra.is_empty() {
-            return Err(CliError::usage(format!(
-                "unrecognized args: [\"{}\"]",
-                self.extra.join("\" \"")
-            )));
-        }
+        super::cloud_args::no_extra_args(&self.extra)?;
         let target = self.target.target()?;
         let mut ok = true;
         if target.client {

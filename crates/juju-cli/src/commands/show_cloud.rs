@@ -33,12 +33,7 @@ pub struct ShowCloud {
 impl ShowCloud {
     pub fn run(self) -> CliResult {
         let name = self.name.ok_or_else(|| CliError::usage(MISSING))?;
-        if !self.extra.is_empty() {
-            return Err(CliError::usage(format!(
-                "unrecognized args: [\"{}\"]",
-                self.extra.join("\" \"")
-            )));
-        }
+        super::cloud_args::no_extra_args(&self.extra)?;
         let target = self.target.target()?;
         let mut found = false;
         let mut errors = Vec::new();

@@ -32,12 +32,7 @@ pub struct ShowCredential {
 
 impl ShowCredential {
     pub fn run(self) -> CliResult {
-        if !self.extra.is_empty() {
-            return Err(CliError::usage(format!(
-                "unrecognized args: [\"{}\"]",
-                self.extra.join("\" \"")
-            )));
-        }
+        super::cloud_args::no_extra_args(&self.extra)?;
         let target = self.target.target()?;
         let wanted = |cloud: &str, name: &str| {
             self.cloud.as_deref().is_none_or(|c| c == cloud)

@@ -32,12 +32,7 @@ pub struct UpdateCloud {
 impl UpdateCloud {
     pub fn run(self) -> CliResult {
         let name = self.name.ok_or_else(|| CliError::usage(MISSING))?;
-        if !self.extra.is_empty() {
-            return Err(CliError::usage(format!(
-                "unrecognized args: [\"{}\"]",
-                self.extra.join("\" \"")
-            )));
-        }
+        super::cloud_args::no_extra_args(&self.extra)?;
         let target = self.target.target()?;
         let from_file = match &self.file {
             Some(f) => Some(cloud_from_file(&name, f)?),

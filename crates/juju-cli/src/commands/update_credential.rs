@@ -42,12 +42,7 @@ pub struct UpdateCredential {
 impl UpdateCredential {
     pub fn run(self) -> CliResult {
         let cloud_name = self.cloud.ok_or_else(|| CliError::usage(MISSING))?;
-        if !self.extra.is_empty() {
-            return Err(CliError::usage(format!(
-                "unrecognized args: [\"{}\"]",
-                self.extra.join("\" \"")
-            )));
-        }
+        super::cloud_args::no_extra_args(&self.extra)?;
         let target = self.target.target()?;
         let cloud = find_cloud(&cloud_name, target.controller.is_some())?;
         if let Some(r) = &self.region {
