@@ -168,6 +168,16 @@ impl Plan {
     /// Fork: the new process (in the time namespace) returns and execs;
     /// this one waits for it and exits as it did.
     fn fork_into_time_namespace(&self) -> io::Result<()> {
+        // A terminal's interrupt and quit reach the whole foreground group:
+        // the real process decides what they do (an interactive shell
+        // under `ssh` survives Ctrl-C), and the waiting one follows it. It
+        // ignores them from before the fork, so that no Ctrl-C arriving
+        // while it starts waiting can end it (and its caller) early.
+        // SAFETY: signal has no memory-safety preconditions.
+        unsafe {
+            libc::signal(libc::SIGINT, libc::SIG_IGN);
+            libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+        }
         // SAFETY: getpid/fork have no memory-safety preconditions; the
         // child goes on with system calls only.
         let parent = unsafe { libc::getpid() };
@@ -175,8 +185,11 @@ impl Plan {
         let pid = unsafe { libc::fork() };
         check(pid)?;
         if pid == 0 {
-            // SAFETY: prctl/getppid/kill have no memory-safety preconditions.
+            // SAFETY: signal/prctl/getppid/kill have no memory-safety
+            // preconditions.
             unsafe {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                libc::signal(libc::SIGQUIT, libc::SIG_DFL);
                 // Die with the waiting process (it is what the agent kills).
                 libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
                 if libc::getppid() != parent {
@@ -191,14 +204,9 @@ impl Plan {
         unsafe {
             libc::syscall(libc::SYS_close_range, 0u32, u32::MAX, 0u32);
         }
-        // A terminal's interrupt and quit reach the whole foreground group:
-        // the real process decides what they do (an interactive shell
-        // under `ssh` survives Ctrl-C), and this one follows it.
         // SAFETY: signal has no memory-safety preconditions.
         unsafe {
             libc::signal(libc::SIGCHLD, libc::SIG_DFL);
-            libc::signal(libc::SIGINT, libc::SIG_IGN);
-            libc::signal(libc::SIGQUIT, libc::SIG_IGN);
         }
         let mut status = 0;
         loop {

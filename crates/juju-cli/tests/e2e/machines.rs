@@ -462,11 +462,37 @@ fn ssh_gives_a_terminal_and_the_command_decides_what_ctrl_c_does() {
     assert!(out.contains("/dev/pts/"), "{out}");
     // Ctrl-C reaches the command, which traps it and goes on: the machine
     // view's waiting process must not die of it and take the command along.
+    // The Ctrl-C is typed once the trap is set (a marker file says so),
+    // however long a loaded machine takes to get there.
+    let ready = mj.home.path().join("trap-set");
     let (code, out) = on_a_terminal(
         &mj,
-        "ssh 0 'trap \"echo caught\" INT; sleep 3; echo done'",
-        "sleep 1.5; printf '\\003'; sleep 4",
+        &format!(
+            "ssh 0 'trap \"echo caught\" INT; touch {r}; sleep 30; echo done'",
+            r = ready.display()
+        ),
+        &format!(
+            "i=0; while [ ! -e {r} ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; \
+             sleep 0.2; printf '\\003'; sleep 2",
+            r = ready.display()
+        ),
     );
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("caught") && out.contains("done"), "{out}");
+    // A command that does not trap it dies of it, and so does ssh (130).
+    let ready = mj.home.path().join("started");
+    let (code, out) = on_a_terminal(
+        &mj,
+        &format!(
+            "ssh 0 'touch {r}; sleep 30; echo done'",
+            r = ready.display()
+        ),
+        &format!(
+            "i=0; while [ ! -e {r} ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; \
+             sleep 0.2; printf '\\003'; sleep 2",
+            r = ready.display()
+        ),
+    );
+    assert_eq!(code, 130, "{out}");
+    assert!(!out.contains("done"), "{out}");
 }
