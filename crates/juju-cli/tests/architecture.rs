@@ -61,6 +61,14 @@ const RULES: &[Rule] = &[
         external: Some(&["libc"]),
         ..rule("crates/machine-enter", "machine-enter", &[])
     },
+    Rule {
+        external: Some(&[]),
+        ..rule(
+            "crates/machine-enter-so",
+            "machine-enter-so",
+            &["machine-enter"],
+        )
+    },
     rule(
         "crates/unit-agent",
         "unit-agent",

@@ -291,6 +291,11 @@ impl Prepared {
         self.plan.enter()
     }
 
+    /// The plan as `minijuju-enter` and `libminijuju_enter.so` take it.
+    pub fn encoded(&self) -> String {
+        self.plan.encode()
+    }
+
     /// Run processes through `helper` (`minijuju-enter`) from now on.
     pub fn through(mut self, helper: Option<PathBuf>) -> Self {
         self.helper = helper;

@@ -87,7 +87,11 @@ impl Runtime {
     ) -> Arc<Self> {
         Arc::new(Runtime {
             process_slots: tokio::sync::Semaphore::new(max_processes.max(1)),
-            warm: crate::warm::Pool::new(home.clone(), crate::warm::Settings::from_env()),
+            warm: crate::warm::Pool::new(home.clone(), crate::warm::Settings::from_env())
+                .with_library(
+                    Some(tool_binary.with_file_name(crate::warm::ENTER_LIBRARY))
+                        .filter(|p| p.is_file()),
+                ),
             store,
             home,
             enter_binary: Some(tool_binary.with_file_name("minijuju-enter"))

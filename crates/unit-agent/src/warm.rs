@@ -26,6 +26,19 @@
 //! process group, so the agent kills it as any hook) and later its wait
 //! status. The control socket is the server's lifeline: when the
 //! controller dies, the server reads end of file and exits.
+//!
+//! Importing `ops` is most of what a server costs to start (a quarter of a
+//! second of CPU), and every unit of a charm revision would import the
+//! same files. So a unit's server is forked from a template: one
+//! interpreter per [`TemplateKey`] (the interpreter, the server's
+//! environment with the unit's charm dir taken out, the venv's content),
+//! started in the host's view for the first unit that needs it (its
+//! origin), which has imported `ops` and forks a server per unit that
+//! moves every path of the origin's charm dir in the interpreter to the
+//! unit's and enters the unit's machine view through
+//! `libminijuju_enter.so` (machine-enter's own code). A server forked so is
+//! what a server started for the unit would be; when the library is
+//! missing or the template fails, the server is started directly.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -47,6 +60,105 @@ const SERVER_SOURCE: &str = include_str!("warm_server.py");
 
 /// How long a new interpreter may take to import `ops`.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The library a server forked from a template enters its unit's machine
+/// view with, next to the tool client.
+pub const ENTER_LIBRARY: &str = "libminijuju_enter.so";
+
+/// What makes one template serve several units: the same interpreter,
+/// environment and venv content, whichever unit's charm dir they are in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TemplateKey {
+    /// The interpreter, relative to the charm dir when inside it.
+    pub interpreter: PathBuf,
+    /// The real interpreter's `(dev, inode, mtime)`.
+    pub real: (u64, u64, i64, i64),
+    /// The server's environment, the unit's directory replaced by a marker.
+    pub env: Vec<(String, String)>,
+    /// Every file of the venv (relative path and size; the content of
+    /// `RECORD` files, which list every installed file's hash).
+    pub content: u64,
+}
+
+/// The directory of a unit's own files: its charm dir's parent.
+fn unit_dir(charm_dir: &Path) -> &Path {
+    charm_dir.parent().unwrap_or(charm_dir)
+}
+
+/// The marker that stands for the unit's directory in a [`TemplateKey`].
+const CHARM_DIR_MARK: &str = "\u{0}charm-dir";
+
+impl TemplateKey {
+    /// The template key of `key`, or why there is none.
+    pub fn of(key: &Key) -> Result<TemplateKey, String> {
+        // The unit's own directory holds its charm dir and its tools (on
+        // PATH): everything of the unit in the environment.
+        let dir = unit_dir(&key.charm_dir).display().to_string();
+        let relative = |v: &str| v.replace(&dir, CHARM_DIR_MARK);
+        let interpreter = key
+            .interpreter
+            .strip_prefix(&key.charm_dir)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| key.interpreter.clone());
+        let real = key.stamp.last().copied().unwrap_or_default();
+        let env = key
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), relative(v)))
+            .collect();
+        let venv = key.charm_dir.join("venv");
+        let mut files = Vec::new();
+        walk(&venv, &venv, &mut files).map_err(|e| format!("reading the venv: {e}"))?;
+        files.sort();
+        let mut bytes = Vec::new();
+        for (rel, size, record) in files {
+            bytes.extend_from_slice(rel.as_bytes());
+            bytes.push(0);
+            bytes.extend_from_slice(&size.to_le_bytes());
+            bytes.extend_from_slice(&record);
+        }
+        Ok(TemplateKey {
+            interpreter,
+            real,
+            env,
+            content: crate::shared::fnv1a(&bytes),
+        })
+    }
+}
+
+/// The files under `dir` (no `__pycache__`): relative path, size, and the
+/// content of `RECORD` files.
+fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, u64, Vec<u8>)>) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            if entry.file_name() != "__pycache__" {
+                walk(root, &path, out)?;
+            }
+            continue;
+        }
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        if kind.is_symlink() {
+            let target = std::fs::read_link(&path)?;
+            out.push((rel, 0, target.as_os_str().as_encoded_bytes().to_vec()));
+            continue;
+        }
+        let size = entry.metadata()?.len();
+        let record = if entry.file_name() == "RECORD" {
+            std::fs::read(&path)?
+        } else {
+            Vec::new()
+        };
+        out.push((rel, size, record));
+    }
+    Ok(())
+}
 
 /// Default bound on warm interpreters (`MINIJUJU_WARM_PYTHON_MAX`).
 pub const DEFAULT_MAX: usize = 16;
@@ -220,9 +332,18 @@ struct Entry {
     used: u64,
 }
 
+/// A template and the charm dir it was started in (its origin).
+struct Template {
+    key: TemplateKey,
+    origin: PathBuf,
+    server: Arc<Server>,
+    used: u64,
+}
+
 #[derive(Default)]
 struct Inner {
     servers: Vec<Entry>,
+    templates: Vec<Template>,
     failed: HashMap<Key, String>,
     tick: u64,
     script: Option<PathBuf>,
@@ -233,6 +354,12 @@ pub struct Pool {
     pub settings: Settings,
     home: PathBuf,
     inner: Mutex<Inner>,
+    /// `libminijuju_enter.so`, when installed: servers are then forked
+    /// from templates.
+    library: Option<PathBuf>,
+    /// Held while a template starts, so that units of one charm arriving
+    /// together wait for one template instead of each starting its own.
+    starting: tokio::sync::Mutex<()>,
 }
 
 impl Pool {
@@ -241,7 +368,15 @@ impl Pool {
             settings,
             home,
             inner: Mutex::default(),
+            library: None,
+            starting: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Fork servers from templates, entering views with `library`.
+    pub fn with_library(mut self, library: Option<PathBuf>) -> Pool {
+        self.library = library;
+        self
     }
 
     fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -350,20 +485,37 @@ impl Pool {
                 .into_iter()
                 .partition(|e| e.key.charm_dir == real || e.key.charm_dir == charm_dir);
             inner.servers = kept;
+            // A template whose origin is gone would give its servers'
+            // modules files that no longer exist.
+            inner
+                .templates
+                .retain(|t| t.origin != real && t.origin != charm_dir);
             gone
         };
         drop(dropped);
     }
 
-    /// Stop every server (controller stop).
+    /// Stop every server and template (controller stop).
     pub fn clear(&self) {
-        let dropped = std::mem::take(&mut self.inner().servers);
-        drop(dropped);
+        let (dropped, templates) = {
+            let mut inner = self.inner();
+            (
+                std::mem::take(&mut inner.servers),
+                std::mem::take(&mut inner.templates),
+            )
+        };
+        drop((dropped, templates));
     }
 
-    /// Pids of the running servers.
+    /// Pids of the running servers and templates.
     pub fn pids(&self) -> Vec<i32> {
-        self.inner().servers.iter().map(|e| e.server.pid).collect()
+        let inner = self.inner();
+        inner
+            .servers
+            .iter()
+            .map(|e| e.server.pid)
+            .chain(inner.templates.iter().map(|t| t.server.pid))
+            .collect()
     }
 
     /// The server's source file (written once, named by its content).
@@ -387,18 +539,141 @@ impl Pool {
         Ok(path)
     }
 
-    /// Start a server for `plan`, in `cwd`, inside `view`.
+    /// Start a server for `plan`, in `cwd`, inside `view`: forked from
+    /// its template when there can be one, else started directly. The
+    /// second value says where it came from (for the unit's log).
     pub async fn start(
         &self,
         plan: &Plan,
         cwd: &Path,
         view: Option<crate::machine_view::Prepared>,
+    ) -> Result<(Server, String), String> {
+        if let Some(library) = &self.library {
+            match self
+                .fork_from_template(plan, cwd, view.as_ref(), library)
+                .await
+            {
+                Ok(found) => return Ok(found),
+                Err(reason) => tracing::debug!(
+                    charm = %plan.key.charm_dir.display(),
+                    "warm interpreter not forked from a template: {reason}"
+                ),
+            }
+        }
+        let server = self.spawn(plan, cwd, view, false).await?;
+        Ok((server, "started directly".into()))
+    }
+
+    /// The template for `plan` (started, for `plan`'s unit, if there is
+    /// none), then a server forked from it for `plan`'s unit.
+    async fn fork_from_template(
+        &self,
+        plan: &Plan,
+        cwd: &Path,
+        view: Option<&crate::machine_view::Prepared>,
+        library: &Path,
+    ) -> Result<(Server, String), String> {
+        let tkey = TemplateKey::of(&plan.key)?;
+        let (template, origin) = {
+            let _one_at_a_time = self.starting.lock().await;
+            let found = {
+                let mut inner = self.inner();
+                inner.tick += 1;
+                let tick = inner.tick;
+                inner.templates.retain(|t| !t.server.dead());
+                inner.templates.iter_mut().find(|t| t.key == tkey).map(|t| {
+                    t.used = tick;
+                    (t.server.clone(), t.origin.clone())
+                })
+            };
+            match found {
+                Some(f) => f,
+                None => {
+                    let server = Arc::new(self.spawn(plan, cwd, None, true).await?);
+                    let origin = plan.key.charm_dir.clone();
+                    let mut inner = self.inner();
+                    inner.tick += 1;
+                    let used = inner.tick;
+                    if inner.templates.len() >= self.settings.max.max(1) {
+                        if let Some(i) =
+                            (0..inner.templates.len()).min_by_key(|i| inner.templates[*i].used)
+                        {
+                            inner.templates.remove(i);
+                        }
+                    }
+                    inner.templates.push(Template {
+                        key: tkey,
+                        origin: origin.clone(),
+                        server: server.clone(),
+                        used,
+                    });
+                    (server, origin)
+                }
+            }
+        };
+        let (ours, theirs) = socket_pair(libc::SOCK_SEQPACKET).map_err(|e| e.to_string())?;
+        let (out_r, out_w) = pipe().map_err(|e| e.to_string())?;
+        let (err_r, err_w) = pipe().map_err(|e| e.to_string())?;
+        let request = serde_json::json!({
+            "env": plan.key.env,
+            "cwd": cwd,
+            "origin": unit_dir(&origin),
+            "unit": unit_dir(&plan.key.charm_dir),
+            "view": view.map(|v| v.encoded()),
+            "library": library,
+        });
+        let data = serde_json::to_vec(&request).map_err(|e| e.to_string())?;
+        if let Err(e) = template
+            .send(
+                &data,
+                &[theirs.as_raw_fd(), out_w.as_raw_fd(), err_w.as_raw_fd()],
+            )
+            .await
+        {
+            template.dead.store(true, Ordering::SeqCst);
+            return Err(format!("its template is gone: {e}"));
+        }
+        drop((theirs, out_w, err_w));
+        let charm = plan.key.charm_dir.display().to_string();
+        log_lines(
+            tokio::net::unix::pipe::Receiver::from_owned_fd(out_r).map_err(|e| e.to_string())?,
+            charm.clone(),
+            "stdout",
+        );
+        log_lines(
+            tokio::net::unix::pipe::Receiver::from_owned_fd(err_r).map_err(|e| e.to_string())?,
+            charm,
+            "stderr",
+        );
+        let server = Server::ready(ours, None, 0).await?;
+        let how = if origin == plan.key.charm_dir {
+            "forked from the interpreter preloaded for this charm".to_string()
+        } else {
+            format!(
+                "forked from the interpreter preloaded for {}",
+                origin.display()
+            )
+        };
+        Ok((server, how))
+    }
+
+    /// Start an interpreter for `plan` (a template in the host's view, or
+    /// a server in `view`).
+    async fn spawn(
+        &self,
+        plan: &Plan,
+        cwd: &Path,
+        view: Option<crate::machine_view::Prepared>,
+        template: bool,
     ) -> Result<Server, String> {
         let script = self
             .script()
             .map_err(|e| format!("writing its source: {e}"))?;
         let (ours, theirs) = socket_pair(libc::SOCK_SEQPACKET).map_err(|e| e.to_string())?;
-        let args = [script.display().to_string(), "3".to_string()];
+        let mut args = vec![script.display().to_string(), "3".to_string()];
+        if template {
+            args.push("template".into());
+        }
         let mut cmd = runner::command(
             &plan.key.interpreter,
             &args,
@@ -421,34 +696,7 @@ impl Pool {
         if let Some(err) = child.stderr.take() {
             log_lines(err, charm, "stderr");
         }
-        set_nonblocking(ours.as_raw_fd()).map_err(|e| e.to_string())?;
-        // SAFETY: `ours` is an open socket this `AsyncFd` owns for as long
-        // as it is registered (it is closed only when the `AsyncFd` drops).
-        let ctl = unsafe { AsyncFd::register(ours) }.map_err(|e| e.to_string())?;
-        let mut server = Server {
-            ctl,
-            pid: 0,
-            group,
-            dead: AtomicBool::new(false),
-            _child: child,
-        };
-        let ready = tokio::time::timeout(READY_TIMEOUT, server.recv()).await;
-        let msg = match ready {
-            Err(_) => return Err("not ready after 60 s".into()),
-            Ok(Err(e)) => return Err(e.to_string()),
-            Ok(Ok(m)) => m,
-        };
-        let text = String::from_utf8_lossy(&msg).to_string();
-        if let Some(pid) = text.strip_prefix("ready ") {
-            server.pid = pid.trim().parse().unwrap_or(0);
-            Ok(server)
-        } else if let Some(reason) = text.strip_prefix("error ") {
-            Err(format!("preloading ops: {reason}"))
-        } else if text.is_empty() {
-            Err("it exited while starting (see controller.log)".into())
-        } else {
-            Err(format!("unexpected answer {text:?}"))
-        }
+        Server::ready(ours, Some(child), group).await
     }
 }
 
@@ -472,10 +720,13 @@ pub struct Server {
     ctl: AsyncFd<OwnedFd>,
     /// The interpreter's pid (what `ps` and memory figures look at).
     pub pid: i32,
-    /// The process group it runs in (the runner's child leads it).
+    /// The process group it runs in (it leads it, or the process waiting
+    /// for it in a time namespace does).
     group: i32,
     dead: AtomicBool,
-    _child: tokio::process::Child,
+    /// The runner's child, for an interpreter started directly (one forked
+    /// from a template is the template's child).
+    _child: Option<tokio::process::Child>,
 }
 
 impl std::fmt::Debug for Server {
@@ -520,6 +771,47 @@ pub struct Started {
 }
 
 impl Server {
+    /// Wait for the interpreter on the control socket `ours` to say it is
+    /// ready (`ready <pid> <process group>`).
+    async fn ready(
+        ours: OwnedFd,
+        child: Option<tokio::process::Child>,
+        group: i32,
+    ) -> Result<Server, String> {
+        set_nonblocking(ours.as_raw_fd()).map_err(|e| e.to_string())?;
+        // SAFETY: `ours` is an open socket this `AsyncFd` owns for as long
+        // as it is registered (it is closed only when the `AsyncFd` drops).
+        let ctl = unsafe { AsyncFd::register(ours) }.map_err(|e| e.to_string())?;
+        let mut server = Server {
+            ctl,
+            pid: 0,
+            group,
+            dead: AtomicBool::new(false),
+            _child: child,
+        };
+        let ready = tokio::time::timeout(READY_TIMEOUT, server.recv()).await;
+        let msg = match ready {
+            Err(_) => return Err("not ready after 60 s".into()),
+            Ok(Err(e)) => return Err(e.to_string()),
+            Ok(Ok(m)) => m,
+        };
+        let text = String::from_utf8_lossy(&msg).to_string();
+        if let Some(ids) = text.strip_prefix("ready ") {
+            let mut ids = ids.split_whitespace().map(|w| w.parse().unwrap_or(0));
+            server.pid = ids.next().unwrap_or(0);
+            if let Some(g) = ids.next().filter(|g| *g > 1) {
+                server.group = g;
+            }
+            Ok(server)
+        } else if let Some(reason) = text.strip_prefix("error ") {
+            Err(format!("preloading ops: {reason}"))
+        } else if text.is_empty() {
+            Err("it exited while starting (see controller.log)".into())
+        } else {
+            Err(format!("unexpected answer {text:?}"))
+        }
+    }
+
     /// Whether the interpreter was found gone.
     pub fn dead(&self) -> bool {
         self.dead.load(Ordering::SeqCst)

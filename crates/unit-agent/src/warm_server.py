@@ -19,6 +19,19 @@ Protocol, on the SOCK_SEQPACKET socket whose descriptor is argv[1]:
 End of file on the control socket (the controller went away) ends the
 server; children already running are left to the agent's orphan rules.
 No thread ever runs here, so every fork is safe.
+
+Run as `server.py 3 template`, the process is a template: it imports `ops`
+once for every unit of a charm revision (the unit it was started for is
+its origin) and serves one request: a JSON {"unit": ...} with three
+descriptors (a control socket, stdout, stderr), for which it forks a
+server for that unit. The fork becomes what a server started for the unit
+would be: its environment and cwd, every path of the origin unit's
+directory (its charm dir) in the interpreter (sys.path, sys.prefix, sys.executable, the
+preloaded modules' files, specs, loaders and code objects) moved to the
+unit's, its own process group, the unit's machine view entered
+(`libminijuju_enter.so`, the code `minijuju-enter` runs), and the signal
+dispositions the interpreter had. Then it serves hooks on the control
+socket as above, answering b"ready <pid> <process group>".
 """
 
 import os
@@ -52,6 +65,10 @@ _BASE_PATH = list(sys.path[1:])  # what PYTHONPATH, the stdlib and site gave
 
 class _Child(BaseException):
     """Raised in a forked child to leave the server's loop."""
+
+
+class _NewServer(BaseException):
+    """Raised in a template's forked child to leave the template's loop."""
 
 
 class _State:
@@ -133,17 +150,49 @@ def _request(msg, fds):
         pass
 
 
-def _serve(ctl_fd):
+def _new_server(msg, fds):
+    """In a template: fork a server for the unit the request names."""
+    if len(fds) != 3:
+        for fd in fds:
+            os.close(fd)
+        return
+    try:
+        req = json.loads(msg)
+        if _threads() != 1:
+            raise RuntimeError("the warm interpreter runs threads")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+    except Exception as e:  # noqa: BLE001 - reported on the new control socket
+        try:
+            os.write(fds[0], b"error " + repr(e).encode())
+        except OSError:
+            pass
+        for fd in fds:
+            os.close(fd)
+        return
+    if pid == 0:
+        raise _NewServer(req, fds)
+    for fd in fds:
+        os.close(fd)
+
+
+def _serve(ctl_fd, template=False, preloaded=False):
     ctl = socket.socket(fileno=ctl_fd)
     ctl.set_inheritable(False)
     _State.ctl = ctl
     preload_error = None
-    try:
-        import ops  # noqa: F401 - the point of this process
-    except Exception as e:  # noqa: BLE001 - reported to the agent
-        preload_error = repr(e)
-    if preload_error is None and _threads() != 1:
-        preload_error = "importing ops started threads"
+    if not preloaded:
+        try:
+            import ops  # noqa: F401 - the point of this process
+            if template:
+                import ctypes  # noqa: F401 - used by the servers it forks
+                import linecache  # noqa: F401
+                import types  # noqa: F401
+        except Exception as e:  # noqa: BLE001 - reported to the agent
+            preload_error = repr(e)
+        if preload_error is None and _threads() != 1:
+            preload_error = "importing ops started threads"
     if preload_error is not None:
         ctl.send(b"error " + preload_error.encode())
         os._exit(1)
@@ -165,7 +214,7 @@ def _serve(ctl_fd):
     _State.sel = sel
     sel.register(ctl, selectors.EVENT_READ)
     sel.register(wake_r, selectors.EVENT_READ)
-    ctl.send(b"ready %d" % os.getpid())
+    ctl.send(b"ready %d %d" % (os.getpid(), os.getpgid(0)))
     while True:
         for key, _ in sel.select():
             if key.fileobj is ctl:
@@ -177,7 +226,10 @@ def _serve(ctl_fd):
                     for fd in fds:
                         os.close(fd)
                     continue
-                _request(msg, fds)
+                if template:
+                    _new_server(msg, fds)
+                else:
+                    _request(msg, fds)
             else:
                 try:
                     while os.read(wake_r, 512):
@@ -185,6 +237,138 @@ def _serve(ctl_fd):
                 except BlockingIOError:
                     pass
         _reap()
+
+
+def _moved(old, new):
+    """A function moving paths under `old` to `new` (others unchanged)."""
+    prefix = old + "/"
+
+    def move(p):
+        if isinstance(p, str) and (p == old or p.startswith(prefix)):
+            return new + p[len(old):]
+        return p
+
+    return move
+
+
+def _retarget(old, new):
+    """Every path under the origin unit's directory (its charm dir, its
+    tools) in this interpreter: the unit's."""
+    import importlib
+    import linecache
+    import types
+
+    if old == new:
+        return
+    move = _moved(old, new)
+    sys.path[:] = [move(p) for p in sys.path]
+    _BASE_PATH[:] = [move(p) for p in _BASE_PATH]
+    sys.prefix = move(sys.prefix)
+    sys.exec_prefix = move(sys.exec_prefix)
+    sys.executable = move(sys.executable)
+    for module in list(sys.modules.values()):
+        for attr in ("__file__", "__cached__"):
+            value = getattr(module, attr, None)
+            if isinstance(value, str):
+                try:
+                    setattr(module, attr, move(value))
+                except (AttributeError, TypeError):
+                    pass
+        path = getattr(module, "__path__", None)
+        if isinstance(path, list):
+            path[:] = [move(p) for p in path]
+        spec = getattr(module, "__spec__", None)
+        loaders = [getattr(module, "__loader__", None)]
+        if spec is not None:
+            loaders.append(spec.loader)
+            try:
+                if isinstance(spec.origin, str):
+                    cached = spec.cached
+                    spec.origin = move(spec.origin)
+                    if isinstance(cached, str):
+                        spec.cached = move(cached)
+            except (AttributeError, TypeError):
+                pass
+            locations = spec.submodule_search_locations
+            if isinstance(locations, list):
+                locations[:] = [move(p) for p in locations]
+        for loader in loaders:
+            if isinstance(getattr(loader, "path", None), str):
+                try:
+                    loader.path = move(loader.path)
+                except (AttributeError, TypeError):
+                    pass
+
+    done = {}
+
+    def code(c):
+        if id(c) in done:
+            return done[id(c)][1]
+        consts = tuple(code(k) if isinstance(k, types.CodeType) else k for k in c.co_consts)
+        name = move(c.co_filename)
+        if name is c.co_filename and all(a is b for a, b in zip(consts, c.co_consts)):
+            out = c
+        else:
+            out = c.replace(co_filename=name, co_consts=consts)
+        done[id(c)] = (c, out)
+        return out
+
+    gc.unfreeze()
+    for obj in gc.get_objects():
+        if isinstance(obj, types.FunctionType):
+            obj.__code__ = code(obj.__code__)
+    sys.path_importer_cache.clear()
+    importlib.invalidate_caches()
+    linecache.clearcache()
+
+
+def _become_server(req, fds):
+    """In a template's child: become the server a unit would have started."""
+    import ctypes
+
+    ctl_fd, out, err = fds
+    os.setpgid(0, 0)
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    _State.sel.close()
+    _State.ctl.close()
+    for fd in _State.wake:
+        os.close(fd)
+    os.dup2(out, 1)
+    os.dup2(err, 2)
+    for fd in _open_fds():
+        if fd > 2 and fd != ctl_fd and fd not in _INHERITED:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+    os.environ.clear()
+    for k, v in req["env"]:
+        os.environ[k] = v
+    os.chdir(req["cwd"])
+    _retarget(req["origin"], req["unit"])
+    if req.get("view"):
+        # The view's entry resets every signal; the interpreter had its own.
+        had = {}
+        for s in signal.valid_signals():
+            try:
+                had[s] = signal.getsignal(s)
+            except (OSError, ValueError):
+                pass
+        lib = ctypes.CDLL(req["library"])
+        lib.minijuju_enter.argtypes = [ctypes.c_char_p]
+        lib.minijuju_enter.restype = ctypes.c_int
+        rc = lib.minijuju_enter(req["view"].encode())
+        if rc != 0:
+            os.write(ctl_fd, b"error entering the machine view: " + os.strerror(rc).encode())
+            os._exit(1)
+        for s, h in had.items():
+            if h is not None:
+                try:
+                    signal.signal(s, h)
+                except (OSError, ValueError, RuntimeError):
+                    pass
+    return ctl_fd
 
 
 def _become(req, reply, stdio):
@@ -306,7 +490,10 @@ def _finish(status):
 
 
 try:
-    _serve(int(sys.argv[1]))
+    try:
+        _serve(int(sys.argv[1]), template=sys.argv[2:] == ["template"])
+    except _NewServer as new_server:
+        _serve(_become_server(*new_server.args), preloaded=True)
 except _Child as child:
     _job = child.args
 _finish(_run_main(_become(*_job)))

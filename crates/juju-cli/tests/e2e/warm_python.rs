@@ -363,3 +363,93 @@ fn warm_python_off_or_a_dispatch_not_recognised_starts_plain() {
             .then_some(())
     });
 }
+
+/// The config-changed dump of `unit` (`probe-0`) after the first `after`.
+fn next_config_changed_of(mj: &Mj, dir: &Path, after: usize, unit: &str) -> Value {
+    let prefix = format!("{unit}-config-changed-");
+    wait_for(&format!("{unit}'s config-changed dump"), 60, mj, || {
+        dumps(dir)
+            .into_iter()
+            .skip(after)
+            .find(|(n, _)| n.starts_with(&prefix))
+            .map(|(_, v)| v)
+    })
+}
+
+#[test]
+fn units_of_one_charm_fork_their_interpreters_from_one_template_and_see_their_own_paths() {
+    let mj = Mj::new();
+    let (charm, dir) = probe(&mj);
+    let trace = format!("trace-dir={}", dir.display());
+    mj.ok(&[
+        "deploy",
+        charm.to_str().unwrap(),
+        "probe",
+        "-n",
+        "2",
+        "--config",
+        &trace,
+    ]);
+    mj.wait_settled("probe", 2, "active");
+    // One unit's interpreter is forked from the template started for it,
+    // the other's from the same template, its paths moved to its own.
+    let log = mj.log();
+    let started: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("warm Python interpreter started for"))
+        .collect();
+    assert_eq!(started.len(), 2, "{log}");
+    assert_eq!(
+        started
+            .iter()
+            .filter(|l| l.contains("(forked from the interpreter preloaded for this charm)"))
+            .count(),
+        1,
+        "{log}"
+    );
+    assert_eq!(
+        started
+            .iter()
+            .filter(|l| l.contains("(forked from the interpreter preloaded for /"))
+            .count(),
+        1,
+        "{log}"
+    );
+    let n = dumps(&dir).len();
+    mj.ok(&["config", "probe", "mark=warm"]);
+    let warm: Vec<Value> = ["probe-0", "probe-1"]
+        .iter()
+        .map(|u| next_config_changed_of(&mj, &dir, n, u))
+        .collect();
+    mj.ok(&["model-config", "minijuju-plain-python=probe"]);
+    let n = dumps(&dir).len();
+    mj.ok(&["config", "probe", "mark=plain"]);
+    let plain: Vec<Value> = ["probe-0", "probe-1"]
+        .iter()
+        .map(|u| next_config_changed_of(&mj, &dir, n, u))
+        .collect();
+    for (w, p) in warm.iter().zip(&plain) {
+        let charm_dir = w["env"]["JUJU_CHARM_DIR"].as_str().unwrap().to_string();
+        // Every path the interpreter and ops report is the unit's own.
+        for field in ["ops_file", "ops_code_file", "ops_spec_origin", "executable"] {
+            assert!(
+                w[field].as_str().unwrap().starts_with(&charm_dir),
+                "{field}: {} not in {charm_dir}",
+                w[field]
+            );
+        }
+        let (w, p) = (comparable(w), comparable(p));
+        for (k, wv) in w.as_object().unwrap() {
+            assert_eq!(
+                Some(wv),
+                p.get(k),
+                "{charm_dir}: {k} differs: warm {wv:#}, plain {:#}",
+                p[k]
+            );
+        }
+    }
+    assert_ne!(
+        warm[0]["env"]["JUJU_CHARM_DIR"],
+        warm[1]["env"]["JUJU_CHARM_DIR"]
+    );
+}

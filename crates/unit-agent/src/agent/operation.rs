@@ -367,12 +367,12 @@ impl Agent {
                     Err(e) => return plain(&e.to_string()),
                 };
                 match pool.start(&plan, cwd, fresh_view).await {
-                    Ok(s) => {
+                    Ok((s, how)) => {
                         self.log(
                             "INFO",
                             runner_log,
                             &format!(
-                                "warm Python interpreter started for {} (pid {})",
+                                "warm Python interpreter started for {} ({how}) (pid {})",
                                 plan.key.charm_dir.display(),
                                 s.pid
                             ),

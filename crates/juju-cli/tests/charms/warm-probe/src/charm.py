@@ -118,6 +118,9 @@ class Probe(ops.CharmBase):
                 "boot_id": boot_id,
                 "dep": _dep(),
                 "ops_file": ops.__file__,
+                "ops_code_file": ops.CharmBase.__init__.__code__.co_filename,
+                "ops_spec_origin": ops.__spec__.origin,
+                "prefix": [sys.prefix, sys.exec_prefix, sys.base_prefix],
                 "pid": os.getpid(),
             }
             unit = os.environ["JUJU_UNIT_NAME"].replace("/", "-")
