@@ -111,6 +111,10 @@ const RULES: &[Rule] = &[
         external: Some(&["serde"]),
         ..rule("libs/charm", "charm", &["hookcmds"])
     },
+    Rule {
+        external: Some(&["serde", "serde_json"]),
+        ..rule("libs/pebble", "pebble", &[])
+    },
     rule("examples/charms/kv-rust", "kv-rust", &["charm", "hookcmds"]),
 ];
 
