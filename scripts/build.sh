@@ -57,3 +57,4 @@ assemble_charm() {
     echo "build: charm $out ($profile)" >&2
 }
 assemble_charm kv-rust
+assemble_charm web-rust-k8s

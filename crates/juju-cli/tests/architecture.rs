@@ -116,6 +116,11 @@ const RULES: &[Rule] = &[
         ..rule("libs/pebble", "pebble", &[])
     },
     rule("examples/charms/kv-rust", "kv-rust", &["charm", "hookcmds"]),
+    rule(
+        "examples/charms/web-rust-k8s",
+        "web-rust-k8s",
+        &["charm", "hookcmds", "pebble"],
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

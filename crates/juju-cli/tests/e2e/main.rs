@@ -31,6 +31,7 @@ mod relations;
 mod resources;
 mod retry;
 mod rust_charm;
+mod rust_sidecar;
 mod secrets;
 mod secrets_cli;
 mod secrets_crash;
