@@ -26,6 +26,25 @@ enum Claim {
 /// comment). Every entry must match a README line.
 const CLAIMS: &[(&str, Claim)] = &[
     (
+        "minijuju wait-for unit web/0 --query='workload-status==\"active\"'",
+        Claim::Status(|s| {
+            let m = &s["applications"]["web"]["units"]["web/0"]["workload-status"]["message"];
+            m.as_str()
+                .is_some_and(|m| m.starts_with("serving on 127.") && m.ends_with(":18180"))
+        }),
+    ),
+    (
+        "minijuju run web/0 run command='cat /srv/www/index.html'",
+        Claim::Output(|o| o.contains("hello from web/0")),
+    ),
+    (
+        "minijuju ssh --container web web/0 -- pebble notify example.com/ping",
+        Claim::Status(|s| {
+            s["applications"]["web"]["units"]["web/0"]["workload-status"]["message"]
+                == "notice example.com/ping #1"
+        }),
+    ),
+    (
         "minijuju status",
         Claim::Output(|o| o.starts_with("Model ") && o.contains("\nhello-shell ")),
     ),
@@ -218,6 +237,7 @@ fn readme_commands_do_what_their_comments_say() {
     python_charm("kv-db");
     python_charm("kv-app");
     built_charm("kv-rust");
+    built_charm("web-rust-k8s");
     let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
     let mut lines = readme_commands(&readme, "## Quick start");
     assert!(lines.len() > 10, "{lines:?}");
