@@ -269,6 +269,43 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_upgrade_is_pebbles_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("s");
+        let listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let mut line = String::new();
+            let mut head = String::new();
+            while line != "\r\n" {
+                line.clear();
+                r.read_line(&mut line).unwrap();
+                head.push_str(&line);
+            }
+            let body = r#"{"type":"error","status-code":404,"status":"Not Found","result":{"message":"cannot find task with id \"9\""}}"#;
+            write!(
+                s,
+                "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+            head
+        });
+        let e = connect(&sock, "/v1/tasks/9/websocket/stdio", None)
+            .err()
+            .unwrap();
+        assert_eq!(e.to_string(), "cannot find task with id \"9\"");
+        let head = server.join().unwrap();
+        assert!(
+            head.starts_with("GET /v1/tasks/9/websocket/stdio HTTP/1.1\r\n"),
+            "{head}"
+        );
+        assert!(head.contains("Upgrade: websocket\r\n"), "{head}");
+        assert!(head.contains("Sec-WebSocket-Version: 13\r\n"), "{head}");
+    }
+
+    #[test]
     fn fragments_are_joined_and_pings_skipped() {
         let (a, mut b) = UnixStream::pair().unwrap();
         // unmasked server frames: "He" (text, not fin), ping, "llo" (cont, fin), binary, close
