@@ -690,6 +690,16 @@ pub struct ModelInfo {
     pub region: String,
     #[serde(default)]
     pub credential: Option<String>,
+    /// Juju's model type: `caas` (Kubernetes) or `iaas`.
+    #[serde(default)]
+    pub model_type: String,
+}
+
+impl ModelInfo {
+    /// Whether this is a Kubernetes (`caas`) model.
+    pub fn is_caas(&self) -> bool {
+        self.model_type == "caas"
+    }
 }
 
 /// A controller credential (`ListCredentials`).
@@ -750,6 +760,10 @@ pub struct StatusEntry {
 pub struct ModelStatus {
     pub model: String,
     pub model_uuid: String,
+    /// Juju's model type: `caas` (Kubernetes: no machines shown, units
+    /// are pods) or `iaas`.
+    #[serde(default)]
+    pub model_type: String,
     /// The model's cloud and region.
     #[serde(default)]
     pub cloud: String,
@@ -880,6 +894,11 @@ pub struct ApplicationStatus {
     /// Exposed endpoints (`""`: all); empty when not exposed.
     #[serde(default)]
     pub exposed_endpoints: BTreeMap<String, ExposedEndpoint>,
+    /// On a Kubernetes model, the service's address and id.
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub provider_id: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

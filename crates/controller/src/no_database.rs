@@ -21,11 +21,13 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
     };
     match req {
         ListModels => Some(Ok(Value::Array(Vec::new()))),
-        // No clouds but the built-in one, no credentials.
-        ListClouds => Some(Ok(Value::Array(vec![serde_json::to_value(
-            juju_types::clouds::localhost(),
-        )
-        .unwrap_or(Value::Null)]))),
+        // No clouds but the built-in ones, no credentials.
+        ListClouds => Some(Ok(Value::Array(
+            juju_types::clouds::builtin_clouds()
+                .into_iter()
+                .map(|c| serde_json::to_value(c).unwrap_or(Value::Null))
+                .collect(),
+        ))),
         ListCredentials { .. } => Some(Ok(Value::Array(Vec::new()))),
         ShowModel { name } => no_model(name),
         ModelConfig { model, set, reset } if set.is_empty() && reset.is_empty() => no_model(model),

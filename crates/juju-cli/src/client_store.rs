@@ -11,7 +11,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 
 use juju_types::clouds::{
-    clouds_to_yaml, credentials_to_yaml, localhost, parse_clouds_yaml, parse_credentials_yaml,
+    builtin_clouds, clouds_to_yaml, credentials_to_yaml, parse_clouds_yaml, parse_credentials_yaml,
     public_clouds, Cloud, CloudCredentials,
 };
 use serde_json::json;
@@ -67,11 +67,11 @@ pub fn write_personal_clouds(clouds: &[Cloud]) -> Result<(), CliError> {
     write("clouds.yaml", &clouds_to_yaml(clouds))
 }
 
-/// Every cloud this client knows: the built-in one, the public ones (a
+/// Every cloud this client knows: the built-in ones, the public ones (a
 /// personal cloud of the same name replaces one), the personal ones.
 pub fn client_clouds() -> Result<Vec<Cloud>, CliError> {
     let personal = personal_clouds()?;
-    let mut all = vec![localhost()];
+    let mut all = builtin_clouds();
     for p in public_clouds() {
         if !personal.iter().any(|c| c.name == p.name) {
             all.push(p);

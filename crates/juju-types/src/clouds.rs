@@ -5,8 +5,10 @@
 //!
 //! minijuju never contacts a cloud: a definition is stored and shown, a
 //! credential is stored and handed to trusted charms, and that is all. The
-//! one cloud models really run on is the built-in [`localhost`] (type
-//! `minijuju`): this machine.
+//! clouds models really run on are the built-in ones, both this machine:
+//! [`localhost`] (type `minijuju`, machine models) and [`minijuju_k8s`]
+//! (type `kubernetes`: its models are Kubernetes (`caas`) models, whose
+//! units are pods, see [`model_type`]).
 
 use std::collections::BTreeMap;
 
@@ -18,6 +20,9 @@ use crate::cloud::{CloudCredential, CloudSpec};
 
 /// The name of the built-in cloud every model runs on unless told otherwise.
 pub const LOCALHOST: &str = "localhost";
+
+/// The name of the built-in Kubernetes cloud: a model on it is `caas`.
+pub const MINIJUJU_K8S: &str = "minijuju-k8s";
 
 /// The cloud types Juju 3.6 knows (its providers), and minijuju's own.
 pub const CLOUD_TYPES: &[&str] = &[
@@ -102,6 +107,53 @@ pub fn localhost() -> Cloud {
             ..Default::default()
         }],
         ..Default::default()
+    }
+}
+
+/// The built-in Kubernetes cloud: this machine again, but its models are
+/// Kubernetes models (`caas`), as a model on a `kubernetes` cloud is in
+/// Juju. Nothing talks to a cluster: units are pods on this host.
+pub fn minijuju_k8s() -> Cloud {
+    Cloud {
+        name: MINIJUJU_K8S.into(),
+        kind: "kubernetes".into(),
+        description: "This machine as a Kubernetes cloud (pods on the host)".into(),
+        auth_types: vec!["empty".into()],
+        regions: vec![Region {
+            name: "default".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
+}
+
+/// The built-in clouds, `localhost` first: always there, never stored,
+/// never changed or removed.
+pub fn builtin_clouds() -> Vec<Cloud> {
+    vec![localhost(), minijuju_k8s()]
+}
+
+/// The built-in cloud of that name, if it is one.
+pub fn builtin_cloud(name: &str) -> Option<Cloud> {
+    builtin_clouds().into_iter().find(|c| c.name == name)
+}
+
+/// Juju's model type for a model on a cloud of type `kind`: `caas` on a
+/// Kubernetes cloud, `iaas` (machines) on every other.
+pub fn model_type(kind: &str) -> &'static str {
+    if kind == "kubernetes" {
+        "caas"
+    } else {
+        "iaas"
+    }
+}
+
+/// A cloud type as Juju's `clouds` command shows it: `kubernetes` is `k8s`.
+pub fn display_type(kind: &str) -> &str {
+    if kind == "kubernetes" {
+        "k8s"
+    } else {
+        kind
     }
 }
 
@@ -349,7 +401,7 @@ impl Cloud {
 
     /// Where this definition comes from, as `clouds` shows it.
     pub fn source(&self) -> &'static str {
-        if self.name == LOCALHOST {
+        if builtin_cloud(&self.name).is_some() {
             "built-in"
         } else if public_clouds().iter().any(|p| p.name == self.name) {
             "public"
@@ -631,5 +683,20 @@ mod tests {
         assert!(!is_valid_cloud_name("1cloud"));
         assert!(is_valid_credential_name("cred1@x.y"));
         assert!(!is_valid_credential_name("bad name"));
+    }
+
+    #[test]
+    fn a_kubernetes_cloud_makes_caas_models() {
+        assert_eq!(model_type(&minijuju_k8s().kind), "caas");
+        assert_eq!(model_type(&localhost().kind), "iaas");
+        assert_eq!(model_type("ec2"), "iaas");
+        assert_eq!(display_type("kubernetes"), "k8s");
+        assert_eq!(display_type("minijuju"), "minijuju");
+        assert_eq!(minijuju_k8s().source(), "built-in");
+        assert_eq!(
+            builtin_cloud(MINIJUJU_K8S).map(|c| c.kind),
+            Some("kubernetes".to_string())
+        );
+        assert!(builtin_cloud("aws").is_none());
     }
 }

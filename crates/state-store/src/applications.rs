@@ -34,11 +34,17 @@ pub struct Application {
     pub charm_modified_version: i64,
     /// The last refresh was `--force-units`: units in error upgrade too.
     pub force_charm: bool,
+    /// On a Kubernetes model, the application's service address (a
+    /// loopback address of its own); empty on a machine model.
+    pub address: String,
+    /// On a Kubernetes model, the service's id (a random UUID, as a
+    /// cluster gives a service); empty on a machine model.
+    pub provider_id: String,
 }
 
 const COLUMNS: &str = "model, name, charm_dir, charm_name, charm_rev, config, trust, leader, \
     leader_settings, leader_settings_version, status, life, created, charm_modified_version, \
-    force_charm";
+    force_charm, address, provider_id";
 
 fn from_row(r: &Row) -> rusqlite::Result<(Application, [String; 2], Option<String>)> {
     Ok((
@@ -58,6 +64,8 @@ fn from_row(r: &Row) -> rusqlite::Result<(Application, [String; 2], Option<Strin
             created: r.get(12)?,
             charm_modified_version: r.get(13)?,
             force_charm: r.get(14)?,
+            address: r.get(15)?,
+            provider_id: r.get(16)?,
         },
         [r.get(5)?, r.get(8)?],
         r.get(10)?,
@@ -96,9 +104,28 @@ pub fn insert_application(tx: &Transaction, a: &NewApplication) -> Result<()> {
             a.name
         )));
     }
+    // On a Kubernetes model the application is a service with an address
+    // of its own, from the machines' address sequence.
+    let caas: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM models WHERE name = ?1 AND type = 'caas')",
+        [a.model],
+        |r| r.get(0),
+    )?;
+    let address = if caas {
+        crate::models::loopback_address(crate::next_sequence(tx, "address")?)
+    } else {
+        String::new()
+    };
+    let provider_id = if caas {
+        tx.query_row(&format!("SELECT {}", crate::models::NEW_BOOT_ID), [], |r| {
+            r.get(0)
+        })?
+    } else {
+        String::new()
+    };
     tx.execute(
-        "INSERT INTO applications(model, name, charm_dir, charm_name, config, trust, created) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO applications(model, name, charm_dir, charm_name, config, trust, created, address, provider_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             a.model,
             a.name,
@@ -106,7 +133,9 @@ pub fn insert_application(tx: &Transaction, a: &NewApplication) -> Result<()> {
             a.charm_name,
             to_json(a.config),
             a.trust,
-            crate::now()
+            crate::now(),
+            address,
+            provider_id
         ],
     )?;
     Ok(())

@@ -1,12 +1,12 @@
 //! The controller's clouds and credentials, and each model's cloud, region
-//! and credential. The built-in `localhost` cloud is never stored: it is
-//! always there ([`juju_types::clouds::localhost`]). Credentials belong to
+//! and credential. The built-in clouds (`localhost`, `minijuju-k8s`) are
+//! never stored: they are always there ([`juju_types::clouds::builtin_clouds`]). Credentials belong to
 //! an owner (always `admin` today) and a cloud; a credential a model uses,
 //! or a cloud a model or credential uses, is not removed.
 
 use std::collections::BTreeMap;
 
-use juju_types::clouds::{localhost, Cloud, Credential, LOCALHOST};
+use juju_types::clouds::{builtin_cloud, builtin_clouds, Cloud, Credential, LOCALHOST};
 use rusqlite::{params, OptionalExtension};
 
 use crate::{Result, Store, StoreError};
@@ -52,12 +52,13 @@ fn cloud_not_found(name: &str) -> StoreError {
 }
 
 impl Store {
-    /// Every cloud the controller knows, `localhost` first, then by name.
+    /// Every cloud the controller knows: the built-in ones (`localhost`
+    /// first), then by name.
     pub fn clouds(&self) -> Result<Vec<Cloud>> {
         let conn = self.lock();
         let mut st = conn.prepare_cached("SELECT definition FROM clouds ORDER BY name")?;
         let rows = st.query_map([], |r| r.get::<_, String>(0))?;
-        let mut out = vec![localhost()];
+        let mut out = builtin_clouds();
         for r in rows {
             out.push(serde_json::from_str(&r?)?);
         }
@@ -66,8 +67,8 @@ impl Store {
 
     /// One cloud, or `cloud "x" not found`.
     pub fn cloud(&self, name: &str) -> Result<Cloud> {
-        if name == LOCALHOST {
-            return Ok(localhost());
+        if let Some(c) = builtin_cloud(name) {
+            return Ok(c);
         }
         let def: Option<String> = self
             .lock()
@@ -85,7 +86,7 @@ impl Store {
 
     /// Add a cloud; one of that name already there is a conflict.
     pub fn add_cloud(&self, cloud: &Cloud) -> Result<()> {
-        if cloud.name == LOCALHOST {
+        if builtin_cloud(&cloud.name).is_some() {
             return Err(StoreError::Conflict(format!(
                 "cloud \"{}\" already exists",
                 cloud.name
@@ -106,9 +107,10 @@ impl Store {
 
     /// Replace a cloud's definition. A region a model uses must stay.
     pub fn update_cloud(&self, cloud: &Cloud) -> Result<()> {
-        if cloud.name == LOCALHOST {
+        if builtin_cloud(&cloud.name).is_some() {
             return Err(refused(format!(
-                "cannot update the built-in cloud \"{LOCALHOST}\""
+                "cannot update the built-in cloud \"{}\"",
+                cloud.name
             )));
         }
         self.transaction(|tx| {
@@ -142,6 +144,11 @@ impl Store {
         if name == LOCALHOST {
             return Err(refused(format!(
                 "cannot remove the controller's cloud \"{LOCALHOST}\""
+            )));
+        }
+        if builtin_cloud(name).is_some() {
+            return Err(refused(format!(
+                "cannot remove the built-in cloud \"{name}\""
             )));
         }
         self.transaction(|tx| {

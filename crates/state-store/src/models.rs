@@ -15,6 +15,15 @@ pub struct Model {
     /// Model config values the user set (defaults live with their readers).
     pub config: Map<String, Value>,
     pub life: juju_types::life::Life,
+    /// Juju's model type: `caas` (Kubernetes: units are pods) or `iaas`.
+    pub model_type: String,
+}
+
+impl Model {
+    /// Whether this is a Kubernetes (`caas`) model.
+    pub fn is_caas(&self) -> bool {
+        self.model_type == "caas"
+    }
 }
 
 /// A machine row.
@@ -55,6 +64,7 @@ fn model_from_row(r: &Row) -> rusqlite::Result<(Model, String)> {
             created: r.get(2)?,
             config: Map::new(),
             life: crate::life_at(r, 4)?,
+            model_type: r.get(5)?,
         },
         r.get(3)?,
     ))
@@ -84,7 +94,8 @@ impl Store {
     }
 
     /// Create a model on a cloud, region and credential (checked by the
-    /// caller); refuses a duplicate name.
+    /// caller); refuses a duplicate name. Its type follows its cloud's:
+    /// `caas` on a Kubernetes cloud, else `iaas`.
     pub fn add_model_on(
         &self,
         name: &str,
@@ -92,6 +103,7 @@ impl Store {
         config: &Map<String, Value>,
         on: &crate::clouds::ModelCloud,
     ) -> Result<Model> {
+        let model_type = juju_types::clouds::model_type(&self.cloud(&on.cloud)?.kind);
         self.transaction(|tx| {
             let exists: bool = tx.query_row(
                 "SELECT EXISTS(SELECT 1 FROM models WHERE name = ?1)",
@@ -104,8 +116,8 @@ impl Store {
                 )));
             }
             tx.execute(
-                "INSERT INTO models(name, uuid, created, config, cloud, cloud_region, credential) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO models(name, uuid, created, config, cloud, cloud_region, credential, type) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     name,
                     uuid,
@@ -113,7 +125,8 @@ impl Store {
                     to_json(config),
                     on.cloud,
                     on.region,
-                    on.credential
+                    on.credential,
+                    model_type
                 ],
             )?;
             Ok(())
@@ -124,8 +137,9 @@ impl Store {
     /// All models, by name.
     pub fn models(&self) -> Result<Vec<Model>> {
         let conn = self.lock();
-        let mut st = conn
-            .prepare_cached("SELECT name, uuid, created, config, life FROM models ORDER BY name")?;
+        let mut st = conn.prepare_cached(
+            "SELECT name, uuid, created, config, life, type FROM models ORDER BY name",
+        )?;
         let rows = st.query_map([], model_from_row)?;
         rows.map(|r| finish(r?)).collect()
     }
@@ -135,7 +149,7 @@ impl Store {
         let row = self
             .lock()
             .query_row(
-                "SELECT name, uuid, created, config, life FROM models WHERE name = ?1",
+                "SELECT name, uuid, created, config, life, type FROM models WHERE name = ?1",
                 [name],
                 model_from_row,
             )
@@ -329,5 +343,40 @@ mod tests {
         );
         s.delete_model("dev").unwrap();
         assert!(s.models().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_model_on_a_kubernetes_cloud_is_caas_and_its_applications_have_addresses() {
+        let s = Store::open_in_memory().unwrap();
+        let iaas = s.add_model("m", "u-1", &Map::new()).unwrap();
+        assert_eq!(iaas.model_type, "iaas");
+        let on = crate::clouds::ModelCloud {
+            cloud: juju_types::clouds::MINIJUJU_K8S.into(),
+            ..Default::default()
+        };
+        let k = s.add_model_on("k", "u-2", &Map::new(), &on).unwrap();
+        assert_eq!((k.model_type.as_str(), k.is_caas()), ("caas", true));
+        assert_eq!(s.model("k").unwrap().model_type, "caas");
+        for model in ["m", "k"] {
+            s.transaction(|tx| {
+                crate::applications::insert_application(
+                    tx,
+                    &crate::applications::NewApplication {
+                        model,
+                        name: "a",
+                        charm_dir: "/c",
+                        charm_name: "c",
+                        config: &Map::new(),
+                        trust: false,
+                    },
+                )
+            })
+            .unwrap();
+        }
+        assert_eq!(s.application("m", "a").unwrap().address, "");
+        let a = s.application("k", "a").unwrap();
+        assert!(a.address.starts_with("127."), "{a:?}");
+        assert_eq!(a.provider_id.len(), 36, "{a:?}");
+        assert_eq!(s.application("m", "a").unwrap().provider_id, "");
     }
 }

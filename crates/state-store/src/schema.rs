@@ -495,6 +495,14 @@ BEGIN
         AND NOT EXISTS (SELECT 1 FROM relation_endpoints e WHERE e.model = OLD.model AND e.app = OLD.app);
 END;
 "#,
+    // Kubernetes models: a model's type (`caas` on a Kubernetes cloud;
+    // every older model is a machine model) and, on such a model, each
+    // application's service address and provider id.
+    r#"
+ALTER TABLE models ADD COLUMN type TEXT NOT NULL DEFAULT 'iaas';
+ALTER TABLE applications ADD COLUMN address TEXT NOT NULL DEFAULT '';
+ALTER TABLE applications ADD COLUMN provider_id TEXT NOT NULL DEFAULT '';
+"#,
 ];
 
 /// The schema version this binary writes.
@@ -563,6 +571,9 @@ mod tests {
         conn.prepare_cached("SELECT exposed_endpoints FROM applications")
             .unwrap();
         conn.prepare_cached("SELECT peer_app FROM relation_links")
+            .unwrap();
+        conn.prepare_cached("SELECT type FROM models").unwrap();
+        conn.prepare_cached("SELECT address, provider_id FROM applications")
             .unwrap();
         // Running it again is a no-op.
         migrate(&conn).unwrap();

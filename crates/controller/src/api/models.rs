@@ -58,10 +58,12 @@ pub fn add_model(
 
 fn info(ctl: &Controller, m: &state_store::Model) -> Result<ModelInfo, super::ApiError> {
     let s = &ctl.rt.store;
+    // A Kubernetes model has no machines to show: its pods' are internal.
     let machine_ids: Vec<i64> = s
         .machines(&m.name)
         .map_err(store_err)?
         .iter()
+        .filter(|_| !m.is_caas())
         .map(|m| m.id)
         .collect();
     let on = s.model_cloud(&m.name).map_err(store_err)?;
@@ -80,6 +82,7 @@ fn info(ctl: &Controller, m: &state_store::Model) -> Result<ModelInfo, super::Ap
         machine_ids,
         units: s.units(&m.name, None).map_err(store_err)?.len(),
         agent_version: juju_types::JUJU_VERSION.into(),
+        model_type: m.model_type.clone(),
     })
 }
 

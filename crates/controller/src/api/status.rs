@@ -90,21 +90,27 @@ pub fn status(ctl: &Controller, model: &str) -> ApiResult {
             trust: app.trust,
             subordinate: charm.as_ref().is_some_and(|c| c.meta.subordinate),
             exposed_endpoints: super::expose::exposed(s, model, &app.name)?,
+            address: app.address.clone(),
+            provider_id: app.provider_id.clone(),
         });
     }
     let on = s.model_cloud(model).map_err(store_err)?;
+    let caas = m.is_caas();
     let remote_apps = super::offers::saas_status(ctl, model)?;
     let offers = super::offers::offer_details(ctl, Some(model))?;
     ok(ModelStatus {
+        model_type: m.model_type.clone(),
+        model: m.name,
         cloud: on.cloud,
         region: on.region,
         remote_apps,
         offers,
-        model: m.name,
         model_uuid: m.uuid,
         now: state_store::now(),
+        // A Kubernetes model shows no machines: its pods' are internal.
         machines: machines
             .iter()
+            .filter(|_| !caas)
             .map(|x| MachineStatus {
                 id: x.id,
                 address: x.address.clone(),

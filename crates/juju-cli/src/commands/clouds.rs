@@ -6,7 +6,7 @@
 
 use clap::Args;
 use controller_api::api::Request;
-use juju_types::clouds::Cloud;
+use juju_types::clouds::{display_type, Cloud};
 use serde_json::{json, Map, Value};
 
 use super::cloud_args::TargetArgs;
@@ -36,9 +36,11 @@ pub fn controller_clouds() -> Result<Vec<Cloud>, crate::CliError> {
 }
 
 /// Juju's cloud details with its default region (and, on the client, how
-/// many credentials it has).
+/// many credentials it has). As in Juju's list, a Kubernetes cloud's type
+/// is shown as `k8s` in every format.
 fn details(c: &Cloud, credentials: Option<usize>) -> Value {
     let mut v = c.details_json();
+    v["type"] = json!(display_type(&c.kind));
     if let Some(r) = c.default_region() {
         v["default-region"] = json!(r.name);
     }
@@ -55,7 +57,7 @@ fn row(c: &Cloud) -> Vec<String> {
         c.default_region()
             .map(|r| r.name.clone())
             .unwrap_or_default(),
-        c.kind.clone(),
+        display_type(&c.kind).to_string(),
     ]
 }
 

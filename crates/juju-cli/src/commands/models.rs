@@ -56,7 +56,7 @@ impl Models {
                     "name": format!("admin/{}", m.name),
                     "short-name": m.name,
                     "model-uuid": m.uuid,
-                    "model-type": "iaas",
+                    "model-type": m.model_type,
                     "controller-uuid": m.controller_uuid,
                     "controller-name": crate::client_store::controller_name(),
                     "is-controller": false,

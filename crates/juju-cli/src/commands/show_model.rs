@@ -37,7 +37,7 @@ pub fn model_json(m: &ModelInfo) -> Value {
         "name": format!("admin/{}", m.name),
         "short-name": m.name,
         "model-uuid": m.uuid,
-        "model-type": "iaas",
+        "model-type": m.model_type,
         "controller-uuid": m.controller_uuid,
         "controller-name": crate::client_store::controller_name(),
         "is-controller": false,

@@ -305,7 +305,7 @@ pub fn machines_json(s: &ModelStatus) -> Map<String, Value> {
 fn model_json(s: &ModelStatus) -> Value {
     json!({
         "name": s.model,
-        "type": "iaas",
+        "type": s.model_type,
         "controller": crate::client_store::controller_name(),
         "cloud": s.cloud,
         "region": s.region,

@@ -19,6 +19,7 @@ mod expose;
 mod failures;
 mod help_version;
 mod home;
+mod k8s;
 mod lifecycle;
 mod machine_crash;
 mod machines;
