@@ -43,8 +43,10 @@ def port(juju: jubilant.Juju) -> int:
 
 def test_active_and_serving_its_page(juju: jubilant.Juju, port: int):
     status = juju.status()
-    assert status.apps[APP].units[UNIT].workload_status.message == f'serving on {port}'
-    with urllib.request.urlopen(f'http://127.0.0.1:{port}/', timeout=10) as r:
+    unit = status.apps[APP].units[UNIT]
+    assert unit.workload_status.message == f'serving on {port}'
+    # The charm serves on its unit's own address.
+    with urllib.request.urlopen(f'http://{unit.public_address}:{port}/', timeout=10) as r:
         assert r.read().decode() == 'hello from web/0\n'
 
 

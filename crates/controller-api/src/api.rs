@@ -955,6 +955,10 @@ pub struct UnitInfo {
     pub opened_ports: Vec<String>,
     pub principal: Option<String>,
     pub relation_info: Vec<RelationData>,
+    /// On a Kubernetes model, the unit's pod (`app-0`): show-unit then
+    /// shows `address` and `provider-id`, no machine.
+    #[serde(default)]
+    pub provider_id: Option<String>,
 }
 
 /// A task as `run`/`show-task` render it.

@@ -261,7 +261,7 @@ pub fn remove_relation(ctl: &Controller, model: &str, specs: &[String], _force: 
 /// `show-unit`: each unit with its relations' data (juju-cli.md §6).
 pub fn show_unit(ctl: &Controller, model: &str, units: &[String]) -> ApiResult {
     let s = &ctl.rt.store;
-    s.model(model).map_err(store_err)?;
+    let caas = s.model(model).map_err(store_err)?.is_caas();
     let machines = s.machines(model).map_err(store_err)?;
     let mut out = Vec::new();
     for name in units {
@@ -337,6 +337,7 @@ pub fn show_unit(ctl: &Controller, model: &str, units: &[String]) -> ApiResult {
             opened_ports: opened,
             principal: u.principal.clone(),
             relation_info,
+            provider_id: caas.then(|| u.name.replace('/', "-")),
         });
     }
     ok(out)

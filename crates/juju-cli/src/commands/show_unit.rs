@@ -92,12 +92,15 @@ fn unit_json(u: &UnitInfo, f: &Filters) -> Value {
     if !u.workload_version.is_empty() {
         m.insert("workload-version".into(), json!(u.workload_version));
     }
-    // Subordinate units have no machine of their own.
-    if u.principal.is_none() {
+    // Subordinate units have no machine of their own; a pod has none.
+    if let Some(pod) = &u.provider_id {
+        m.insert("provider-id".into(), json!(pod));
+        m.insert("address".into(), json!(u.address));
+    } else if u.principal.is_none() {
         m.insert("machine".into(), json!(u.machine.to_string()));
     }
     m.insert("opened-ports".into(), json!(u.opened_ports));
-    if !u.address.is_empty() {
+    if !u.address.is_empty() && u.provider_id.is_none() {
         m.insert("public-address".into(), json!(u.address));
     }
     m.insert("charm".into(), json!(u.charm));
@@ -190,6 +193,7 @@ mod tests {
             workload_version: "1.2".into(),
             opened_ports: vec!["5432/tcp".into()],
             principal: None,
+            provider_id: None,
             relation_info: vec![
                 RelationData {
                     relation_id: 0,
@@ -261,10 +265,32 @@ mod tests {
             opened_ports: vec![],
             principal: Some("p/0".into()),
             relation_info: vec![],
+            provider_id: None,
         };
         assert_eq!(
             juju_types::output::to_json(&to_json(&[u], &Filters::default())),
             r#"{"a/0":{"charm":"local:a-0","leader":false,"life":"alive","opened-ports":[]}}"#
+        );
+    }
+
+    #[test]
+    fn a_pod_shows_its_address_and_provider_id_and_no_machine() {
+        let u = UnitInfo {
+            name: "web/1".into(),
+            charm: "local:web-0".into(),
+            leader: false,
+            life: "alive".into(),
+            machine: 4,
+            address: "127.1.0.7".into(),
+            workload_version: String::new(),
+            opened_ports: vec![],
+            principal: None,
+            relation_info: vec![],
+            provider_id: Some("web-1".into()),
+        };
+        assert_eq!(
+            juju_types::output::to_json(&to_json(&[u], &Filters::default())),
+            r#"{"web/1":{"address":"127.1.0.7","charm":"local:web-0","leader":false,"life":"alive","opened-ports":[],"provider-id":"web-1"}}"#
         );
     }
 

@@ -31,7 +31,18 @@ fn info(s: &StatusEntry, version: Option<&str>) -> Value {
 /// Subordinate units keyed by their principal unit's name.
 type Subordinates<'a> = BTreeMap<&'a str, Vec<&'a UnitStatus>>;
 
-fn unit_json(u: &UnitStatus, subs: &Subordinates) -> Value {
+/// A pod's name, its provider id on Kubernetes: `app/3` is `app-3`.
+pub fn pod_name(unit: &str) -> String {
+    unit.replace('/', "-")
+}
+
+/// An application's scale on a Kubernetes model: its units that are not
+/// being removed (Juju's desired scale).
+pub fn scale(a: &ApplicationStatus) -> usize {
+    a.units.iter().filter(|u| u.life == "alive").count()
+}
+
+fn unit_json(u: &UnitStatus, subs: &Subordinates, caas: bool) -> Value {
     let mut m = Map::new();
     m.insert("workload-status".into(), info(&u.workload, None));
     m.insert(
@@ -41,18 +52,24 @@ fn unit_json(u: &UnitStatus, subs: &Subordinates) -> Value {
     if u.leader {
         m.insert("leader".into(), json!(true));
     }
-    // A subordinate has no machine of its own in Juju's status.
-    if u.principal.is_none() {
+    // A subordinate has no machine of its own in Juju's status; a pod has
+    // none at all.
+    if u.principal.is_none() && !caas {
         m.insert("machine".into(), json!(u.machine.to_string()));
     }
     if !u.open_ports.is_empty() {
         m.insert("open-ports".into(), json!(u.open_ports));
     }
-    m.insert("public-address".into(), json!(u.address));
+    if caas {
+        m.insert("address".into(), json!(u.address));
+        m.insert("provider-id".into(), json!(pod_name(&u.name)));
+    } else {
+        m.insert("public-address".into(), json!(u.address));
+    }
     if let Some(list) = subs.get(u.name.as_str()) {
         let nested: Map<String, Value> = list
             .iter()
-            .map(|s| (s.name.clone(), unit_json(s, subs)))
+            .map(|s| (s.name.clone(), unit_json(s, subs, caas)))
             .collect();
         m.insert("subordinates".into(), Value::Object(nested));
     }
@@ -227,6 +244,12 @@ fn app_json(a: &ApplicationStatus, s: &ModelStatus, subs: &Subordinates) -> Valu
         );
     }
     m.insert("base".into(), json!({"name": "ubuntu", "channel": "24.04"}));
+    let caas = s.model_type == "caas";
+    if caas {
+        m.insert("scale".into(), json!(scale(a)));
+        m.insert("provider-id".into(), json!(a.provider_id));
+        m.insert("address".into(), json!(a.address));
+    }
     if a.life != "alive" {
         m.insert("life".into(), json!(a.life));
     }
@@ -256,7 +279,7 @@ fn app_json(a: &ApplicationStatus, s: &ModelStatus, subs: &Subordinates) -> Valu
         .units
         .iter()
         .filter(|u| !is_nested(u, &all))
-        .map(|u| (u.name.clone(), unit_json(u, subs)))
+        .map(|u| (u.name.clone(), unit_json(u, subs, caas)))
         .collect();
     if !units.is_empty() {
         m.insert("units".into(), Value::Object(units));
@@ -627,19 +650,45 @@ pub fn to_tabular(s: &ModelStatus, relations: bool) -> String {
     if s.applications.is_empty() && s.machines.is_empty() {
         return out;
     }
-    let mut apps = vec![row(&[
+    // Juju's K8s layout: an Address column for the application's
+    // service, units by their pod address, no Machines section.
+    let caas = s.model_type == "caas";
+    let mut header = vec![
         "App", "Version", "Status", "Scale", "Charm", "Channel", "Rev", "Exposed", "Message",
-    ])];
+    ];
+    if caas {
+        header.insert(7, "Address");
+    }
+    let mut apps = vec![row(&header)];
+    let version_width = if caas { 30 } else { 15 };
     for a in &s.applications {
         let mut version = a.version.clone();
-        if version.chars().count() > 15 {
-            version = version.chars().take(12).collect::<String>() + "...";
+        if version.chars().count() > version_width {
+            version = version.chars().take(version_width - 3).collect::<String>() + "...";
         }
-        apps.push(vec![
+        let scale_cell = if caas {
+            // `ready/desired` until every pod's agent is up.
+            let desired = scale(a);
+            let ready = a
+                .units
+                .iter()
+                .filter(|u| {
+                    u.life == "alive" && matches!(u.agent.current.as_str(), "idle" | "executing")
+                })
+                .count();
+            if ready == desired {
+                desired.to_string()
+            } else {
+                format!("{ready}/{desired}")
+            }
+        } else {
+            a.units.len().to_string()
+        };
+        let mut cells = vec![
             a.name.clone(),
             version,
             a.status.current.clone(),
-            a.units.len().to_string(),
+            scale_cell,
             a.charm_name.clone(),
             String::new(),
             a.charm_rev.to_string(),
@@ -650,28 +699,42 @@ pub fn to_tabular(s: &ModelStatus, relations: bool) -> String {
             }
             .into(),
             a.status.message.clone(),
-        ]);
+        ];
+        if caas {
+            cells.insert(7, a.address.clone());
+        }
+        apps.push(cells);
     }
     out.push('\n');
     out.push_str(&table_aligned(&apps, &[3, 6]));
-    let mut units = vec![row(&[
-        "Unit",
-        "Workload",
-        "Agent",
-        "Machine",
-        "Public address",
-        "Ports",
-        "Message",
-    ])];
+    let mut units = vec![if caas {
+        row(&["Unit", "Workload", "Agent", "Address", "Ports", "Message"])
+    } else {
+        row(&[
+            "Unit",
+            "Workload",
+            "Agent",
+            "Machine",
+            "Public address",
+            "Ports",
+            "Message",
+        ])
+    }];
     let all = all_units(s);
     let subs = subordinates_of(s);
-    fn push_unit(rows: &mut Vec<Vec<String>>, u: &UnitStatus, level: usize, subs: &Subordinates) {
+    fn push_unit(
+        rows: &mut Vec<Vec<String>>,
+        u: &UnitStatus,
+        level: usize,
+        subs: &Subordinates,
+        caas: bool,
+    ) {
         let machine = if u.principal.is_some() {
             String::new()
         } else {
             u.machine.to_string()
         };
-        rows.push(vec![
+        let mut cells = vec![
             format!(
                 "{}{}{}",
                 "  ".repeat(level),
@@ -680,20 +743,23 @@ pub fn to_tabular(s: &ModelStatus, relations: bool) -> String {
             ),
             u.workload.current.clone(),
             u.agent.current.clone(),
-            machine,
             u.address.clone(),
             ports_cell(&u.open_ports),
             unit_message(u),
-        ]);
+        ];
+        if !caas {
+            cells.insert(3, machine);
+        }
+        rows.push(cells);
         if let Some(list) = subs.get(u.name.as_str()) {
             for sub in list {
-                push_unit(rows, sub, level + 1, subs);
+                push_unit(rows, sub, level + 1, subs, caas);
             }
         }
     }
     for a in &s.applications {
         for u in a.units.iter().filter(|u| !is_nested(u, &all)) {
-            push_unit(&mut units, u, 0, &subs);
+            push_unit(&mut units, u, 0, &subs, caas);
         }
     }
     if units.len() > 1 {
@@ -814,6 +880,8 @@ mod tests {
             trust: false,
             subordinate,
             exposed_endpoints: Default::default(),
+            address: String::new(),
+            provider_id: String::new(),
         }
     }
 
@@ -870,6 +938,7 @@ mod tests {
         ModelStatus {
             model: "m".into(),
             model_uuid: "u".into(),
+            model_type: "iaas".into(),
             cloud: "localhost".into(),
             region: "default".into(),
             now: 0.0,
@@ -1025,5 +1094,81 @@ web:juju-info         logger:info  juju-info  subordinate
         let mut v = vec!["app/10", "app/2", "app/1", "ab/3"];
         v.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(v, ["ab/3", "app/1", "app/2", "app/10"]);
+    }
+
+    /// A Kubernetes model: `web` with three pods, one still allocating and
+    /// one being removed.
+    fn k8s_model() -> ModelStatus {
+        let mut web = app(
+            "web",
+            vec![
+                unit("web/0", 0, true, None),
+                unit("web/1", 1, false, None),
+                unit("web/2", 2, false, None),
+            ],
+            false,
+        );
+        web.address = "127.1.0.9".into();
+        web.provider_id = "5f0c9a9e-1d1b-4b7e-9f00-2a3b4c5d6e7f".into();
+        web.units[0].address = "127.1.0.10".into();
+        web.units[1].address = "127.1.0.11".into();
+        web.units[1].agent = st("allocating", "");
+        web.units[2].address = "127.1.0.12".into();
+        web.units[2].life = "dying".into();
+        web.units[0].open_ports = vec!["8080/tcp".into()];
+        ModelStatus {
+            model: "k".into(),
+            model_uuid: "u".into(),
+            model_type: "caas".into(),
+            cloud: "minijuju-k8s".into(),
+            region: "default".into(),
+            now: 0.0,
+            machines: vec![],
+            applications: vec![web],
+            relations: vec![],
+            remote_apps: Vec::new(),
+            offers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn k8s_json_has_scale_addresses_and_provider_ids_and_no_machines() {
+        let v = to_json(&k8s_model());
+        assert_eq!(v["model"]["type"], "caas");
+        assert_eq!(v["machines"], json!({}));
+        let web = &v["applications"]["web"];
+        assert_eq!(web["scale"], 2);
+        assert_eq!(web["address"], "127.1.0.9");
+        assert_eq!(web["provider-id"], "5f0c9a9e-1d1b-4b7e-9f00-2a3b4c5d6e7f");
+        let u = &web["units"]["web/0"];
+        assert_eq!(u["address"], "127.1.0.10");
+        assert_eq!(u["provider-id"], "web-0");
+        assert!(
+            u.get("machine").is_none() && u.get("public-address").is_none(),
+            "{u}"
+        );
+        let iaas = to_json(&model());
+        assert!(iaas["applications"]["web"].get("scale").is_none());
+        assert_eq!(
+            iaas["applications"]["web"]["units"]["web/0"]["machine"],
+            "0"
+        );
+    }
+
+    #[test]
+    fn k8s_tabular_is_jujus_k8s_layout() {
+        let text = to_tabular(&k8s_model(), false);
+        let expected = "\
+App  Version  Status  Scale  Charm  Channel  Rev  Address    Exposed  Message
+web           active    1/2  web               0  127.1.0.9  no
+
+Unit    Workload  Agent       Address     Ports     Message
+web/0*  active    idle        127.1.0.10  8080/tcp
+web/1   active    allocating  127.1.0.11
+web/2   active    idle        127.1.0.12
+";
+        let body = text.split_once("\n\n").unwrap().1;
+        assert_eq!(body, expected, "{text}");
+        assert!(!text.contains("Machine"), "{text}");
     }
 }

@@ -20,8 +20,16 @@ fn free_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
-fn fetch(port: u16) -> Option<String> {
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+/// Where a unit's page is served: the unit's address (its machine's, or
+/// on a Kubernetes model its pod's) and its port.
+pub struct Web {
+    pub addr: String,
+    pub port: u16,
+}
+
+/// The page served at `web`.
+pub fn fetch(web: &Web) -> Option<String> {
+    let mut s = std::net::TcpStream::connect((web.addr.as_str(), web.port)).ok()?;
     s.write_all(b"GET / HTTP/1.0\r\n\r\n").ok()?;
     let mut out = String::new();
     s.read_to_string(&mut out).ok()?;
@@ -72,7 +80,7 @@ fn action(mj: &Mj, unit: &str, args: &[&str]) -> Value {
     out[unit]["results"].clone()
 }
 
-fn deploy_web(mj: &Mj) -> u16 {
+fn deploy_web(mj: &Mj) -> Web {
     let port = free_port();
     let charm = python_charm("web-k8s");
     mj.ok(&[
@@ -82,14 +90,20 @@ fn deploy_web(mj: &Mj) -> u16 {
         "--config",
         &format!("port={port}"),
     ]);
-    mj.wait_status("web/0 serving", 120, |s| {
+    let s = mj.wait_status("web/0 serving", 120, |s| {
         s["applications"]["web"]["units"]["web/0"]["workload-status"]["message"]
             == format!("serving on {port}")
     });
+    // The charm serves on its unit's address (network-get's).
+    let addr = s["applications"]["web"]["units"]["web/0"]["public-address"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let web = Web { addr, port };
     wait_for("the page", 30, mj, || {
-        fetch(port).is_some_and(|p| p.contains("hello from web/0"))
+        fetch(&web).is_some_and(|p| p.contains("hello from web/0"))
     });
-    port
+    web
 }
 
 /// Processes in a container of `home`: their mount table holds the
@@ -111,7 +125,8 @@ fn container_processes(home: &Path) -> Vec<i32> {
 #[test]
 fn a_sidecar_charm_drives_its_workload_through_a_real_pebble() {
     let mj = Mj::new();
-    let port = deploy_web(&mj);
+    let web = deploy_web(&mj);
+    let port = web.port;
     let dir = unit_dir(&mj, "web/0");
     let upper = dir.join("containers/web/root/upper");
 
@@ -215,13 +230,13 @@ fn a_sidecar_charm_drives_its_workload_through_a_real_pebble() {
     let r = action(&mj, "web/0", &["info"]);
     assert_eq!(r["can-connect"], "True");
     assert_eq!(r["services"], r#"{"http": "active"}"#);
-    assert!(fetch(port).unwrap().contains("hello from web/0"));
+    assert!(fetch(&web).unwrap().contains("hello from web/0"));
 }
 
 #[test]
 fn a_killed_pebble_is_restarted_and_reported_ready_again() {
     let mj = Mj::new();
-    let port = deploy_web(&mj);
+    let web = deploy_web(&mj);
     let pid_file = unit_dir(&mj, "web/0").join("containers/web/pebble.pid");
     let pid: i32 = std::fs::read_to_string(&pid_file)
         .unwrap()
@@ -244,7 +259,7 @@ fn a_killed_pebble_is_restarted_and_reported_ready_again() {
     });
     // A new container: the charm set it up again and it serves.
     wait_for("the page again", 30, &mj, || {
-        fetch(port).is_some_and(|p| p.contains("hello from web/0"))
+        fetch(&web).is_some_and(|p| p.contains("hello from web/0"))
     });
     // A Pebble restart is no pod restart: start ran once.
     let starts = events(&mj, "web/0")
@@ -257,7 +272,7 @@ fn a_killed_pebble_is_restarted_and_reported_ready_again() {
 #[test]
 fn a_killed_controller_restarts_the_pod_and_destroy_model_leaves_no_process() {
     let mj = Mj::new();
-    let port = deploy_web(&mj);
+    let web = deploy_web(&mj);
     wait_for("start", 30, &mj, || {
         events(&mj, "web/0").iter().any(|(e, _)| e == "start")
     });
@@ -267,7 +282,7 @@ fn a_killed_controller_restarts_the_pod_and_destroy_model_leaves_no_process() {
     assert!(before.len() >= 2, "the container's processes: {before:?}");
     crate::crash::kill_controller(&mj);
     // Pebble and its server outlive the controller...
-    assert!(fetch(port).is_some());
+    assert!(fetch(&web).is_some());
     // ... and the restarted controller restarts the pod: the old
     // processes are gone, start and pebble-ready run again, it serves.
     mj.ok(&["status"]);
@@ -277,7 +292,7 @@ fn a_killed_controller_restarts_the_pod_and_destroy_model_leaves_no_process() {
             && ev.iter().filter(|(e, _)| e == "web-pebble-ready").count() == 2
     });
     wait_for("the page again", 30, &mj, || {
-        fetch(port).is_some_and(|p| p.contains("hello from web/0"))
+        fetch(&web).is_some_and(|p| p.contains("hello from web/0"))
     });
     let after = container_processes(mj.home.path());
     assert!(
@@ -288,7 +303,7 @@ fn a_killed_controller_restarts_the_pod_and_destroy_model_leaves_no_process() {
     wait_for("no container process left", 30, &mj, || {
         container_processes(mj.home.path()).is_empty()
     });
-    assert!(fetch(port).is_none(), "the server is gone");
+    assert!(fetch(&web).is_none(), "the server is gone");
 }
 
 #[test]

@@ -40,13 +40,18 @@ class WebCharm(ops.CharmBase):
         with open(path, "a") as f:
             f.write(json.dumps({"event": what, "env": env}) + "\n")
 
+    @property
+    def address(self):
+        """The unit's own address (its pod's on a Kubernetes model), where it serves."""
+        return str(self.model.get_binding("juju-info").network.bind_address)
+
     def _layer(self):
         return {
             "summary": "web server",
             "services": {
                 "http": {
                     "override": "replace",
-                    "command": f"python3 -m http.server {self.port} --bind 127.0.0.1 --directory /srv/www",
+                    "command": f"python3 -m http.server {self.port} --bind {self.address} --directory /srv/www",
                     "startup": "enabled",
                 },
             },
@@ -55,7 +60,7 @@ class WebCharm(ops.CharmBase):
                     "override": "replace",
                     "period": "1s",
                     "threshold": 2,
-                    "http": {"url": f"http://127.0.0.1:{self.port}/"},
+                    "http": {"url": f"http://{self.address}:{self.port}/"},
                 },
             },
         }
