@@ -94,6 +94,15 @@ pub enum Request {
         units: Vec<String>,
         force: bool,
     },
+    /// Scale a Kubernetes application: to `scale` units, or by `change`
+    /// (`add-unit`, `remove-unit --num-units`) ([`Scaled`]).
+    ScaleApplication {
+        model: String,
+        application: String,
+        scale: Option<i64>,
+        change: Option<i64>,
+        force: bool,
+    },
     RemoveApplication {
         model: String,
         applications: Vec<String>,
@@ -714,6 +723,13 @@ pub struct CredentialInfo {
     pub attributes: BTreeMap<String, String>,
     /// The models using it.
     pub models: Vec<String>,
+}
+
+/// `ScaleApplication` result: the application's new scale.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Scaled {
+    pub application: String,
+    pub scale: u32,
 }
 
 /// `DeployArgs` / `AddUnit` result.

@@ -30,5 +30,6 @@ pub mod toolwire;
 /// version 13 status history (`show-status-log`), `expose`/`unexpose`, an
 /// application's actions and `cancel-task`; version 14 the cross-model requests (`offer`,
 /// `consume`, offers, `remove-offer`, `remove-saas`) and status' SAAS and
-/// offers.
-pub const API_VERSION: u32 = 14;
+/// offers; version 15 Kubernetes models (model types, `ScaleApplication`,
+/// applications' and pods' addresses and provider ids).
+pub const API_VERSION: u32 = 15;

@@ -68,6 +68,7 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | Refresh(_)
         | AddUnit { .. }
         | RemoveUnit { .. }
+        | ScaleApplication { .. }
         | RemoveApplication { .. }
         | Config { .. }
         | Run { .. }

@@ -28,6 +28,7 @@ mod offers;
 mod refresh;
 mod relations;
 mod resources;
+mod scale;
 mod secrets;
 mod status;
 mod status_history;
@@ -237,6 +238,13 @@ async fn dispatch(ctl: &Arc<Controller>, req: Request, progress: ProgressSender)
             units,
             force,
         } => applications::remove_unit(ctl, &model, &units, force),
+        ScaleApplication {
+            model,
+            application,
+            scale: n,
+            change,
+            force,
+        } => scale::scale_application(ctl, &model, &application, n, change, force),
         RemoveApplication {
             model,
             applications,

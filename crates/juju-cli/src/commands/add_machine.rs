@@ -47,6 +47,7 @@ pub struct AddMachine {
 
 impl AddMachine {
     pub fn run(self) -> CliResult {
+        super::iaas_only("add-machine", &self.model.name()?)?;
         if self.base.is_some() && self.series.is_some() {
             return Err(CliError::usage(
                 "--series and --base cannot be specified together",

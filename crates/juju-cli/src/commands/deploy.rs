@@ -186,6 +186,10 @@ impl Deploy {
         let resources = resource_args(&self.resource)?;
         let num_units = num_units(self.num_units)?;
         let model = self.model.name()?;
+        // Pods are placed by Kubernetes, not on machines.
+        if !self.to.is_empty() && super::is_caas(&model)? {
+            return Err(CliError::usage("--to cannot be used on k8s models"));
+        }
         let path = Path::new(&self.charm);
         if !path.exists() {
             if self.charm.starts_with('.') || self.charm.starts_with('/') {

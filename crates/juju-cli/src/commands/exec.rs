@@ -135,6 +135,11 @@ impl Exec {
         let wait = parse(&self.wait, 300)?;
         let timeout = parse(&self.timeout, 0)?;
         let model = self.model.name()?;
+        if !machines.is_empty() && super::is_caas(&model)? {
+            return Err(CliError::runtime(
+                "unable to target machines with a k8s controller",
+            ));
+        }
         let client = ctx::client()?;
         let enq: Enqueued = match client.call(&Request::Exec {
             model: model.clone(),

@@ -28,6 +28,7 @@ pub struct Machines {
 
 impl Machines {
     pub fn run(self) -> CliResult {
+        super::iaas_only("machines", &self.model.name()?)?;
         let s: ModelStatus = ctx::client()?.call(&Request::Status {
             model: self.model.name()?,
         })?;

@@ -60,6 +60,7 @@ mod resolve;
 mod resources;
 mod revoke_secret;
 mod run;
+mod scale_application;
 mod scp;
 mod secret_args;
 mod secrets;
@@ -126,6 +127,8 @@ pub enum Command {
     AddUnit(add_unit::AddUnit),
     /// Remove units.
     RemoveUnit(remove_unit::RemoveUnit),
+    /// Set the desired number of k8s application units.
+    ScaleApplication(scale_application::ScaleApplication),
     /// Remove applications.
     RemoveApplication(remove_application::RemoveApplication),
     /// Get, set or reset application config.
@@ -318,6 +321,7 @@ pub fn run(cli: Cli) -> CliResult {
         Trust(c) => c.run(),
         AddUnit(c) => c.run(),
         RemoveUnit(c) => c.run(),
+        ScaleApplication(c) => c.run(),
         RemoveApplication(c) => c.run(),
         Config(c) => c.run(),
         Integrate(c) => c.run(),
@@ -463,6 +467,39 @@ impl ModelArg {
     pub fn name(&self) -> Result<String, CliError> {
         crate::ctx::model(&self.model)
     }
+}
+
+/// Whether `model` is a Kubernetes (`caas`) model. Juju's client knows
+/// each model's type; ours asks the controller.
+pub fn is_caas(model: &str) -> Result<bool, CliError> {
+    let info: controller_api::api::ModelInfo =
+        crate::ctx::client()?.call(&controller_api::api::Request::ShowModel {
+            name: model.to_string(),
+        })?;
+    Ok(info.is_caas())
+}
+
+/// Juju's refusal of a machine-only command on a Kubernetes model
+/// (`modelcmd.IAASOnlyCommand`, raised when the command initialises: a
+/// usage error, exit 2).
+pub fn iaas_only(command: &str, model: &str) -> Result<(), CliError> {
+    if is_caas(model)? {
+        return Err(CliError::usage(format!(
+            "Juju command \"{command}\" not supported on container models"
+        )));
+    }
+    Ok(())
+}
+
+/// Juju's refusal of a Kubernetes-only command on a machine model
+/// (`modelcmd.CAASOnlyCommand`; exit 2).
+pub fn caas_only(command: &str, model: &str) -> Result<(), CliError> {
+    if !is_caas(model)? {
+        return Err(CliError::usage(format!(
+            "Juju command \"{command}\" only supported on k8s container models"
+        )));
+    }
+    Ok(())
 }
 
 /// Output formats offered by data commands.

@@ -36,6 +36,7 @@ pub struct RemoveMachine {
 
 impl RemoveMachine {
     pub fn run(self) -> CliResult {
+        super::iaas_only("remove-machine", &self.model.name()?)?;
         if self.ids.is_empty() {
             return Err(CliError::usage(MISSING));
         }

@@ -209,6 +209,10 @@ impl Ssh {
         let Some((target, rest)) = self.args.split_first() else {
             return Err(CliError::usage(MISSING));
         };
+        // On Kubernetes the target is a unit (its pod), never a machine.
+        if !target.contains('/') && super::is_caas(&self.model.name()?)? {
+            return Err(CliError::runtime(format!("invalid unit name {target:?}")));
+        }
         if let Some(c) = &self.container {
             if let Some(socket) = container_of(&self.model.name()?, target, c)? {
                 return self.in_container(&socket, &command_words(rest));

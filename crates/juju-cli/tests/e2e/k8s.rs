@@ -99,3 +99,124 @@ fn a_model_on_the_k8s_cloud_is_a_caas_model_everywhere() {
         "ERROR cannot remove cloud from controller: cannot remove the built-in cloud \"minijuju-k8s\"\n"
     );
 }
+
+/// `args` fails with `code` and exactly `ERROR <message>`.
+fn refused(mj: &Mj, args: &[&str], code: i32, message: &str) {
+    let r = mj.run(args);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (code, format!("ERROR {message}\n").as_str()),
+        "minijuju {args:?}: {r:?}"
+    );
+    assert_eq!(r.stdout, "", "minijuju {args:?}");
+}
+
+#[test]
+fn machine_commands_answer_as_juju_does_on_a_k8s_model() {
+    let mj = k8s();
+    for cmd in [
+        &["add-machine"][..],
+        &["remove-machine", "0"],
+        &["machines"],
+    ] {
+        refused(
+            &mj,
+            cmd,
+            2,
+            &format!(
+                "Juju command \"{}\" not supported on container models",
+                cmd[0]
+            ),
+        );
+    }
+    refused(
+        &mj,
+        &["exec", "--machine", "0", "--", "true"],
+        1,
+        "unable to target machines with a k8s controller",
+    );
+    refused(&mj, &["ssh", "0", "true"], 1, "invalid unit name \"0\"");
+    let charm = crate::common::python_charm("web-k8s");
+    refused(
+        &mj,
+        &["deploy", charm.to_str().unwrap(), "--to", "0"],
+        2,
+        "--to cannot be used on k8s models",
+    );
+    refused(
+        &mj,
+        &["add-unit", "web", "--to", "0"],
+        2,
+        "k8s models only support --num-units",
+    );
+    refused(
+        &mj,
+        &["add-unit", "web", "--attach-storage", "content/0"],
+        2,
+        "k8s models only support --num-units",
+    );
+    // remove-unit, Juju's k8s style: one application and --num-units.
+    refused(
+        &mj,
+        &["remove-unit", "web/0", "--num-units", "1"],
+        2,
+        "k8s models do not support removing named units.\nInstead specify an application with --num-units.\n",
+    );
+    refused(
+        &mj,
+        &["remove-unit", "web", "db", "--num-units", "1"],
+        2,
+        "only single application supported",
+    );
+    refused(
+        &mj,
+        &["remove-unit", "web"],
+        2,
+        "specify the number of units (> 0) to remove using --num-units",
+    );
+    refused(
+        &mj,
+        &[
+            "remove-unit",
+            "web",
+            "--num-units",
+            "1",
+            "--destroy-storage",
+        ],
+        2,
+        "k8s models only support --num-units",
+    );
+    refused(
+        &mj,
+        &["remove-unit", "Web", "--num-units", "1"],
+        2,
+        "application name \"Web\" not valid",
+    );
+    refused(
+        &mj,
+        &["scale-application", "web", "-1"],
+        2,
+        "scale must be a positive integer",
+    );
+    refused(&mj, &["scale-application", "web"], 2, "no scale specified");
+    refused(
+        &mj,
+        &["scale-application", "nope", "2"],
+        1,
+        "could not scale application \"nope\": application \"nope\" not found",
+    );
+    // ... and on a machine model, the k8s-only ones are refused.
+    mj.ok(&["switch", "m"]);
+    refused(
+        &mj,
+        &["scale-application", "web", "2"],
+        2,
+        "Juju command \"scale-application\" only supported on k8s container models",
+    );
+    refused(
+        &mj,
+        &["remove-unit", "web", "--num-units", "1"],
+        2,
+        "--num-units for non k8s models not valid",
+    );
+}

@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::common::{python_charm, Mj};
 
 /// A port for unit 0's server unlikely to be taken by a parallel test.
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
 }
@@ -59,7 +59,7 @@ fn events(mj: &Mj, unit: &str) -> Vec<(String, Value)> {
         .collect()
 }
 
-fn wait_for(what: &str, secs: u64, mj: &Mj, cond: impl Fn() -> bool) {
+pub fn wait_for(what: &str, secs: u64, mj: &Mj, cond: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(secs);
     while !cond() {
         if Instant::now() > deadline {
