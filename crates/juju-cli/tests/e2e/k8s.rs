@@ -220,3 +220,135 @@ fn machine_commands_answer_as_juju_does_on_a_k8s_model() {
         "--num-units for non k8s models not valid",
     );
 }
+
+/// Pids of processes in unit `unit`'s pod containers (their mount table
+/// holds the container's overlay, inside the unit's directory).
+fn pod_processes(mj: &Mj, unit: &str) -> Vec<i32> {
+    let home = mj.home.path().canonicalize().unwrap();
+    let needle = format!("/unit-{}/containers/", unit.replace('/', "-"));
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/mountinfo")).is_ok_and(|m| {
+                m.lines().any(|l| {
+                    l.contains(&format!("upperdir={}/", home.display())) && l.contains(&needle)
+                })
+            })
+        })
+        .collect()
+}
+
+/// Every unit of `web` serving its page on its pod's address.
+fn serving(s: &Value, port: u16) -> Vec<(String, crate::sidecar::Web)> {
+    s["applications"]["web"]["units"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, u)| {
+            let n: u16 = name.rsplit('/').next().unwrap().parse().unwrap();
+            let web = crate::sidecar::Web {
+                addr: u["address"].as_str().unwrap().to_string(),
+                port: port + n,
+            };
+            (name.clone(), web)
+        })
+        .collect()
+}
+
+#[test]
+fn a_k8s_application_scales_up_and_down_and_its_pods_serve_on_their_addresses() {
+    let mj = k8s();
+    let port = crate::sidecar::free_port();
+    let charm = crate::common::python_charm("web-k8s");
+    mj.ok(&[
+        "deploy",
+        charm.to_str().unwrap(),
+        "web",
+        "--config",
+        &format!("port={port}"),
+    ]);
+    let s = mj.wait_settled("web", 1, "active");
+    let web = &s["applications"]["web"];
+    assert_eq!(web["scale"], 1);
+    assert!(
+        web["address"].as_str().unwrap().starts_with("127."),
+        "{web}"
+    );
+    assert_eq!(web["provider-id"].as_str().unwrap().len(), 36, "{web}");
+    let u0 = &web["units"]["web/0"];
+    assert_eq!(u0["provider-id"], "web-0");
+    assert!(u0.get("machine").is_none(), "{u0}");
+    let su = json(&mj, &["show-unit", "web/0", "--format", "json"]);
+    assert_eq!(su["web/0"]["provider-id"], "web-0");
+    assert_eq!(su["web/0"]["address"], u0["address"]);
+
+    // Up to 3 with scale-application: each pod serves on its own address.
+    let r = mj.run(&["scale-application", "web", "3"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, "web scaled to 3 units\n"));
+    let s = mj.wait_settled("web", 3, "active");
+    assert_eq!(s["applications"]["web"]["scale"], 3);
+    let pods = serving(&s, port);
+    let addrs: std::collections::BTreeSet<&str> =
+        pods.iter().map(|(_, w)| w.addr.as_str()).collect();
+    assert_eq!(addrs.len(), 3, "one address per pod: {pods:?}");
+    for (name, w) in &pods {
+        crate::sidecar::wait_for(&format!("{name}'s page"), 30, &mj, || {
+            crate::sidecar::fetch(w).is_some_and(|p| p.contains(&format!("hello from {name}")))
+        });
+    }
+    let table = mj.ok(&["status"]);
+    let row = table.lines().find(|l| l.starts_with("web ")).unwrap();
+    assert_eq!(row.split_whitespace().nth(2), Some("3"), "{table}");
+    assert!(
+        table.contains("Unit    Workload  Agent  Address"),
+        "{table}"
+    );
+    assert!(!table.contains("Machine"), "{table}");
+
+    // add-unit -n scales too.
+    assert_eq!(mj.run(&["add-unit", "web", "-n", "1"]).code, 0);
+    mj.wait_settled("web", 4, "active");
+
+    // Down to 1 with remove-unit --num-units: the highest-numbered pods
+    // go, their Pebbles and services with them; web/0 keeps serving.
+    let before: Vec<Vec<i32>> = (1..4)
+        .map(|n| pod_processes(&mj, &format!("web/{n}")))
+        .collect();
+    assert!(before.iter().all(|p| !p.is_empty()), "{before:?}");
+    let r = mj.run(&["remove-unit", "web", "--num-units", "3"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (0, "scaling down to 1 units\n")
+    );
+    let s = mj.wait_settled("web", 1, "active");
+    assert!(
+        s["applications"]["web"]["units"]["web/0"].is_object(),
+        "{s:#}"
+    );
+    crate::sidecar::wait_for("the removed pods' processes to go", 30, &mj, || {
+        before
+            .iter()
+            .flatten()
+            .all(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists())
+    });
+    let (_, w0) = &serving(&s, port)[0];
+    assert!(crate::sidecar::fetch(w0)
+        .unwrap()
+        .contains("hello from web/0"));
+    for (_, w) in pods.iter().filter(|(n, _)| n != "web/0") {
+        assert!(
+            crate::sidecar::fetch(w).is_none(),
+            "{} still serves",
+            w.addr
+        );
+    }
+    let r = mj.run(&["remove-unit", "web", "--num-units", "2"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            1,
+            "ERROR cannot remove more units than currently exist not valid\n"
+        )
+    );
+}

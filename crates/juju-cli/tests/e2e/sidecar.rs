@@ -22,6 +22,7 @@ pub fn free_port() -> u16 {
 
 /// Where a unit's page is served: the unit's address (its machine's, or
 /// on a Kubernetes model its pod's) and its port.
+#[derive(Debug)]
 pub struct Web {
     pub addr: String,
     pub port: u16,
