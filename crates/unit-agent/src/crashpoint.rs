@@ -3,7 +3,8 @@
 //! whole process, exactly as a power cut or `kill -9` would at that moment.
 //! The points sit right after the commits of multi-step changes (relation
 //! and subordinate creation, unit termination, application removal, the
-//! secret commits of [`secrets_committed`], a machine reboot), where a crash is most likely
+//! secret commits of [`secrets_committed`], a machine reboot, a hook's
+//! commit by name ([`hook_committed`]), a pod's replacement), where a crash is most likely
 //! to leave the model half-changed or a hook lost or doubled.
 //!
 //! Unset (the normal case), [`reached`] is one cached string comparison.
@@ -35,6 +36,15 @@ pub fn reached(point: &str) {
         }
         // SIGKILL cannot be caught; never continue past the point.
         std::process::abort();
+    }
+}
+
+/// `hook-committed:<hook>` (`hook-committed:stop`): after the commit of
+/// a hook of that name, and its `ran` log line, before the agent decides
+/// what comes next. Nothing is formatted unless a point of that kind is armed.
+pub fn hook_committed(name: &str) {
+    if armed().and_then(|p| p.strip_prefix("hook-committed:")) == Some(name) {
+        reached(armed().unwrap_or_default());
     }
 }
 

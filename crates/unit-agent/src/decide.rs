@@ -387,12 +387,31 @@ pub fn decide(p: &Progress, f: &Facts, m: &Memory) -> Decision {
         (Op::RunHook, Step::Done, Some(h)) => return Decision::SkipHook(h.clone()),
         _ => {}
     }
+    let dying = !f.life.is_alive();
+    // A pod whose charm changed (a refresh, a resource attached) is
+    // replaced, as Kubernetes rolls a StatefulSet whose pod template
+    // changed (uniter-semantics §4.5): the old pod runs stop (its shutdown,
+    // when it has started), then the charm is deployed into a new pod
+    // (Juju's new pod deploys it before its resolver loop, so before the
+    // reboot start below).
+    if f.pod && p.installed && !dying && charm_modified(p, f) {
+        return if p.started && !p.stopped {
+            hook(HookKind::Stop)
+        } else {
+            Decision::Deploy(charm_target(f))
+        };
+    }
     // Reboot (resolver step 2): the machine rebooted since this started
-    // unit last ran start, and no hook is in flight (it runs first).
-    if p.started && !p.stopped && (f.machine_boot != p.boot_seen || (f.pod && !m.pod_started)) {
+    // unit last ran start, or (a pod) the agent started, or the pod was
+    // replaced, since it did; and no hook is in flight (it runs first). An
+    // alive pod unit stopped only when its old pod shut down for a new one.
+    let pod_restart = f.pod && !m.pod_started;
+    if p.started
+        && (!p.stopped || (pod_restart && !dying))
+        && (f.machine_boot != p.boot_seen || pod_restart)
+    {
         return hook(HookKind::Start);
     }
-    let dying = !f.life.is_alive();
     if !p.installed {
         // Storage attached at deploy is attached before install, which
         // waits for it (§4.3).
@@ -533,7 +552,11 @@ pub fn deployed(p: &Progress) -> Progress {
 /// upgrade), that hook is pending again and no upgrade-charm runs (Juju's
 /// `interruptedHook`). The resolver restarts with fresh in-memory state,
 /// so every follower runs leader-settings-changed once more (§4.5, §4.8).
-pub fn commit_deploy(p: &Progress, m: &mut Memory) -> Progress {
+/// `new_pod`: the deployment replaced the unit's pod, whose agent starts
+/// afresh (a Kubernetes pod's new unit agent): everything Juju keeps in
+/// memory is gone, so start, pebble-ready for each container and (for
+/// followers) leader-settings-changed follow config-changed.
+pub fn commit_deploy(p: &Progress, m: &mut Memory, new_pod: bool) -> Progress {
     let t = p.upgrade.clone().unwrap_or_default();
     let mut next = Progress {
         charm: Some(t.charm),
@@ -549,6 +572,12 @@ pub fn commit_deploy(p: &Progress, m: &mut Memory) -> Progress {
         next.step = Step::Queued;
         next.hook = Some(HookInfo::simple(HookKind::UpgradeCharm));
         next.hook_failed = false;
+    }
+    if new_pod {
+        *m = Memory {
+            machine_boot: m.machine_boot,
+            ..Memory::default()
+        };
     }
     m.leader_settings_seen = None;
     next
@@ -688,6 +717,9 @@ pub fn commit(p: &Progress, h: &HookInfo, f: &Facts, m: &mut Memory, status_set:
         }
         HookKind::Start => {
             next.started = true;
+            // A new pod's start: the old pod's stop is behind it (Juju's
+            // commit clears the flag).
+            next.stopped = false;
             next.boot_seen = f.machine_boot;
             m.pod_started = true;
         }
@@ -1023,7 +1055,7 @@ mod tests {
                 }
                 Decision::Deploy(t) => {
                     out.push(format!("deploy {}", t.url));
-                    p = commit_deploy(&deployed(&begin_deploy(&p, &t)), m);
+                    p = commit_deploy(&deployed(&begin_deploy(&p, &t)), m, f.pod);
                 }
                 Decision::Terminate => {
                     out.push("terminate".into());
@@ -1407,7 +1439,7 @@ mod tests {
         assert_eq!(pending.charm.as_deref(), Some("charms/a"));
         let done = deployed(&pending);
         assert_eq!((done.op, done.step), (Op::Upgrade, Step::Done));
-        let committed = commit_deploy(&done, &mut m);
+        let committed = commit_deploy(&done, &mut m, false);
         assert_eq!(committed.charm.as_deref(), Some("charms/b"));
         assert_eq!(committed.charm_modified_version, 1);
         assert_eq!(committed.upgrade, None);
@@ -1491,7 +1523,7 @@ mod tests {
         let pending = begin_deploy(&p, &t);
         assert_eq!(pending.hook, Some(failed.clone()));
         assert!(!pending.in_error(), "deploying, not waiting in error");
-        let next = commit_deploy(&deployed(&pending), &mut m);
+        let next = commit_deploy(&deployed(&pending), &mut m, false);
         assert!(next.in_error() && next.hook_failed);
         assert_eq!(next.hook, Some(failed.clone()));
         assert_eq!(next.charm.as_deref(), Some("charms/b"));
@@ -2527,6 +2559,240 @@ mod tests {
             ..p.clone()
         };
         assert_eq!(kind(&decide(&p2, &busy, &m)), "web-pebble-custom-notice");
+    }
+
+    /// The model after `refresh` of a pod's charm: another charm, a new version.
+    fn refreshed(f: &Facts) -> Facts {
+        Facts {
+            charm: "charms/b".into(),
+            charm_url: "local:u-1".into(),
+            charm_modified_version: 1,
+            ..f.clone()
+        }
+    }
+
+    #[test]
+    fn a_refresh_replaces_the_pod_stop_then_deploy_then_upgrade_charm_config_changed_start() {
+        let f = pod_facts(&[("db", Some("b1")), ("web", Some("w1"))]);
+        let g = refreshed(&f);
+        for leader in [false, true] {
+            let f = Facts {
+                is_leader: leader,
+                ..f.clone()
+            };
+            let g = Facts {
+                is_leader: leader,
+                ..g.clone()
+            };
+            let mut m = Memory::default();
+            let (_, p) = sequence(prepared(&f), &f, &mut m);
+            let (seq, p) = sequence(p, &g, &mut m);
+            let mut want = vec![
+                "stop",
+                "deploy local:u-1",
+                "upgrade-charm",
+                "config-changed",
+                "start",
+            ];
+            if !leader {
+                want.push("leader-settings-changed");
+            }
+            // The new pod's containers are new to its agent.
+            want.extend(["db-pebble-ready", "web-pebble-ready"]);
+            assert_eq!(seq, want, "leader: {leader}");
+            assert!(p.started && !p.stopped, "{p:?}");
+            assert_eq!(p.charm.as_deref(), Some("charms/b"));
+            assert_eq!(decide(&p, &g, &m), Decision::Idle);
+        }
+        // A machine unit of the same charm: no stop, no start (§4.5).
+        let (mf, mg) = (
+            Facts {
+                pod: false,
+                ..f.clone()
+            },
+            Facts {
+                pod: false,
+                ..g.clone()
+            },
+        );
+        let mut m = Memory::default();
+        let (_, p) = sequence(prepared(&mf), &mf, &mut m);
+        let (seq, _) = sequence(p, &mg, &mut m);
+        assert_eq!(
+            seq,
+            [
+                "deploy local:u-1",
+                "upgrade-charm",
+                "config-changed",
+                "leader-settings-changed"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pod_refresh_resumed_by_a_new_agent_at_every_step_runs_each_hook_once() {
+        // The journal at each step of a pod's replacement, read by an
+        // agent that starts afresh (the controller was killed there): what
+        // is left of the sequence runs, in order, nothing twice (a start
+        // after start committed is the restart's own pod restart).
+        let f = pod_facts(&[("web", Some("w1"))]);
+        let g = refreshed(&f);
+        let mut m = Memory::default();
+        let (_, started) = sequence(prepared(&f), &f, &mut m);
+        let t = charm_target(&g);
+        let stopped = commit(
+            &begin(&started, &HookInfo::simple(HookKind::Stop), &g, &mut m),
+            &HookInfo::simple(HookKind::Stop),
+            &g,
+            &mut m,
+            false,
+        );
+        assert!(stopped.stopped && stopped.started);
+        let queued_upgrade = commit_deploy(&deployed(&begin_deploy(&stopped, &t)), &mut m, true);
+        let after = |p: &Progress, h: HookKind| {
+            commit(
+                &begin(p, &HookInfo::simple(h), &g, &mut Memory::default()),
+                &HookInfo::simple(h),
+                &g,
+                &mut Memory::default(),
+                false,
+            )
+        };
+        let queued_config = after(&queued_upgrade, HookKind::UpgradeCharm);
+        let configured = after(&queued_config, HookKind::ConfigChanged);
+        let restarted = after(&configured, HookKind::Start);
+        let tail = ["start", "leader-settings-changed", "web-pebble-ready"];
+        let cases: Vec<(&str, Progress, Vec<&str>)> = vec![
+            (
+                "refresh seen, nothing run",
+                started.clone(),
+                [
+                    &[
+                        "stop",
+                        "deploy local:u-1",
+                        "upgrade-charm",
+                        "config-changed",
+                    ][..],
+                    &tail,
+                ]
+                .concat(),
+            ),
+            (
+                "stop committed",
+                stopped.clone(),
+                [
+                    &["deploy local:u-1", "upgrade-charm", "config-changed"][..],
+                    &tail,
+                ]
+                .concat(),
+            ),
+            (
+                "deployment pending",
+                begin_deploy(&stopped, &t),
+                [
+                    &["deploy local:u-1", "upgrade-charm", "config-changed"][..],
+                    &tail,
+                ]
+                .concat(),
+            ),
+            (
+                "charm swapped",
+                deployed(&begin_deploy(&stopped, &t)),
+                [
+                    &["deploy local:u-1", "upgrade-charm", "config-changed"][..],
+                    &tail,
+                ]
+                .concat(),
+            ),
+            (
+                "deployment committed",
+                queued_upgrade.clone(),
+                [&["upgrade-charm", "config-changed"][..], &tail].concat(),
+            ),
+            (
+                "upgrade-charm committed",
+                queued_config,
+                [&["config-changed"][..], &tail].concat(),
+            ),
+            ("config-changed committed", configured, tail.to_vec()),
+            (
+                "start committed: the restart is a pod restart",
+                restarted,
+                tail.to_vec(),
+            ),
+        ];
+        for (what, p, want) in cases {
+            let (seq, end) = sequence(p, &g, &mut Memory::default());
+            assert_eq!(seq, want, "{what}");
+            assert!(end.started && !end.stopped, "{what}: {end:?}");
+        }
+    }
+
+    #[test]
+    fn a_pod_refresh_before_start_while_dying_or_in_error() {
+        let f = pod_facts(&[("web", Some("w1"))]);
+        let g = refreshed(&f);
+        // Installed, not started yet: no stop; config-changed queues start.
+        let installed = Progress {
+            installed: true,
+            ..prepared(&f)
+        };
+        let (seq, p) = sequence(installed, &g, &mut Memory::default());
+        assert_eq!(
+            seq,
+            [
+                "deploy local:u-1",
+                "upgrade-charm",
+                "config-changed",
+                "start",
+                "leader-settings-changed",
+                "web-pebble-ready"
+            ]
+        );
+        assert!(p.started);
+        // Dying: the teardown's own stop, no deployment.
+        let mut m = Memory::default();
+        let (_, started) = sequence(prepared(&f), &f, &mut m);
+        let dying = Facts {
+            life: Life::Dying,
+            ..g.clone()
+        };
+        let (seq, _) = sequence(started.clone(), &dying, &mut m);
+        assert_eq!(seq, ["stop", "remove", "terminate"]);
+        // Stopped and dying: a new agent runs no start (remove is next).
+        let stopped = Progress {
+            stopped: true,
+            ..started.clone()
+        };
+        assert_eq!(
+            kind(&decide(&stopped, &dying, &Memory::default())),
+            "remove"
+        );
+        // In error: no stop; a forced refresh deploys into a new pod and
+        // keeps the failed hook pending (no upgrade-charm).
+        let h = HookInfo::simple(HookKind::ConfigChanged);
+        let failed = fail(&begin(&started, &h, &f, &mut m));
+        let mut g = Facts {
+            auto_retry: false,
+            ..g.clone()
+        };
+        assert_eq!(decide(&failed, &g, &m), Decision::WaitInError);
+        g.force_charm = true;
+        let Decision::Deploy(t) = decide(&failed, &g, &m) else {
+            panic!("{:?}", decide(&failed, &g, &m))
+        };
+        let next = commit_deploy(&deployed(&begin_deploy(&failed, &t)), &mut m, true);
+        assert!(next.in_error() && next.hook == Some(h.clone()));
+        assert!(!m.pod_started, "a new pod");
+        g.resolved = Resolved::Retry;
+        assert_eq!(decide(&next, &g, &m), Decision::RunHook(h.clone()));
+        let p = commit(&begin(&next, &h, &g, &mut m), &h, &g, &mut m, false);
+        g.resolved = Resolved::None;
+        let (seq, _) = sequence(p, &g, &mut m);
+        assert_eq!(
+            seq,
+            ["start", "leader-settings-changed", "web-pebble-ready"]
+        );
     }
 
     #[test]

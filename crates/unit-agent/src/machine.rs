@@ -44,9 +44,15 @@ pub fn view(
     let mut binds = Vec::new();
     for u in store.units_on_machine(model, machine)? {
         // A pod's containers: each Pebble's socket directory at
-        // `/charm/containers/<name>`, where ops looks for `pebble.socket`.
+        // `/charm/containers/<name>`, where ops looks for `pebble.socket`;
+        // those of the charm the unit runs (its journal's), which a
+        // refresh changes only when the unit's new pod starts.
         let app = store.application(model, &u.app)?;
-        let charm = rt.charm(Path::new(&app.charm_dir))?;
+        let unit_charm = crate::progress::Progress::from_json(&u.progress)
+            .ok()
+            .and_then(|p| p.charm)
+            .unwrap_or(app.charm_dir.clone());
+        let charm = rt.charm(Path::new(&unit_charm))?;
         for name in charm.meta.containers.keys() {
             let paths = crate::container::Paths::new(&rt.unit_dir(model_uuid, &u.name), name);
             binds.push(Bind {

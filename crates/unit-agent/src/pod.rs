@@ -174,6 +174,24 @@ impl Drop for Pod {
     }
 }
 
+/// Remove the directories of the containers a unit's charm no longer
+/// declares (`<unit dir>/containers/<name>`), once its pod is stopped: a
+/// container removed by a refresh goes with its files.
+pub fn remove_undeclared(unit_dir: &Path, meta: &juju_types::charm::Metadata) {
+    let Ok(entries) = std::fs::read_dir(unit_dir.join("containers")) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let declared = e
+            .file_name()
+            .to_str()
+            .is_some_and(|n| meta.containers.contains_key(n));
+        if !declared {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// A process's start time (field 22 of `/proc/<pid>/stat`), which tells
 /// it from a later process given the same pid.
 fn start_time(pid: i32) -> Option<String> {

@@ -40,6 +40,7 @@ mod secrets_refused;
 mod show_operation;
 mod show_status_log;
 mod sidecar;
+mod sidecar_refresh;
 mod source_build;
 mod storage;
 mod tools;

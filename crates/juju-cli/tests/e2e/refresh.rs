@@ -16,7 +16,7 @@ use crate::common::{copy_dir, python_charm, Mj};
 use crate::crash::crash_at;
 
 /// The hooks `unit` ran, in order, and the charm deployments, from the log.
-fn ran(mj: &Mj, unit: &str) -> Vec<String> {
+pub(crate) fn ran(mj: &Mj, unit: &str) -> Vec<String> {
     let entity = format!("unit-{}:", unit.replace('/', "-"));
     mj.log()
         .lines()

@@ -177,6 +177,7 @@ impl Agent {
                         &format!("hook \"{name}\" retried successfully"),
                     );
                 }
+                crate::crashpoint::hook_committed(&name);
                 Ok(())
             }
             AfterHook::Requeue => {

@@ -233,7 +233,14 @@ impl Agent {
                 &format!("skipped \"{name}\" hook: its workload event did not survive the restart"),
             );
         }
-        agent.pod = agent.start_pod(&app.charm_dir)?;
+        // The pod of the charm the unit's directory holds: a refresh not
+        // deployed yet replaces it (stop first) once the agent runs.
+        let pod_charm = agent
+            .progress
+            .charm
+            .clone()
+            .unwrap_or(app.charm_dir.clone());
+        agent.pod = agent.start_pod(&pod_charm)?;
         if let Some(name) = found.failed_hook {
             agent.log(
                 "ERROR",
@@ -412,7 +419,7 @@ impl Agent {
                     self.store().drop_storage_attachment(&self.who.model, &id)?;
                     self.sweep_storage();
                 }
-                Decision::Deploy(t) => self.deploy_charm(t)?,
+                Decision::Deploy(t) => self.deploy_charm(t).await?,
                 Decision::Terminate => {
                     // The pod goes first: its containers' roots are in the
                     // unit's directory, which terminating removes.
