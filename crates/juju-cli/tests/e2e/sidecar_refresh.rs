@@ -6,7 +6,8 @@
 //! leader-settings-changed and `<container>-pebble-ready` for each
 //! container; a container the new charm adds gets a Pebble, one it drops
 //! loses it. The web-k8s example with a modified copy (a new page from a
-//! changed layer, a second container). The controller killed at each step
+//! changed layer, a second container); `attach-resource` replaces the pod
+//! the same way (a new charm-modified-version). The controller killed at each step
 //! of the replacement (`kill_*`) still ends with each hook run once and
 //! no old container left.
 
@@ -313,6 +314,49 @@ fn refresh_of_a_sidecar_charm_replaces_each_units_pod() {
         r.stderr,
         "ERROR container \"sidecar\" must be one of charm, web\n"
     );
+}
+
+#[test]
+fn attaching_a_resource_to_a_sidecar_charm_replaces_its_pod_too() {
+    // A resource bumps charm-modified-version, which changes a Kubernetes
+    // pod template as a new charm does: the same replacement, same charm.
+    let mj = Mj::new();
+    let port = free_port();
+    let charm = python_charm("web-k8s");
+    mj.ok(&[
+        "deploy",
+        charm.to_str().unwrap(),
+        "web",
+        "--config",
+        &format!("port={port}"),
+    ]);
+    wait_for("the page", 180, &mj, || {
+        fetch(port).is_some_and(|p| p.contains("hello from web/0"))
+    });
+    mj.wait_settled("web", 1, "active");
+    mj.settle("deploy");
+    let count = ran(&mj, "web/0").len();
+    let boot = boot_id(&mj, "web/0", "web").unwrap();
+    mj.ok(&["attach-resource", "web", "web-image=ubuntu:24.04"]);
+    wait_for("web-pebble-ready in the new pod", 120, &mj, || {
+        since(&mj, "web/0", count).contains(&"web-pebble-ready".to_string())
+    });
+    mj.settle("attach-resource");
+    assert_eq!(
+        since(&mj, "web/0", count),
+        [
+            "stop",
+            "deploy local:web-k8s-0",
+            "upgrade-charm",
+            "config-changed",
+            "start",
+            "web-pebble-ready"
+        ]
+    );
+    assert_ne!(boot_id(&mj, "web/0", "web").unwrap(), boot);
+    wait_for("the page from the new pod", 60, &mj, || {
+        fetch(port).is_some_and(|p| p.contains("hello from web/0"))
+    });
 }
 
 /// The Pebbles running in containers of `home` (their mount table holds
