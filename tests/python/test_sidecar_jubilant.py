@@ -6,12 +6,17 @@ Deployed with a free port, it goes active once Pebble serves its page (a
 actions go through ops' Pebble API (``push``, ``pull``, ``exec``) and we
 assert what Jubilant returns (``Task.results``, ``Task.status``), and
 ``juju ssh --container`` (Jubilant's ``ssh(container=...)``) sees the file
-ops pushed in the container's own root.
+ops pushed in the container's own root. Last, ``refresh`` with a changed
+copy of the charm replaces the pod: the new layer's page is served and
+the file pushed into the old container is gone.
 """
 
 from __future__ import annotations
 
+import pathlib
+import shutil
 import socket
+import time
 import urllib.request
 
 import jubilant
@@ -27,6 +32,14 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
+
+
+def page(port: int) -> str | None:
+    try:
+        with urllib.request.urlopen(f'http://127.0.0.1:{port}/', timeout=10) as r:
+            return r.read().decode()
+    except OSError:
+        return None
 
 
 @pytest.fixture(scope='module')
@@ -68,3 +81,39 @@ def test_pull_of_a_missing_file_fails_the_action(juju: jubilant.Juju, port: int)
     with pytest.raises(jubilant.TaskError) as e:
         juju.run(UNIT, 'pull', {'path': '/srv/data/missing'})
     assert e.value.task.status == 'failed'
+
+
+def test_refresh_replaces_the_pod(
+    juju: jubilant.Juju, port: int, tmp_path: pathlib.Path
+):
+    # Runs last: the file pushed by the test above is in the old container.
+    assert juju.ssh(UNIT, 'cat', '/srv/data/note.txt', container='web') == 'from jubilant'
+    charm = tmp_path / 'web-k8s'
+    shutil.copytree(charm_path('web-k8s'), charm, symlinks=True)
+    code = charm / 'src' / 'charm.py'
+    old = "f\"{self.config['greeting']} from {self.unit.name}\\n\""
+    assert old in code.read_text()
+    code.write_text(code.read_text().replace(old, 'f"v2 " + ' + old))
+    juju.refresh(APP, path=charm)
+    status = juju.wait(
+        lambda s: s.apps[APP].charm_rev == 1
+        and jubilant.all_active(s, APP)
+        and jubilant.all_agents_idle(s),
+        error=jubilant.any_error,
+        timeout=DEPLOY_TIMEOUT,
+    )
+    assert status.apps[APP].units[UNIT].workload_status.message == f'serving on {port}'
+    # The agents may show idle before they act on the refresh: wait for
+    # the new pod's page (and the status it sets with it).
+    deadline = time.monotonic() + DEPLOY_TIMEOUT
+    while page(port) != 'v2 hello from web/0\n':
+        assert time.monotonic() < deadline, page(port)
+        time.sleep(0.2)
+    juju.wait(
+        lambda s: jubilant.all_active(s, APP) and jubilant.all_agents_idle(s),
+        error=jubilant.any_error,
+        timeout=DEPLOY_TIMEOUT,
+    )
+    # A new container: what the old one held is gone.
+    with pytest.raises(jubilant.CLIError):
+        juju.ssh(UNIT, 'cat', '/srv/data/note.txt', container='web')
