@@ -218,16 +218,23 @@ pub fn remove_storage(
     no_destroy: bool,
 ) -> ApiResult {
     let found = check_ids(ctl, model, ids)?;
+    let s = &ctl.rt.store;
+    let m = s.model(model).map_err(store_err)?;
     if !force {
         if let Some(i) = found.iter().find(|i| i.attachment.is_some()) {
+            // A Kubernetes model has no forced detachment to suggest.
+            let hint = if m.is_caas() {
+                ""
+            } else {
+                "; use --force to detach and remove it"
+            };
             return Err(bad(format!(
-                "removing storage {} failed: storage is attached; use --force to detach and remove it",
+                "removing storage {} failed: storage is attached{hint}",
                 i.id
             )));
         }
     }
-    let s = &ctl.rt.store;
-    let uuid = s.model(model).map_err(store_err)?.uuid;
+    let uuid = m.uuid;
     if no_destroy {
         for i in &found {
             unit_agent::storage::release(&ctl.rt.home, &uuid, i)

@@ -1,7 +1,7 @@
 //! `add-storage <unit> <name>[=<directive>]...`: more storage instances for
 //! a unit; prints `added storage data/3 to app/0` per instance on stderr,
 //! and a failure per store (`failed to add storage "x" to app/0: ...`),
-//! exiting 1, as Juju does.
+//! exiting 1, as Juju does. Refused on a Kubernetes model, as Juju's.
 
 use clap::Args;
 use controller_api::api::{Request, StorageAdded};
@@ -24,6 +24,9 @@ pub struct AddStorage {
 
 impl AddStorage {
     pub fn run(self) -> CliResult {
+        // Juju's add-storage is machine-only (Kubernetes storage comes with
+        // the pod: `deploy --storage`, scaling).
+        super::iaas_only("add-storage", &self.model.name()?)?;
         if juju_types::names::UnitName::parse(&self.unit).is_err() {
             return Err(CliError::usage(format!(
                 "unit name \"{}\" not valid",

@@ -1,5 +1,6 @@
 //! `detach-storage <id>... [--force]`: the attachments go dying; each
 //! unit runs `<name>-storage-detaching`, then the instance is detached.
+//! Refused on a Kubernetes model, as Juju's.
 
 use clap::Args;
 use controller_api::api::Request;
@@ -23,8 +24,11 @@ pub struct DetachStorage {
 
 impl DetachStorage {
     pub fn run(self) -> CliResult {
+        let model = self.model.name()?;
+        // Machine-only in Juju: a pod's storage goes with the pod.
+        super::iaas_only("detach-storage", &model)?;
         ctx::client()?.call_raw(&Request::DetachStorage {
-            model: self.model.name()?,
+            model,
             ids: self.ids.clone(),
             force: self.force,
         })?;

@@ -1,13 +1,14 @@
 //! `remove-storage <id>... [--force] [--no-destroy]`: an attached instance
 //! needs `--force` (it is detached first, running storage-detaching);
 //! `--no-destroy` keeps its files (moved under the model's
-//! `storage/<m>/released/`).
+//! `storage/<m>/released/`). On a Kubernetes model, as in Juju, detached
+//! storage (left by a removed pod) is removed; `--force` is refused.
 
 use clap::Args;
 use controller_api::api::Request;
 
 use super::ModelArg;
-use crate::{ctx, CliResult};
+use crate::{ctx, CliError, CliResult};
 
 /// Juju's error when no id is given.
 pub const MISSING: &str = "remove-storage requires at least one storage ID";
@@ -28,8 +29,14 @@ pub struct RemoveStorage {
 
 impl RemoveStorage {
     pub fn run(self) -> CliResult {
+        let model = self.model.name()?;
+        if self.force && super::is_caas(&model)? {
+            return Err(CliError::usage(
+                "forced detachment of storage on container models not supported",
+            ));
+        }
         ctx::client()?.call_raw(&Request::RemoveStorage {
-            model: self.model.name()?,
+            model,
             ids: self.ids.clone(),
             force: self.force,
             no_destroy: self.no_destroy,

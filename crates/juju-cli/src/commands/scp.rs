@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::ssh::{container_of, home_dir, pebble_exec, prepare, view_of};
+use super::ssh::{container_of, home_dir, pebble_exec, pod_target, prepare, view_of};
 use super::ModelArg;
 use crate::{ctx, CliError, CliResult};
 
@@ -138,6 +138,9 @@ impl Scp {
             return Err(CliError::usage(MISSING));
         }
         let ends: Vec<End> = paths.iter().map(|p| end(p)).collect();
+        if super::is_caas(&self.model.name()?)? {
+            pod_ends(&paths)?;
+        }
         if let Some(c) = &self.container {
             if paths.len() > 2 {
                 return Err(CliError::runtime(ONE_TO_ONE));
@@ -204,6 +207,44 @@ impl Scp {
             Some(c) => Err(CliError::runtime(format!("exit status {c}"))),
             None => Err(CliError::runtime("signal: killed")),
         }
+    }
+}
+
+/// Juju's checks of a copy on a Kubernetes model, in its order: one
+/// source and one destination; each remote end a unit (its pod, `app/leader`
+/// too) with a path; exactly one end in a pod (usage mistakes here are
+/// runtime errors, exit 1, as Juju finds them once it has the model's type).
+pub fn pod_ends(paths: &[String]) -> Result<(), CliError> {
+    if paths.len() > 2 {
+        return Err(CliError::runtime(ONE_TO_ONE));
+    }
+    let mut remote = 0;
+    for p in paths {
+        match p.split_once(':') {
+            Some(("", _)) => {
+                return Err(CliError::runtime(
+                    "target must match format: [pod[/container]:]path",
+                ))
+            }
+            Some((target, _)) => {
+                pod_target(target)?;
+                remote += 1;
+            }
+            None => {}
+        }
+    }
+    if paths
+        .iter()
+        .any(|p| p.split_once(':').map_or(p.as_str(), |(_, p)| p).is_empty())
+    {
+        return Err(CliError::runtime("path was missing"));
+    }
+    match remote {
+        0 => Err(CliError::runtime(
+            "copy either from pod to host or from host to pod",
+        )),
+        1 => Ok(()),
+        _ => Err(CliError::runtime("cross pods copy is not supported")),
     }
 }
 

@@ -96,6 +96,16 @@ pub fn strip_user(target: &str) -> &str {
     target.rsplit_once('@').map(|(_, t)| t).unwrap_or(target)
 }
 
+/// Juju's check of a target on a Kubernetes model: a unit (its pod) or
+/// `app/leader`, never a machine and never `user@` anything (`invalid
+/// unit name "0"`, exit 1, as Juju answers once it has the model's type).
+pub fn pod_target(target: &str) -> Result<(), CliError> {
+    if target.ends_with("/leader") || juju_types::names::UnitName::parse(target).is_ok() {
+        return Ok(());
+    }
+    Err(CliError::runtime(format!("invalid unit name {target:?}")))
+}
+
 /// Ask the controller for `container` of the pod unit `target`: `None`
 /// for the charm's own container (the machine view), else its Pebble's
 /// socket.
@@ -209,9 +219,8 @@ impl Ssh {
         let Some((target, rest)) = self.args.split_first() else {
             return Err(CliError::usage(MISSING));
         };
-        // On Kubernetes the target is a unit (its pod), never a machine.
-        if !target.contains('/') && super::is_caas(&self.model.name()?)? {
-            return Err(CliError::runtime(format!("invalid unit name {target:?}")));
+        if super::is_caas(&self.model.name()?)? {
+            pod_target(target)?;
         }
         if let Some(c) = &self.container {
             if let Some(socket) = container_of(&self.model.name()?, target, c)? {

@@ -205,6 +205,70 @@ fn machine_commands_answer_as_juju_does_on_a_k8s_model() {
         1,
         "could not scale application \"nope\": application \"nope\" not found",
     );
+    refused(
+        &mj,
+        &["ssh", "ubuntu@web/0", "true"],
+        1,
+        "invalid unit name \"ubuntu@web/0\"",
+    );
+    // Storage: pods get theirs from the charm (deploy --storage, scaling).
+    refused(
+        &mj,
+        &["add-storage", "web/0", "content"],
+        2,
+        "Juju command \"add-storage\" not supported on container models",
+    );
+    refused(
+        &mj,
+        &["detach-storage", "content/0"],
+        2,
+        "Juju command \"detach-storage\" not supported on container models",
+    );
+    refused(
+        &mj,
+        &["remove-storage", "--force", "content/0"],
+        2,
+        "forced detachment of storage on container models not supported",
+    );
+    // scp, Juju's Kubernetes copy: one unit end and one local end.
+    refused(
+        &mj,
+        &["scp", "0:/etc/hostname", "."],
+        1,
+        "invalid unit name \"0\"",
+    );
+    refused(
+        &mj,
+        &["scp", "/etc/hostname", "ubuntu@web/0:/tmp"],
+        1,
+        "invalid unit name \"ubuntu@web/0\"",
+    );
+    refused(
+        &mj,
+        &["scp", "a", "b", "web/0:/tmp"],
+        1,
+        "only one source and one destination are allowed for a k8s application",
+    );
+    refused(
+        &mj,
+        &["scp", "web/0:/a", "web/1:/b"],
+        1,
+        "cross pods copy is not supported",
+    );
+    refused(
+        &mj,
+        &["scp", "a", "b"],
+        1,
+        "copy either from pod to host or from host to pod",
+    );
+    refused(
+        &mj,
+        &["scp", ":a", "b"],
+        1,
+        "target must match format: [pod[/container]:]path",
+    );
+    refused(&mj, &["scp", "web/0:", "b"], 1, "path was missing");
+    refused(&mj, &["scp", "a"], 2, "at least two arguments required");
     // ... and on a machine model, the k8s-only ones are refused.
     mj.ok(&["switch", "m"]);
     refused(
@@ -351,4 +415,85 @@ fn a_k8s_application_scales_up_and_down_and_its_pods_serve_on_their_addresses() 
             "ERROR cannot remove more units than currently exist not valid\n"
         )
     );
+}
+
+/// What Juju accepts on a Kubernetes model works here too: storage listed
+/// and removed only without `--force` (an attached one is refused with no
+/// `--force` hint), scp and ssh to a unit (`app/leader` too) in its charm
+/// container, constraints of any key (Juju's Kubernetes provider only
+/// warns, in its own log, of the ones it ignores), `debug-log` filters on
+/// a machine (none: no machine logs), and `wait-for machine` sees none of
+/// the pods' hidden machines.
+#[test]
+fn storage_scp_constraints_and_logs_on_a_k8s_model() {
+    let mj = k8s();
+    let charm = crate::common::python_charm("web-k8s");
+    let port = crate::sidecar::free_port();
+    mj.ok(&[
+        "deploy",
+        charm.to_str().unwrap(),
+        "web",
+        "--config",
+        &format!("port={port}"),
+        "--constraints",
+        "cores=2 mem=1G",
+    ]);
+    mj.wait_settled("web", 1, "active");
+
+    let st = json(&mj, &["storage", "--format", "json"]);
+    assert_eq!(
+        st["storage"]["content/0"]["attachments"]["units"]["web/0"]["life"], "alive",
+        "{st:#}"
+    );
+    refused(
+        &mj,
+        &["remove-storage", "content/0"],
+        1,
+        "removing storage content/0 failed: storage is attached",
+    );
+
+    // scp both ways through the unit's charm container, as Juju's default.
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("note");
+    std::fs::write(&local, "from the host\n").unwrap();
+    let remote = format!("/tmp/k8s-scp-{port}");
+    mj.ok(&["scp", local.to_str().unwrap(), &format!("web/0:{remote}")]);
+    assert_eq!(
+        mj.ok(&["ssh", "web/leader", "cat", &remote]),
+        "from the host\n"
+    );
+    let back = dir.path().join("back");
+    mj.ok(&[
+        "scp",
+        &format!("web/leader:{remote}"),
+        back.to_str().unwrap(),
+    ]);
+    assert_eq!(std::fs::read_to_string(&back).unwrap(), "from the host\n");
+    mj.ok(&["ssh", "web/0", "rm", &remote]);
+
+    // Constraints: every key accepted, as Juju records them.
+    assert_eq!(mj.ok(&["constraints", "web"]), "cores=2 mem=1024M\n");
+    mj.ok(&[
+        "set-constraints",
+        "web",
+        "virt-type=kvm",
+        "instance-type=big",
+    ]);
+    assert_eq!(
+        mj.ok(&["constraints", "web"]),
+        "instance-type=big virt-type=kvm\n"
+    );
+    mj.ok(&["set-model-constraints", "arch=amd64", "spaces=alpha"]);
+    assert_eq!(mj.ok(&["model-constraints"]), "arch=amd64 spaces=alpha\n");
+
+    // Logs: the unit's, none from a machine.
+    let all = mj.ok(&["debug-log", "--replay", "--no-tail"]);
+    assert!(all.contains("unit-web-0: "), "{all}");
+    for filter in ["machine-0", "0"] {
+        let r = mj.run(&["debug-log", "--replay", "--no-tail", "--include", filter]);
+        assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{filter}: {r:?}");
+    }
+    let r = mj.run(&["wait-for", "machine", "0", "--timeout", "1s"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("machine \"0\" not found"), "{r:?}");
 }
