@@ -16,7 +16,10 @@
 //! container through its Pebble (`pebble exec`), so the file lands in the
 //! container's root; a relative remote path is relative to the
 //! container's working directory. As Juju's Kubernetes copy: one source
-//! and one destination; a directory needs `-r`, as `cp`'s.
+//! and one destination; a directory needs `-r`, as `cp`'s. On a
+//! Kubernetes model every copy is checked as Juju's Kubernetes copy
+//! (`pod_ends`): one source and one destination, one end a unit's path;
+//! without `--container` the unit end is its charm container.
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};

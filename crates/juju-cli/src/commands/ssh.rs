@@ -21,6 +21,8 @@
 //! charm` (Juju's default on Kubernetes) is the unit's machine view. A
 //! container the charm does not declare is Juju's `container "x" must be
 //! one of charm, ...`; any other target keeps the machine-model answer.
+//! On a Kubernetes model the target must be a unit or `app/leader`
+//! (`pod_target`: a machine or `user@unit` is Juju's `invalid unit name`).
 
 use std::os::unix::process::CommandExt;
 use std::path::Path;
