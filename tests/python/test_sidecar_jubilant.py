@@ -34,9 +34,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def page(port: int) -> str | None:
+def page(address: str, port: int) -> str | None:
     try:
-        with urllib.request.urlopen(f'http://127.0.0.1:{port}/', timeout=10) as r:
+        with urllib.request.urlopen(f'http://{address}:{port}/', timeout=10) as r:
             return r.read().decode()
     except OSError:
         return None
@@ -106,8 +106,9 @@ def test_refresh_replaces_the_pod(
     # The agents may show idle before they act on the refresh: wait for
     # the new pod's page (and the status it sets with it).
     deadline = time.monotonic() + DEPLOY_TIMEOUT
-    while page(port) != 'v2 hello from web/0\n':
-        assert time.monotonic() < deadline, page(port)
+    address = status.apps[APP].units[UNIT].public_address
+    while page(address, port) != 'v2 hello from web/0\n':
+        assert time.monotonic() < deadline, page(address, port)
         time.sleep(0.2)
     juju.wait(
         lambda s: jubilant.all_active(s, APP) and jubilant.all_agents_idle(s),

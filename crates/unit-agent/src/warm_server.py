@@ -111,6 +111,32 @@ def _reap():
             reply.close()
 
 
+# The entry point's code by path, with the source it was compiled from:
+# compiling is deterministic, so a child given the code compiled here from
+# the same bytes runs what it would have compiled itself.
+_CODE = {}
+
+
+def _compiled(main):
+    """The code of `main` as it is now, or None (the child then compiles it
+    itself and reports any error as the interpreter would)."""
+    try:
+        with open(main, "rb") as f:
+            source = f.read()
+    except OSError:
+        return None
+    hit = _CODE.get(main)
+    if hit is not None and hit[0] == source:
+        return hit[1]
+    try:
+        code = compile(source, main, "exec", dont_inherit=True)
+    except Exception:  # noqa: BLE001 - the child reports it
+        _CODE.pop(main, None)
+        return None
+    _CODE[main] = (source, code)
+    return code
+
+
 def _request(msg, fds):
     if len(fds) != 4:
         for fd in fds:
@@ -121,6 +147,7 @@ def _request(msg, fds):
         req = json.loads(msg)
         if _threads() != 1:
             raise RuntimeError("the warm interpreter runs threads")
+        req["code"] = _compiled(req["main"])
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
@@ -406,10 +433,10 @@ def _become(req, reply, stdio):
     import importlib
 
     importlib.invalidate_caches()
-    return main
+    return main, req.get("code")
 
 
-def _run_main(main):
+def _run_main(main, code):
     import builtins
     import types
     from importlib.machinery import SourceFileLoader
@@ -422,9 +449,22 @@ def _run_main(main):
     module.__package__ = None
     module.__spec__ = None
     sys.modules["__main__"] = module
-    with open(main, "rb") as f:
-        source = f.read()
-    code = compile(source, main, "exec", dont_inherit=True)
+    if code is None:
+        # As the interpreter reports a script it cannot open or compile.
+        try:
+            with open(main, "rb") as f:
+                source = f.read()
+        except OSError as e:
+            print(
+                f"{sys.orig_argv[0]}: can't open file {main!r}: [Errno {e.errno}] {e.strerror}",
+                file=sys.stderr,
+            )
+            return 2
+        try:
+            code = compile(source, main, "exec", dont_inherit=True)
+        except Exception as e:  # noqa: BLE001 - printed as the interpreter would
+            sys.excepthook(type(e), e, None)
+            return 1
     try:
         exec(code, module.__dict__)
     except SystemExit as e:
@@ -496,4 +536,4 @@ try:
         _serve(_become_server(*new_server.args), preloaded=True)
 except _Child as child:
     _job = child.args
-_finish(_run_main(_become(*_job)))
+_finish(_run_main(*_become(*_job)))

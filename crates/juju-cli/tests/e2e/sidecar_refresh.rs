@@ -27,12 +27,15 @@ fn free_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
-fn fetch(port: u16) -> Option<String> {
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.write_all(b"GET / HTTP/1.0\r\n\r\n").ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).ok()?;
-    Some(out)
+fn fetch(mj: &Mj, unit: &str, port: u16) -> Option<String> {
+    // Each unit serves on its own address (its machine's, or its pod's).
+    let s: Value = serde_json::from_str(&mj.run(&["status", "--format", "json"]).stdout).ok()?;
+    let app = unit.split('/').next()?;
+    let addr = s["applications"][app]["units"][unit]["public-address"]
+        .as_str()
+        .or_else(|| s["applications"][app]["units"][unit]["address"].as_str())?
+        .to_string();
+    crate::sidecar::fetch(&crate::sidecar::Web { addr, port })
 }
 
 fn unit_dir(mj: &Mj, unit: &str) -> PathBuf {
@@ -111,7 +114,7 @@ fn deploy_two(mj: &Mj) -> (PathBuf, u16) {
     ]);
     for (unit, p) in [("web/0", port), ("web/1", port + 1)] {
         wait_for(&format!("{unit}'s page"), 180, mj, || {
-            fetch(p).is_some_and(|page| page.contains(&format!("hello from {unit}")))
+            fetch(mj, unit, p).is_some_and(|page| page.contains(&format!("hello from {unit}")))
         });
     }
     mj.wait_settled("web", 2, "active");
@@ -141,7 +144,7 @@ fn make_v2(src: &Path) {
 fn wait_v2(mj: &Mj, port: u16) {
     for (unit, p) in [("web/0", port), ("web/1", port + 1)] {
         wait_for(&format!("{unit}'s v2 page"), 180, mj, || {
-            fetch(p).is_some_and(|page| page.contains(&format!("v2 hello from {unit}")))
+            fetch(mj, unit, p).is_some_and(|page| page.contains(&format!("v2 hello from {unit}")))
         });
     }
     mj.wait_settled("web", 2, "active");
@@ -276,7 +279,7 @@ fn refresh_of_a_sidecar_charm_replaces_each_units_pod() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     for (unit, p) in [("web/0", port), ("web/1", port + 1)] {
         wait_for(&format!("{unit}'s v1 page"), 180, &mj, || {
-            fetch(p).is_some_and(|page| {
+            fetch(&mj, unit, p).is_some_and(|page| {
                 page.contains(&format!("hello from {unit}")) && !page.contains("v2 ")
             })
         });
@@ -331,7 +334,7 @@ fn attaching_a_resource_to_a_sidecar_charm_replaces_its_pod_too() {
         &format!("port={port}"),
     ]);
     wait_for("the page", 180, &mj, || {
-        fetch(port).is_some_and(|p| p.contains("hello from web/0"))
+        fetch(&mj, "web/0", port).is_some_and(|p| p.contains("hello from web/0"))
     });
     mj.wait_settled("web", 1, "active");
     mj.settle("deploy");
@@ -355,7 +358,7 @@ fn attaching_a_resource_to_a_sidecar_charm_replaces_its_pod_too() {
     );
     assert_ne!(boot_id(&mj, "web/0", "web").unwrap(), boot);
     wait_for("the page from the new pod", 60, &mj, || {
-        fetch(port).is_some_and(|p| p.contains("hello from web/0"))
+        fetch(&mj, "web/0", port).is_some_and(|p| p.contains("hello from web/0"))
     });
 }
 

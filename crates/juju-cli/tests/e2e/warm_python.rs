@@ -453,3 +453,67 @@ fn units_of_one_charm_fork_their_interpreters_from_one_template_and_see_their_ow
         warm[1]["env"]["JUJU_CHARM_DIR"]
     );
 }
+
+/// What the unit's install hook printed on stderr, attempt by attempt (an
+/// attempt starts where the log says how it started).
+fn install_attempts(log: &str) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for line in log.lines() {
+        if line.contains("\"install\" started ") {
+            let how = if line.contains("started warm") {
+                "warm"
+            } else {
+                "plain"
+            };
+            out.push((how.to_string(), Vec::new()));
+        } else if let (Some(last), Some((_, text))) = (
+            out.last_mut(),
+            line.split_once(" WARNING unit.probe/0.install "),
+        ) {
+            last.1.push(text.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn a_charm_that_does_not_compile_fails_warm_with_the_interpreters_own_words() {
+    let mj = Mj::new();
+    let (charm, dir) = probe(&mj);
+    let main = charm.join("src/charm.py");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(&main, format!("{text}\ndef broken(:\n    pass\n")).unwrap();
+    let trace = format!("trace-dir={}", dir.display());
+    mj.ok(&[
+        "deploy",
+        charm.to_str().unwrap(),
+        "probe",
+        "--config",
+        &trace,
+    ]);
+    let warm = wait_for("a warm install that failed", 60, &mj, || {
+        let a = install_attempts(&mj.log());
+        (a.len() == 1 && mj.log().contains("hook \"install\" (via dispatch) failed")).then_some(a)
+    });
+    assert_eq!(warm[0].0, "warm");
+    mj.ok(&["model-config", "minijuju-plain-python=probe"]);
+    mj.ok(&["resolve", "probe/0"]);
+    let all = wait_for("a plain install that failed", 60, &mj, || {
+        let a = install_attempts(&mj.log());
+        (a.len() == 2
+            && mj
+                .log()
+                .matches("hook \"install\" (via dispatch) failed")
+                .count()
+                == 2)
+            .then_some(a)
+    });
+    assert_eq!(all[1].0, "plain");
+    // The same lines, naming the charm's file and line, and nothing of the
+    // warm interpreter's own frames.
+    assert_eq!(all[0].1, all[1].1, "{all:?}");
+    let printed = all[0].1.join("\n");
+    assert!(printed.contains("SyntaxError"), "{printed}");
+    assert!(printed.contains("charm.py\", line"), "{printed}");
+    assert!(!printed.contains("warm"), "{printed}");
+}
