@@ -463,6 +463,9 @@ def _run_main(main, code):
         try:
             code = compile(source, main, "exec", dont_inherit=True)
         except Exception as e:  # noqa: BLE001 - printed as the interpreter would
+            # Nothing of this file's frames: the display reads the
+            # exception's own traceback.
+            e.__traceback__ = None
             sys.excepthook(type(e), e, None)
             return 1
     try:
@@ -471,6 +474,7 @@ def _run_main(main, code):
         return _exit_status(e.code)
     except BaseException as e:  # noqa: BLE001 - printed as the interpreter would
         tb = e.__traceback__.tb_next if e.__traceback__ else None
+        e.__traceback__ = tb
         sys.excepthook(type(e), e, tb)
         return 1
     return 0
