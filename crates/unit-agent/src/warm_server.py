@@ -68,6 +68,10 @@ class _Child(BaseException):
     """Raised in a forked child to leave the server's loop."""
 
 
+class _Spare(BaseException):
+    """Raised in a child forked ahead of a request to leave the loop."""
+
+
 class _NewServer(BaseException):
     """Raised in a template's forked child to leave the template's loop."""
 
@@ -82,6 +86,10 @@ class _State:
     # kernel's credentials, so only the child itself can report).
     ends = None
     end_name = None
+    # The child the next hook will become, forked ahead of its request
+    # (pid, socket it waits on), and the entry point last run.
+    spare = None
+    last_main = None
 
 
 def _threads():
@@ -166,6 +174,63 @@ def _compiled(main):
     return code
 
 
+def _fork_spare():
+    """Fork the child the next request will become, ahead of the request:
+    the fork's cost is then paid while the agent does its own work. It
+    waits on a socket of its own for the request (end of file: the server
+    is gone) and is a process group of its own from the start."""
+    if _State.spare is not None or _threads() != 1:
+        return
+    if _State.last_main is not None:
+        _compiled(_State.last_main)
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        ours.close()
+        theirs.close()
+        return
+    if pid == 0:
+        ours.close()
+        raise _Spare(theirs)
+    theirs.close()
+    try:
+        os.setpgid(pid, pid)
+    except OSError:
+        pass
+    _State.spare = (pid, ours)
+
+
+def _hand_to_spare(msg, stdio):
+    """The spare's pid once it has the request, or None (no spare, or it
+    is gone)."""
+    spare, _State.spare = _State.spare, None
+    if spare is None:
+        return None
+    pid, ours = spare
+    try:
+        ours.sendmsg([msg], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", stdio))])
+    except OSError:
+        return None
+    finally:
+        ours.close()
+    return pid
+
+
+def _await_request(sock):
+    """In a spare: wait for the request, then go on as a forked child."""
+    msg, anc, _flags, _addr = sock.recvmsg(1 << 20, socket.CMSG_SPACE(4 * 3))
+    stdio = _fds(anc)
+    sock.close()
+    if not msg or len(stdio) != 3:
+        os._exit(0)
+    req = json.loads(msg)
+    req["code"] = _compiled(req["main"])
+    return req, None, stdio
+
+
 def _request(msg, fds):
     if len(fds) != 4:
         for fd in fds:
@@ -174,12 +239,15 @@ def _request(msg, fds):
     reply = socket.socket(fileno=fds[0])
     try:
         req = json.loads(msg)
-        if _threads() != 1:
-            raise RuntimeError("the warm interpreter runs threads")
-        req["code"] = _compiled(req["main"])
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
+        _State.last_main = req["main"]
+        pid = _hand_to_spare(msg, fds[1:])
+        if pid is None:
+            if _threads() != 1:
+                raise RuntimeError("the warm interpreter runs threads")
+            req["code"] = _compiled(req["main"])
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
     except Exception as e:  # noqa: BLE001 - reported to the agent
         for fd in fds[1:]:
             os.close(fd)
@@ -204,6 +272,7 @@ def _request(msg, fds):
         reply.sendall(b"pid %d\n" % pid)
     except OSError:
         pass
+    _fork_spare()
 
 
 def _new_server(msg, fds):
@@ -279,6 +348,8 @@ def _serve(ctl_fd, template=False, preloaded=False):
         _State.ends, _State.end_name = ends, name
         sel.register(ends, selectors.EVENT_READ)
     ctl.send(b"ready %d %d" % (os.getpid(), os.getpgid(0)))
+    if not template:
+        _fork_spare()
     while True:
         for key, _ in sel.select():
             if key.fileobj is ctl:
@@ -452,7 +523,8 @@ def _become(req, reply, stdio):
     _State.ctl.close()
     if _State.ends is not None:
         _State.ends.close()
-    reply.close()
+    if reply is not None:
+        reply.close()
     for fd in _State.wake:
         os.close(fd)
     for target, fd in enumerate(stdio):
@@ -602,4 +674,6 @@ try:
         _serve(_become_server(*new_server.args), preloaded=True)
 except _Child as child:
     _job = child.args
+except _Spare as spare:
+    _job = _await_request(*spare.args)
 _finish(_run_main(*_become(*_job)))
