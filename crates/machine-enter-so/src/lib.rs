@@ -43,3 +43,35 @@ pub unsafe extern "C" fn minijuju_enter(plan: *const c_char) -> c_int {
 fn libc_einval() -> c_int {
     22
 }
+
+/// Write to the first byte of each of the `n` pages at `pages` without
+/// changing it (a compare-and-swap of its own value: a locked write the
+/// compiler keeps, where an add of zero may become a load), so that a process forked from a
+/// warm interpreter takes its copies of the pages a hook will write
+/// before the hook runs. Returns how many pages were touched.
+///
+/// # Safety
+/// `pages` must point at `n` addresses, each inside a writable private
+/// mapping of the calling process.
+#[no_mangle]
+pub unsafe extern "C" fn minijuju_touch(pages: *const usize, n: usize) -> usize {
+    if pages.is_null() {
+        return 0;
+    }
+    // SAFETY: the caller passes `n` readable addresses.
+    let pages = unsafe { std::slice::from_raw_parts(pages, n) };
+    for &page in pages {
+        // SAFETY: the caller guarantees each address is in a writable
+        // private mapping; swapping a value for itself leaves it as it
+        // is, whatever else runs (a failed swap changes nothing either).
+        let byte = unsafe { &*(page as *const std::sync::atomic::AtomicU8) };
+        let value = byte.load(std::sync::atomic::Ordering::Relaxed);
+        let _ = byte.compare_exchange(
+            value,
+            value,
+            std::sync::atomic::Ordering::Relaxed,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+    }
+    pages.len()
+}

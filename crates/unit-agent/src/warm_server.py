@@ -90,6 +90,13 @@ class _State:
     # (pid, socket it waits on), and the entry point last run.
     spare = None
     last_main = None
+    # Pages a hook writes (learned from a hook's own page map), which a
+    # spare writes ahead (through the library's `minijuju_touch`), so the
+    # hook then runs without copying them; the hooks served so far.
+    touch = None
+    hot = None
+    hooks = 0
+    launched = set()
 
 
 def _threads():
@@ -113,7 +120,7 @@ def _ended():
     while True:
         try:
             msg, anc, _flags, _addr = _State.ends.recvmsg(
-                64, socket.CMSG_SPACE(struct.calcsize("3i"))
+                1 << 20, socket.CMSG_SPACE(struct.calcsize("3i"))
             )
         except BlockingIOError:
             return
@@ -121,6 +128,10 @@ def _ended():
         for level, kind, data in anc:
             if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
                 pid = struct.unpack("3i", data[: struct.calcsize("3i")])[0]
+        if msg[:1] == b"P":
+            if pid in _State.launched:
+                _State.hot = _own_pages(msg[1:])
+            continue
         reply = _State.replies.pop(pid, None)
         if reply is None:
             continue
@@ -131,6 +142,53 @@ def _ended():
         reply.close()
 
 
+def _anon_regions():
+    """This process's private anonymous writable mappings (the heap and
+    unnamed ones; not the stack)."""
+    out = []
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            f = line.split()
+            if len(f) < 2 or f[1] != "rw-p" or (len(f) > 5 and f[5] != "[heap]"):
+                continue
+            lo, hi = (int(x, 16) for x in f[0].split("-"))
+            out.append((lo, hi))
+    return out
+
+
+def _own_pages(data):
+    """The pages a hook reported that are in this process's own anonymous
+    mappings (a spare forked from it has them too)."""
+    import bisect
+
+    pages = array.array("Q")
+    pages.frombytes(data[: len(data) // 8 * 8])
+    regions = sorted(_anon_regions())
+    starts = [lo for lo, _ in regions]
+
+    def own(p):
+        i = bisect.bisect_right(starts, p) - 1
+        return i >= 0 and p < regions[i][1]
+
+    return array.array("Q", [p for p in pages if own(p)])
+
+
+def _written_pages():
+    """The pages of the anonymous mappings this process has written since
+    its fork (present and no longer shared with the server)."""
+    pages = array.array("Q")
+    with open("/proc/self/pagemap", "rb", buffering=0) as pm:
+        for lo, hi in _anon_regions():
+            pm.seek((lo >> 12) * 8)
+            data = pm.read(((hi - lo) >> 12) * 8)
+            entries = array.array("Q")
+            entries.frombytes(data[: len(data) // 8 * 8])
+            for i, e in enumerate(entries):
+                if e >> 63 and (e >> 56) & 1:
+                    pages.append(lo + (i << 12))
+    return pages
+
+
 def _reap():
     while True:
         try:
@@ -139,6 +197,7 @@ def _reap():
             return
         if pid == 0:
             return
+        _State.launched.discard(pid)
         reply = _State.replies.pop(pid, None)
         if reply is not None:
             try:
@@ -219,8 +278,23 @@ def _hand_to_spare(msg, stdio):
     return pid
 
 
+def _touch_hot():
+    """In a spare: take the copies of the pages hooks write, ahead."""
+    hot, touch = _State.hot, _State.touch
+    if hot is None or touch is None or not len(hot):
+        return
+    import ctypes
+
+    buf = (ctypes.c_size_t * len(hot)).from_buffer(hot)
+    touch(buf, len(hot))
+
+
 def _await_request(sock):
     """In a spare: wait for the request, then go on as a forked child."""
+    try:
+        _touch_hot()
+    except Exception:  # noqa: BLE001 - only an optimisation
+        pass
     msg, anc, _flags, _addr = sock.recvmsg(1 << 20, socket.CMSG_SPACE(4 * 3))
     stdio = _fds(anc)
     sock.close()
@@ -268,6 +342,8 @@ def _request(msg, fds):
     for fd in fds[1:]:
         os.close(fd)
     _State.replies[pid] = reply
+    _State.launched.add(pid)
+    _State.hooks += 1
     try:
         reply.sendall(b"pid %d\n" % pid)
     except OSError:
@@ -484,6 +560,13 @@ def _become_server(req, fds):
         os.environ[k] = v
     os.chdir(req["cwd"])
     _retarget(req["origin"], req["unit"])
+    try:
+        touch = ctypes.CDLL(req["library"]).minijuju_touch
+        touch.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+        touch.restype = ctypes.c_size_t
+        _State.touch = touch
+    except (OSError, AttributeError):
+        _State.touch = None
     if req.get("view"):
         # The view's entry resets every signal; the interpreter had its own.
         had = {}
@@ -644,7 +727,24 @@ def _finish(status):
             except Exception:  # noqa: BLE001 - a file's close would ignore it too
                 pass
     _report_end(status)
+    _report_pages()
     os._exit(status)
+
+
+def _report_pages():
+    """After the end is reported (off the agent's path): tell the server
+    which of its pages this hook wrote, on the first hooks and every 16th
+    (what hooks of a charm write changes little)."""
+    if _State.end_name is None or _State.touch is None:
+        return
+    if _State.hot is not None and _State.hooks % 16:
+        return
+    try:
+        pages = _written_pages()
+        report = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        report.sendto(b"P" + pages.tobytes(), _State.end_name)
+    except Exception:  # noqa: BLE001 - only an optimisation
+        pass
 
 
 def _report_end(status):
