@@ -62,19 +62,39 @@ fn settle_suite(e: &Env, model: &str, plain: bool) -> f64 {
     t.elapsed().as_secs_f64()
 }
 
-/// Warm interpreters of this controller: (pid, RSS KiB, PSS KiB, private KiB).
-fn servers(e: &Env) -> Vec<(String, u64, u64, u64)> {
+/// One process of the warm machinery: pid, parent, RSS, PSS and private
+/// memory (KiB).
+struct Proc {
+    pid: i32,
+    parent: i32,
+    template: bool,
+    rss: u64,
+    pss: u64,
+    private: u64,
+}
+
+/// Every process of this controller's warm machinery (they all run the
+/// server script: templates, the processes waiting in a unit's time
+/// namespace, unit interpreters and their spares).
+fn warm_procs(e: &Env) -> Vec<Proc> {
     let marker = format!("{}/warm/server-", e.home.path().display());
     let mut out = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().filter_map(|e| e.ok()) {
         let pid = entry.file_name().to_string_lossy().to_string();
-        if !pid.chars().all(|c| c.is_ascii_digit()) {
+        let Ok(pid) = pid.parse::<i32>() else {
             continue;
-        }
+        };
         let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        if !String::from_utf8_lossy(&cmdline).contains(&marker) {
+        let cmdline = String::from_utf8_lossy(&cmdline).to_string();
+        if !cmdline.contains(&marker) {
             continue;
         }
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let parent = status
+            .lines()
+            .find_map(|l| l.strip_prefix("PPid:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
         let rollup =
             std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
         let field = |name: &str| -> u64 {
@@ -85,14 +105,76 @@ fn servers(e: &Env) -> Vec<(String, u64, u64, u64)> {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0)
         };
-        out.push((
+        out.push(Proc {
             pid,
-            field("Rss:"),
-            field("Pss:"),
-            field("Private_Clean:") + field("Private_Dirty:"),
-        ));
+            parent,
+            template: cmdline.trim_end_matches('\0').ends_with("template"),
+            rss: field("Rss:"),
+            pss: field("Pss:"),
+            private: field("Private_Clean:") + field("Private_Dirty:"),
+        });
     }
     out
+}
+
+/// Average RSS, PSS and private memory in MB of `procs`.
+fn average(procs: &[&Proc]) -> (f64, f64, f64) {
+    let n = procs.len().max(1) as f64;
+    let mb = |f: fn(&Proc) -> u64| procs.iter().map(|p| f(p) as f64).sum::<f64>() / n / 1024.0;
+    (mb(|p| p.rss), mb(|p| p.pss), mb(|p| p.private))
+}
+
+/// Print what the warm machinery costs: the unit interpreters (the pids
+/// their units' logs name), their spares, the templates, and the
+/// processes waiting in the units' time namespaces.
+fn report_memory(e: &Env, models: &[&str]) {
+    let mut units: Vec<i32> = Vec::new();
+    for model in models {
+        let log = e.mj(&["debug-log", "-m", model, "--replay", "--no-tail"]);
+        units.extend(
+            log.lines()
+                .filter(|l| l.contains("warm Python interpreter started for"))
+                .filter_map(|l| {
+                    l.rsplit("(pid ")
+                        .next()?
+                        .trim_end_matches(')')
+                        .parse::<i32>()
+                        .ok()
+                }),
+        );
+    }
+    let procs = warm_procs(e);
+    let is_marker = |pid: i32| procs.iter().any(|p| p.pid == pid);
+    let unit: Vec<&Proc> = procs.iter().filter(|p| units.contains(&p.pid)).collect();
+    let spares: Vec<&Proc> = procs.iter().filter(|p| units.contains(&p.parent)).collect();
+    let templates: Vec<&Proc> = procs
+        .iter()
+        .filter(|p| p.template && !is_marker(p.parent))
+        .collect();
+    let waiting: Vec<&Proc> = procs
+        .iter()
+        .filter(|p| {
+            !units.contains(&p.pid)
+                && !units.contains(&p.parent)
+                && !templates.iter().any(|t| t.pid == p.pid)
+        })
+        .collect();
+    let line = |what: &str, ps: &[&Proc]| {
+        let (rss, pss, private) = average(ps);
+        println!(
+            "  {what:<36} {:3} running: RSS {rss:5.1} MB, PSS {pss:5.1} MB, private {private:5.1} MB each",
+            ps.len()
+        );
+    };
+    println!(
+        "memory of the warm interpreters (PSS: what each adds, shared pages split among sharers):"
+    );
+    line("unit interpreters", &unit);
+    line("spares (next hook, pages written ahead)", &spares);
+    line("templates (ops imported once per charm)", &templates);
+    line("waiting in a unit's time namespace", &waiting);
+    let per_unit = average(&unit).1 + average(&spares).1;
+    println!("  per unit (interpreter and spare): PSS {per_unit:.1} MB");
 }
 
 pub fn bench_warm_python() {
@@ -154,16 +236,7 @@ pub fn bench_warm_python() {
         plain_s / warm_s
     );
 
-    let s = servers(&e);
-    let n = s.len().max(1) as f64;
-    let avg = |i: usize| s.iter().map(|t| [t.1, t.2, t.3][i] as f64).sum::<f64>() / n / 1024.0;
-    println!(
-        "memory per warm interpreter ({} running): RSS {:.1} MB, PSS {:.1} MB, private {:.1} MB",
-        s.len(),
-        avg(0),
-        avg(1),
-        avg(2)
-    );
+    report_memory(&e, &["warm", "suite-warm"]);
     let status: Value =
         serde_json::from_str(&e.mj(&["status", "-m", "suite-warm", "--format", "json"])).unwrap();
     let units: usize = ["kv-db", "a1", "a2"]

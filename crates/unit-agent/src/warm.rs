@@ -357,9 +357,11 @@ pub struct Pool {
     /// `libminijuju_enter.so`, when installed: servers are then forked
     /// from templates.
     library: Option<PathBuf>,
-    /// Held while a template starts, so that units of one charm arriving
-    /// together wait for one template instead of each starting its own.
-    starting: tokio::sync::Mutex<()>,
+    /// One lock per template key, held while that template starts, so
+    /// that units of one charm arriving together wait for one template
+    /// instead of each starting its own (templates of different charms
+    /// start in parallel).
+    starting: Mutex<HashMap<TemplateKey, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Pool {
@@ -369,7 +371,7 @@ impl Pool {
             home,
             inner: Mutex::default(),
             library: None,
-            starting: tokio::sync::Mutex::new(()),
+            starting: Mutex::default(),
         }
     }
 
@@ -574,8 +576,15 @@ impl Pool {
         library: &Path,
     ) -> Result<(Server, String), String> {
         let tkey = TemplateKey::of(&plan.key)?;
+        let lock = self
+            .starting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(tkey.clone())
+            .or_default()
+            .clone();
         let (template, origin) = {
-            let _one_at_a_time = self.starting.lock().await;
+            let _one_at_a_time = lock.lock().await;
             let found = {
                 let mut inner = self.inner();
                 inner.tick += 1;

@@ -559,14 +559,8 @@ def _become_server(req, fds):
     for k, v in req["env"]:
         os.environ[k] = v
     os.chdir(req["cwd"])
-    _retarget(req["origin"], req["unit"])
-    try:
-        touch = ctypes.CDLL(req["library"]).minijuju_touch
-        touch.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
-        touch.restype = ctypes.c_size_t
-        _State.touch = touch
-    except (OSError, AttributeError):
-        _State.touch = None
+    # The view first: with a time namespace its entry forks, and the
+    # process left waiting then holds nothing written after this point.
     if req.get("view"):
         # The view's entry resets every signal; the interpreter had its own.
         had = {}
@@ -588,6 +582,14 @@ def _become_server(req, fds):
                     signal.signal(s, h)
                 except (OSError, ValueError, RuntimeError):
                     pass
+    _retarget(req["origin"], req["unit"])
+    try:
+        touch = ctypes.CDLL(req["library"]).minijuju_touch
+        touch.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+        touch.restype = ctypes.c_size_t
+        _State.touch = touch
+    except (OSError, AttributeError):
+        _State.touch = None
     return ctl_fd
 
 
