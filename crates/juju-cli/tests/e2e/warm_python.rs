@@ -78,6 +78,22 @@ fn servers(log: &str) -> Vec<i32> {
         .collect()
 }
 
+/// The live processes running this controller's warm server script
+/// (templates, unit interpreters, the processes waiting for them in a
+/// machine's time namespace, spares, and forked hooks).
+fn warm_processes(mj: &Mj) -> Vec<i32> {
+    let marker = format!("{}/warm/server-", mj.home.path().display());
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|p| {
+            std::fs::read(format!("/proc/{p}/cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(&marker))
+        })
+        .filter(|p| alive(*p))
+        .collect()
+}
+
 fn alive(pid: i32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists()
         && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -278,10 +294,19 @@ fn a_killed_controller_leaves_neither_its_warm_interpreter_nor_a_hanging_warm_ho
             .parse()
             .ok()
     });
+    // The machinery: the template, the unit's interpreter (and the
+    // process waiting for it in the machine's time namespace), its spare.
+    let machinery = warm_processes(&mj);
+    assert!(machinery.len() >= 3, "{machinery:?}");
     crate::crash::kill_controller(&mj);
     // The interpreter reads the end of its control socket and exits.
     wait_for("the warm interpreter gone", 10, &mj, || {
         (!alive(server)).then_some(())
+    });
+    // So does every other process of the machinery (the hanging hook runs
+    // its own charm code, not the server's: it is not among them).
+    wait_for("every warm process gone", 10, &mj, || {
+        warm_processes(&mj).iter().all(|p| *p == hook).then_some(())
     });
     // The hook is an orphan until a controller starts and applies the
     // orphan rule to it (hook.pid names it by pid and start time).
