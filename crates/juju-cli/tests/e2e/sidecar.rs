@@ -37,7 +37,8 @@ pub fn fetch(web: &Web) -> Option<String> {
     Some(out)
 }
 
-fn unit_dir(mj: &Mj, unit: &str) -> PathBuf {
+/// A unit's own directory under the (only) model's agents.
+pub fn unit_dir(mj: &Mj, unit: &str) -> PathBuf {
     let agents = mj.home.path().join("agents");
     let model = std::fs::read_dir(&agents)
         .unwrap()

@@ -21,6 +21,7 @@ use serde_json::Value;
 use crate::common::{copy_dir, python_charm, Mj};
 use crate::crash::crash_at;
 use crate::refresh::ran;
+use crate::sidecar::unit_dir;
 
 fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -36,17 +37,6 @@ fn fetch(mj: &Mj, unit: &str, port: u16) -> Option<String> {
         .or_else(|| s["applications"][app]["units"][unit]["address"].as_str())?
         .to_string();
     crate::sidecar::fetch(&crate::sidecar::Web { addr, port })
-}
-
-fn unit_dir(mj: &Mj, unit: &str) -> PathBuf {
-    let agents = mj.home.path().join("agents");
-    let model = std::fs::read_dir(&agents)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    model.join(format!("unit-{}", unit.replace('/', "-")))
 }
 
 fn container(mj: &Mj, unit: &str, name: &str) -> PathBuf {

@@ -22,15 +22,22 @@ fn probe(mj: &Mj) -> (PathBuf, PathBuf) {
     (dest, dumps)
 }
 
-fn deploy(mj: &Mj, charm: &Path, dumps: &Path) {
+/// Deploy `n` units of the probe writing its dumps to `dumps`.
+fn deploy_probe(mj: &Mj, charm: &Path, dumps: &Path, n: usize) {
     let trace = format!("trace-dir={}", dumps.display());
     mj.ok(&[
         "deploy",
         charm.to_str().unwrap(),
         "probe",
+        "-n",
+        &n.to_string(),
         "--config",
         &trace,
     ]);
+}
+
+fn deploy(mj: &Mj, charm: &Path, dumps: &Path) {
+    deploy_probe(mj, charm, dumps, 1);
     mj.wait_settled("probe", 1, "active");
 }
 
@@ -152,13 +159,7 @@ fn comparable(v: &Value) -> Value {
 
 /// Wait for the config-changed dump after `n` dumps.
 fn next_config_changed(mj: &Mj, dir: &Path, after: usize) -> Value {
-    wait_for("a config-changed dump", 60, mj, || {
-        dumps(dir)
-            .into_iter()
-            .skip(after)
-            .find(|(n, _)| n.contains("-config-changed-"))
-            .map(|(_, v)| v)
-    })
+    next_config_changed_of(mj, dir, after, "")
 }
 
 #[test]
@@ -389,32 +390,29 @@ fn warm_python_off_or_a_dispatch_not_recognised_starts_plain() {
     });
 }
 
-/// The config-changed dump of `unit` (`probe-0`) after the first `after`.
+/// The config-changed dump of `unit` (`probe-0`; "": any unit) after the
+/// first `after`.
 fn next_config_changed_of(mj: &Mj, dir: &Path, after: usize, unit: &str) -> Value {
-    let prefix = format!("{unit}-config-changed-");
-    wait_for(&format!("{unit}'s config-changed dump"), 60, mj, || {
-        dumps(dir)
-            .into_iter()
-            .skip(after)
-            .find(|(n, _)| n.starts_with(&prefix))
-            .map(|(_, v)| v)
-    })
+    let name = format!("{unit}-config-changed-");
+    wait_for(
+        &format!("a config-changed dump of {unit:?}"),
+        60,
+        mj,
+        || {
+            dumps(dir)
+                .into_iter()
+                .skip(after)
+                .find(|(n, _)| n.contains(&name))
+                .map(|(_, v)| v)
+        },
+    )
 }
 
 #[test]
 fn units_of_one_charm_fork_their_interpreters_from_one_template_and_see_their_own_paths() {
     let mj = Mj::new();
     let (charm, dir) = probe(&mj);
-    let trace = format!("trace-dir={}", dir.display());
-    mj.ok(&[
-        "deploy",
-        charm.to_str().unwrap(),
-        "probe",
-        "-n",
-        "2",
-        "--config",
-        &trace,
-    ]);
+    deploy_probe(&mj, &charm, &dir, 2);
     mj.wait_settled("probe", 2, "active");
     // One unit's interpreter is forked from the template started for it,
     // the other's from the same template, its paths moved to its own.
@@ -508,14 +506,7 @@ fn a_charm_that_does_not_compile_fails_warm_with_the_interpreters_own_words() {
     let main = charm.join("src/charm.py");
     let text = std::fs::read_to_string(&main).unwrap();
     std::fs::write(&main, format!("{text}\ndef broken(:\n    pass\n")).unwrap();
-    let trace = format!("trace-dir={}", dir.display());
-    mj.ok(&[
-        "deploy",
-        charm.to_str().unwrap(),
-        "probe",
-        "--config",
-        &trace,
-    ]);
+    deploy_probe(&mj, &charm, &dir, 1);
     let warm = wait_for("a warm install that failed", 60, &mj, || {
         let a = install_attempts(&mj.log());
         (a.len() == 1 && mj.log().contains("hook \"install\" (via dispatch) failed")).then_some(a)
