@@ -436,12 +436,19 @@ fn ssh_and_scp_reach_a_units_machine_and_its_storage() {
 
 /// Run `minijuju <args>` on a terminal (`script` allocates one), feeding
 /// it `input` from `sh -c <feeder>`; returns (exit code, output).
+///
+/// `script` runs the command through `$SHELL -c`; `exec` makes minijuju
+/// that shell's process, as on a user's terminal where the interactive
+/// shell starts it as the foreground job. Without it a shell that stays
+/// (dash does) waits in the foreground group and dies of the Ctrl-C
+/// itself: `script` then reports 130 whatever the command did.
 fn on_a_terminal(mj: &Mj, args: &str, feeder: &str) -> (i32, String) {
-    let cmd = format!("{} {args}", crate::common::bin().display());
+    let cmd = format!("exec {} {args}", crate::common::bin().display());
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("({feeder}) | script -qec \"$MJ_CMD\" /dev/null"))
         .env("MJ_CMD", cmd)
+        .env("SHELL", "/bin/sh")
         .env("MINIJUJU_HOME", mj.home.path())
         .env_remove("JUJU_MODEL")
         .output()
