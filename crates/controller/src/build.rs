@@ -309,12 +309,64 @@ fn inputs(src: &Path, project: &Project) -> Result<Vec<(String, Vec<u8>)>, Strin
 }
 
 /// The interpreter charms run on.
+#[derive(Clone)]
 struct Python {
     exe: PathBuf,
     version: String,
 }
 
+/// A file's identity and last change: `(dev, inode, mtime s, mtime ns)`.
+type Stamp = (u64, u64, i64, i64);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(path)
+        .ok()
+        .map(|m| (m.dev(), m.ino(), m.mtime(), m.mtime_nsec()))
+}
+
+/// What was looked up by running a program, kept while the program found
+/// is the same file, unchanged: the interpreter (by what names it, the
+/// `PATH` and the working directory it is looked up with) and uv's version
+/// (by its path).
+#[derive(Default)]
+struct Found {
+    python: Option<(Vec<OsString>, Stamp, Python)>,
+    uv: Option<(PathBuf, Stamp, String)>,
+}
+
+fn found() -> std::sync::MutexGuard<'static, Found> {
+    static FOUND: std::sync::OnceLock<std::sync::Mutex<Found>> = std::sync::OnceLock::new();
+    FOUND
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
+/// The interpreter, looked up once per controller: starting it (through a
+/// version manager's shim, `python3` on a pyenv `PATH` runs a dozen bash
+/// scripts) costs more than the rest of a cached build. It is looked up
+/// again when the interpreter found changes on disk, or when
+/// `MINIJUJU_PYTHON`, `PATH` or the working directory differ.
 fn python() -> Result<Python, String> {
+    let what = ["MINIJUJU_PYTHON", "PATH", "PYENV_VERSION"]
+        .iter()
+        .map(|k| std::env::var_os(k).unwrap_or_default())
+        .chain(std::env::current_dir().ok().map(PathBuf::into_os_string))
+        .collect::<Vec<_>>();
+    if let Some((w, st, p)) = &found().python {
+        if *w == what && stamp(&p.exe).as_ref() == Some(st) {
+            return Ok(p.clone());
+        }
+    }
+    let p = look_up_python()?;
+    if let Some(st) = stamp(&p.exe) {
+        found().python = Some((what, st, p.clone()));
+    }
+    Ok(p)
+}
+
+fn look_up_python() -> Result<Python, String> {
     let exe = std::env::var_os("MINIJUJU_PYTHON")
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| OsString::from("python3"));
@@ -393,11 +445,7 @@ fn uv(cache: &Path, python: &Path, progress: Progress) -> Result<PathBuf, String
 
 /// The cache key of a venv: everything it is made from.
 fn venv_key(project: &Project, python: &Python, uv: &Path, inputs: &[(String, Vec<u8>)]) -> String {
-    let uv_version = Command::new(uv)
-        .arg("--version")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
+    let uv_version = uv_version(uv);
     let mut h = Vec::new();
     let mut field = |name: &str, value: &[u8]| {
         h.extend_from_slice(name.as_bytes());
@@ -422,6 +470,25 @@ fn venv_key(project: &Project, python: &Python, uv: &Path, inputs: &[(String, Ve
         field("group", p.as_bytes());
     }
     juju_types::sha384::hex_digest(&h)[..16].to_string()
+}
+
+/// `uv --version`, asked again only when `uv` is another file or changed.
+fn uv_version(uv: &Path) -> String {
+    let st = stamp(uv);
+    if let Some((path, was, version)) = &found().uv {
+        if path == uv && st.as_ref() == Some(was) {
+            return version.clone();
+        }
+    }
+    let version = Command::new(uv)
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    if let Some(st) = st.filter(|_| !version.is_empty()) {
+        found().uv = Some((uv.to_path_buf(), st, version.clone()));
+    }
+    version
 }
 
 /// Make the venv in a scratch directory and move it to `venv` when it is

@@ -5,9 +5,15 @@
 //! units of a 30 MB charm from costing 1.5 GB, small files (source code,
 //! metadata; at most [`COPY_LIMIT`] bytes) are copied and larger ones (wheels,
 //! shared objects, binaries) are hard-linked to the pristine copy, falling
-//! back to a copy across filesystems. A charm that rewrites a large file *in
-//! place* would change it for every unit; replacing it (write + rename), as
-//! editors and pip do, is safe.
+//! back to a copy across filesystems. The files of the charm's `venv/` (the
+//! installed dependencies a Python charm's build puts there) are all
+//! hard-linked, whatever their size: a unit's copy then creates only the
+//! venv's directories, not an inode per file, which on a busy ext4 is most
+//! of what deploying a unit costs. Every directory is the unit's own, so
+//! what Python writes (`__pycache__`) stays the unit's. A charm that
+//! rewrites a linked file *in place* would change it for every unit;
+//! replacing it (write + rename), as editors, pip and Python's bytecode
+//! cache do, is safe.
 
 use std::fs;
 use std::io;
@@ -16,6 +22,9 @@ use std::path::Path;
 
 /// Files up to this size are copied; larger files are hard-linked.
 pub const COPY_LIMIT: u64 = 64 * 1024;
+
+/// The directory of a charm whose files are all hard-linked.
+pub const LINKED_DIR: &str = "venv";
 
 /// Populate `dest` from `src` unless `dest` already exists (a unit keeps its
 /// own directory, with its changes, across controller restarts).
@@ -27,7 +36,7 @@ pub fn ensure_unit_charm(src: &Path, dest: &Path) -> io::Result<()> {
     if tmp.exists() {
         fs::remove_dir_all(&tmp)?;
     }
-    copy_tree(src, &tmp)?;
+    copy_charm(src, &tmp)?;
     fs::rename(&tmp, dest)
 }
 
@@ -47,7 +56,7 @@ pub fn stage_next(src: &Path, charm_dir: &Path) -> io::Result<()> {
     if tmp.exists() {
         fs::remove_dir_all(&tmp)?;
     }
-    copy_tree(src, &tmp)?;
+    copy_charm(src, &tmp)?;
     fs::rename(&tmp, &next)
 }
 
@@ -110,19 +119,34 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     fs::rename(&old, a)
 }
 
-fn copy_tree(src: &Path, dest: &Path) -> io::Result<()> {
+/// A unit's copy of the charm at `src`: [`LINKED_DIR`] linked, the rest
+/// copied up to [`COPY_LIMIT`].
+fn copy_charm(src: &Path, dest: &Path) -> io::Result<()> {
+    let link = |rel: &Path, size: u64| size > COPY_LIMIT || rel.starts_with(LINKED_DIR);
+    copy_below(src, dest, Path::new(""), &link)
+}
+
+/// Copy `src` (at `rel` in the charm) to `dest`, hard-linking the files
+/// for which `link(path in the charm, size)` says so.
+fn copy_below(
+    src: &Path,
+    dest: &Path,
+    rel: &Path,
+    link: &dyn Fn(&Path, u64) -> bool,
+) -> io::Result<()> {
     fs::create_dir_all(dest)?;
     fs::set_permissions(dest, fs::metadata(src)?.permissions())?;
     for entry in fs::read_dir(src)? {
         let entry = entry?;
         let from = entry.path();
         let to = dest.join(entry.file_name());
+        let rel = rel.join(entry.file_name());
         let ft = entry.file_type()?;
         if ft.is_dir() {
-            copy_tree(&from, &to)?;
+            copy_below(&from, &to, &rel, link)?;
         } else if ft.is_symlink() {
             symlink(fs::read_link(&from)?, &to)?;
-        } else if entry.metadata()?.len() > COPY_LIMIT {
+        } else if link(&rel, entry.metadata()?.len()) {
             if fs::hard_link(&from, &to).is_err() {
                 fs::copy(&from, &to)?;
             }
@@ -160,7 +184,10 @@ mod tests {
         let src = t.path().join("pristine");
         fs::create_dir_all(src.join("src")).unwrap();
         fs::write(src.join("src/charm.py"), "print('hi')").unwrap();
+        fs::write(src.join("src/venv"), "not the venv").unwrap();
         fs::write(src.join("big.so"), vec![0u8; (COPY_LIMIT + 1) as usize]).unwrap();
+        fs::create_dir_all(src.join("venv/ops")).unwrap();
+        fs::write(src.join("venv/ops/x.py"), "small = 1").unwrap();
         let a = t.path().join("a");
         let b = t.path().join("b");
         ensure_unit_charm(&src, &a).unwrap();
@@ -168,6 +195,14 @@ mod tests {
         let ino = |p: &Path| fs::metadata(p).unwrap().ino();
         assert_eq!(ino(&a.join("big.so")), ino(&src.join("big.so")));
         assert_ne!(ino(&a.join("src/charm.py")), ino(&b.join("src/charm.py")));
+        // The venv's files are linked whatever their size; its directories
+        // are the unit's own, so what Python writes there stays the unit's.
+        assert_eq!(ino(&a.join("venv/ops/x.py")), ino(&src.join("venv/ops/x.py")));
+        assert_ne!(ino(&a.join("venv/ops")), ino(&b.join("venv/ops")));
+        fs::create_dir(a.join("venv/ops/__pycache__")).unwrap();
+        assert!(!b.join("venv/ops/__pycache__").exists());
+        // A file named like the venv elsewhere is copied.
+        assert_ne!(ino(&a.join("src/venv")), ino(&src.join("src/venv")));
         // A unit's change to its own source stays its own.
         fs::write(a.join("src/charm.py"), "changed").unwrap();
         assert_eq!(
