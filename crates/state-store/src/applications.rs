@@ -1,6 +1,7 @@
 //! Applications: charm, user config, trust, leadership and leader settings,
 //! the application status a leader set, and life.
 
+use crate::Cached;
 use std::collections::BTreeMap;
 
 use juju_types::status::StatusValue;
@@ -93,7 +94,7 @@ pub struct NewApplication<'a> {
 
 /// Insert an application inside a transaction; refuses a duplicate name.
 pub fn insert_application(tx: &Transaction, a: &NewApplication) -> Result<()> {
-    let exists: bool = tx.query_row(
+    let exists: bool = tx.row(
         "SELECT EXISTS(SELECT 1 FROM applications WHERE model = ?1 AND name = ?2)",
         [a.model, a.name],
         |r| r.get(0),
@@ -106,7 +107,7 @@ pub fn insert_application(tx: &Transaction, a: &NewApplication) -> Result<()> {
     }
     // On a Kubernetes model the application is a service with an address
     // of its own, from the machines' address sequence.
-    let caas: bool = tx.query_row(
+    let caas: bool = tx.row(
         "SELECT EXISTS(SELECT 1 FROM models WHERE name = ?1 AND type = 'caas')",
         [a.model],
         |r| r.get(0),
@@ -117,13 +118,13 @@ pub fn insert_application(tx: &Transaction, a: &NewApplication) -> Result<()> {
         String::new()
     };
     let provider_id = if caas {
-        tx.query_row(&format!("SELECT {}", crate::models::NEW_BOOT_ID), [], |r| {
+        tx.row(&format!("SELECT {}", crate::models::NEW_BOOT_ID), [], |r| {
             r.get(0)
         })?
     } else {
         String::new()
     };
-    tx.execute(
+    tx.exec(
         "INSERT INTO applications(model, name, charm_dir, charm_name, config, trust, created, address, provider_id) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
@@ -157,7 +158,7 @@ pub struct NewCharm<'a> {
 /// deploys the charm and runs upgrade-charm), inside the caller's
 /// transaction. Returns the new charm revision.
 pub fn set_charm(tx: &Transaction, model: &str, app: &str, c: &NewCharm) -> Result<i64> {
-    let n = tx.execute(
+    let n = tx.exec(
         "UPDATE applications SET charm_dir = ?3, charm_rev = charm_rev + 1, \
          charm_modified_version = charm_modified_version + 1, config = ?4, trust = ?5, \
          force_charm = ?6 WHERE model = ?1 AND name = ?2",
@@ -175,7 +176,7 @@ pub fn set_charm(tx: &Transaction, model: &str, app: &str, c: &NewCharm) -> Resu
             "application \"{app}\" not found"
         )));
     }
-    Ok(tx.query_row(
+    Ok(tx.row(
         "SELECT charm_rev FROM applications WHERE model = ?1 AND name = ?2",
         [model, app],
         |r| r.get(0),
@@ -187,7 +188,7 @@ impl Store {
     pub fn application(&self, model: &str, name: &str) -> Result<Application> {
         let row = self
             .lock()
-            .query_row(
+            .row(
                 &format!("SELECT {COLUMNS} FROM applications WHERE model = ?1 AND name = ?2"),
                 [model, name],
                 from_row,
@@ -215,7 +216,7 @@ impl Store {
         name: &str,
         config: &Map<String, Value>,
     ) -> Result<()> {
-        self.lock().execute(
+        self.lock().exec(
             "UPDATE applications SET config = ?3 WHERE model = ?1 AND name = ?2",
             params![model, name, to_json(config)],
         )?;
@@ -225,7 +226,7 @@ impl Store {
     /// Grant or revoke the application's access to the cloud credential
     /// (`juju trust`); part of what config-changed reacts to.
     pub fn set_application_trust(&self, model: &str, name: &str, trust: bool) -> Result<()> {
-        self.lock().execute(
+        self.lock().exec(
             "UPDATE applications SET trust = ?3 WHERE model = ?1 AND name = ?2",
             params![model, name, trust],
         )?;
@@ -234,7 +235,7 @@ impl Store {
 
     /// Set the application status (from `status-set --application`).
     pub fn set_application_status(&self, model: &str, name: &str, s: &StatusValue) -> Result<()> {
-        self.lock().execute(
+        self.lock().exec(
             "UPDATE applications SET status = ?3 WHERE model = ?1 AND name = ?2",
             params![model, name, to_json(s)],
         )?;
@@ -248,7 +249,7 @@ impl Store {
         name: &str,
         life: juju_types::life::Life,
     ) -> Result<()> {
-        self.lock().execute(
+        self.lock().exec(
             "UPDATE applications SET life = ?3 WHERE model = ?1 AND name = ?2",
             params![model, name, life.as_str()],
         )?;
@@ -270,7 +271,7 @@ impl Store {
         changes: &BTreeMap<String, String>,
     ) -> Result<bool> {
         self.transaction(|tx| {
-            let (leader, ls): (Option<String>, String) = tx.query_row(
+            let (leader, ls): (Option<String>, String) = tx.row(
                 "SELECT leader, leader_settings FROM applications WHERE model = ?1 AND name = ?2",
                 [model, app],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -289,7 +290,7 @@ impl Store {
             }
             let changed = settings != before;
             if changed {
-                tx.execute(
+                tx.exec(
                     "UPDATE applications SET leader_settings = ?3, leader_settings_version = leader_settings_version + 1 \
                      WHERE model = ?1 AND name = ?2",
                     params![model, app, to_json(&settings)],
@@ -317,13 +318,13 @@ pub(crate) fn delete_application(tx: &Transaction, model: &str, name: &str) -> R
         rows.collect::<rusqlite::Result<_>>()?
     };
     for id in ids {
-        tx.execute(
+        tx.exec(
             "UPDATE relations SET life = 'dying' WHERE model = ?1 AND id = ?2",
             params![model, id],
         )?;
         crate::relations::delete_if_done(tx, model, id)?;
     }
-    tx.execute(
+    tx.exec(
         "DELETE FROM applications WHERE model = ?1 AND name = ?2",
         [model, name],
     )?;
@@ -333,7 +334,7 @@ pub(crate) fn delete_application(tx: &Transaction, model: &str, name: &str) -> R
 /// See [`Store::ensure_leader`].
 pub fn ensure_leader(tx: &Transaction, model: &str, app: &str) -> Result<Option<String>> {
     let current: Option<String> = tx
-        .query_row(
+        .row(
             "SELECT a.leader FROM applications a JOIN units u \
              ON u.model = a.model AND u.name = a.leader AND u.life = 'alive' \
              WHERE a.model = ?1 AND a.name = ?2",
@@ -346,13 +347,13 @@ pub fn ensure_leader(tx: &Transaction, model: &str, app: &str) -> Result<Option<
         return Ok(current);
     }
     let next: Option<String> = tx
-        .query_row(
+        .row(
             "SELECT name FROM units WHERE model = ?1 AND app = ?2 AND life = 'alive' ORDER BY number LIMIT 1",
             [model, app],
             |r| r.get(0),
         )
         .optional()?;
-    tx.execute(
+    tx.exec(
         "UPDATE applications SET leader = ?3 WHERE model = ?1 AND name = ?2",
         params![model, app, next],
     )?;

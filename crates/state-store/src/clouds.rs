@@ -4,6 +4,7 @@
 //! an owner (always `admin` today) and a cloud; a credential a model uses,
 //! or a cloud a model or credential uses, is not removed.
 
+use crate::Cached;
 use std::collections::BTreeMap;
 
 use juju_types::clouds::{builtin_cloud, builtin_clouds, Cloud, Credential, LOCALHOST};
@@ -72,7 +73,7 @@ impl Store {
         }
         let def: Option<String> = self
             .lock()
-            .query_row(
+            .row(
                 "SELECT definition FROM clouds WHERE name = ?1",
                 [name],
                 |r| r.get(0),
@@ -92,7 +93,7 @@ impl Store {
                 cloud.name
             )));
         }
-        let n = self.lock().execute(
+        let n = self.lock().exec(
             "INSERT OR IGNORE INTO clouds(name, definition) VALUES (?1, ?2)",
             params![cloud.name, serde_json::to_string(cloud)?],
         )?;
@@ -128,7 +129,7 @@ impl Store {
                     )));
                 }
             }
-            let n = tx.execute(
+            let n = tx.exec(
                 "UPDATE clouds SET definition = ?2 WHERE name = ?1",
                 params![cloud.name, serde_json::to_string(cloud)?],
             )?;
@@ -152,7 +153,7 @@ impl Store {
             )));
         }
         self.transaction(|tx| {
-            let models: i64 = tx.query_row(
+            let models: i64 = tx.row(
                 "SELECT count(*) FROM models WHERE cloud = ?1",
                 [name],
                 |r| r.get(0),
@@ -161,11 +162,11 @@ impl Store {
                 let plural = if models == 1 { "" } else { "s" };
                 return Err(refused(format!("cloud is used by {models} model{plural}")));
             }
-            let n = tx.execute("DELETE FROM clouds WHERE name = ?1", [name])?;
+            let n = tx.exec("DELETE FROM clouds WHERE name = ?1", [name])?;
             if n == 0 {
                 return Err(cloud_not_found(name));
             }
-            tx.execute("DELETE FROM cloud_credentials WHERE cloud = ?1", [name])?;
+            tx.exec("DELETE FROM cloud_credentials WHERE cloud = ?1", [name])?;
             Ok(())
         })
     }
@@ -224,12 +225,12 @@ impl Store {
     ) -> Result<bool> {
         self.cloud(cloud)?;
         self.transaction(|tx| {
-            let existed: bool = tx.query_row(
+            let existed: bool = tx.row(
                 "SELECT EXISTS(SELECT 1 FROM cloud_credentials WHERE cloud = ?1 AND owner = ?2 AND name = ?3)",
                 params![cloud, owner, name],
                 |r| r.get(0),
             )?;
-            tx.execute(
+            tx.exec(
                 "INSERT OR REPLACE INTO cloud_credentials(cloud, owner, name, auth_type, attributes) \
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![
@@ -281,7 +282,7 @@ impl Store {
                         .join(", ")
                 )));
             }
-            let n = tx.execute(
+            let n = tx.exec(
                 "DELETE FROM cloud_credentials WHERE cloud = ?1 AND owner = ?2 AND name = ?3",
                 params![cloud, owner, name],
             )?;
@@ -290,7 +291,7 @@ impl Store {
                     "credential \"{name}\" for cloud \"{cloud}\" not found"
                 )));
             }
-            tx.execute(
+            tx.exec(
                 "UPDATE models SET credential = NULL WHERE cloud = ?1 AND credential = ?2",
                 params![cloud, name],
             )?;
@@ -301,7 +302,7 @@ impl Store {
     /// Where a model runs.
     pub fn model_cloud(&self, model: &str) -> Result<ModelCloud> {
         self.lock()
-            .query_row(
+            .row(
                 "SELECT cloud, cloud_region, credential FROM models WHERE name = ?1",
                 [model],
                 |r| {

@@ -14,6 +14,7 @@
 //! remote relations show them. Nothing is copied, so there is nothing to
 //! keep in sync: the change feed wakes the linked side of a write.
 
+use crate::Cached;
 use std::collections::BTreeMap;
 
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -291,7 +292,7 @@ pub fn insert_cross_relation(tx: &Transaction, c: &CrossRelation) -> Result<i64>
     // The consuming application as the offering model knows it: one
     // `remote-<token>` per consuming application and offer.
     let existing: Option<String> = tx
-        .query_row(
+        .row(
             "SELECT name FROM remote_apps WHERE model = ?1 AND kind = 'consumer' \
              AND consumer_model = ?2 AND consumer_app = ?3 AND offer_name = ?4",
             params![
@@ -311,7 +312,7 @@ pub fn insert_cross_relation(tx: &Transaction, c: &CrossRelation) -> Result<i64>
     let remote_name = match existing {
         Some(name) => {
             // Add the endpoint this relation uses, if it is new.
-            let eps: String = tx.query_row(
+            let eps: String = tx.row(
                 "SELECT endpoints FROM remote_apps WHERE model = ?1 AND name = ?2",
                 params![c.offer_model, name],
                 |r| r.get(0),
@@ -319,7 +320,7 @@ pub fn insert_cross_relation(tx: &Transaction, c: &CrossRelation) -> Result<i64>
             let mut eps: Vec<RemoteEndpoint> = serde_json::from_str(&eps)?;
             if !eps.contains(&consumer_ep) {
                 eps.push(consumer_ep.clone());
-                tx.execute(
+                tx.exec(
                     "UPDATE remote_apps SET endpoints = ?3 WHERE model = ?1 AND name = ?2",
                     params![c.offer_model, name, to_json(&eps)],
                 )?;
@@ -328,7 +329,7 @@ pub fn insert_cross_relation(tx: &Transaction, c: &CrossRelation) -> Result<i64>
         }
         None => {
             let name = format!("remote-{}", c.token.replace('-', ""));
-            tx.execute(
+            tx.exec(
                 "INSERT INTO remote_apps(model, name, kind, offer_model, offer_name, consumer_model, \
                  consumer_app, endpoints, created) VALUES (?1, ?2, 'consumer', ?1, ?3, ?4, ?5, ?6, ?7)",
                 params![
@@ -438,7 +439,7 @@ impl Store {
     ) -> Result<()> {
         self.transaction(|tx| {
             let existing: Option<String> = tx
-                .query_row(
+                .row(
                     "SELECT app FROM offers WHERE model = ?1 AND name = ?2",
                     [model, name],
                     |r| r.get(0),
@@ -449,14 +450,14 @@ impl Store {
                     "offer {model}.{name} already exists for application {other:?} (already exists)"
                 ))),
                 Some(_) => {
-                    tx.execute(
+                    tx.exec(
                         "UPDATE offers SET endpoints = ?3 WHERE model = ?1 AND name = ?2",
                         params![model, name, to_json(&endpoints)],
                     )?;
                     Ok(())
                 }
                 None => {
-                    tx.execute(
+                    tx.exec(
                         "INSERT INTO offers(model, name, app, endpoints, uuid, created) \
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                         params![model, name, app, to_json(&endpoints), uuid, crate::now()],
@@ -481,7 +482,7 @@ impl Store {
     /// makes them dying too (both sides).
     pub fn remove_offer(&self, model: &str, name: &str, force: bool) -> Result<()> {
         self.transaction(|tx| {
-            let n = tx.execute(
+            let n = tx.exec(
                 "DELETE FROM offers WHERE model = ?1 AND name = ?2",
                 [model, name],
             )?;
@@ -500,7 +501,7 @@ impl Store {
                 )));
             }
             for id in ids {
-                tx.execute(
+                tx.exec(
                     "UPDATE relations SET life = 'dying' WHERE model = ?1 AND id = ?2",
                     params![model, id],
                 )?;
@@ -531,13 +532,13 @@ impl Store {
         endpoints: &[RemoteEndpoint],
     ) -> Result<()> {
         self.transaction(|tx| {
-            let app: bool = tx.query_row(
+            let app: bool = tx.row(
                 "SELECT EXISTS(SELECT 1 FROM applications WHERE model = ?1 AND name = ?2)",
                 [model, alias],
                 |r| r.get(0),
             )?;
             let saas: Option<(String, String, String)> = tx
-                .query_row(
+                .row(
                     "SELECT offer_model, offer_name, life FROM remote_apps WHERE model = ?1 AND name = ?2",
                     [model, alias],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -559,7 +560,7 @@ impl Store {
                 }
                 None => {}
             }
-            tx.execute(
+            tx.exec(
                 "INSERT INTO remote_apps(model, name, kind, offer_model, offer_name, endpoints, created) \
                  VALUES (?1, ?2, 'saas', ?3, ?4, ?5, ?6)",
                 params![
@@ -579,7 +580,7 @@ impl Store {
     /// with its last relation (now, when it has none).
     pub fn remove_saas(&self, model: &str, name: &str) -> Result<()> {
         self.transaction(|tx| {
-            let n = tx.execute(
+            let n = tx.exec(
                 "UPDATE remote_apps SET life = 'dying' WHERE model = ?1 AND name = ?2 AND kind = ?3",
                 params![model, name, RemoteKind::Saas.as_str()],
             )?;
@@ -596,13 +597,13 @@ impl Store {
                 rows.collect::<rusqlite::Result<_>>()?
             };
             for id in &ids {
-                tx.execute(
+                tx.exec(
                     "UPDATE relations SET life = 'dying' WHERE model = ?1 AND id = ?2",
                     params![model, id],
                 )?;
                 crate::relations::delete_if_done(tx, model, *id)?;
             }
-            tx.execute(
+            tx.exec(
                 "DELETE FROM remote_apps WHERE model = ?1 AND name = ?2 AND NOT EXISTS \
                  (SELECT 1 FROM relation_endpoints e WHERE e.model = ?1 AND e.app = ?2)",
                 [model, name],

@@ -2,6 +2,7 @@
 //! `ExposedEndpoints`), kept as JSON on its row. An application is exposed
 //! while at least one endpoint (`""` meaning all of them) is.
 
+use crate::Cached;
 use std::collections::BTreeMap;
 
 use rusqlite::OptionalExtension;
@@ -34,7 +35,7 @@ impl Store {
     pub fn exposed_endpoints(&self, model: &str, app: &str) -> Result<ExposedEndpoints> {
         let text: Option<String> = self
             .lock()
-            .query_row(
+            .row(
                 "SELECT exposed_endpoints FROM applications WHERE model = ?1 AND name = ?2",
                 [model, app],
                 |r| r.get(0),
@@ -55,7 +56,7 @@ impl Store {
     ) -> Result<ExposedEndpoints> {
         self.transaction(|tx| {
             let text: Option<String> = tx
-                .query_row(
+                .row(
                     "SELECT exposed_endpoints FROM applications WHERE model = ?1 AND name = ?2",
                     [model, app],
                     |r| r.get(0),
@@ -65,7 +66,7 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound(format!("application \"{app}\" not found")))?;
             let mut eps: ExposedEndpoints = serde_json::from_str(&text)?;
             f(&mut eps);
-            tx.execute(
+            tx.exec(
                 "UPDATE applications SET exposed_endpoints = ?3 WHERE model = ?1 AND name = ?2",
                 [model, app, &to_json(&eps)],
             )?;

@@ -35,6 +35,7 @@
 //! Agents' own bookkeeping (journal, statuses, charm state, logs, ports)
 //! records nothing: it concerns nobody else.
 
+use crate::Cached;
 use crate::Store;
 
 /// One thing a committed write touched.
@@ -271,7 +272,7 @@ impl Store {
                     },
                 });
             }
-            conn.execute("DELETE FROM temp.feed_changes", [])?;
+            conn.exec("DELETE FROM temp.feed_changes", [])?;
             Ok(out)
         };
         match read() {
@@ -364,7 +365,7 @@ mod tests {
         let (s, seen) = watched();
         s.add_model("m", "uuid-1", &Default::default()).unwrap();
         let r: crate::Result<()> = s.transaction(|tx| {
-            tx.execute(
+            tx.exec(
                 "UPDATE models SET config = '{\"x\":1}' WHERE name = 'm'",
                 [],
             )?;
@@ -373,7 +374,7 @@ mod tests {
         assert!(r.is_err());
         assert!(take(&seen).is_empty());
         s.transaction(|tx| {
-            tx.execute(
+            tx.exec(
                 "UPDATE models SET config = '{\"x\":2}' WHERE name = 'm'",
                 [],
             )?;

@@ -150,7 +150,7 @@ impl Store {
             .map_err(|e| err(e.to_string()))?;
         tune(&conn).map_err(|e| err(e.to_string()))?;
         let quick: String = conn
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .row("PRAGMA quick_check", [], |r| r.get(0))
             .map_err(|e| err(format!("integrity check failed: {e}")))?;
         if quick != "ok" {
             return Err(err(format!("integrity check failed: {quick}")));
@@ -162,7 +162,7 @@ impl Store {
             .ok()
             .and_then(|v| v.parse::<i64>().ok())
         {
-            conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
+            conn.row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
                 .map_err(|e| err(e.to_string()))?;
         }
         Ok(Store {
@@ -200,15 +200,13 @@ impl Store {
     /// it at shutdown: its reader connection may outlive the writer).
     pub fn checkpoint(&self) -> Result<()> {
         self.lock()
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            .row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
 
     /// Pages the database file holds (tests size fault injection with it).
     pub fn page_count(&self) -> Result<i64> {
-        Ok(self
-            .lock()
-            .query_row("PRAGMA page_count", [], |r| r.get(0))?)
+        Ok(self.lock().row("PRAGMA page_count", [], |r| r.get(0))?)
     }
 
     /// Open an in-memory database (tests).
@@ -249,7 +247,7 @@ impl Store {
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self
             .lock()
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+            .row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
     /// Controller-wide metadata value.
@@ -257,13 +255,13 @@ impl Store {
         use rusqlite::OptionalExtension;
         Ok(self
             .lock()
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()?)
     }
 
     /// Set a controller-wide metadata value.
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
-        self.lock().execute(
+        self.lock().exec(
             "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, value],
         )?;
@@ -277,18 +275,58 @@ impl Store {
 /// mapping). Both only take memory the database actually fills.
 fn tune(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "cache_size", -32 * 1024)?;
-    conn.query_row("PRAGMA mmap_size = 268435456", [], |_| Ok(()))?;
-    conn.set_prepared_statement_cache_capacity(64);
+    conn.row("PRAGMA mmap_size = 268435456", [], |_| Ok(()))?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // One plan per statement, whatever values are bound: without this
+    // SQLite re-prepares a cached statement with an ORDER BY each time a
+    // bound value changes (the plan may depend on it), which undoes the
+    // cache on the agents' hottest queries.
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     Ok(())
+}
+
+/// Statements each connection keeps prepared: more than the store has
+/// (an agent's loop runs well over a hundred different ones; an LRU cache
+/// smaller than that re-parses nearly every statement).
+const STATEMENT_CACHE: usize = 1024;
+
+/// `execute` and `query_row` through the connection's statement cache:
+/// parsing SQL was a third of what the controller spent per hook. Every
+/// statement of the store goes through these or `prepare_cached`.
+pub trait Cached {
+    /// `Connection::execute`, with the statement prepared once.
+    fn exec<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
+    /// `Connection::query_row`, with the statement prepared once.
+    fn row<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>;
+}
+
+impl Cached for Connection {
+    fn exec<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    fn row<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.prepare_cached(sql)?.query_row(params, f)
+    }
 }
 
 /// Take the next value of a named counter inside a transaction.
 pub fn next_sequence(tx: &rusqlite::Transaction, name: &str) -> Result<i64> {
-    tx.execute(
+    tx.exec(
         "INSERT INTO sequences(name, value) VALUES (?1, 0) ON CONFLICT(name) DO NOTHING",
         [name],
     )?;
-    let v: i64 = tx.query_row(
+    let v: i64 = tx.row(
         "UPDATE sequences SET value = value + 1 WHERE name = ?1 RETURNING value - 1",
         [name],
         |r| r.get(0),
@@ -310,4 +348,41 @@ pub(crate) fn life_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<juju_type
 
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("serialising plain data cannot fail")
+}
+
+#[cfg(test)]
+mod statement_cache {
+    use super::*;
+    use rusqlite::StatementStatus;
+
+    /// A cached statement stays prepared whatever values are bound (an
+    /// ORDER BY made SQLite re-prepare it at each new value).
+    #[test]
+    fn cached_statements_are_not_prepared_again_for_new_values() {
+        let d = tempfile::tempdir().unwrap();
+        let s = Store::open(&d.path().join("db")).unwrap();
+        for i in 0..10 {
+            s.secrets_owned_by("m", &[&format!("app{i}"), "app"])
+                .unwrap();
+            s.set_meta(&format!("k{i}"), "v").unwrap();
+        }
+        let c = s.lock();
+        for sql in [
+            "SELECT s.id FROM secrets s WHERE s.model = ?1 AND s.owner = ?2 ORDER BY s.id",
+            "SELECT value FROM meta WHERE key = ?1 ORDER BY key",
+        ] {
+            for i in 0..10 {
+                let mut st = c.prepare_cached(sql).unwrap();
+                let n = sql.matches('?').count();
+                let values = [format!("a{i}"), format!("b{i}")];
+                let rows = st
+                    .query_map(rusqlite::params_from_iter(&values[..n]), |_| Ok(()))
+                    .unwrap();
+                assert_eq!(rows.count(), 0);
+            }
+            let st = c.prepare_cached(sql).unwrap();
+            assert_eq!(st.get_status(StatementStatus::Run), 10, "{sql}");
+            assert_eq!(st.get_status(StatementStatus::RePrepare), 0, "{sql}");
+        }
+    }
 }

@@ -14,6 +14,7 @@
 //! Which applications are subordinates is charm metadata the store does not
 //! keep; callers pass their names.
 
+use crate::Cached;
 use std::collections::BTreeSet;
 
 use juju_types::life::Life;
@@ -49,7 +50,7 @@ pub struct Terminated {
 fn app_life(tx: &Transaction, model: &str, app: &str) -> Result<Option<Life>> {
     use rusqlite::OptionalExtension;
     Ok(tx
-        .query_row(
+        .row(
             "SELECT life FROM applications WHERE model = ?1 AND name = ?2",
             [model, app],
             |r| crate::life_at(r, 0),
@@ -166,7 +167,7 @@ impl Store {
             let mut changes = SubordinateChanges::default();
             for u in units {
                 crate::units::mark_dying(tx, model, u, force)?;
-                let app: String = tx.query_row(
+                let app: String = tx.row(
                     "SELECT app FROM units WHERE model = ?1 AND name = ?2",
                     [model, u],
                     |r| r.get(0),
@@ -192,7 +193,7 @@ impl Store {
         self.transaction(|tx| {
             let mut changes = SubordinateChanges::default();
             for app in apps {
-                tx.execute(
+                tx.exec(
                     "UPDATE applications SET life = 'dying' WHERE model = ?1 AND name = ?2",
                     params![model, app],
                 )?;
@@ -219,7 +220,7 @@ impl Store {
         subordinate_apps: &BTreeSet<String>,
     ) -> Result<SubordinateChanges> {
         self.transaction(|tx| {
-            let n = tx.execute(
+            let n = tx.exec(
                 "UPDATE relations SET life = 'dying' WHERE model = ?1 AND id = ?2",
                 params![model, id],
             )?;

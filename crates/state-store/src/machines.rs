@@ -4,6 +4,7 @@
 //! Juju's `HasAssignedUnitsError`), the model's and applications' stored
 //! constraints (Juju's string form), and the model's SSH keys.
 
+use crate::Cached;
 use rusqlite::{params, OptionalExtension};
 
 use crate::models::{add_machine_with, Machine};
@@ -41,7 +42,7 @@ impl Store {
                 return Err(StoreError::NotFound(format!("machine {id} not found")));
             }
             let unit: Option<String> = tx
-                .query_row(
+                .row(
                     "SELECT name FROM units WHERE model = ?1 AND machine = ?2 \
                      AND principal IS NULL ORDER BY app, number LIMIT 1",
                     params![model, id],
@@ -53,7 +54,7 @@ impl Store {
                     "machine {id} has unit {u:?} assigned"
                 )));
             }
-            tx.execute(
+            tx.exec(
                 "DELETE FROM machines WHERE model = ?1 AND id = ?2",
                 params![model, id],
             )?;
@@ -64,7 +65,7 @@ impl Store {
     /// The model's constraints (Juju's string form; empty when none).
     pub fn model_constraints(&self, model: &str) -> Result<String> {
         self.lock()
-            .query_row(
+            .row(
                 "SELECT constraints FROM models WHERE name = ?1",
                 [model],
                 |r| r.get(0),
@@ -75,7 +76,7 @@ impl Store {
 
     /// Replace the model's constraints.
     pub fn set_model_constraints(&self, model: &str, constraints: &str) -> Result<()> {
-        let n = self.lock().execute(
+        let n = self.lock().exec(
             "UPDATE models SET constraints = ?2 WHERE name = ?1",
             [model, constraints],
         )?;
@@ -88,7 +89,7 @@ impl Store {
     /// An application's constraints (Juju's string form; empty when none).
     pub fn application_constraints(&self, model: &str, app: &str) -> Result<String> {
         self.lock()
-            .query_row(
+            .row(
                 "SELECT constraints FROM applications WHERE model = ?1 AND name = ?2",
                 [model, app],
                 |r| r.get(0),
@@ -104,7 +105,7 @@ impl Store {
         app: &str,
         constraints: &str,
     ) -> Result<()> {
-        let n = self.lock().execute(
+        let n = self.lock().exec(
             "UPDATE applications SET constraints = ?3 WHERE model = ?1 AND name = ?2",
             [model, app, constraints],
         )?;
@@ -132,7 +133,7 @@ impl Store {
     /// there already.
     pub fn add_ssh_key(&self, model: &str, k: &juju_types::ssh_keys::PublicKey) -> Result<()> {
         self.transaction(|tx| {
-            let exists: bool = tx.query_row(
+            let exists: bool = tx.row(
                 "SELECT EXISTS(SELECT 1 FROM ssh_keys WHERE model = ?1 AND fingerprint = ?2)",
                 [model, &k.fingerprint],
                 |r| r.get(0),
@@ -143,7 +144,7 @@ impl Store {
                     k.key
                 )));
             }
-            tx.execute(
+            tx.exec(
                 "INSERT INTO ssh_keys(model, fingerprint, comment, key, added) \
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![model, k.fingerprint, k.comment, k.key, crate::now()],
@@ -171,7 +172,7 @@ impl Store {
     /// Remove the key whose fingerprint, comment or whole text is `id`:
     /// Juju's `invalid ssh key: <id>` when none is.
     pub fn remove_ssh_key(&self, model: &str, id: &str) -> Result<()> {
-        let n = self.lock().execute(
+        let n = self.lock().exec(
             "DELETE FROM ssh_keys WHERE model = ?1 AND rowid = (SELECT rowid FROM ssh_keys \
              WHERE model = ?1 AND (fingerprint = ?2 OR comment = ?2 OR key = ?2) LIMIT 1)",
             [model, id.trim()],

@@ -1,6 +1,7 @@
 //! Models and machines. Each machine gets a loopback address (127.x.y.z) from a
 //! controller-wide counter, so addresses never collide across models.
 
+use crate::Cached;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde_json::{Map, Value};
 
@@ -105,7 +106,7 @@ impl Store {
     ) -> Result<Model> {
         let model_type = juju_types::clouds::model_type(&self.cloud(&on.cloud)?.kind);
         self.transaction(|tx| {
-            let exists: bool = tx.query_row(
+            let exists: bool = tx.row(
                 "SELECT EXISTS(SELECT 1 FROM models WHERE name = ?1)",
                 [name],
                 |r| r.get(0),
@@ -115,7 +116,7 @@ impl Store {
                     "model \"{name}\" already exists"
                 )));
             }
-            tx.execute(
+            tx.exec(
                 "INSERT INTO models(name, uuid, created, config, cloud, cloud_region, credential, type) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
@@ -148,7 +149,7 @@ impl Store {
     pub fn model(&self, name: &str) -> Result<Model> {
         let row = self
             .lock()
-            .query_row(
+            .row(
                 "SELECT name, uuid, created, config, life, type FROM models WHERE name = ?1",
                 [name],
                 model_from_row,
@@ -161,7 +162,7 @@ impl Store {
 
     /// Replace the model's user-set config.
     pub fn set_model_config(&self, name: &str, config: &Map<String, Value>) -> Result<()> {
-        let n = self.lock().execute(
+        let n = self.lock().exec(
             "UPDATE models SET config = ?2 WHERE name = ?1",
             params![name, to_json(config)],
         )?;
@@ -173,7 +174,7 @@ impl Store {
 
     /// Set a model's life (`dying` while it is being destroyed).
     pub fn set_model_life(&self, name: &str, life: juju_types::life::Life) -> Result<()> {
-        self.lock().execute(
+        self.lock().exec(
             "UPDATE models SET life = ?2 WHERE name = ?1",
             [name, life.as_str()],
         )?;
@@ -183,9 +184,9 @@ impl Store {
     /// Delete a model and everything in it.
     pub fn delete_model(&self, name: &str) -> Result<()> {
         self.transaction(|tx| {
-            tx.execute("DELETE FROM units WHERE model = ?1", [name])?;
-            tx.execute("DELETE FROM logs WHERE model = ?1", [name])?;
-            tx.execute("DELETE FROM models WHERE name = ?1", [name])?;
+            tx.exec("DELETE FROM units WHERE model = ?1", [name])?;
+            tx.exec("DELETE FROM logs WHERE model = ?1", [name])?;
+            tx.exec("DELETE FROM models WHERE name = ?1", [name])?;
             Ok(())
         })
     }
@@ -214,7 +215,7 @@ impl Store {
         use rusqlite::OptionalExtension;
         Ok(self
             .lock()
-            .query_row(
+            .row(
                 "SELECT address FROM machines WHERE model = ?1 AND id = ?2",
                 rusqlite::params![model, id],
                 |r| r.get(0),
@@ -227,7 +228,7 @@ impl Store {
     pub fn machine_boot(&self, model: &str, id: i64) -> Result<Option<MachineBoot>> {
         use rusqlite::OptionalExtension;
         let conn = self.lock();
-        conn.execute(
+        conn.exec(
             &format!(
                 "UPDATE machines SET boot_id = {NEW_BOOT_ID} \
                  WHERE model = ?1 AND id = ?2 AND boot_id IS NULL"
@@ -235,7 +236,7 @@ impl Store {
             params![model, id],
         )?;
         Ok(conn
-            .query_row(
+            .row(
                 "SELECT boot, COALESCE(booted, created), boot_id FROM machines \
                  WHERE model = ?1 AND id = ?2",
                 params![model, id],
@@ -252,7 +253,7 @@ impl Store {
 
     /// Delete machines that no unit uses any more.
     pub fn prune_machines(&self, model: &str) -> Result<()> {
-        self.lock().execute(
+        self.lock().exec(
             "DELETE FROM machines WHERE model = ?1 AND id NOT IN (SELECT machine FROM units WHERE model = ?1)",
             [model],
         )?;
@@ -276,7 +277,7 @@ pub fn add_machine_with(
     let id = next_sequence(tx, &format!("machine:{model}"))?;
     let address = loopback_address(next_sequence(tx, "address")?);
     let created = crate::now();
-    tx.execute(
+    tx.exec(
         &format!(
             "INSERT INTO machines(model, id, address, created, boot_id, base, constraints) \
              VALUES (?1, ?2, ?3, ?4, {NEW_BOOT_ID}, ?5, ?6)"
@@ -296,7 +297,7 @@ pub fn add_machine_with(
 /// time and id). Its units' agents are woken by the change feed and run
 /// `start` again.
 pub fn reboot_machine(tx: &Transaction, model: &str, id: i64) -> Result<()> {
-    tx.execute(
+    tx.exec(
         &format!(
             "UPDATE machines SET boot = boot + 1, booted = ?3, boot_id = {NEW_BOOT_ID} \
              WHERE model = ?1 AND id = ?2"
@@ -308,7 +309,7 @@ pub fn reboot_machine(tx: &Transaction, model: &str, id: i64) -> Result<()> {
 
 /// Whether machine `id` exists in `model`.
 pub fn machine_exists(tx: &Transaction, model: &str, id: i64) -> Result<bool> {
-    Ok(tx.query_row(
+    Ok(tx.row(
         "SELECT EXISTS(SELECT 1 FROM machines WHERE model = ?1 AND id = ?2)",
         params![model, id],
         |r| r.get(0),

@@ -1,5 +1,6 @@
 //! Opened ports per unit, each for one endpoint or (`""`) all endpoints.
 
+use crate::Cached;
 use juju_types::ports::PortRange;
 use rusqlite::{params, Transaction};
 
@@ -57,12 +58,12 @@ impl Store {
 
 /// Replace a unit's opened ports.
 pub fn set_unit_ports(tx: &Transaction, model: &str, unit: &str, ports: &[OpenPort]) -> Result<()> {
-    tx.execute(
+    tx.exec(
         "DELETE FROM unit_ports WHERE model = ?1 AND unit = ?2",
         params![model, unit],
     )?;
     for (p, ep) in ports {
-        tx.execute(
+        tx.exec(
             "INSERT OR IGNORE INTO unit_ports(model, unit, protocol, from_port, to_port, endpoint) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![model, unit, p.protocol, p.from, p.to, ep],

@@ -2,6 +2,7 @@
 //! application settings, each with a version that changes on every write),
 //! and the view of a relation from one unit that the unit agent decides from.
 
+use crate::Cached;
 use std::collections::BTreeMap;
 
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -59,7 +60,7 @@ pub fn insert_relation(
     scope: &str,
     endpoints: &[RelationEndpoint],
 ) -> Result<i64> {
-    let exists: bool = tx.query_row(
+    let exists: bool = tx.row(
         "SELECT EXISTS(SELECT 1 FROM relations WHERE model = ?1 AND key = ?2)",
         [model, key],
         |r| r.get(0),
@@ -70,12 +71,12 @@ pub fn insert_relation(
         )));
     }
     let id = next_sequence(tx, &format!("relation:{model}"))?;
-    tx.execute(
+    tx.exec(
         "INSERT INTO relations(model, id, key, interface, scope, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![model, id, key, interface, scope, crate::now()],
     )?;
     for e in endpoints {
-        tx.execute(
+        tx.exec(
             "INSERT INTO relation_endpoints(model, relation_id, app, endpoint, role) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![model, id, e.app, e.endpoint, e.role],
         )?;
@@ -86,7 +87,7 @@ pub fn insert_relation(
 /// Make relation `id` dying inside a transaction (deleted at once when no
 /// unit is in its scope); its units then leave it as for `remove-relation`.
 pub fn end_relation(tx: &Transaction, model: &str, id: i64) -> Result<()> {
-    tx.execute(
+    tx.exec(
         "UPDATE relations SET life = 'dying' WHERE model = ?1 AND id = ?2",
         params![model, id],
     )?;
@@ -164,7 +165,7 @@ impl Store {
         life: juju_types::life::Life,
     ) -> Result<()> {
         self.transaction(|tx| {
-            tx.execute(
+            tx.exec(
                 "UPDATE relations SET life = ?3 WHERE model = ?1 AND id = ?2",
                 params![model, id, life.as_str()],
             )?;
@@ -207,7 +208,7 @@ impl Store {
             None => (model, id, owner),
         };
         let row: Option<(String, i64)> = conn
-            .query_row(
+            .row(
                 "SELECT settings, version FROM relation_settings \
                  WHERE model = ?1 AND relation_id = ?2 AND owner = ?3 AND is_app = ?4",
                 params![model, id, owner, is_app],
@@ -319,7 +320,7 @@ pub fn enter_scope(
     unit: &str,
     address: &str,
 ) -> Result<()> {
-    tx.execute(
+    tx.exec(
         "INSERT OR IGNORE INTO relation_scopes(model, relation_id, unit) VALUES (?1, ?2, ?3)",
         params![model, id, unit],
     )?;
@@ -335,7 +336,7 @@ pub fn enter_scope(
 /// Take `unit` out of a relation's scope; drops the relation when it is
 /// dying and nobody is left in it.
 pub fn leave_scope(tx: &Transaction, model: &str, id: i64, unit: &str) -> Result<()> {
-    tx.execute(
+    tx.exec(
         "DELETE FROM relation_scopes WHERE model = ?1 AND relation_id = ?2 AND unit = ?3",
         params![model, id, unit],
     )?;
@@ -344,7 +345,7 @@ pub fn leave_scope(tx: &Transaction, model: &str, id: i64, unit: &str) -> Result
 
 /// Delete a dying relation with an empty scope.
 pub fn delete_if_done(tx: &Transaction, model: &str, id: i64) -> Result<()> {
-    tx.execute(
+    tx.exec(
         "DELETE FROM relations WHERE model = ?1 AND id = ?2 AND life != 'alive' AND NOT EXISTS \
          (SELECT 1 FROM relation_scopes WHERE model = ?1 AND relation_id = ?2)",
         params![model, id],
@@ -363,7 +364,7 @@ pub fn write_bag(
     changes: &BTreeMap<String, String>,
 ) -> Result<i64> {
     let row: Option<(String, i64)> = tx
-        .query_row(
+        .row(
             "SELECT settings, version FROM relation_settings \
              WHERE model = ?1 AND relation_id = ?2 AND owner = ?3 AND is_app = ?4",
             params![model, id, owner, is_app],
@@ -385,7 +386,7 @@ pub fn write_bag(
     if bag == before && version > 0 {
         return Ok(version);
     }
-    tx.execute(
+    tx.exec(
         "INSERT INTO relation_settings(model, relation_id, owner, is_app, settings, version) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(model, relation_id, owner, is_app) \
          DO UPDATE SET settings = excluded.settings, version = excluded.version",

@@ -4,6 +4,7 @@
 //! directory (`path`, written by the controller before the commit); the
 //! rows go with their application (foreign key, `ON DELETE CASCADE`).
 
+use crate::Cached;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 use crate::{Result, Store};
@@ -54,13 +55,13 @@ fn from_row(r: &Row) -> rusqlite::Result<Resource> {
 /// Record a new revision of `app`'s resource (the next number for that
 /// name); returns the revision.
 pub fn insert_resource(tx: &Transaction, model: &str, app: &str, r: &NewResource) -> Result<i64> {
-    let revision: i64 = tx.query_row(
+    let revision: i64 = tx.row(
         "SELECT COALESCE(MAX(revision), 0) + 1 FROM resources \
          WHERE model = ?1 AND app = ?2 AND name = ?3",
         [model, app, r.name],
         |row| row.get(0),
     )?;
-    tx.execute(
+    tx.exec(
         "INSERT INTO resources(model, app, name, revision, kind, path, size, fingerprint, uploaded) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
@@ -83,7 +84,7 @@ pub fn insert_resource(tx: &Transaction, model: &str, app: &str, r: &NewResource
 /// in one transaction. Returns the revision.
 pub fn attach_resource(tx: &Transaction, model: &str, app: &str, r: &NewResource) -> Result<i64> {
     let revision = insert_resource(tx, model, app, r)?;
-    tx.execute(
+    tx.exec(
         "UPDATE applications SET charm_modified_version = charm_modified_version + 1 \
          WHERE model = ?1 AND name = ?2",
         [model, app],
@@ -109,7 +110,7 @@ impl Store {
     pub fn current_resource(&self, model: &str, app: &str, name: &str) -> Result<Option<Resource>> {
         Ok(self
             .lock()
-            .query_row(
+            .row(
                 &format!(
                     "SELECT {COLUMNS} FROM resources WHERE model = ?1 AND app = ?2 AND name = ?3 \
                      ORDER BY revision DESC LIMIT 1"

@@ -1,6 +1,7 @@
 //! Schema and numbered migrations. `user_version` holds the schema number; a
 //! database with a higher number than this binary knows is refused.
 
+use crate::Cached;
 use rusqlite::Connection;
 
 /// Migrations in order; index + 1 is the schema version they produce.
@@ -511,7 +512,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// Bring `conn` to [`SCHEMA_VERSION`]; error text is user-facing.
 pub fn migrate(conn: &Connection) -> Result<(), String> {
     let current: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| format!("cannot read schema version: {e}"))?;
     if current > SCHEMA_VERSION {
         return Err(format!(
@@ -538,9 +539,7 @@ mod tests {
         conn.execute_batch(&format!("{}; PRAGMA user_version = 1;", MIGRATIONS[0]))
             .unwrap();
         migrate(&conn).unwrap();
-        let v: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
+        let v: i64 = conn.row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, SCHEMA_VERSION);
         // Columns added by later migrations exist.
         conn.prepare_cached("SELECT principal, force FROM units")

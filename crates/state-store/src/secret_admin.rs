@@ -8,6 +8,7 @@
 //! revision of a user secret is `secret-changed` for units that read it).
 //! Content is key → base64 and is never logged.
 
+use crate::Cached;
 use rusqlite::{params, OptionalExtension};
 
 use juju_types::secrets::{Content, OwnerKind, SecretGrant, SecretMetaChange, SecretOp};
@@ -100,7 +101,7 @@ impl Store {
     pub fn user_secret_by_name(&self, model: &str, name: &str) -> Result<Option<String>> {
         let conn = self.lock();
         Ok(conn
-            .query_row(
+            .row(
                 "SELECT id FROM secrets WHERE model = ?1 AND owner_kind = 'model' AND label = ?2",
                 [model, name],
                 |r| r.get(0),
@@ -149,7 +150,7 @@ impl Store {
         self.transaction(|tx| {
             apply_ops(tx, model, &[op])?;
             // Never updated yet: `updated` is `created` (Juju shows them equal).
-            tx.execute(
+            tx.exec(
                 "UPDATE secrets SET updated = created WHERE model = ?1 AND id = ?2",
                 [model, id],
             )?;
@@ -176,13 +177,13 @@ impl Store {
         self.transaction(|tx| {
             // Before the content: a new revision made now is pruned by it.
             if let Some(p) = u.auto_prune {
-                tx.execute(
+                tx.exec(
                     "UPDATE secrets SET auto_prune = ?3 WHERE model = ?1 AND id = ?2",
                     params![model, id, p],
                 )?;
             }
             apply_ops(tx, model, &[op])?;
-            Ok(tx.query_row(
+            Ok(tx.row(
                 "SELECT latest FROM secrets WHERE model = ?1 AND id = ?2",
                 [model, id],
                 |r| r.get(0),
@@ -217,7 +218,7 @@ impl Store {
     fn secret_revision_exists(&self, model: &str, id: &str, revision: i64) -> Result<bool> {
         let conn = self.lock();
         Ok(conn
-            .query_row(
+            .row(
                 "SELECT 1 FROM secret_revisions WHERE model = ?1 AND secret_id = ?2 AND revision = ?3",
                 params![model, id, revision],
                 |_| Ok(()),

@@ -6,6 +6,7 @@
 //! A hook's secret changes arrive as [`SecretOp`]s and are applied in order
 //! by [`apply_ops`], inside the hook's commit transaction.
 
+use crate::Cached;
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use juju_types::output::go_quote;
@@ -82,7 +83,7 @@ impl Store {
     pub fn secret_content(&self, model: &str, id: &str, revision: i64) -> Result<Option<Content>> {
         let conn = self.lock();
         let text: Option<String> = conn
-            .query_row(
+            .row(
                 "SELECT content FROM secret_revisions WHERE model = ?1 AND secret_id = ?2 AND revision = ?3",
                 params![model, id, revision],
                 |r| r.get(0),
@@ -267,7 +268,7 @@ fn not_found(id: &str) -> StoreError {
 }
 
 fn latest(tx: &Transaction, model: &str, id: &str) -> Result<i64> {
-    tx.query_row(
+    tx.row(
         "SELECT latest FROM secrets WHERE model = ?1 AND id = ?2",
         [model, id],
         |r| r.get(0),
@@ -290,7 +291,7 @@ fn refused(step: &'static str, message: String) -> StoreError {
 /// The secret's URI as Juju's errors print it: the long form `secret-add`
 /// gave the charm (`secret://<model uuid>/<id>`).
 fn uri(tx: &Transaction, model: &str, id: &str) -> Result<String> {
-    let uuid: String = tx.query_row("SELECT uuid FROM models WHERE name = ?1", [model], |r| {
+    let uuid: String = tx.row("SELECT uuid FROM models WHERE name = ?1", [model], |r| {
         r.get(0)
     })?;
     Ok(juju_types::secrets::SecretUri::long(&uuid, id))
@@ -337,7 +338,7 @@ fn check_grant(
     };
     if let Some(rel) = relation_id {
         let found: Option<(String, String)> = tx
-            .query_row(
+            .row(
                 "SELECT key, life FROM relations WHERE model = ?1 AND id = ?2",
                 params![model, rel],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -362,7 +363,7 @@ fn check_grant(
     let (kind, life): (&str, Option<String>) = match target.split_once('/') {
         Some(_) => (
             "unit",
-            tx.query_row(
+            tx.row(
                 "SELECT life FROM units WHERE model = ?1 AND name = ?2",
                 [model, target],
                 |r| r.get(0),
@@ -371,7 +372,7 @@ fn check_grant(
         ),
         None => (
             "application",
-            tx.query_row(
+            tx.row(
                 "SELECT life FROM applications WHERE model = ?1 AND name = ?2",
                 [model, target],
                 |r| r.get(0),
@@ -395,7 +396,7 @@ fn check_grant(
         }
     }
     let current: Option<Option<i64>> = tx
-        .query_row(
+        .row(
             "SELECT relation_id FROM secret_grants WHERE model = ?1 AND secret_id = ?2 AND target = ?3",
             [model, id, target],
             |r| r.get(0),
@@ -410,10 +411,9 @@ fn check_grant(
 
 /// The model's secret time factor (`minijuju-secret-time-scale`).
 fn time_scale(tx: &Transaction, model: &str) -> Result<f64> {
-    let config: String =
-        tx.query_row("SELECT config FROM models WHERE name = ?1", [model], |r| {
-            r.get(0)
-        })?;
+    let config: String = tx.row("SELECT config FROM models WHERE name = ?1", [model], |r| {
+        r.get(0)
+    })?;
     let config: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&config)?;
     Ok(juju_types::model_config::secret_time_scale(&config))
 }
@@ -429,19 +429,19 @@ fn next_rotate(tx: &Transaction, model: &str, policy: &str, from: f64) -> Result
 fn apply_meta(tx: &Transaction, model: &str, id: &str, meta: &SecretMetaChange) -> Result<()> {
     let t = now();
     if let Some(l) = &meta.label {
-        tx.execute(
+        tx.exec(
             "UPDATE secrets SET label = ?3, updated = ?4 WHERE model = ?1 AND id = ?2",
             params![model, id, l, t],
         )?;
     }
     if let Some(d) = &meta.description {
-        tx.execute(
+        tx.exec(
             "UPDATE secrets SET description = ?3, updated = ?4 WHERE model = ?1 AND id = ?2",
             params![model, id, d, t],
         )?;
     }
     if let Some(p) = &meta.rotate {
-        tx.execute(
+        tx.exec(
             "UPDATE secrets SET rotate_policy = ?3, next_rotate = ?4, updated = ?5 WHERE model = ?1 AND id = ?2",
             params![model, id, p, next_rotate(tx, model, p, t)?, t],
         )?;
@@ -457,12 +457,12 @@ fn insert_revision(
     content: &Content,
     expire: Option<f64>,
 ) -> Result<()> {
-    tx.execute(
+    tx.exec(
         "INSERT INTO secret_revisions(model, secret_id, revision, content, created, expire, expire_next) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
         params![model, id, revision, crate::to_json(content), now(), expire],
     )?;
-    tx.execute(
+    tx.exec(
         "UPDATE secrets SET latest = ?3, updated = ?4 WHERE model = ?1 AND id = ?2",
         params![model, id, revision, now()],
     )?;
@@ -506,7 +506,7 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                 content,
             } => {
                 let t = now();
-                tx.execute(
+                tx.exec(
                     "INSERT INTO secrets(model, id, owner_kind, owner, created, updated) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
                     params![model, id, owner_kind.as_str(), owner, t],
@@ -519,7 +519,7 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                 let latest = existing(tx, model, id, UPDATING)?;
                 apply_meta(tx, model, id, meta)?;
                 let current: Option<Content> = tx
-                    .query_row(
+                    .row(
                         "SELECT content FROM secret_revisions WHERE model = ?1 AND secret_id = ?2 AND revision = ?3",
                         params![model, id, latest],
                         |r| r.get::<_, String>(0),
@@ -529,7 +529,7 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                     .transpose()?;
                 match content {
                     Some(c) if current.as_ref() != Some(c) && fresh.contains(id.as_str()) => {
-                        tx.execute(
+                        tx.exec(
                             "UPDATE secret_revisions SET content = ?4, \
                              expire = coalesce(?5, expire), expire_next = coalesce(?5, expire_next) \
                              WHERE model = ?1 AND secret_id = ?2 AND revision = ?3",
@@ -542,7 +542,7 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                     }
                     _ => {
                         if let Some(e) = meta.expire {
-                            tx.execute(
+                            tx.exec(
                                 "UPDATE secret_revisions SET expire = ?4, expire_next = ?4 WHERE model = ?1 AND secret_id = ?2 AND revision = ?3",
                                 params![model, id, latest, e],
                             )?;
@@ -557,17 +557,17 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                 }
                 match revision {
                     Some(r) => {
-                        tx.execute(
+                        tx.exec(
                             "DELETE FROM secret_revisions WHERE model = ?1 AND secret_id = ?2 AND revision = ?3",
                             params![model, id, r],
                         )?;
-                        let left: i64 = tx.query_row(
+                        let left: i64 = tx.row(
                             "SELECT count(*) FROM secret_revisions WHERE model = ?1 AND secret_id = ?2",
                             [model, id],
                             |r| r.get(0),
                         )?;
                         if left == 0 {
-                            tx.execute(
+                            tx.exec(
                                 "DELETE FROM secrets WHERE model = ?1 AND id = ?2",
                                 [model, id],
                             )?;
@@ -575,7 +575,7 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                         }
                     }
                     None => {
-                        tx.execute(
+                        tx.exec(
                             "DELETE FROM secrets WHERE model = ?1 AND id = ?2",
                             [model, id],
                         )?;
@@ -590,7 +590,7 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
             } => {
                 existing(tx, model, id, GRANTING)?;
                 if check_grant(tx, model, id, target, *relation_id)? {
-                    tx.execute(
+                    tx.exec(
                         "INSERT INTO secret_grants(model, secret_id, target, relation_id) VALUES (?1, ?2, ?3, ?4)",
                         params![model, id, target, relation_id],
                     )?;
@@ -598,14 +598,14 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
             }
             SecretOp::Revoke { id, target } => {
                 existing(tx, model, id, REVOKING)?;
-                tx.execute(
+                tx.exec(
                     "DELETE FROM secret_grants WHERE model = ?1 AND secret_id = ?2 AND target = ?3",
                     [model, id, target],
                 )?;
             }
             SecretOp::Rotated { id, revision } => {
                 let Some((policy, latest)) = tx
-                    .query_row(
+                    .row(
                         "SELECT rotate_policy, latest FROM secrets WHERE model = ?1 AND id = ?2",
                         [model, id],
                         |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
@@ -621,7 +621,7 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                     let scale = time_scale(tx, model)?;
                     Some(t + juju_types::secrets::ROTATE_RETRY_DELAY * scale)
                 };
-                tx.execute(
+                tx.exec(
                     "UPDATE secrets SET next_rotate = ?3 WHERE model = ?1 AND id = ?2",
                     params![model, id, next],
                 )?;
@@ -635,7 +635,7 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                 } else {
                     None
                 };
-                tx.execute(
+                tx.exec(
                     "UPDATE secret_revisions SET expire_next = ?4 WHERE model = ?1 AND secret_id = ?2 AND revision = ?3",
                     params![model, id, revision, next],
                 )?;
@@ -652,7 +652,7 @@ pub fn apply_ops(tx: &Transaction, model: &str, ops: &[SecretOp]) -> Result<()> 
                     Err(StoreError::NotFound(_)) => continue,
                     Err(e) => return Err(e),
                 };
-                tx.execute(
+                tx.exec(
                     "INSERT INTO secret_consumers(model, secret_id, unit, label, revision) \
                      VALUES (?1, ?2, ?3, coalesce(?4, ''), ?5) \
                      ON CONFLICT DO UPDATE SET label = coalesce(?4, label), \
@@ -712,7 +712,7 @@ mod tests {
             }
             for unit in units {
                 let (app, n) = unit.split_once('/').unwrap();
-                tx.execute(
+                tx.exec(
                     "INSERT INTO units(model, name, app, number, machine, workload_status, agent_status) \
                      VALUES ('m', ?1, ?2, ?3, 0, '{}', '{}')",
                     params![unit, app, n.parse::<i64>().unwrap()],
@@ -726,7 +726,7 @@ mod tests {
     /// Relation `id` with key `key`.
     fn with_relation(s: &Store, id: i64, key: &str) {
         s.lock()
-            .execute(
+            .exec(
                 "INSERT INTO relations(model, id, key, interface, scope, created) \
                  VALUES ('m', ?1, ?2, 'i', 'global', 0)",
                 params![id, key],
@@ -856,7 +856,7 @@ mod tests {
             assert_eq!(refusal(apply(&s, &[op])), want, "{name}");
         }
         s.lock()
-            .execute("UPDATE units SET life = 'dying' WHERE name = 'web/0'", [])
+            .exec("UPDATE units SET life = 'dying' WHERE name = 'web/0'", [])
             .unwrap();
         assert_eq!(
             refusal(apply(&s, &[grant("web/0", Some(1))])),
@@ -865,7 +865,7 @@ mod tests {
             )
         );
         s.lock()
-            .execute("UPDATE relations SET life = 'dying' WHERE id = 1", [])
+            .exec("UPDATE relations SET life = 'dying' WHERE id = 1", [])
             .unwrap();
         assert_eq!(
             refusal(apply(&s, &[grant("web", Some(1))])),
@@ -907,7 +907,7 @@ mod tests {
         for (step, op) in cases {
             // The state a hook commits with its secret changes.
             let r = s.transaction(|tx| {
-                tx.execute(
+                tx.exec(
                     "UPDATE models SET config = '{\"x\":1}' WHERE name = 'm'",
                     [],
                 )?;
@@ -916,7 +916,7 @@ mod tests {
             assert_eq!(refusal(r), format!("{step}: {gone}"));
             let config: String = s
                 .lock()
-                .query_row("SELECT config FROM models WHERE name = 'm'", [], |r| {
+                .row("SELECT config FROM models WHERE name = 'm'", [], |r| {
                     r.get(0)
                 })
                 .unwrap();
@@ -1148,13 +1148,13 @@ mod tests {
         )
         .unwrap();
         s.transaction(|tx| {
-            tx.execute(
+            tx.exec(
                 "INSERT INTO units(model, name, app, number, machine, workload_status, agent_status) \
                  VALUES ('m', 'web/0', 'web', 0, 0, '{}', '{}')",
                 [],
             )?;
             // The unit goes with its application (a foreign-key cascade).
-            tx.execute("DELETE FROM applications WHERE model = 'm' AND name = 'web'", [])?;
+            tx.exec("DELETE FROM applications WHERE model = 'm' AND name = 'web'", [])?;
             Ok(())
         })
         .unwrap();
@@ -1162,7 +1162,7 @@ mod tests {
         assert!(s.consumed_secrets("m", "web/0").unwrap().is_empty());
         assert_eq!(s.secret("m", unit_secret).unwrap(), None);
         s.transaction(|tx| {
-            tx.execute(
+            tx.exec(
                 "DELETE FROM applications WHERE model = 'm' AND name = 'db'",
                 [],
             )?;
@@ -1176,7 +1176,7 @@ mod tests {
     fn rotation_is_scheduled_and_moved_on_commit() {
         let s = store();
         s.lock()
-            .execute(
+            .exec(
                 "UPDATE models SET config = '{\"minijuju-secret-time-scale\":\"0.001\"}' WHERE name = 'm'",
                 [],
             )

@@ -2,6 +2,7 @@
 //! triggers write (see `schema.rs`) whenever a unit's workload or agent
 //! status, or an application's status, changes.
 
+use crate::Cached;
 use rusqlite::params;
 
 use crate::{Result, Store};
@@ -85,11 +86,11 @@ impl Store {
         now: f64,
     ) -> Result<usize> {
         self.transaction(|tx| {
-            let aged = tx.execute(
+            let aged = tx.exec(
                 "DELETE FROM status_history WHERE model = ?1 AND since < ?2",
                 params![model, now - max_age_secs],
             )?;
-            let sized = tx.execute(
+            let sized = tx.exec(
                 "DELETE FROM status_history WHERE id IN (\
                    SELECT id FROM (\
                      SELECT id, SUM(?2 + length(entity) + length(kind) + length(status) \
@@ -110,7 +111,7 @@ impl Store {
     /// The size of a model's status history as pruning counts it.
     pub fn status_history_bytes(&self, model: &str) -> Result<u64> {
         let conn = self.lock();
-        let n: i64 = conn.query_row(
+        let n: i64 = conn.row(
             "SELECT COALESCE(SUM(?2 + length(entity) + length(kind) + length(status) \
                      + length(message) + length(data)), 0) \
              FROM status_history WHERE model = ?1",

@@ -8,6 +8,7 @@
 //! `storage_unit_gone`). Applications keep their storage directives for
 //! the units added later.
 
+use crate::Cached;
 use std::collections::BTreeMap;
 
 use juju_types::life::Life;
@@ -103,7 +104,7 @@ pub fn add_unit_storage(
     for _ in 0..s.count {
         let n = next_sequence(tx, &format!("storage:{model}"))?;
         let id = format!("{}/{n}", s.name);
-        tx.execute(
+        tx.exec(
             "INSERT INTO storage_instances(model, id, name, kind, pool, size_mib, owner, created) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
@@ -117,7 +118,7 @@ pub fn add_unit_storage(
                 crate::now()
             ],
         )?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO storage_attachments(model, storage_id, unit) VALUES (?1, ?2, ?3)",
             params![model, id, unit],
         )?;
@@ -133,7 +134,7 @@ pub fn set_app_directives(
     app: &str,
     d: &BTreeMap<String, AppDirective>,
 ) -> Result<()> {
-    tx.execute(
+    tx.exec(
         "UPDATE applications SET storage = ?3 WHERE model = ?1 AND name = ?2",
         params![model, app, to_json(d)],
     )?;
@@ -146,7 +147,7 @@ pub fn app_directives_tx(
     model: &str,
     app: &str,
 ) -> Result<BTreeMap<String, AppDirective>> {
-    let s: String = tx.query_row(
+    let s: String = tx.row(
         "SELECT storage FROM applications WHERE model = ?1 AND name = ?2",
         [model, app],
         |r| r.get(0),
@@ -189,11 +190,11 @@ pub fn add_storage_for_new_unit(
 /// Delete the attachment of `id` (its detaching committed, or its attached
 /// hook never ran); an instance `remove-storage` made dying goes with it.
 pub fn drop_attachment(tx: &Transaction, model: &str, id: &str) -> Result<()> {
-    tx.execute(
+    tx.exec(
         "DELETE FROM storage_attachments WHERE model = ?1 AND storage_id = ?2",
         [model, id],
     )?;
-    tx.execute(
+    tx.exec(
         "DELETE FROM storage_instances WHERE model = ?1 AND id = ?2 AND life <> 'alive'",
         [model, id],
     )?;
@@ -241,7 +242,7 @@ impl Store {
     pub fn app_directives(&self, model: &str, app: &str) -> Result<BTreeMap<String, AppDirective>> {
         let conn = self.lock();
         let s: Option<String> = conn
-            .query_row(
+            .row(
                 "SELECT storage FROM applications WHERE model = ?1 AND name = ?2",
                 [model, app],
                 |r| r.get(0),
@@ -262,7 +263,7 @@ impl Store {
     pub fn detach_storage(&self, model: &str, ids: &[String]) -> Result<()> {
         self.transaction(|tx| {
             for id in ids {
-                let n = tx.execute(
+                let n = tx.exec(
                     "UPDATE storage_attachments SET life = 'dying' WHERE model = ?1 AND storage_id = ?2",
                     [model, id],
                 )?;
@@ -282,19 +283,19 @@ impl Store {
         self.transaction(|tx| {
             let mut gone = Vec::new();
             for id in ids {
-                let n = tx.execute(
+                let n = tx.exec(
                     "UPDATE storage_instances SET life = 'dying' WHERE model = ?1 AND id = ?2",
                     [model, id],
                 )?;
                 if n == 0 {
                     return Err(not_found(id));
                 }
-                let attached = tx.execute(
+                let attached = tx.exec(
                     "UPDATE storage_attachments SET life = 'dying' WHERE model = ?1 AND storage_id = ?2",
                     [model, id],
                 )?;
                 if attached == 0 {
-                    tx.execute(
+                    tx.exec(
                         "DELETE FROM storage_instances WHERE model = ?1 AND id = ?2",
                         [model, id],
                     )?;
@@ -409,7 +410,7 @@ mod tests {
         );
         // A unit's storage goes with the unit.
         s.transaction(|tx| {
-            tx.execute("DELETE FROM units WHERE model = 'm' AND name = 'a/1'", [])?;
+            tx.exec("DELETE FROM units WHERE model = 'm' AND name = 'a/1'", [])?;
             Ok(())
         })
         .unwrap();

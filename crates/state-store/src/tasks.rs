@@ -2,6 +2,7 @@
 //! `show-task`/`operations`. Operation and task ids come from one per-model
 //! counter, as in Juju 3 (operation 1 -> task 2).
 
+use crate::Cached;
 use rusqlite::{params, OptionalExtension, Row};
 use serde_json::{Map, Value};
 
@@ -93,7 +94,7 @@ impl Store {
             let mut ids = Vec::new();
             for (unit, params) in tasks {
                 let id = next_sequence(tx, &seq)? + 1;
-                tx.execute(
+                tx.exec(
                     "INSERT INTO tasks(model, id, operation, unit, action, params, status, enqueued) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7)",
                     params![model, id, op, unit, action, to_json(params), crate::now()],
@@ -108,7 +109,7 @@ impl Store {
     pub fn task(&self, model: &str, id: i64) -> Result<Task> {
         let row = self
             .lock()
-            .query_row(
+            .row(
                 &format!("SELECT {COLUMNS} FROM tasks WHERE model = ?1 AND id = ?2"),
                 params![model, id],
                 from_row,
@@ -160,7 +161,7 @@ impl Store {
     fn next_pending(&self, model: &str, unit: &str, filter: &str) -> Result<Option<i64>> {
         Ok(self
             .lock()
-            .query_row(
+            .row(
                 &format!(
                     "SELECT id FROM tasks WHERE model = ?1 AND unit = ?2 AND status = 'pending' AND {filter} ORDER BY id LIMIT 1"
                 ),
@@ -172,7 +173,7 @@ impl Store {
 
     /// Mark a task running.
     pub fn start_task(&self, model: &str, id: i64) -> Result<()> {
-        self.lock().execute(
+        self.lock().exec(
             "UPDATE tasks SET status = 'running', started = ?3 WHERE model = ?1 AND id = ?2",
             params![model, id, crate::now()],
         )?;
@@ -182,14 +183,14 @@ impl Store {
     /// Append an `action-log` message (immediate).
     pub fn append_task_log(&self, model: &str, id: i64, message: &str) -> Result<()> {
         self.transaction(|tx| {
-            let log: String = tx.query_row(
+            let log: String = tx.row(
                 "SELECT log FROM tasks WHERE model = ?1 AND id = ?2",
                 params![model, id],
                 |r| r.get(0),
             )?;
             let mut log: Vec<(f64, String)> = serde_json::from_str(&log)?;
             log.push((crate::now(), message.to_string()));
-            tx.execute(
+            tx.exec(
                 "UPDATE tasks SET log = ?3 WHERE model = ?1 AND id = ?2",
                 params![model, id, to_json(&log)],
             )?;
@@ -199,7 +200,7 @@ impl Store {
 
     /// Record a task's final outcome.
     pub fn finish_task(&self, model: &str, id: i64, o: &TaskOutcome) -> Result<()> {
-        self.lock().execute(
+        self.lock().exec(
             // A task cancelled while it ran (`aborting`) ends `aborted`.
             "UPDATE tasks SET status = CASE status WHEN 'aborting' THEN 'aborted' ELSE ?3 END, \
              message = CASE status WHEN 'aborting' THEN 'task aborted' ELSE ?4 END, \
@@ -226,12 +227,12 @@ impl Store {
     pub fn cancel_task(&self, model: &str, id: i64) -> Result<Task> {
         {
             let conn = self.lock();
-            conn.execute(
+            conn.exec(
                 "UPDATE tasks SET status = 'cancelled', completed = ?3 \
                  WHERE model = ?1 AND id = ?2 AND status = 'pending'",
                 params![model, id, crate::now()],
             )?;
-            conn.execute(
+            conn.exec(
                 "UPDATE tasks SET status = 'aborting' WHERE model = ?1 AND id = ?2 AND status = 'running'",
                 params![model, id],
             )?;
@@ -252,7 +253,7 @@ pub(crate) fn fail_unit_tasks(
     unit: &str,
     message: &str,
 ) -> Result<()> {
-    conn.execute(
+    conn.exec(
         "UPDATE tasks SET status = 'failed', message = ?3, completed = ?4 \
          WHERE model = ?1 AND unit = ?2 AND status IN ('pending', 'running', 'aborting')",
         params![model, unit, message, crate::now()],

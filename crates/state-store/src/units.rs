@@ -1,6 +1,7 @@
 //! Units: placement, life, workload and agent status, charm state, the unit
 //! agent's persisted progress (its operation journal) and resolve requests.
 
+use crate::Cached;
 use std::collections::BTreeMap;
 
 use juju_types::status::{Status, StatusValue};
@@ -101,7 +102,7 @@ pub fn insert_unit_with_principal(
     let now = crate::now();
     let ws = StatusValue::new(Status::Waiting, "waiting for machine", now);
     let ags = StatusValue::new(Status::Allocating, "", now);
-    tx.execute(
+    tx.exec(
         "INSERT INTO units(model, name, app, number, machine, workload_status, agent_status, principal) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
@@ -148,7 +149,7 @@ pub(crate) fn units_of(
 
 /// Mark a unit dying (and forced, with `force`) inside a transaction.
 pub(crate) fn mark_dying(tx: &Transaction, model: &str, unit: &str, force: bool) -> Result<()> {
-    let n = tx.execute(
+    let n = tx.exec(
         "UPDATE units SET life = 'dying', force = force OR ?3 WHERE model = ?1 AND name = ?2",
         params![model, unit, force],
     )?;
@@ -167,7 +168,7 @@ pub(crate) fn delete_unit(
     unit: &str,
 ) -> Result<(String, Option<String>)> {
     let (app, machine): (String, i64) = tx
-        .query_row(
+        .row(
             "SELECT app, machine FROM units WHERE model = ?1 AND name = ?2",
             [model, unit],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -176,11 +177,11 @@ pub(crate) fn delete_unit(
         .ok_or_else(|| StoreError::NotFound(format!("unit \"{unit}\" not found")))?;
     crate::relations::leave_all_scopes(tx, model, unit)?;
     crate::ports::set_unit_ports(tx, model, unit, &[])?;
-    tx.execute(
+    tx.exec(
         "DELETE FROM units WHERE model = ?1 AND name = ?2",
         [model, unit],
     )?;
-    tx.execute(
+    tx.exec(
         "DELETE FROM machines WHERE model = ?1 AND id = ?2 AND NOT EXISTS \
          (SELECT 1 FROM units WHERE model = ?1 AND machine = ?2)",
         params![model, machine],
@@ -236,7 +237,7 @@ impl Store {
     pub fn unit(&self, model: &str, name: &str) -> Result<Unit> {
         let row = self
             .lock()
-            .query_row(
+            .row(
                 &format!("SELECT {COLUMNS} FROM units WHERE model = ?1 AND name = ?2"),
                 [model, name],
                 from_row,
@@ -274,7 +275,7 @@ impl Store {
 
     /// Whether any subordinate unit still lives on `principal`.
     pub fn has_subordinates(&self, model: &str, principal: &str) -> Result<bool> {
-        Ok(self.lock().query_row(
+        Ok(self.lock().row(
             "SELECT EXISTS(SELECT 1 FROM units WHERE model = ?1 AND principal = ?2)",
             [model, principal],
             |r| r.get(0),
@@ -322,7 +323,7 @@ impl Store {
     }
 
     fn update_unit(&self, model: &str, unit: &str, column: &str, value: &str) -> Result<()> {
-        let n = self.lock().execute(
+        let n = self.lock().exec(
             &format!("UPDATE units SET {column} = ?3 WHERE model = ?1 AND name = ?2"),
             [model, unit, value],
         )?;
@@ -376,7 +377,7 @@ impl Store {
             if let Some(id) = c.storage_detached {
                 crate::storage::drop_attachment(tx, model, id)?;
             }
-            let n = tx.execute(
+            let n = tx.exec(
                 "UPDATE units SET progress = ?3 WHERE model = ?1 AND name = ?2",
                 [model, unit, &progress(&versions)],
             )?;
@@ -384,19 +385,19 @@ impl Store {
                 return Err(StoreError::NotFound(format!("unit \"{unit}\" not found")));
             }
             if let Some(cs) = c.charm_state {
-                tx.execute(
+                tx.exec(
                     "UPDATE units SET charm_state = ?3 WHERE model = ?1 AND name = ?2",
                     [model, unit, &to_json(cs)],
                 )?;
             }
             if let Some(s) = c.workload_status {
-                tx.execute(
+                tx.exec(
                     "UPDATE units SET workload_status = ?3 WHERE model = ?1 AND name = ?2",
                     [model, unit, &to_json(s)],
                 )?;
             }
             if let Some(s) = c.agent_status {
-                tx.execute(
+                tx.exec(
                     "UPDATE units SET agent_status = ?3 WHERE model = ?1 AND name = ?2",
                     [model, unit, &to_json(s)],
                 )?;
@@ -511,7 +512,7 @@ mod tests {
         assert_eq!(s.unit("m", "app/0").unwrap().workload_status, st);
         let raw: String = s
             .lock()
-            .query_row(
+            .row(
                 "SELECT workload_status FROM units WHERE name = 'app/0'",
                 [],
                 |r| r.get(0),

@@ -197,7 +197,10 @@ mod tests {
         assert_ne!(ino(&a.join("src/charm.py")), ino(&b.join("src/charm.py")));
         // The venv's files are linked whatever their size; its directories
         // are the unit's own, so what Python writes there stays the unit's.
-        assert_eq!(ino(&a.join("venv/ops/x.py")), ino(&src.join("venv/ops/x.py")));
+        assert_eq!(
+            ino(&a.join("venv/ops/x.py")),
+            ino(&src.join("venv/ops/x.py"))
+        );
         assert_ne!(ino(&a.join("venv/ops")), ino(&b.join("venv/ops")));
         fs::create_dir(a.join("venv/ops/__pycache__")).unwrap();
         assert!(!b.join("venv/ops/__pycache__").exists());
