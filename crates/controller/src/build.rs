@@ -309,7 +309,7 @@ fn inputs(src: &Path, project: &Project) -> Result<Vec<(String, Vec<u8>)>, Strin
 }
 
 /// The interpreter charms run on.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 struct Python {
     exe: PathBuf,
     version: String,
@@ -331,7 +331,7 @@ fn stamp(path: &Path) -> Option<Stamp> {
 /// (by its path).
 #[derive(Default)]
 struct Found {
-    python: Option<(Vec<OsString>, Stamp, Python)>,
+    python: std::collections::HashMap<Vec<OsString>, (Stamp, Python)>,
     uv: Option<(PathBuf, Stamp, String)>,
 }
 
@@ -354,22 +354,30 @@ fn python() -> Result<Python, String> {
         .map(|k| std::env::var_os(k).unwrap_or_default())
         .chain(std::env::current_dir().ok().map(PathBuf::into_os_string))
         .collect::<Vec<_>>();
-    if let Some((w, st, p)) = &found().python {
-        if *w == what && stamp(&p.exe).as_ref() == Some(st) {
+    let exe = std::env::var_os("MINIJUJU_PYTHON")
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| OsString::from("python3"));
+    python_named(exe, what)
+}
+
+/// The interpreter `exe` names, looked up by running it unless it was
+/// looked up with the same `what` before and the interpreter found then is
+/// unchanged.
+fn python_named(exe: OsString, mut what: Vec<OsString>) -> Result<Python, String> {
+    what.push(exe.clone());
+    if let Some((st, p)) = found().python.get(&what) {
+        if stamp(&p.exe).as_ref() == Some(st) {
             return Ok(p.clone());
         }
     }
-    let p = look_up_python()?;
+    let p = look_up_python(exe)?;
     if let Some(st) = stamp(&p.exe) {
-        found().python = Some((what, st, p.clone()));
+        found().python.insert(what, (st, p.clone()));
     }
     Ok(p)
 }
 
-fn look_up_python() -> Result<Python, String> {
-    let exe = std::env::var_os("MINIJUJU_PYTHON")
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| OsString::from("python3"));
+fn look_up_python(exe: OsString) -> Result<Python, String> {
     let shown = PathBuf::from(&exe).display().to_string();
     let out = Command::new(&exe)
         .args([
@@ -890,6 +898,46 @@ mod tests {
         ] {
             assert!(!keep(p), "{p}");
         }
+    }
+
+    #[test]
+    fn the_interpreter_is_run_once_while_what_names_it_is_the_same() {
+        let t = tempfile::tempdir().unwrap();
+        let count = t.path().join("count");
+        let shim = t.path().join("python-shim");
+        fs::write(
+            &shim,
+            format!(
+                "#!/bin/sh\necho run >> {}\nexec python3 \"$@\"\n",
+                count.display()
+            ),
+        )
+        .unwrap();
+        fs::set_permissions(&shim, fs::Permissions::from_mode(0o755)).unwrap();
+        let runs = || {
+            fs::read_to_string(&count)
+                .unwrap_or_default()
+                .lines()
+                .count()
+        };
+        let what = vec![OsString::from(t.path())];
+        let a = python_named(shim.clone().into(), what.clone()).unwrap();
+        let b = python_named(shim.clone().into(), what.clone()).unwrap();
+        assert_eq!((a.exe.clone(), a.version.clone()), (b.exe, b.version));
+        assert!(
+            a.exe.is_absolute() && a.version.starts_with("3."),
+            "{:?}",
+            a.exe
+        );
+        assert_eq!(runs(), 1);
+        // Another PATH (or working directory, ...): looked up again.
+        let other = vec![OsString::from("elsewhere")];
+        python_named(shim.clone().into(), other).unwrap();
+        assert_eq!(runs(), 2);
+        // A name that does not run is never remembered.
+        let missing = t.path().join("no-python");
+        let e = python_named(missing.into(), what).unwrap_err();
+        assert!(e.contains("cannot run"), "{e}");
     }
 
     #[test]
