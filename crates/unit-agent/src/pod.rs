@@ -5,7 +5,9 @@
 //!
 //! * **Start**: when the agent starts, every container is started afresh
 //!   (a Pebble left by a controller that was killed is stopped first, from
-//!   its pid file), so an agent start is a pod restart, as on Kubernetes:
+//!   its pid file, or, if that controller died before writing it, found by
+//!   its output going to the container's log), so an agent start is a pod
+//!   restart, as on Kubernetes:
 //!   `start` runs again and each container's new boot id brings
 //!   pebble-ready.
 //! * **Supervision**: a Pebble that exits is started again after a pause
@@ -244,6 +246,42 @@ pub async fn stop_recorded(pid_file: &Path) {
     let _ = std::fs::remove_file(pid_file);
 }
 
+/// Kill the containers a previous controller started but died before
+/// recording (it can die between starting a container and writing its pid
+/// file): their processes write to this container's log, as nothing else
+/// does before this container is started again.
+async fn stop_unrecorded(log: &Path) {
+    let writers = || -> Vec<i32> {
+        let Ok(procs) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        procs
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+            .filter(|pid| std::fs::read_link(format!("/proc/{pid}/fd/1")).is_ok_and(|p| p == log))
+            .collect()
+    };
+    let left = writers();
+    if left.is_empty() {
+        return;
+    }
+    for pid in &left {
+        // SAFETY: getpgid and kill have no memory-safety preconditions.
+        unsafe {
+            let group = libc::getpgid(*pid);
+            if group > 1 {
+                libc::kill(-group, libc::SIGKILL);
+            }
+            libc::kill(*pid, libc::SIGKILL);
+        }
+    }
+    for _ in 0..50 {
+        if writers().is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn supervise(
     pebble: PathBuf,
     c: ContainerSpec,
@@ -254,6 +292,7 @@ async fn supervise(
 ) {
     let pid_file = c.paths.pid_file();
     stop_recorded(&pid_file).await;
+    stop_unrecorded(&c.paths.log()).await;
     let mut pause = Duration::from_secs(1);
     loop {
         if *stop.borrow() {
@@ -407,5 +446,46 @@ async fn watch_pebble(c: &ContainerSpec, shared: &Mutex<Shared>, wake: &Notify) 
             drop(s);
             wake.notify_one();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::process::CommandExt;
+
+    /// A process group writing to `log`, as a container's holder and Pebble do.
+    fn writer(log: &Path) -> std::process::Child {
+        let out = std::fs::File::create(log).unwrap();
+        std::process::Command::new("sleep")
+            .arg("1000")
+            .stdout(out)
+            .stderr(std::process::Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_container_left_unrecorded_is_found_by_its_log_and_killed() {
+        let t = tempfile::tempdir().unwrap();
+        let (log, other) = (t.path().join("pebble.log"), t.path().join("other.log"));
+        let mut left = writer(&log);
+        let mut unrelated = writer(&other);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(stop_unrecorded(&log));
+        let status = left.try_wait().unwrap();
+        if status.is_none() {
+            left.kill().unwrap();
+            left.wait().unwrap();
+        }
+        let other_runs = unrelated.try_wait().unwrap().is_none();
+        let _ = unrelated.kill();
+        let _ = unrelated.wait();
+        assert!(status.is_some_and(|s| !s.success()), "killed: {status:?}");
+        assert!(other_runs, "another log's writer runs on");
     }
 }

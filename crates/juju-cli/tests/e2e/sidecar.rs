@@ -109,8 +109,9 @@ fn deploy_web(mj: &Mj) -> Web {
 }
 
 /// Processes in a container of `home`: their mount table holds the
-/// container's overlay, whose layers are inside `home`. None may be left
-/// once its model is gone.
+/// container's overlay, whose layers are inside `home`, or their output
+/// goes to a container's `pebble.log` there (the Pebble and the process
+/// holding its container). None may be left once its model is gone.
 fn container_processes(home: &Path) -> Vec<i32> {
     let home = home.canonicalize().unwrap();
     let needle = format!("upperdir={}/", home.display());
@@ -120,6 +121,8 @@ fn container_processes(home: &Path) -> Vec<i32> {
         .filter(|pid| {
             std::fs::read_to_string(format!("/proc/{pid}/mountinfo"))
                 .is_ok_and(|m| m.contains(&needle))
+                || std::fs::read_link(format!("/proc/{pid}/fd/1"))
+                    .is_ok_and(|p| p.starts_with(&home) && p.ends_with("pebble.log"))
         })
         .collect()
 }

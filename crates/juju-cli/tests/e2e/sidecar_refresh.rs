@@ -352,17 +352,22 @@ fn attaching_a_resource_to_a_sidecar_charm_replaces_its_pod_too() {
     });
 }
 
-/// The Pebbles running in containers of `home` (their mount table holds
-/// a container's overlay, whose layers are inside `home`).
+/// The Pebbles running in containers of `home`: their mount table holds a
+/// container's overlay, whose layers are inside `home`, or their output
+/// goes to a container's log there (a Pebble whose mounts are gone, as one
+/// left unrecorded by a killed controller, still writes there).
 fn pebbles(home: &Path) -> Vec<i32> {
-    let needle = format!("upperdir={}/", home.canonicalize().unwrap().display());
+    let home = home.canonicalize().unwrap();
+    let needle = format!("upperdir={}/", home.display());
     std::fs::read_dir("/proc")
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
         .filter(|pid| {
             std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c == "pebble\n")
-                && std::fs::read_to_string(format!("/proc/{pid}/mountinfo"))
+                && (std::fs::read_to_string(format!("/proc/{pid}/mountinfo"))
                     .is_ok_and(|m| m.contains(&needle))
+                    || std::fs::read_link(format!("/proc/{pid}/fd/1"))
+                        .is_ok_and(|p| p.starts_with(&home)))
         })
         .collect()
 }
