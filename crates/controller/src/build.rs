@@ -326,9 +326,8 @@ fn stamp(path: &Path) -> Option<Stamp> {
 }
 
 /// What was looked up by running a program, kept while the program found
-/// is the same file, unchanged: the interpreter (by what names it, the
-/// `PATH` and the working directory it is looked up with) and uv's version
-/// (by its path).
+/// is the same file, unchanged: the interpreter (by what it is looked up
+/// with, see [`python`]) and uv's version (by its path).
 #[derive(Default)]
 struct Found {
     python: std::collections::HashMap<Vec<OsString>, (Stamp, Python)>,
@@ -347,7 +346,8 @@ fn found() -> std::sync::MutexGuard<'static, Found> {
 /// version manager's shim, `python3` on a pyenv `PATH` runs a dozen bash
 /// scripts) costs more than the rest of a cached build. It is looked up
 /// again when the interpreter found changes on disk, or when
-/// `MINIJUJU_PYTHON`, `PATH` or the working directory differ.
+/// `MINIJUJU_PYTHON`, `PATH`, `PYENV_VERSION` or the working directory
+/// differ.
 fn python() -> Result<Python, String> {
     let what = ["MINIJUJU_PYTHON", "PATH", "PYENV_VERSION"]
         .iter()
