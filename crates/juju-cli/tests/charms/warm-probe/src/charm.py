@@ -8,12 +8,15 @@ atexit handler appends "atexit", then a file the hook left open is flushed.
 import atexit
 import json
 import locale
+import logging
 import os
 import resource
 import signal
+import subprocess
 import sys
 import threading
 import time
+import warnings
 
 import ops
 
@@ -121,6 +124,13 @@ class Probe(ops.CharmBase):
                 "ops_code_file": ops.CharmBase.__init__.__code__.co_filename,
                 "ops_spec_origin": ops.__spec__.origin,
                 "prefix": [sys.prefix, sys.exec_prefix, sys.base_prefix],
+                # What the warm interpreter's warm-up (subprocess, logging,
+                # YAML, inspect run before the first fork) must not leave.
+                "loggers": sorted(logging.root.manager.loggerDict),
+                "log_handlers": len(logging._handlerList),
+                "no_handler_warned": logging.root.manager.emittedNoHandlerWarning,
+                "subprocesses_active": len(subprocess._active),
+                "warning_filters": repr(warnings.filters),
                 "pid": os.getpid(),
             }
             unit = os.environ["JUJU_UNIT_NAME"].replace("/", "-")
