@@ -78,8 +78,9 @@ if [ -e "$trace/reboot-$name" ]; then
     juju-reboot
 fi
 if [ -e "$trace/slow-$name" ]; then
-    # The file may give the delay in seconds (default 2).
-    delay="$(cat "$trace/slow-$name")"
+    # The file may give the delay in seconds (default 2). A test may remove
+    # it once the hook has started: then the default.
+    delay="$(cat "$trace/slow-$name" 2>/dev/null || true)"
     sleep "${delay:-2}"
 fi
 # <trace>/run-<hook or action>: shell lines the hook runs (sourced, so a
