@@ -95,6 +95,9 @@ class _State:
     # hook then runs without copying them; the hooks served so far.
     touch = None
     hot = None
+    # The server's anonymous mappings when it forked this process (only
+    # pages in them are worth writing ahead: a spare has exactly those).
+    regions = ()
     hooks = 0
     launched = set()
     # Whether this process (a forked child) has let go of the server's
@@ -133,7 +136,9 @@ def _ended():
                 pid = struct.unpack("3i", data[: struct.calcsize("3i")])[0]
         if msg[:1] == b"P":
             if pid in _State.launched:
-                _State.hot = _own_pages(msg[1:])
+                hot = array.array("Q")
+                hot.frombytes(msg[1 : 1 + (len(msg) - 1) // 8 * 8])
+                _State.hot = hot
             continue
         reply = _State.replies.pop(pid, None)
         if reply is None:
@@ -159,36 +164,27 @@ def _anon_regions():
     return out
 
 
-def _own_pages(data):
-    """The pages a hook reported that are in this process's own anonymous
-    mappings (a spare forked from it has them too)."""
-    import bisect
-
-    pages = array.array("Q")
-    pages.frombytes(data[: len(data) // 8 * 8])
-    regions = sorted(_anon_regions())
-    starts = [lo for lo, _ in regions]
-
-    def own(p):
-        i = bisect.bisect_right(starts, p) - 1
-        return i >= 0 and p < regions[i][1]
-
-    return array.array("Q", [p for p in pages if own(p)])
+def _note_regions():
+    """Before a fork: the mappings the child's page report is about, when
+    it will report."""
+    reports = _State.touch is not None and (_State.hot is None or not _State.hooks % 16)
+    _State.regions = _anon_regions() if reports else ()
 
 
-def _written_pages():
-    """The pages of the anonymous mappings this process has written since
-    its fork (present and no longer shared with the server)."""
+def _written_pages(regions):
+    """The pages of `regions` (the server's anonymous mappings, as this
+    process had them at its fork) that this process has written since
+    (present and no longer shared with the server)."""
     pages = array.array("Q")
     with open("/proc/self/pagemap", "rb", buffering=0) as pm:
-        for lo, hi in _anon_regions():
+        for lo, hi in regions:
             pm.seek((lo >> 12) * 8)
             data = pm.read(((hi - lo) >> 12) * 8)
             entries = array.array("Q")
             entries.frombytes(data[: len(data) // 8 * 8])
-            for i, e in enumerate(entries):
-                if e >> 63 and (e >> 56) & 1:
-                    pages.append(lo + (i << 12))
+            pages.extend(
+                lo + (i << 12) for i, e in enumerate(entries) if e >> 63 and (e >> 56) & 1
+            )
     return pages
 
 
@@ -246,6 +242,7 @@ def _fork_spare():
     if _State.last_main is not None:
         _compiled(_State.last_main)
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    _note_regions()
     sys.stdout.flush()
     sys.stderr.flush()
     try:
@@ -322,13 +319,16 @@ def _request(msg, fds):
         return
     reply = socket.socket(fileno=fds[0])
     try:
+        # The spare parses the request itself: handing it over comes
+        # first, the server's own reading of it is off the hook's path.
+        pid = _hand_to_spare(msg, fds[1:])
         req = json.loads(msg)
         _State.last_main = req["main"]
-        pid = _hand_to_spare(msg, fds[1:])
         if pid is None:
             if _threads() != 1:
                 raise RuntimeError("the warm interpreter runs threads")
             req["code"] = _compiled(req["main"])
+            _note_regions()
             sys.stdout.flush()
             sys.stderr.flush()
             pid = os.fork()
@@ -851,13 +851,13 @@ def _finish(status):
 def _report_pages():
     """After the end is reported (off the agent's path): tell the server
     which of its pages this hook wrote, on the first hooks and every 16th
-    (what hooks of a charm write changes little)."""
-    if _State.end_name is None or _State.touch is None:
-        return
-    if _State.hot is not None and _State.hooks % 16:
+    (what hooks of a charm write changes little; `_note_regions` decided
+    before the fork). The server keeps the list as it comes: only pages of
+    its own mappings are in it."""
+    if _State.end_name is None or not _State.regions:
         return
     try:
-        pages = _written_pages()
+        pages = _written_pages(_State.regions)
         report = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         report.sendto(b"P" + pages.tobytes(), _State.end_name)
     except Exception:  # noqa: BLE001 - only an optimisation
