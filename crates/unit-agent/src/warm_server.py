@@ -632,20 +632,13 @@ def _become_server(req, fds):
 
     ctl_fd, out, err = fds
     os.setpgid(0, 0)
-    signal.set_wakeup_fd(-1)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    _State.sel.close()
-    _State.ctl.close()
-    for fd in _State.wake:
-        os.close(fd)
     os.dup2(out, 1)
     os.dup2(err, 2)
-    for fd in _open_fds():
-        if fd > 2 and fd != ctl_fd and fd not in _INHERITED:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+    # It lets go of the template's signal handling and descriptors as a
+    # hook's child does, keeping its control socket; but it is a server,
+    # whose children shed what it holds in turn.
+    _shed_server(keep=(ctl_fd,))
+    _State.shed = False
     os.environ.clear()
     for k, v in req["env"]:
         os.environ[k] = v
