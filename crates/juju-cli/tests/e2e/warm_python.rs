@@ -507,18 +507,22 @@ fn a_charm_that_does_not_compile_fails_warm_with_the_interpreters_own_words() {
     let text = std::fs::read_to_string(&main).unwrap();
     std::fs::write(&main, format!("{text}\ndef broken(:\n    pass\n")).unwrap();
     deploy_probe(&mj, &charm, &dir, 1);
+    // One snapshot of the log for both the attempts and the failures: the
+    // attempts of an earlier snapshot may miss the output of a hook whose
+    // failure a later one shows.
     let warm = wait_for("a warm install that failed", 60, &mj, || {
-        let a = install_attempts(&mj.log());
-        (a.len() == 1 && mj.log().contains("hook \"install\" (via dispatch) failed")).then_some(a)
+        let log = mj.log();
+        let a = install_attempts(&log);
+        (a.len() == 1 && log.contains("hook \"install\" (via dispatch) failed")).then_some(a)
     });
     assert_eq!(warm[0].0, "warm");
     mj.ok(&["model-config", "minijuju-plain-python=probe"]);
     mj.ok(&["resolve", "probe/0"]);
     let all = wait_for("a plain install that failed", 60, &mj, || {
-        let a = install_attempts(&mj.log());
+        let log = mj.log();
+        let a = install_attempts(&log);
         (a.len() == 2
-            && mj
-                .log()
+            && log
                 .matches("hook \"install\" (via dispatch) failed")
                 .count()
                 == 2)
