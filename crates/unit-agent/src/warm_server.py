@@ -646,13 +646,6 @@ def _become_server(req, fds):
     # The view first: with a time namespace its entry forks, and the
     # process left waiting then holds nothing written after this point.
     if req.get("view"):
-        # The view's entry resets every signal; the interpreter had its own.
-        had = {}
-        for s in signal.valid_signals():
-            try:
-                had[s] = signal.getsignal(s)
-            except (OSError, ValueError):
-                pass
         lib = ctypes.CDLL(req["library"])
         lib.minijuju_enter.argtypes = [ctypes.c_char_p]
         lib.minijuju_enter.restype = ctypes.c_int
@@ -660,12 +653,12 @@ def _become_server(req, fds):
         if rc != 0:
             os.write(ctl_fd, b"error entering the machine view: " + os.strerror(rc).encode())
             os._exit(1)
-        for s, h in had.items():
-            if h is not None:
-                try:
-                    signal.signal(s, h)
-                except (OSError, ValueError, RuntimeError):
-                    pass
+        # The entry resets every signal, as `minijuju-enter` does before a
+        # plain start execs the interpreter; then what the interpreter's
+        # own start-up sets. (Not what the template had: it inherited the
+        # controller's, such as SIGHUP ignored under `nohup`, which a
+        # plain start in the view does not get.)
+        _interpreter_signals()
     _retarget(req["origin"], req["unit"])
     try:
         touch = ctypes.CDLL(req["library"]).minijuju_touch
@@ -675,6 +668,17 @@ def _become_server(req, fds):
     except (OSError, AttributeError):
         _State.touch = None
     return ctl_fd
+
+
+def _interpreter_signals():
+    """The dispositions Python's start-up gives a process whose signals are
+    all at their defaults: SIGPIPE and SIGXFSZ ignored, SIGINT raising
+    KeyboardInterrupt."""
+    for name in ("SIGPIPE", "SIGXFSZ"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _shed_server(keep=()):
