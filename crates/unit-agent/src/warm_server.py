@@ -30,7 +30,7 @@ directory (its charm dir) in the interpreter (sys.path, sys.prefix, sys.executab
 preloaded modules' files, specs, loaders and code objects) moved to the
 unit's, its own process group, the unit's machine view entered
 (`libminijuju_enter.so`, the code `minijuju-enter` runs), and the signal
-dispositions the interpreter had. Then it serves hooks on the control
+dispositions Python's start-up gives. Then it serves hooks on the control
 socket as above, answering b"ready <pid> <process group>".
 """
 
