@@ -405,42 +405,42 @@ def _warm_up():
     objects made are garbage.
     """
     modules = sys.modules
+    steps = []
     subprocess = modules.get("subprocess")
     true = next((p for p in ("/usr/bin/true", "/bin/true") if os.access(p, os.X_OK)), None)
+    if subprocess is not None and true is not None:
+        steps.append(
+            lambda: subprocess.run([true], capture_output=True, check=True, encoding="utf-8")
+        )
     yaml = modules.get("yaml")
+    if yaml is not None:
+
+        def load():
+            document = "a: {b: [1, 'c', 2.5, true, null]}\nd: |\n  e\n"
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(document)
+            try:
+                loader.get_single_data()
+            finally:
+                loader.dispose()
+
+        steps.append(load)
     inspect = modules.get("inspect")
+    if inspect is not None:
+
+        class Sample:
+            def observer(self, event):
+                pass
+
+        steps.append(lambda: inspect.signature(Sample().observer, follow_wrapped=False))
     logging = modules.get("logging")
-    document = "a: {b: [1, 'c', 2.5, true, null]}\nd: |\n  e\n"
-
-    class Sample:
-        def observer(self, event):
-            pass
-
+    if logging is not None:
+        steps.append(lambda: _log_once(logging))
     for _ in range(_WARM_UP_RUNS):
-        if subprocess is not None and true is not None:
+        for step in list(steps):
             try:
-                subprocess.run([true], capture_output=True, check=True, encoding="utf-8", input=None)
-            except (OSError, subprocess.SubprocessError):
-                subprocess = None
-        if yaml is not None:
-            try:
-                loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(document)
-                try:
-                    loader.get_single_data()
-                finally:
-                    loader.dispose()
-            except Exception:  # noqa: BLE001 - only an optimisation
-                yaml = None
-        if inspect is not None:
-            try:
-                inspect.signature(Sample().observer, follow_wrapped=False)
-            except Exception:  # noqa: BLE001 - only an optimisation
-                inspect = None
-        if logging is not None:
-            try:
-                _log_once(logging)
-            except Exception:  # noqa: BLE001 - only an optimisation
-                logging = None
+                step()
+            except Exception:  # noqa: BLE001 - only an optimisation: drop the step
+                steps.remove(step)
 
 
 def _log_once(logging):
