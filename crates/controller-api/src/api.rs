@@ -388,6 +388,84 @@ pub enum Request {
     },
 }
 
+impl Request {
+    /// Whether the request only reads: sending it twice has the effect of
+    /// sending it once, so a client may send it again when the connection
+    /// dies before any answer. Every variant is named, so a new request
+    /// must be classified here.
+    pub fn is_read_only(&self) -> bool {
+        use Request::*;
+        match self {
+            ControllerInfo
+            | ListClouds
+            | ListCredentials { .. }
+            | ListModels
+            | ShowModel { .. }
+            | Status { .. }
+            | WaitTasks { .. }
+            | ShowTask { .. }
+            | Operations { .. }
+            | ShowOperation { .. }
+            | DebugLog { .. }
+            | ListOffers { .. }
+            | ShowUnit { .. }
+            | MachineView { .. }
+            | WorkloadContainer { .. }
+            | ListResources { .. }
+            | ListSecrets { .. }
+            | ListStorage { .. }
+            | StatusHistory { .. }
+            | ApplicationActions { .. } => true,
+            ModelConfig { set, reset, .. } => set.is_empty() && reset.is_empty(),
+            Config {
+                set,
+                reset,
+                config_yaml,
+                ..
+            } => set.is_empty() && reset.is_empty() && config_yaml.is_none(),
+            Constraints { set, .. } => set.is_none(),
+            SshKeys { add, remove, .. } => add.is_empty() && remove.is_empty(),
+            Shutdown
+            | AddModel { .. }
+            | AddCloud { .. }
+            | UpdateCloud { .. }
+            | RemoveCloud { .. }
+            | PutCredential { .. }
+            | RemoveCredential { .. }
+            | DestroyModel { .. }
+            | Deploy(_)
+            | Refresh(_)
+            | AddUnit { .. }
+            | RemoveUnit { .. }
+            | ScaleApplication { .. }
+            | RemoveApplication { .. }
+            | Run { .. }
+            | Resolve { .. }
+            | Integrate { .. }
+            | RemoveRelation { .. }
+            | Offer { .. }
+            | Consume { .. }
+            | RemoveOffer { .. }
+            | RemoveSaas { .. }
+            | Exec { .. }
+            | AddMachines { .. }
+            | RemoveMachines { .. }
+            | AddSecret { .. }
+            | UpdateSecret { .. }
+            | RemoveSecret { .. }
+            | GrantSecret { .. }
+            | AttachResource { .. }
+            | Trust { .. }
+            | AddStorage { .. }
+            | DetachStorage { .. }
+            | RemoveStorage { .. }
+            | Expose { .. }
+            | CancelTasks { .. }
+            | Unexpose { .. } => false,
+        }
+    }
+}
+
 /// One charm action (`actions`, `show-action`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionInfo {

@@ -112,48 +112,111 @@ impl Client {
 
     /// Send `req` and return the raw `ok` value; progress lines go to
     /// `progress`.
+    ///
+    /// With a [`WhenDown`], nothing answering on the socket, or (for a
+    /// read-only request, see [`Request::is_read_only`]) a controller that
+    /// goes away before its first line, sends the request to `when_down`
+    /// and then once more. A controller being killed can accept a
+    /// connection and then reset it; a request that changes something is
+    /// not sent twice, as it may have been carried out.
     pub fn call_raw_with_progress(
         &self,
         req: &Request,
         progress: &mut dyn FnMut(&str),
     ) -> Result<serde_json::Value, ClientError> {
-        let connect = || {
-            UnixStream::connect(&self.socket).map_err(|source| ClientError::Connect {
+        let Some(when_down) = &self.when_down else {
+            return self.exchange(req, progress).map_err(Failure::into_error);
+        };
+        match self.exchange(req, progress) {
+            Err(Failure::NotAnswering(_)) => {}
+            Err(Failure::Gone(_)) if req.is_read_only() => {}
+            other => return other.map_err(Failure::into_error),
+        }
+        match when_down(req)? {
+            Some(answer) => Ok(answer),
+            None => self.exchange(req, progress).map_err(Failure::into_error),
+        }
+    }
+
+    /// One connection: send `req`, read lines until the answer.
+    fn exchange(
+        &self,
+        req: &Request,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<serde_json::Value, Failure> {
+        let stream = UnixStream::connect(&self.socket).map_err(|source| {
+            let down = matches!(
+                source.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
+            );
+            let e = ClientError::Connect {
                 path: self.socket.display().to_string(),
                 source,
-            })
-        };
-        let mut stream = match (connect(), &self.when_down) {
-            (Ok(s), _) => s,
-            (Err(ClientError::Connect { source, .. }), Some(when_down))
-                if matches!(
-                    source.kind(),
-                    std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
-                ) =>
-            {
-                match when_down(req)? {
-                    Some(answer) => return Ok(answer),
-                    None => connect()?,
-                }
+            };
+            if down {
+                Failure::NotAnswering(e)
+            } else {
+                Failure::Other(e)
             }
-            (Err(e), _) => return Err(e),
+        })?;
+        let mut first_line = true;
+        // Before the first line, a dead connection means the controller went
+        // away; after it, the request was being carried out.
+        let lost = |e: std::io::Error, first_line: bool| {
+            let gone = first_line
+                && matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionReset
+                        | std::io::ErrorKind::BrokenPipe
+                        | std::io::ErrorKind::UnexpectedEof
+                );
+            if gone {
+                Failure::Gone(ClientError::Io(e))
+            } else {
+                Failure::Other(ClientError::Io(e))
+            }
         };
-        stream.write_all(&encode_request(req)?)?;
-        let mut reader = BufReader::new(stream);
+        (&stream)
+            .write_all(&encode_request(req).map_err(|e| Failure::Other(e.into()))?)
+            .map_err(|e| lost(e, true))?;
+        let mut reader = BufReader::new(&stream);
         loop {
             let mut answer = String::new();
-            reader.read_line(&mut answer)?;
+            reader
+                .read_line(&mut answer)
+                .map_err(|e| lost(e, first_line))?;
             if answer.is_empty() {
-                return Err(ClientError::Io(std::io::Error::new(
+                let eof = std::io::Error::new(
                     std::io::ErrorKind::UnexpectedEof,
                     "controller closed the connection",
-                )));
+                );
+                return Err(lost(eof, first_line));
             }
-            match serde_json::from_str::<Response>(&answer)? {
+            first_line = false;
+            match serde_json::from_str::<Response>(&answer).map_err(|e| Failure::Other(e.into()))? {
                 Response::Ok(v) => return Ok(v),
-                Response::Error(e) => return Err(ClientError::Api(e)),
+                Response::Error(e) => return Err(Failure::Other(ClientError::Api(e))),
                 Response::Progress(line) => progress(&line),
             }
+        }
+    }
+}
+
+/// How one [`Client::exchange`] failed, for deciding whether to try again.
+enum Failure {
+    /// Nothing listens on the socket.
+    NotAnswering(ClientError),
+    /// The controller accepted the connection and went away before its
+    /// first line.
+    Gone(ClientError),
+    /// Anything else, the controller's own error answer included.
+    Other(ClientError),
+}
+
+impl Failure {
+    fn into_error(self) -> ClientError {
+        match self {
+            Failure::NotAnswering(e) | Failure::Gone(e) | Failure::Other(e) => e,
         }
     }
 }
@@ -218,5 +281,95 @@ mod tests {
             err.to_string(),
             "minijuju controller speaks API version 9, this client speaks 2: restart it with 'minijuju controller stop'"
         );
+    }
+
+    /// A server that drops its first `drops` connections after reading the
+    /// request (sending `before_drop` first), then answers `{"ok":7}`;
+    /// returns how many connections it accepted.
+    fn serve_after_drops(
+        drops: usize,
+        before_drop: &'static str,
+    ) -> (tempfile::TempDir, std::thread::JoinHandle<usize>) {
+        let dir = tempfile::tempdir().unwrap();
+        let listener = UnixListener::bind(dir.path().join("s")).unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let t = std::thread::spawn(move || {
+            let mut accepted = 0;
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+            while accepted <= drops && std::time::Instant::now() < deadline {
+                let Ok((mut conn, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                };
+                conn.set_nonblocking(false).unwrap();
+                accepted += 1;
+                let mut line = String::new();
+                BufReader::new(conn.try_clone().unwrap())
+                    .read_line(&mut line)
+                    .unwrap();
+                if accepted <= drops {
+                    conn.write_all(before_drop.as_bytes()).unwrap();
+                    continue;
+                }
+                conn.write_all(b"{\"ok\":7}\n").unwrap();
+            }
+            accepted
+        });
+        (dir, t)
+    }
+
+    fn counting_when_down() -> (WhenDown, Arc<std::sync::atomic::AtomicUsize>) {
+        let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let c = calls.clone();
+        let when_down: WhenDown = Arc::new(move |_| {
+            c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(None)
+        });
+        (when_down, calls)
+    }
+
+    #[test]
+    fn a_read_only_request_is_sent_again_when_the_controller_goes_away_before_answering() {
+        let (dir, server) = serve_after_drops(1, "");
+        let (when_down, calls) = counting_when_down();
+        let client = Client::when_down(&dir.path().join("s"), when_down);
+        let v = client.call_raw(&Request::Status { model: "m".into() });
+        assert_eq!(v.unwrap(), serde_json::json!(7));
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(server.join().unwrap(), 2);
+    }
+
+    #[test]
+    fn a_request_that_changes_something_is_not_sent_twice() {
+        let (dir, server) = serve_after_drops(1, "");
+        let (when_down, calls) = counting_when_down();
+        let client = Client::when_down(&dir.path().join("s"), when_down);
+        let err = client
+            .call_raw(&Request::AddModel {
+                name: "m".into(),
+                cloud: None,
+                credential: None,
+                config: Default::default(),
+            })
+            .unwrap_err();
+        assert!(matches!(err, ClientError::Io(_)), "unexpected error: {err}");
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 0);
+        assert_eq!(server.join().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_connection_lost_after_progress_is_not_retried() {
+        let (dir, server) = serve_after_drops(1, "{\"progress\":\"step 1\"}\n");
+        let (when_down, calls) = counting_when_down();
+        let client = Client::when_down(&dir.path().join("s"), when_down);
+        let err = client
+            .call_raw(&Request::Status { model: "m".into() })
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "controller connection failed: controller closed the connection"
+        );
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 0);
+        assert_eq!(server.join().unwrap(), 1);
     }
 }
