@@ -537,6 +537,19 @@ impl Pool {
             std::fs::write(&tmp, SERVER_SOURCE)?;
             std::fs::rename(&tmp, &path)?;
         }
+        // Sources other builds wrote: no server runs from them now (one
+        // controller per data directory, servers end with it).
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                let stale = (name.starts_with("server-") && name.ends_with(".py"))
+                    || name.starts_with("server.py.");
+                if stale && entry.path() != path {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
         inner.script = Some(path.clone());
         Ok(path)
     }
@@ -1093,6 +1106,27 @@ mod tests {
         assert!(Settings::parse(Some("on"), None).enabled);
         assert_eq!(Settings::parse(None, Some("3")).max, 3);
         assert_eq!(Settings::parse(None, Some("x")).max, DEFAULT_MAX);
+    }
+
+    #[test]
+    fn the_server_source_replaces_those_other_builds_left() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join("warm");
+        std::fs::create_dir_all(&dir).unwrap();
+        for stale in ["server-0123456789abcdef.py", "server.py.42"] {
+            std::fs::write(dir.join(stale), "old").unwrap();
+        }
+        std::fs::write(dir.join("notes.txt"), "kept").unwrap();
+        let pool = Pool::new(home.path().to_path_buf(), Settings::parse(None, None));
+        let path = pool.script().unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), SERVER_SOURCE);
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let ours = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!(left, vec!["notes.txt".to_string(), ours]);
     }
 
     #[test]
