@@ -95,9 +95,11 @@ class _State:
     # hook then runs without copying them; the hooks served so far.
     touch = None
     hot = None
-    # The server's anonymous mappings when it forked this process (only
-    # pages in them are worth writing ahead: a spare has exactly those).
+    # The server's private writable mappings when it forked this process
+    # (only pages in them are worth writing ahead: a spare has exactly
+    # those), and whether this hook writes nothing ahead (`_note_regions`).
     regions = ()
+    exact = False
     hooks = 0
     launched = set()
     # Whether this process (a forked child) has let go of the server's
@@ -150,14 +152,18 @@ def _ended():
         reply.close()
 
 
-def _anon_regions():
-    """This process's private anonymous writable mappings (the heap and
-    unnamed ones; not the stack)."""
+def _private_regions():
+    """This process's private writable mappings: the heap, unnamed ones,
+    and the data of the interpreter and of the libraries it loaded (their
+    statically allocated objects, interned strings and caches are written
+    by every hook as much as the heap is). Not the stack."""
     out = []
     with open("/proc/self/maps") as maps:
         for line in maps:
             f = line.split()
-            if len(f) < 2 or f[1] != "rw-p" or (len(f) > 5 and f[5] != "[heap]"):
+            if len(f) < 2 or f[1] != "rw-p":
+                continue
+            if len(f) > 5 and f[5].startswith("[") and f[5] != "[heap]":
                 continue
             lo, hi = (int(x, 16) for x in f[0].split("-"))
             out.append((lo, hi))
@@ -166,13 +172,20 @@ def _anon_regions():
 
 def _note_regions():
     """Before a fork: the mappings the child's page report is about, when
-    it will report."""
-    reports = _State.touch is not None and (_State.hot is None or not _State.hooks % 16)
-    _State.regions = _anon_regions() if reports else ()
+    it will report, and whether it is a hook that writes nothing ahead.
+
+    A report counts the pages a spare wrote ahead as written, so the list
+    only grows (by the few pages whose objects the server moved since);
+    every 256th hook then runs without writing ahead, and its report,
+    exactly what it wrote, replaces the list."""
+    hooks = _State.hooks
+    reports = _State.touch is not None and (_State.hot is None or not hooks % 16)
+    _State.regions = _private_regions() if reports else ()
+    _State.exact = reports and _State.hot is not None and not hooks % 256
 
 
 def _written_pages(regions):
-    """The pages of `regions` (the server's anonymous mappings, as this
+    """The pages of `regions` (the server's private writable mappings, as this
     process had them at its fork) that this process has written since
     (present and no longer shared with the server)."""
     pages = array.array("Q")
@@ -281,7 +294,7 @@ def _hand_to_spare(msg, stdio):
 def _touch_hot():
     """In a spare: take the copies of the pages hooks write, ahead."""
     hot, touch = _State.hot, _State.touch
-    if hot is None or touch is None or not len(hot):
+    if hot is None or touch is None or not len(hot) or _State.exact:
         return
     import ctypes
 
@@ -398,11 +411,13 @@ def _warm_up():
     of `logging` (ops logs through `juju-log`), of the YAML loader (ops
     reads the charm's metadata) and of `inspect.signature` (ops checks
     each observer) would run generic and write to its code objects,
-    copying their pages. Only modules the preload imported are used,
-    nothing is imported, and nothing is left that a program can see:
-    `true`'s processes are reaped, the logger is not registered with
-    `logging` (a program finds no new logger, handler or warning), the
-    objects made are garbage.
+    copying their pages; so would the first steps of `ops.main` itself
+    (`_ops_steps`). Only modules the preload imported are used, nothing
+    is imported, and nothing is left that a program can see: `true`'s
+    processes are reaped, the logger is not registered with `logging` (a
+    program finds no new logger, handler or warning), ops' steps run with
+    warnings ignored and logging disabled (`_quiet`), the objects made are
+    garbage.
     """
     modules = sys.modules
     steps = []
@@ -435,12 +450,63 @@ def _warm_up():
     logging = modules.get("logging")
     if logging is not None:
         steps.append(lambda: _log_once(logging))
+    steps.extend(_quiet(step, logging) for step in _ops_steps(modules))
     for _ in range(_WARM_UP_RUNS):
         for step in list(steps):
             try:
                 step()
             except Exception:  # noqa: BLE001 - only an optimisation: drop the step
                 steps.remove(step)
+
+
+def _ops_steps(modules):
+    """What `ops.main` does first in every hook and that reads nothing but
+    files: load the charm's metadata, actions and config (from this
+    charm's own files: the working directory is its charm directory) and
+    read the hook's context from an environment (a sample)."""
+    steps = []
+    ops = modules.get("ops")
+    meta = getattr(getattr(ops, "CharmMeta", None), "from_charm_root", None)
+    if meta is not None:
+        root = os.getcwd()
+        steps.append(lambda: meta(root))
+    context = getattr(
+        getattr(modules.get("ops.jujucontext"), "JujuContext", None), "_from_dict", None
+    )
+    if context is not None:
+        sample = {
+            "JUJU_CHARM_DIR": os.getcwd(),
+            "JUJU_DISPATCH_PATH": "hooks/update-status",
+            "JUJU_HOOK_NAME": "update-status",
+            "JUJU_MODEL_NAME": "model",
+            "JUJU_MODEL_UUID": "00000000-0000-4000-8000-000000000000",
+            "JUJU_UNIT_NAME": "app/0",
+            "JUJU_VERSION": "3.6.0",
+        }
+        steps.append(lambda: context(sample))
+    return steps
+
+
+def _quiet(step, logging):
+    """`step`, leaving no trace in `warnings` or `logging`: any warning is
+    ignored (leaving the filters, their version bumped, so that no module's
+    record of warnings shown counts what it met here) and no record is
+    emitted (no handler runs, not even the last-resort one)."""
+    import warnings
+
+    def run():
+        disabled = logging.root.manager.disable if logging is not None else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if logging is not None:
+                logging.disable(logging.CRITICAL)
+            try:
+                step()
+            finally:
+                if logging is not None:
+                    logging.disable(disabled)
+
+    return run
 
 
 def _log_once(logging):

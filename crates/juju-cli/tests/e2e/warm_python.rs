@@ -215,6 +215,8 @@ fn a_warm_hook_sees_exactly_what_a_plain_one_sees_and_fresh_charm_modules() {
     assert_eq!(warm["fds"]["1"], "pipe");
     assert_eq!(warm["stdin"], "/dev/null");
     assert_eq!(warm["threads"], 1);
+    // The warm-up ran ops' first steps with logging disabled, then enabled.
+    assert_eq!(warm["logging_disabled"], 0);
     assert_eq!(warm["group_leader"], "self");
     assert!(["self", "parent"].contains(&plain["group_leader"].as_str().unwrap()));
     // Back to warm: still the same.

@@ -125,8 +125,10 @@ class Probe(ops.CharmBase):
                 "ops_spec_origin": ops.__spec__.origin,
                 "prefix": [sys.prefix, sys.exec_prefix, sys.base_prefix],
                 # What the warm interpreter's warm-up (subprocess, logging,
-                # YAML, inspect run before the first fork) must not leave.
+                # YAML, inspect, ops' first steps run before the first fork,
+                # those with logging disabled) must not leave.
                 "loggers": sorted(logging.root.manager.loggerDict),
+                "logging_disabled": logging.root.manager.disable,
                 "log_handlers": len(logging._handlerList),
                 "no_handler_warned": logging.root.manager.emittedNoHandlerWarning,
                 "subprocesses_active": len(subprocess._active),
