@@ -209,6 +209,10 @@ def _reap():
             return
         if pid == 0:
             return
+        if pid in _State.launched and _State.ends is not None:
+            # What it sent before it ended (its page report) is queued
+            # by now: take it while the pid is still known as ours.
+            _ended()
         _State.launched.discard(pid)
         reply = _State.replies.pop(pid, None)
         if reply is not None:
