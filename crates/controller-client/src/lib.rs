@@ -283,20 +283,26 @@ mod tests {
         );
     }
 
-    /// A server that drops its first `drops` connections after reading the
-    /// request (sending `before_drop` first), then answers `{"ok":7}`;
-    /// returns how many connections it accepted.
-    fn serve_after_drops(
-        drops: usize,
-        before_drop: &'static str,
-    ) -> (tempfile::TempDir, std::thread::JoinHandle<usize>) {
+    /// A controller that goes away: it drops its first connection after
+    /// reading the request (sending `before_drop` first), then answers
+    /// `{"ok":7}`. Returns a client for it whose `when_down` counts its
+    /// calls, those calls, and the server (joined: how many connections
+    /// it accepted).
+    struct Dropping {
+        _dir: tempfile::TempDir,
+        client: Client,
+        when_down_calls: Arc<std::sync::atomic::AtomicUsize>,
+        server: std::thread::JoinHandle<usize>,
+    }
+
+    fn dropping_once(before_drop: &'static str) -> Dropping {
         let dir = tempfile::tempdir().unwrap();
         let listener = UnixListener::bind(dir.path().join("s")).unwrap();
         listener.set_nonblocking(true).unwrap();
-        let t = std::thread::spawn(move || {
+        let server = std::thread::spawn(move || {
             let mut accepted = 0;
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
-            while accepted <= drops && std::time::Instant::now() < deadline {
+            while accepted <= 1 && std::time::Instant::now() < deadline {
                 let Ok((mut conn, _)) = listener.accept() else {
                     std::thread::sleep(std::time::Duration::from_millis(5));
                     continue;
@@ -307,7 +313,7 @@ mod tests {
                 BufReader::new(conn.try_clone().unwrap())
                     .read_line(&mut line)
                     .unwrap();
-                if accepted <= drops {
+                if accepted == 1 {
                     conn.write_all(before_drop.as_bytes()).unwrap();
                     continue;
                 }
@@ -315,36 +321,43 @@ mod tests {
             }
             accepted
         });
-        (dir, t)
-    }
-
-    fn counting_when_down() -> (WhenDown, Arc<std::sync::atomic::AtomicUsize>) {
         let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let c = calls.clone();
         let when_down: WhenDown = Arc::new(move |_| {
             c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             Ok(None)
         });
-        (when_down, calls)
+        Dropping {
+            client: Client::when_down(&dir.path().join("s"), when_down),
+            _dir: dir,
+            when_down_calls: calls,
+            server,
+        }
+    }
+
+    impl Dropping {
+        /// (`when_down` calls, connections the server accepted).
+        fn finish(self) -> (usize, usize) {
+            let calls = self
+                .when_down_calls
+                .load(std::sync::atomic::Ordering::SeqCst);
+            (calls, self.server.join().unwrap())
+        }
     }
 
     #[test]
     fn a_read_only_request_is_sent_again_when_the_controller_goes_away_before_answering() {
-        let (dir, server) = serve_after_drops(1, "");
-        let (when_down, calls) = counting_when_down();
-        let client = Client::when_down(&dir.path().join("s"), when_down);
-        let v = client.call_raw(&Request::Status { model: "m".into() });
+        let d = dropping_once("");
+        let v = d.client.call_raw(&Request::Status { model: "m".into() });
         assert_eq!(v.unwrap(), serde_json::json!(7));
-        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
-        assert_eq!(server.join().unwrap(), 2);
+        assert_eq!(d.finish(), (1, 2));
     }
 
     #[test]
     fn a_request_that_changes_something_is_not_sent_twice() {
-        let (dir, server) = serve_after_drops(1, "");
-        let (when_down, calls) = counting_when_down();
-        let client = Client::when_down(&dir.path().join("s"), when_down);
-        let err = client
+        let d = dropping_once("");
+        let err = d
+            .client
             .call_raw(&Request::AddModel {
                 name: "m".into(),
                 cloud: None,
@@ -353,23 +366,20 @@ mod tests {
             })
             .unwrap_err();
         assert!(matches!(err, ClientError::Io(_)), "unexpected error: {err}");
-        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 0);
-        assert_eq!(server.join().unwrap(), 1);
+        assert_eq!(d.finish(), (0, 1));
     }
 
     #[test]
     fn a_connection_lost_after_progress_is_not_retried() {
-        let (dir, server) = serve_after_drops(1, "{\"progress\":\"step 1\"}\n");
-        let (when_down, calls) = counting_when_down();
-        let client = Client::when_down(&dir.path().join("s"), when_down);
-        let err = client
+        let d = dropping_once("{\"progress\":\"step 1\"}\n");
+        let err = d
+            .client
             .call_raw(&Request::Status { model: "m".into() })
             .unwrap_err();
         assert_eq!(
             err.to_string(),
             "controller connection failed: controller closed the connection"
         );
-        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 0);
-        assert_eq!(server.join().unwrap(), 1);
+        assert_eq!(d.finish(), (0, 1));
     }
 }

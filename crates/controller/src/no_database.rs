@@ -9,10 +9,13 @@ use controller_api::api::{ApiError, ErrorCode, Request};
 use serde_json::Value;
 
 /// The answer of a controller with an empty store to `req`, or `None` when
-/// the request changes something (or concerns the daemon itself) and so
-/// needs a running controller.
+/// the request changes something ([`Request::is_read_only`] says which) or
+/// concerns the daemon itself, and so needs a running controller.
 pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
     use Request::*;
+    if !req.is_read_only() {
+        return None;
+    }
     let no_model = |name: &str| {
         Some(Err(ApiError {
             code: ErrorCode::NotFound,
@@ -29,16 +32,11 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
                 .collect(),
         ))),
         ListCredentials { .. } => Some(Ok(Value::Array(Vec::new()))),
-        ShowModel { name } => no_model(name),
-        ModelConfig { model, set, reset } if set.is_empty() && reset.is_empty() => no_model(model),
-        Config {
-            model,
-            set,
-            config_yaml: None,
-            reset,
-            ..
-        } if set.is_empty() && reset.is_empty() => no_model(model),
-        Status { model }
+        ListOffers { model: None } => Some(Ok(Value::Array(Vec::new()))),
+        ShowModel { name: model }
+        | ModelConfig { model, .. }
+        | Config { model, .. }
+        | Status { model }
         | WaitTasks { model, .. }
         | ShowTask { model, .. }
         | Operations { model }
@@ -51,56 +49,13 @@ pub fn answer(req: &Request) -> Option<Result<Value, ApiError>> {
         | MachineView { model, .. }
         | WorkloadContainer { model, .. }
         | StatusHistory { model, .. }
-        | ApplicationActions { model, .. } => no_model(model),
-        Constraints {
-            model, set: None, ..
-        } => no_model(model),
-        SshKeys { model, add, remove } if add.is_empty() && remove.is_empty() => no_model(model),
-        ListOffers { model: Some(model) } => no_model(model),
-        ListOffers { model: None } => Some(Ok(Value::Array(Vec::new()))),
-        // Changes, and requests about the daemon itself.
-        ControllerInfo
-        | Shutdown
-        | AddModel { .. }
-        | DestroyModel { .. }
-        | ModelConfig { .. }
-        | Deploy(_)
-        | Refresh(_)
-        | AddUnit { .. }
-        | RemoveUnit { .. }
-        | ScaleApplication { .. }
-        | RemoveApplication { .. }
-        | Config { .. }
-        | Run { .. }
-        | Resolve { .. }
-        | Integrate { .. }
-        | RemoveRelation { .. }
-        | Exec { .. }
-        | AddSecret { .. }
-        | UpdateSecret { .. }
-        | RemoveSecret { .. }
-        | GrantSecret { .. }
-        | AttachResource { .. }
-        | Trust { .. }
-        | AddStorage { .. }
-        | DetachStorage { .. }
-        | RemoveStorage { .. }
-        | AddMachines { .. }
-        | RemoveMachines { .. }
-        | Constraints { .. }
-        | SshKeys { .. }
-        | AddCloud { .. }
-        | UpdateCloud { .. }
-        | RemoveCloud { .. }
-        | PutCredential { .. }
-        | RemoveCredential { .. }
-        | Expose { .. }
-        | CancelTasks { .. }
-        | Unexpose { .. }
-        | Offer { .. }
-        | Consume { .. }
-        | RemoveOffer { .. }
-        | RemoveSaas { .. } => None,
+        | ApplicationActions { model, .. }
+        | Constraints { model, .. }
+        | SshKeys { model, .. }
+        | ListOffers { model: Some(model) } => no_model(model),
+        // The daemon's own identity (and, by the check above, no change
+        // reaches here).
+        _ => None,
     }
 }
 
