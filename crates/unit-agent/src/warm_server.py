@@ -16,8 +16,12 @@ Protocol, on the SOCK_SEQPACKET socket whose descriptor is argv[1]:
     (SCM_RIGHTS): a reply socket, stdin, stdout, stderr
   server -> reply socket: b"pid <pid>\n", later b"exit <wait status>\n"
     (or b"error <reason>\n" when nothing was started)
-End of file on the control socket (the controller went away) ends the
-server; children already running are left to the agent's orphan rules.
+The request is read by the server's spare (the child forked ahead of it,
+`_fork_spare`) while there is one, else by the server; the spare hands
+the reply socket to the server, which answers on it as above. End of
+file on the control socket (the controller went away) ends the server
+and its spare; children already running are left to the agent's orphan
+rules.
 No thread ever runs here, so every fork is safe.
 
 Run as `server.py 3 template`, the process is a template: it imports `ops`
@@ -55,6 +59,7 @@ _INHERITED = _open_fds() - {0, 1, 2, 3}
 import array  # noqa: E402
 import gc  # noqa: E402
 import json  # noqa: E402
+import select  # noqa: E402
 import selectors  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
@@ -87,8 +92,11 @@ class _State:
     ends = None
     end_name = None
     # The child the next hook will become, forked ahead of its request
-    # (pid, socket it waits on), and the entry point last run.
+    # (its pid; it waits on the control socket), whether the server reads
+    # the control socket (only when no spare does), and the entry point
+    # last run.
     spare = None
+    reading = False
     last_main = None
     # Pages a hook writes (learned from a hook's own page map), which a
     # spare writes ahead (through the library's `minijuju_touch`), so the
@@ -124,11 +132,13 @@ def _fds(ancdata):
 
 
 def _ended():
-    """A child's own report of its end: answer its agent now."""
+    """What children sent: a spare's taking of a request (with its reply
+    socket), a child's own report of its end (answer its agent now), a
+    child's page report."""
     while True:
         try:
             msg, anc, _flags, _addr = _State.ends.recvmsg(
-                1 << 20, socket.CMSG_SPACE(struct.calcsize("3i"))
+                1 << 20, socket.CMSG_SPACE(struct.calcsize("3i")) + socket.CMSG_SPACE(4)
             )
         except BlockingIOError:
             return
@@ -136,6 +146,9 @@ def _ended():
         for level, kind, data in anc:
             if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
                 pid = struct.unpack("3i", data[: struct.calcsize("3i")])[0]
+        if msg[:1] == b"T":
+            _took(pid, os.fsdecode(msg[1:]), _fds(anc))
+            continue
         if msg[:1] == b"P":
             if pid in _State.launched:
                 hot = array.array("Q")
@@ -202,6 +215,11 @@ def _written_pages(regions):
 
 
 def _reap():
+    if _State.ends is not None:
+        # What children sent before they ended (a spare's taking of its
+        # request, a page report) is queued by now: take it while their
+        # pids are still known as ours.
+        _ended()
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -209,10 +227,9 @@ def _reap():
             return
         if pid == 0:
             return
-        if pid in _State.launched and _State.ends is not None:
-            # What it sent before it ended (its page report) is queued
-            # by now: take it while the pid is still known as ours.
-            _ended()
+        if pid == _State.spare:
+            _spare_gone()
+            continue
         _State.launched.discard(pid)
         reply = _State.replies.pop(pid, None)
         if reply is not None:
@@ -251,48 +268,76 @@ def _compiled(main):
 
 def _fork_spare():
     """Fork the child the next request will become, ahead of the request:
-    the fork's cost is then paid while the agent does its own work. It
-    waits on a socket of its own for the request (end of file: the server
-    is gone) and is a process group of its own from the start."""
-    if _State.spare is not None or _threads() != 1:
+    the fork's cost is then paid while the agent does its own work. The
+    spare reads the next request from the control socket itself (the
+    server stops reading it meanwhile), so that a request reaches the
+    process that runs it without passing through the server; it is a
+    process group of its own from the start. Without a spare (the fork
+    failed), the server reads requests and forks for each."""
+    if _State.spare is not None or _State.ends is None or _threads() != 1:
         return
     if _State.last_main is not None:
         _compiled(_State.last_main)
-    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     _note_regions()
     sys.stdout.flush()
     sys.stderr.flush()
     try:
         pid = os.fork()
     except OSError:
-        ours.close()
-        theirs.close()
         return
     if pid == 0:
-        ours.close()
-        raise _Spare(theirs)
-    theirs.close()
+        raise _Spare()
     try:
         os.setpgid(pid, pid)
     except OSError:
         pass
-    _State.spare = (pid, ours)
+    _State.spare = pid
+    _read_requests(False)
 
 
-def _hand_to_spare(msg, stdio):
-    """The spare's pid once it has the request, or None (no spare, or it
-    is gone)."""
-    spare, _State.spare = _State.spare, None
-    if spare is None:
-        return None
-    pid, ours = spare
+def _read_requests(on):
+    """Whether the server reads the control socket (only while no spare
+    waits on it: one reader at a time)."""
+    if on and not _State.reading:
+        _State.sel.register(_State.ctl, selectors.EVENT_READ)
+    elif not on and _State.reading:
+        _State.sel.unregister(_State.ctl)
+    _State.reading = on
+
+
+def _took(pid, main, fds):
+    """A spare took a request from the control socket and passed its
+    reply socket on: it is the hook now; the next spare is forked."""
+    if pid != _State.spare or len(fds) != 1:
+        for fd in fds:
+            os.close(fd)
+        return
+    _State.spare = None
+    reply = socket.socket(fileno=fds[0])
+    _State.replies[pid] = reply
+    _State.launched.add(pid)
+    _State.hooks += 1
+    _State.last_main = main
     try:
-        ours.sendmsg([msg], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", stdio))])
+        reply.sendall(b"pid %d\n" % pid)
     except OSError:
-        return None
-    finally:
-        ours.close()
-    return pid
+        pass
+    _fork_spare()
+    if _State.spare is None:
+        _read_requests(True)
+
+
+def _spare_gone():
+    """The spare ended before taking a request: the agent closed the
+    control socket (then the server ends too), or something killed it."""
+    _State.spare = None
+    poll = select.poll()
+    poll.register(_State.ctl, select.POLLRDHUP)
+    if any(ev & (select.POLLHUP | select.POLLRDHUP | select.POLLERR) for _, ev in poll.poll(0)):
+        os._exit(0)
+    _fork_spare()
+    if _State.spare is None:
+        _read_requests(True)
 
 
 def _touch_hot():
@@ -306,9 +351,13 @@ def _touch_hot():
     touch(buf, len(hot))
 
 
-def _await_request(sock):
-    """In a spare: wait for the request, then go on as a forked child."""
-    _shed_server(keep=(sock.fileno(),))
+def _await_request():
+    """In a spare: wait for the request on the control socket, pass its
+    reply socket to the server (which tells the agent the pid and, later,
+    the end), then go on as a forked child."""
+    ctl = _State.ctl
+    _State.ctl = None
+    _shed_server(keep=(ctl.fileno(),))
     try:
         _touch_hot()
     except Exception:  # noqa: BLE001 - only an optimisation
@@ -319,14 +368,33 @@ def _await_request(sock):
     import importlib
 
     importlib.invalidate_caches()
-    msg, anc, _flags, _addr = sock.recvmsg(1 << 20, socket.CMSG_SPACE(4 * 3))
-    stdio = _fds(anc)
-    sock.close()
-    if not msg or len(stdio) != 3:
+    msg, anc, flags, _addr = ctl.recvmsg(1 << 20, socket.CMSG_SPACE(4 * 4))
+    fds = _fds(anc)
+    ctl.close()
+    if not msg and not anc:
         os._exit(0)
-    req = json.loads(msg)
-    req["code"] = _compiled(req["main"])
-    return req, None, stdio
+    reply = fds[0] if len(fds) == 4 and not flags & (socket.MSG_TRUNC | socket.MSG_CTRUNC) else None
+    try:
+        req = json.loads(msg) if reply is not None else None
+        main = req["main"]
+        took = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        took.sendmsg(
+            [b"T" + os.fsencode(main)],
+            [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [reply]))],
+            0,
+            _State.end_name,
+        )
+        took.close()
+    except Exception as e:  # noqa: BLE001 - told to the agent, which starts it plain
+        if reply is not None:
+            try:
+                os.write(reply, b"error the warm interpreter is gone: " + repr(e).encode() + b"\n")
+            except OSError:
+                pass
+        os._exit(0)
+    os.close(reply)
+    req["code"] = _compiled(main)
+    return req, None, fds[1:]
 
 
 def _request(msg, fds):
@@ -336,19 +404,17 @@ def _request(msg, fds):
         return
     reply = socket.socket(fileno=fds[0])
     try:
-        # The spare parses the request itself: handing it over comes
-        # first, the server's own reading of it is off the hook's path.
-        pid = _hand_to_spare(msg, fds[1:])
+        # No spare waits on the control socket (forking one failed): fork
+        # the hook's process now.
         req = json.loads(msg)
         _State.last_main = req["main"]
-        if pid is None:
-            if _threads() != 1:
-                raise RuntimeError("the warm interpreter runs threads")
-            req["code"] = _compiled(req["main"])
-            _note_regions()
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
+        if _threads() != 1:
+            raise RuntimeError("the warm interpreter runs threads")
+        req["code"] = _compiled(req["main"])
+        _note_regions()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
     except Exception as e:  # noqa: BLE001 - reported to the agent
         for fd in fds[1:]:
             os.close(fd)
@@ -574,7 +640,8 @@ def _serve(ctl_fd, template=False, preloaded=False):
     signal.set_wakeup_fd(wake_w)
     sel = selectors.DefaultSelector()
     _State.sel = sel
-    sel.register(ctl, selectors.EVENT_READ)
+    _State.reading = False
+    _read_requests(True)
     sel.register(wake_r, selectors.EVENT_READ)
     if not template:
         ends = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -590,7 +657,14 @@ def _serve(ctl_fd, template=False, preloaded=False):
     while True:
         for key, _ in sel.select():
             if key.fileobj is ctl:
-                msg, anc, flags, _addr = ctl.recvmsg(1 << 20, socket.CMSG_SPACE(4 * 4))
+                if not _State.reading:
+                    continue  # a spare forked since reads it
+                try:
+                    msg, anc, flags, _addr = ctl.recvmsg(
+                        1 << 20, socket.CMSG_SPACE(4 * 4), socket.MSG_DONTWAIT
+                    )
+                except BlockingIOError:
+                    continue
                 if not msg and not anc:
                     os._exit(0)
                 fds = _fds(anc)

@@ -283,6 +283,53 @@ fn a_warm_hook_killed_mid_run_leaves_no_zombie_and_the_interpreter_keeps_serving
     assert_eq!(servers(&log), vec![server]);
 }
 
+/// The live children of `pid`.
+fn children_of(pid: i32) -> Vec<i32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|p| parent(*p) == Some(pid) && alive(*p))
+        .collect()
+}
+
+#[test]
+fn a_killed_spare_is_replaced_and_hooks_keep_starting_warm() {
+    let mj = Mj::new();
+    let (charm, dir) = probe(&mj);
+    deploy(&mj, &charm, &dir);
+    let server = servers(&mj.log())[0];
+    // Between hooks the interpreter's only child is its spare, which
+    // waits on the control socket for the next request.
+    let spare = wait_for("the spare", 10, &mj, || match children_of(server)[..] {
+        [one] => Some(one),
+        _ => None,
+    });
+    sigkill(spare);
+    let next = wait_for("a new spare", 10, &mj, || match children_of(server)[..] {
+        [one] if one != spare => Some(one),
+        _ => None,
+    });
+    assert!(!exists(spare), "the killed spare was not reaped");
+    assert_eq!(zombies_of(server), Vec::<i32>::new());
+    let n = dumps(&dir).len();
+    mj.ok(&["config", "probe", "mark=after-spare"]);
+    mj.wait_status("the unit active again", 60, |s| {
+        s["applications"]["probe"]["units"]["probe/0"]["workload-status"]["message"]
+            == "after-spare"
+    });
+    // The new spare ran it: forked from the same interpreter.
+    let after = next_config_changed(&mj, &dir, n);
+    assert_eq!(after["pid"], next, "{after}");
+    let log = mj.log();
+    assert!(
+        log.contains(&format!(
+            "\"config-changed\" started warm: forked from the warm Python interpreter (pid {server}) as pid {next}"
+        )),
+        "{log}"
+    );
+    assert_eq!(servers(&log), vec![server]);
+}
+
 #[test]
 fn a_killed_controller_leaves_neither_its_warm_interpreter_nor_a_hanging_warm_hook() {
     let mj = Mj::new();
