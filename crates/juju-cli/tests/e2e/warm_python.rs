@@ -331,6 +331,52 @@ fn a_killed_spare_is_replaced_and_hooks_keep_starting_warm() {
 }
 
 #[test]
+fn a_killed_warm_interpreter_falls_back_to_plain_starts_and_says_so_once() {
+    let mj = Mj::new();
+    let (charm, dir) = probe(&mj);
+    deploy(&mj, &charm, &dir);
+    let server = servers(&mj.log())[0];
+    let spare = wait_for("the spare", 10, &mj, || match children_of(server)[..] {
+        [one] => Some(one),
+        _ => None,
+    });
+    sigkill(server);
+    wait_for("the interpreter gone", 10, &mj, || {
+        (!alive(server)).then_some(())
+    });
+    // Its spare still waits on the control socket: it takes the next
+    // request, finds nobody to hand it to, and says so; that hook and the
+    // next start plain.
+    for mark in ["first-plain", "second-plain"] {
+        let n = dumps(&dir).len();
+        mj.ok(&["config", "probe", &format!("mark={mark}")]);
+        mj.wait_status("the hook done", 60, |s| {
+            s["applications"]["probe"]["units"]["probe/0"]["workload-status"]["message"] == mark
+        });
+        let dump = next_config_changed(&mj, &dir, n);
+        assert_ne!(parent(dump["pid"].as_i64().unwrap() as i32), Some(server));
+    }
+    let log = mj.log();
+    assert_eq!(
+        log.matches("failed (it could not fork: the warm interpreter is gone")
+            .count(),
+        1,
+        "{log}"
+    );
+    assert_eq!(log.matches("its hooks start plain").count(), 1, "{log}");
+    let after = log.split("its hooks start plain").nth(1).unwrap();
+    assert_eq!(
+        after
+            .matches("\"config-changed\" started plain: its warm interpreter failed")
+            .count(),
+        2,
+        "{log}"
+    );
+    assert!(!after.contains("started warm"), "{log}");
+    wait_for("the spare gone", 10, &mj, || (!alive(spare)).then_some(()));
+}
+
+#[test]
 fn a_killed_controller_leaves_neither_its_warm_interpreter_nor_a_hanging_warm_hook() {
     let mj = Mj::new();
     let (charm, dir) = probe(&mj);
