@@ -274,25 +274,25 @@ def _fork_spare():
     process that runs it without passing through the server; it is a
     process group of its own from the start. Without a spare (the fork
     failed), the server reads requests and forks for each."""
-    if _State.spare is not None or _State.ends is None or _threads() != 1:
-        return
-    if _State.last_main is not None:
-        _compiled(_State.last_main)
-    _note_regions()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    try:
-        pid = os.fork()
-    except OSError:
-        return
-    if pid == 0:
-        raise _Spare()
-    try:
-        os.setpgid(pid, pid)
-    except OSError:
-        pass
-    _State.spare = pid
-    _read_requests(False)
+    if _State.spare is None and _State.ends is not None and _threads() == 1:
+        if _State.last_main is not None:
+            _compiled(_State.last_main)
+        _note_regions()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = None
+        if pid == 0:
+            raise _Spare()
+        if pid is not None:
+            try:
+                os.setpgid(pid, pid)
+            except OSError:
+                pass
+            _State.spare = pid
+    _read_requests(_State.spare is None)
 
 
 def _read_requests(on):
@@ -323,8 +323,6 @@ def _took(pid, main, fds):
     except OSError:
         pass
     _fork_spare()
-    if _State.spare is None:
-        _read_requests(True)
 
 
 def _spare_gone():
@@ -336,8 +334,6 @@ def _spare_gone():
     if any(ev & (select.POLLHUP | select.POLLRDHUP | select.POLLERR) for _, ev in poll.poll(0)):
         os._exit(0)
     _fork_spare()
-    if _State.spare is None:
-        _read_requests(True)
 
 
 def _touch_hot():
@@ -371,11 +367,12 @@ def _await_request():
     msg, anc, flags, _addr = ctl.recvmsg(1 << 20, socket.CMSG_SPACE(4 * 4))
     fds = _fds(anc)
     ctl.close()
-    if not msg and not anc:
+    if len(fds) != 4 or flags & (socket.MSG_TRUNC | socket.MSG_CTRUNC):
+        # End of file (the agent closed the socket), or not a request.
         os._exit(0)
-    reply = fds[0] if len(fds) == 4 and not flags & (socket.MSG_TRUNC | socket.MSG_CTRUNC) else None
+    reply = fds[0]
     try:
-        req = json.loads(msg) if reply is not None else None
+        req = json.loads(msg)
         main = req["main"]
         took = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         took.sendmsg(
@@ -386,11 +383,10 @@ def _await_request():
         )
         took.close()
     except Exception as e:  # noqa: BLE001 - told to the agent, which starts it plain
-        if reply is not None:
-            try:
-                os.write(reply, b"error the warm interpreter is gone: " + repr(e).encode() + b"\n")
-            except OSError:
-                pass
+        try:
+            os.write(reply, b"error the warm interpreter is gone: " + repr(e).encode() + b"\n")
+        except OSError:
+            pass
         os._exit(0)
     os.close(reply)
     req["code"] = _compiled(main)

@@ -292,18 +292,35 @@ fn children_of(pid: i32) -> Vec<i32> {
         .collect()
 }
 
-#[test]
-fn a_killed_spare_is_replaced_and_hooks_keep_starting_warm() {
-    let mj = Mj::new();
-    let (charm, dir) = probe(&mj);
-    deploy(&mj, &charm, &dir);
+/// The probe deployed: its dumps' directory, its unit's interpreter and
+/// that interpreter's spare (between hooks its only child, waiting on the
+/// control socket for the next request).
+fn deployed_with_spare(mj: &Mj) -> (PathBuf, i32, i32) {
+    let (charm, dir) = probe(mj);
+    deploy(mj, &charm, &dir);
     let server = servers(&mj.log())[0];
-    // Between hooks the interpreter's only child is its spare, which
-    // waits on the control socket for the next request.
-    let spare = wait_for("the spare", 10, &mj, || match children_of(server)[..] {
+    let spare = wait_for("the spare", 10, mj, || match children_of(server)[..] {
         [one] => Some(one),
         _ => None,
     });
+    (dir, server, spare)
+}
+
+/// Set the probe's `mark` config, wait for the unit to show it, and
+/// return that config-changed's dump.
+fn mark(mj: &Mj, dir: &Path, mark: &str) -> Value {
+    let n = dumps(dir).len();
+    mj.ok(&["config", "probe", &format!("mark={mark}")]);
+    mj.wait_status("the unit showing the mark", 60, |s| {
+        s["applications"]["probe"]["units"]["probe/0"]["workload-status"]["message"] == mark
+    });
+    next_config_changed(mj, dir, n)
+}
+
+#[test]
+fn a_killed_spare_is_replaced_and_hooks_keep_starting_warm() {
+    let mj = Mj::new();
+    let (dir, server, spare) = deployed_with_spare(&mj);
     sigkill(spare);
     let next = wait_for("a new spare", 10, &mj, || match children_of(server)[..] {
         [one] if one != spare => Some(one),
@@ -311,14 +328,8 @@ fn a_killed_spare_is_replaced_and_hooks_keep_starting_warm() {
     });
     assert!(!exists(spare), "the killed spare was not reaped");
     assert_eq!(zombies_of(server), Vec::<i32>::new());
-    let n = dumps(&dir).len();
-    mj.ok(&["config", "probe", "mark=after-spare"]);
-    mj.wait_status("the unit active again", 60, |s| {
-        s["applications"]["probe"]["units"]["probe/0"]["workload-status"]["message"]
-            == "after-spare"
-    });
     // The new spare ran it: forked from the same interpreter.
-    let after = next_config_changed(&mj, &dir, n);
+    let after = mark(&mj, &dir, "after-spare");
     assert_eq!(after["pid"], next, "{after}");
     let log = mj.log();
     assert!(
@@ -333,13 +344,7 @@ fn a_killed_spare_is_replaced_and_hooks_keep_starting_warm() {
 #[test]
 fn a_killed_warm_interpreter_falls_back_to_plain_starts_and_says_so_once() {
     let mj = Mj::new();
-    let (charm, dir) = probe(&mj);
-    deploy(&mj, &charm, &dir);
-    let server = servers(&mj.log())[0];
-    let spare = wait_for("the spare", 10, &mj, || match children_of(server)[..] {
-        [one] => Some(one),
-        _ => None,
-    });
+    let (dir, server, spare) = deployed_with_spare(&mj);
     sigkill(server);
     wait_for("the interpreter gone", 10, &mj, || {
         (!alive(server)).then_some(())
@@ -347,13 +352,8 @@ fn a_killed_warm_interpreter_falls_back_to_plain_starts_and_says_so_once() {
     // Its spare still waits on the control socket: it takes the next
     // request, finds nobody to hand it to, and says so; that hook and the
     // next start plain.
-    for mark in ["first-plain", "second-plain"] {
-        let n = dumps(&dir).len();
-        mj.ok(&["config", "probe", &format!("mark={mark}")]);
-        mj.wait_status("the hook done", 60, |s| {
-            s["applications"]["probe"]["units"]["probe/0"]["workload-status"]["message"] == mark
-        });
-        let dump = next_config_changed(&mj, &dir, n);
+    for m in ["first-plain", "second-plain"] {
+        let dump = mark(&mj, &dir, m);
         assert_ne!(parent(dump["pid"].as_i64().unwrap() as i32), Some(server));
     }
     let log = mj.log();
