@@ -341,6 +341,72 @@ fn a_killed_spare_is_replaced_and_hooks_keep_starting_warm() {
     assert_eq!(servers(&log), vec![server]);
 }
 
+/// What /proc shows of `pid`: whether its stdout is still a pipe (the
+/// hook's, until its end is reported), its nice value and its state; None
+/// once it is gone.
+fn sample(pid: i32) -> Option<(bool, i64, char)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After "pid (comm) ": state is the 3rd field, nice the 19th.
+    let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split(' ').collect();
+    let state = fields.first()?.chars().next()?;
+    let nice = fields.get(16)?.parse().ok()?;
+    let stdout = std::fs::read_link(format!("/proc/{pid}/fd/1"))
+        .map(|t| t.to_string_lossy().starts_with("pipe:"))
+        .unwrap_or(false);
+    Some((stdout, nice, state))
+}
+
+#[test]
+fn a_warm_hooks_process_gives_way_to_the_agent_once_its_end_is_reported() {
+    let mj = Mj::new();
+    let (charm, dir) = probe(&mj);
+    deploy(&mj, &charm, &dir);
+    let n = dumps(&dir).len();
+    // config-changed dumps, then writes 256 MiB that its exit frees.
+    mj.ok(&["config", "probe", "ballast-mb=256", "mark=ballast"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let dump = loop {
+        if let Some((name, v)) = dumps(&dir).into_iter().nth(n) {
+            assert!(name.contains("config-changed"), "{name}");
+            break v;
+        }
+        assert!(Instant::now() < deadline, "no dump; log:\n{}", mj.log());
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    assert_eq!(dump["priority"], 0, "{dump}");
+    let pid = dump["pid"].as_i64().unwrap() as i32;
+    let mut samples = Vec::new();
+    while let Some(s) = sample(pid) {
+        samples.push(s);
+        assert!(
+            Instant::now() < deadline,
+            "{pid} still there: {:?}",
+            samples.last()
+        );
+    }
+    let end = samples
+        .iter()
+        .position(|&(stdout, _, _)| !stdout)
+        .unwrap_or_else(|| panic!("never seen without its stdout: {samples:?}"));
+    // While it held the hook's stdout it ran at the hook's own priority ...
+    assert!(
+        samples[..end].iter().all(|&(_, nice, _)| nice == 0),
+        "{:?}",
+        &samples[..end]
+    );
+    // ... then, its end reported, at the lowest while the kernel tore it down.
+    assert!(
+        samples[end..].iter().any(|&(_, nice, _)| nice == 19),
+        "{:?}",
+        &samples[end..]
+    );
+    let log = mj.log();
+    assert!(
+        log.contains("\"config-changed\" started warm: forked from the warm Python interpreter"),
+        "{log}"
+    );
+}
+
 #[test]
 fn a_killed_warm_interpreter_falls_back_to_plain_starts_and_says_so_once() {
     let mj = Mj::new();

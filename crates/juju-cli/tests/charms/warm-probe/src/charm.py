@@ -3,6 +3,8 @@
 
 Beside each dump, `<dump>.exit` shows what the process's exit did: an
 atexit handler appends "atexit", then a file the hook left open is flushed.
+With `ballast-mb` set, config-changed keeps that much memory written until
+the process exits (its exit then takes a while to tear down).
 """
 
 import atexit
@@ -24,6 +26,7 @@ import helper
 
 HITS = []
 LEFT_OPEN = []
+BALLAST = []
 
 
 def _append(path, text):
@@ -134,6 +137,8 @@ class Probe(ops.CharmBase):
                 "subprocesses_active": len(subprocess._active),
                 "warning_filters": repr(warnings.filters),
                 "pid": os.getpid(),
+                "priority": os.getpriority(os.PRIO_PROCESS, 0),
+                "sched_policy": os.sched_getscheduler(0),
             }
             unit = os.environ["JUJU_UNIT_NAME"].replace("/", "-")
             name = f"{unit}-{os.environ['JUJU_HOOK_NAME']}-{time.time_ns()}.json"
@@ -144,6 +149,11 @@ class Probe(ops.CharmBase):
             atexit.register(_append, exit_file, "atexit\n")
             LEFT_OPEN.append(open(exit_file, "a"))
             LEFT_OPEN[-1].write("left open\n")
+            ballast = int(self.config.get("ballast-mb") or 0)
+            if ballast and isinstance(event, ops.ConfigChangedEvent):
+                pages = bytearray(ballast << 20)
+                pages[::4096] = b"\1" * len(range(0, len(pages), 4096))
+                BALLAST.append(pages)
             if self.config.get("hang") and isinstance(event, ops.ConfigChangedEvent):
                 with open(os.path.join(where, "hanging.pid"), "w") as f:
                     f.write(str(os.getpid()))
