@@ -44,22 +44,23 @@ place() {
 case "$host" in
     *-linux-gnu)
         musl="${host%-gnu}-musl"
+        # Packages linked statically against glibc: minijuju-enter (it
+        # starts every hook process in its machine's view: static too, for
+        # the same reason), and the client when musl is not to be had.
+        static=(-p machine-enter)
         if musl_target "$musl" &&
             cargo build -p hook-tools --bin minijuju-hook-tool --target "$musl" "${args[@]}"; then
             place "$musl" minijuju-hook-tool
-            static=(-p machine-enter)
         else
             echo "build: no $musl target: the hook-tool client is linked against glibc" >&2
-            static=(-p hook-tools -p machine-enter)
+            static+=(-p hook-tools)
         fi
-        # minijuju-enter starts every hook process in its machine's view:
-        # static too, for the same reason.
         RUSTFLAGS="-C target-feature=+crt-static" \
             cargo build "${static[@]}" --bins --target "$host" "${args[@]}"
         place "$host" minijuju-enter
-        if [ "${#static[@]}" -gt 2 ]; then
-            place "$host" minijuju-hook-tool
-        fi
+        case " ${static[*]} " in
+            *" hook-tools "*) place "$host" minijuju-hook-tool ;;
+        esac
         ;;
     *)
         echo "build: $host: keeping the dynamically linked hook-tool client" >&2

@@ -364,6 +364,8 @@ fn a_warm_hooks_process_gives_way_to_the_agent_once_its_end_is_reported() {
     let n = dumps(&dir).len();
     // config-changed dumps, then writes 256 MiB that its exit frees.
     mj.ok(&["config", "probe", "ballast-mb=256", "mark=ballast"]);
+    // Polled every millisecond (not `wait_for`'s 50): the process must be
+    // caught alive, before its ballast is written and it exits.
     let deadline = Instant::now() + Duration::from_secs(60);
     let dump = loop {
         if let Some((name, v)) = dumps(&dir).into_iter().nth(n) {

@@ -152,7 +152,7 @@ class Probe(ops.CharmBase):
             ballast = int(self.config.get("ballast-mb") or 0)
             if ballast and isinstance(event, ops.ConfigChangedEvent):
                 pages = bytearray(ballast << 20)
-                pages[::4096] = b"\1" * len(range(0, len(pages), 4096))
+                pages[::4096] = b"\1" * (ballast << 8)  # a byte in each 4 KiB page
                 BALLAST.append(pages)
             if self.config.get("hang") and isinstance(event, ops.ConfigChangedEvent):
                 with open(os.path.join(where, "hanging.pid"), "w") as f:
