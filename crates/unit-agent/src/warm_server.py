@@ -337,14 +337,26 @@ def _spare_gone():
 
 
 def _touch_hot():
-    """In a spare: take the copies of the pages hooks write, ahead."""
+    """In a spare: take the copies of the pages hooks write, ahead.
+
+    A few milliseconds of CPU, taken while the hook before runs: in
+    batches of 64 pages (~0.2 ms), giving the CPU up after each
+    (`sched_yield`), so that a process waiting for it (the agent answering
+    that hook's tool calls, a tool, the hook itself) runs within a batch
+    instead of after the spare's whole time slice (measured with
+    `perf sched timehist`: the agent waited ~2.4 ms per hook for a CPU)."""
     hot, touch = _State.hot, _State.touch
     if hot is None or touch is None or not len(hot) or _State.exact:
         return
     import ctypes
 
     buf = (ctypes.c_size_t * len(hot)).from_buffer(hot)
-    touch(buf, len(hot))
+    base = ctypes.addressof(buf)
+    size = ctypes.sizeof(ctypes.c_size_t)
+    step = 64
+    for start in range(0, len(hot), step):
+        touch(ctypes.c_void_p(base + start * size), min(step, len(hot) - start))
+        os.sched_yield()
 
 
 def _await_request():

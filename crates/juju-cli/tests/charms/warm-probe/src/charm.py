@@ -27,6 +27,9 @@ import helper
 HITS = []
 LEFT_OPEN = []
 BALLAST = []
+# Page faults so far: the charm runs from here on (a warm hook's process
+# has taken its request by now, a plain one has imported everything).
+FAULTS_AT_START = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
 def _append(path, text):
@@ -139,6 +142,10 @@ class Probe(ops.CharmBase):
                 "pid": os.getpid(),
                 "priority": os.getpriority(os.PRIO_PROCESS, 0),
                 "sched_policy": os.sched_getscheduler(0),
+                # Pages copied or filled for the charm's run so far (in a
+                # warm hook, those of the server not written ahead).
+                "faults_in_hook": resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+                - FAULTS_AT_START,
             }
             unit = os.environ["JUJU_UNIT_NAME"].replace("/", "-")
             name = f"{unit}-{os.environ['JUJU_HOOK_NAME']}-{time.time_ns()}.json"
