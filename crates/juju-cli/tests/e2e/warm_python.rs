@@ -343,18 +343,20 @@ fn a_killed_spare_is_replaced_and_hooks_keep_starting_warm() {
 }
 
 /// What /proc shows of `pid`: whether its stdout is still a pipe (the
-/// hook's, until its end is reported), its nice value and its state; None
-/// once it is gone.
-fn sample(pid: i32) -> Option<(bool, i64, char)> {
+/// hook's, until its end is reported), its nice value, its scheduling
+/// policy and its state; None once it is gone.
+fn sample(pid: i32) -> Option<(bool, i64, i64, char)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // After "pid (comm) ": state is the 3rd field, nice the 19th.
+    // After "pid (comm) ": state is the 3rd field, nice the 19th, policy
+    // the 41st.
     let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split(' ').collect();
     let state = fields.first()?.chars().next()?;
     let nice = fields.get(16)?.parse().ok()?;
+    let policy = fields.get(38)?.parse().ok()?;
     let stdout = std::fs::read_link(format!("/proc/{pid}/fd/1"))
         .map(|t| t.to_string_lossy().starts_with("pipe:"))
         .unwrap_or(false);
-    Some((stdout, nice, state))
+    Some((stdout, nice, policy, state))
 }
 
 #[test]
@@ -389,17 +391,23 @@ fn a_warm_hooks_process_gives_way_to_the_agent_once_its_end_is_reported() {
     }
     let end = samples
         .iter()
-        .position(|&(stdout, _, _)| !stdout)
+        .position(|&(stdout, ..)| !stdout)
         .unwrap_or_else(|| panic!("never seen without its stdout: {samples:?}"));
-    // While it held the hook's stdout it ran at the hook's own priority ...
+    // While it held the hook's stdout it ran at the hook's own priority
+    // and policy (SCHED_OTHER) ...
     assert!(
-        samples[..end].iter().all(|&(_, nice, _)| nice == 0),
+        samples[..end]
+            .iter()
+            .all(|&(_, nice, policy, _)| nice == 0 && policy == libc::SCHED_OTHER as i64),
         "{:?}",
         &samples[..end]
     );
-    // ... then, its end reported, at the lowest while the kernel tore it down.
+    // ... then, its end reported, at the lowest (SCHED_IDLE, nice 19)
+    // while the kernel tore it down.
     assert!(
-        samples[end..].iter().any(|&(_, nice, _)| nice == 19),
+        samples[end..]
+            .iter()
+            .any(|&(_, nice, policy, _)| nice == 19 && policy == libc::SCHED_IDLE as i64),
         "{:?}",
         &samples[end..]
     );
