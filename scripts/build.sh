@@ -30,7 +30,7 @@ cargo build --workspace "${args[@]}"
 host="$(rustc -vV | sed -n 's/^host: //p')"
 
 # Whether rustup has the standard library for target $1, adding it if it can.
-musl_target() {
+have_target() {
     command -v rustup >/dev/null 2>&1 || return 1
     rustup target list --installed 2>/dev/null | grep -qx "$1" && return 0
     rustup target add "$1" >&2
@@ -44,23 +44,23 @@ place() {
 case "$host" in
     *-linux-gnu)
         musl="${host%-gnu}-musl"
-        # Packages linked statically against glibc: minijuju-enter (it
-        # starts every hook process in its machine's view: static too, for
-        # the same reason), and the client when musl is not to be had.
-        static=(-p machine-enter)
-        if musl_target "$musl" &&
+        # The client against musl when it is to be had, else statically
+        # against glibc together with minijuju-enter (it starts every hook
+        # process in its machine's view: static too, for the same reason).
+        glibc_client=
+        if have_target "$musl" &&
             cargo build -p hook-tools --bin minijuju-hook-tool --target "$musl" "${args[@]}"; then
             place "$musl" minijuju-hook-tool
         else
             echo "build: no $musl target: the hook-tool client is linked against glibc" >&2
-            static+=(-p hook-tools)
+            glibc_client=1
         fi
         RUSTFLAGS="-C target-feature=+crt-static" \
-            cargo build "${static[@]}" --bins --target "$host" "${args[@]}"
+            cargo build -p machine-enter ${glibc_client:+-p hook-tools} --bins --target "$host" "${args[@]}"
         place "$host" minijuju-enter
-        case " ${static[*]} " in
-            *" hook-tools "*) place "$host" minijuju-hook-tool ;;
-        esac
+        if [ -n "$glibc_client" ]; then
+            place "$host" minijuju-hook-tool
+        fi
         ;;
     *)
         echo "build: $host: keeping the dynamically linked hook-tool client" >&2

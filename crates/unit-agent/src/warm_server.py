@@ -1027,8 +1027,8 @@ def _report_end(status):
     lowest priority (nice 19, which any process may take; it is not
     inherited by anything, the process only exits now) the agent runs
     first and the teardown takes what CPU is left. It then also takes the
-    idle scheduling policy (SCHED_IDLE, which any process may take; it
-    cannot be left without privilege, and nothing needs to): the kernel
+    idle scheduling policy (SCHED_IDLE, also open to any process; leaving
+    it needs privilege, and nothing here leaves it): the kernel
     counts a CPU running only such a task as idle when it places a waking
     task, and the woken task preempts it at once. With nice 19 alone, the
     server woken by the next hook waited ~2.5 ms for the hook's CPU while
